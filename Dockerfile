@@ -1,0 +1,16 @@
+# Lookerbot: docker build -t lookerbot . && docker run --env-file .env -p 3333:3333 lookerbot
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+WORKDIR /app
+
+RUN useradd --create-home --uid 10001 lookerbot
+COPY pyproject.toml README.md ./
+COPY lookerbot ./lookerbot
+RUN pip install ".[all]"
+
+USER lookerbot
+EXPOSE 3333
+HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:' + os.environ.get('PORT', '3333') + '/health_check', timeout=4)"
+# SIGTERM stops the bot gracefully: it finishes work in flight, then exits 0.
+CMD ["lookerbot", "serve"]

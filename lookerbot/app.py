@@ -1,0 +1,268 @@
+"""The bot's aiohttp application: dependencies built once, routes as thin adapters.
+
+:func:`create_app` returns a ``web.Application`` that the caller runs (``lookerbot serve``,
+the demo, or a test server). Slack's requests reach Bolt through its aiohttp adapter
+functions after the bot has verified them itself; Looker's webhooks are plain routes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import aiohttp
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.web.async_client import AsyncWebClient
+
+from lookerbot import __version__, messages
+from lookerbot.commands.dispatcher import CommandDispatcher
+from lookerbot.commands.find import FindCommand
+from lookerbot.commands.help import HelpCommand, UnknownCommand
+from lookerbot.commands.router import CommandRouter
+from lookerbot.logs import new_error_id
+from lookerbot.looker.instances import LookerRegistry, build_registry, keep_connecting
+from lookerbot.settings import Settings
+from lookerbot.slack.dedup import EventDeduplicator, InMemoryEventDeduplicator
+from lookerbot.slack.listeners import register_listeners
+from lookerbot.slack.poster import SlackPoster, WebApiSlackPoster
+from lookerbot.slack.verify import SlackRequestVerifier
+from lookerbot.tasks import BackgroundTasks
+
+logger = logging.getLogger(__name__)
+
+SLACK_MAX_BODY = 256 * 1024
+"""Slack's payloads are a few KiB; anything near this size is not from Slack."""
+MAX_BODY = 32 * 1024 * 1024
+"""Looker's webhooks may carry query results inline."""
+
+
+@dataclass
+class Deps:
+    """Dependencies a caller may provide instead of the ones built from settings.
+
+    Attributes:
+        lookers: the Looker instances (default: an SDK client per configured instance).
+        poster: how to post to Slack (default: the Web API at ``SLACK_API_URL``).
+        dedup: which events were seen (default: in memory).
+        clock: seconds since the epoch, for signature timestamps.
+    """
+
+    lookers: LookerRegistry | None = None
+    poster: SlackPoster | None = None
+    dedup: EventDeduplicator | None = None
+    clock: Callable[[], float] = time.time
+
+
+@dataclass
+class Runtime:
+    """Everything the running bot holds; one per application."""
+
+    settings: Settings
+    lookers: LookerRegistry
+    tasks: BackgroundTasks
+    bolt: AsyncApp
+    poster: SlackPoster
+    dispatcher: CommandDispatcher
+    verifier: SlackRequestVerifier
+    dedup: EventDeduplicator
+    slack_client: AsyncWebClient
+
+
+RUNTIME = web.AppKey("runtime", Runtime)
+SETTINGS = web.AppKey("settings", Settings)
+
+
+def create_app(settings: Settings, deps: Deps | None = None) -> web.Application:
+    """The bot as an aiohttp application; dependencies are built when it starts."""
+    deps = deps or Deps()
+    app = web.Application(client_max_size=MAX_BODY, middlewares=[_json_errors])
+    app[SETTINGS] = settings
+    app.cleanup_ctx.append(_lifecycle(settings, deps))
+    app.on_shutdown.append(_drain)
+    slack = _slack_handler
+    app.router.add_post("/slack/events", slack)
+    app.router.add_post("/slack/receive", slack)  # Lookerbot's slash command path
+    app.router.add_post("/slack/action", slack)  # Lookerbot's interactivity path
+    app.router.add_get("/health_check", _health_check)
+    app.router.add_get("/", _landing)
+    return app
+
+
+def _lifecycle(
+    settings: Settings, deps: Deps
+) -> Callable[[web.Application], contextlib.AbstractAsyncContextManager[None]]:
+    @contextlib.asynccontextmanager
+    async def lifecycle(app: web.Application) -> AsyncIterator[None]:
+        session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60))
+        slack_client = AsyncWebClient(
+            token=settings.slack_bot_token.reveal(),
+            base_url=settings.slack_api_url,
+            session=session,
+            retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=3)],
+        )
+        api_host = urlsplit(settings.slack_api_url).hostname or ""
+        poster = deps.poster or WebApiSlackPoster(
+            client=slack_client, session=session, response_url_hosts=frozenset({api_host})
+        )
+        lookers = deps.lookers or build_registry(settings)
+        tasks = BackgroundTasks()
+        help_command = HelpCommand(lookers=lookers)
+        router = CommandRouter(
+            builtins=[FindCommand(lookers=lookers), help_command],
+            help_command=help_command,
+            unknown_command=UnknownCommand(),
+        )
+        dispatcher = CommandDispatcher(router=router, settings=settings)
+        bolt = AsyncApp(
+            client=slack_client,
+            signing_secret="",
+            verification_token="",
+            # Verified in _slack_handler before Bolt sees the request (Bolt would log the
+            # body of a rejected one); slow work is handed to BackgroundTasks.
+            request_verification_enabled=False,
+            process_before_response=True,
+            logger=logging.getLogger("slack_bolt"),
+        )
+        dedup = deps.dedup or InMemoryEventDeduplicator()
+        register_listeners(bolt, dispatcher=dispatcher, poster=poster, tasks=tasks, dedup=dedup)
+        runtime = Runtime(
+            settings=settings,
+            lookers=lookers,
+            tasks=tasks,
+            bolt=bolt,
+            poster=poster,
+            dispatcher=dispatcher,
+            verifier=SlackRequestVerifier(
+                signing_secret=settings.slack_signing_secret,
+                verification_token=settings.slack_verification_token,
+                clock=deps.clock,
+            ),
+            dedup=dedup,
+            slack_client=slack_client,
+        )
+        app[RUNTIME] = runtime
+        connectors = [
+            asyncio.get_running_loop().create_task(keep_connecting(i), name=f"login:{i.url}")
+            for i in lookers
+        ]
+        socket_mode = await _start_socket_mode(settings, bolt, session)
+        try:
+            yield
+        finally:
+            if socket_mode is not None:
+                await socket_mode.close_async()
+            for task in connectors:
+                task.cancel()
+            await asyncio.gather(*connectors, return_exceptions=True)
+            await lookers.aclose()
+            await session.close()
+
+    return lifecycle
+
+
+async def _start_socket_mode(
+    settings: Settings, bolt: AsyncApp, session: aiohttp.ClientSession
+) -> Any:
+    if settings.slack_app_token is None:
+        return None
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+    # The handler opens the connection with the app's own client, so SLACK_API_URL holds.
+    handler = AsyncSocketModeHandler(bolt, settings.slack_app_token.reveal())
+    await handler.connect_async()  # type: ignore[no-untyped-call]
+    logger.info("Connected to Slack in Socket Mode")
+    return handler
+
+
+async def _drain(app: web.Application) -> None:
+    runtime = app.get(RUNTIME)
+    if runtime is not None:
+        await runtime.tasks.drain(runtime.settings.shutdown_timeout)
+
+
+def json_response(data: dict[str, Any], status: int = 200) -> web.Response:
+    """A JSON response (Lookerbot's ``{"success": ..., "reason": ...}`` shape, usually)."""
+    return web.json_response(data, status=status)
+
+
+def failure(reason: str, status: int) -> web.Response:
+    """``{"success": false, "reason": ...}`` with an HTTP error status."""
+    return json_response({"success": False, "reason": reason}, status)
+
+
+@web.middleware
+async def _json_errors(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """Every error as JSON; a bug as a 500 with an error id, logged, never a traceback."""
+    try:
+        return await handler(request)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        reason = {
+            404: messages.NOT_FOUND,
+            405: messages.METHOD_NOT_ALLOWED,
+            413: messages.SLACK_BODY_TOO_LARGE,
+        }.get(exc.status, exc.reason)
+        return failure(reason, exc.status)
+    except Exception:
+        error_id = new_error_id()
+        logger.exception("%s %s failed; error_id=%s", request.method, request.path, error_id)
+        return json_response(
+            {"success": False, "reason": messages.INTERNAL_ERROR, "error_id": error_id}, 500
+        )
+
+
+async def _read_limited(request: web.Request, limit: int) -> bytes:
+    if request.content_length is not None and request.content_length > limit:
+        raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=request.content_length)
+    body = bytearray()
+    async for chunk in request.content.iter_chunked(64 * 1024):
+        body += chunk
+        if len(body) > limit:
+            raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=len(body))
+    return bytes(body)
+
+
+async def _slack_handler(request: web.Request) -> web.StreamResponse:
+    runtime = request.app[RUNTIME]
+    body = await _read_limited(request, SLACK_MAX_BODY)
+    if not runtime.verifier.verify(body, request.headers):
+        logger.warning("Rejected a Slack request with an invalid signature on %s", request.path)
+        return failure(messages.INVALID_SLACK_SIGNATURE, 401)
+    # The body was read above (with a size limit), so it is handed to Bolt directly rather
+    # than through to_bolt_request, which would read the request again.
+    bolt_request = AsyncBoltRequest(
+        body=body.decode("utf-8", "replace"),
+        query=request.query_string,
+        headers=dict(request.headers),
+    )
+    bolt_response = await runtime.bolt.async_dispatch(bolt_request)
+    return await to_aiohttp_response(bolt_response)
+
+
+async def _health_check(request: web.Request) -> web.Response:
+    return json_response({"success": True, "reason": messages.HEALTHY})
+
+
+_LANDING = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Lookerbot</title></head>
+<body><h1>Lookerbot {version}</h1>
+<p>Looker in Slack. This server answers Slack and Looker; there is nothing to see here.</p>
+<p>Health: <a href="/health_check">/health_check</a></p></body></html>
+"""
+
+
+async def _landing(request: web.Request) -> web.Response:
+    return web.Response(text=_LANDING.format(version=__version__), content_type="text/html")

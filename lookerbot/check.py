@@ -1,0 +1,117 @@
+"""``lookerbot check``: prove the configuration works, one line per check."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from lookerbot.errors import LookerApiError
+from lookerbot.looker.instances import LookerInstance, build_registry
+from lookerbot.manifest import BOT_SCOPES
+from lookerbot.settings import Settings
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The outcome of one check."""
+
+    ok: bool
+    name: str
+    detail: str
+
+    def line(self) -> str:
+        """One line for the terminal."""
+        return f"{'ok  ' if self.ok else 'FAIL'} {self.name}: {self.detail}"
+
+
+def _plain(mrkdwn: str) -> str:
+    return html.unescape(mrkdwn)
+
+
+async def run_checks(settings: Settings, emit: Callable[[CheckResult], None]) -> bool:
+    """Run every check, reporting each as it finishes; True when all pass."""
+    results: list[CheckResult] = []
+
+    def report(result: CheckResult) -> None:
+        results.append(result)
+        emit(result)
+
+    mode = "Socket Mode" if settings.socket_mode else "HTTP"
+    report(
+        CheckResult(
+            True,
+            "settings",
+            f"valid; Slack over {mode}; {len(settings.lookers)} Looker instance(s)",
+        )
+    )
+    for note in settings.notes:
+        report(CheckResult(True, "settings", f"note: {note}"))
+
+    lookers = build_registry(settings)
+    try:
+        looker_checks = [_check_looker(i) for i in lookers]
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as session:
+            client = AsyncWebClient(
+                token=settings.slack_bot_token.reveal(),
+                base_url=settings.slack_api_url,
+                session=session,
+            )
+            slack_checks = [_check_slack(client)]
+            if settings.slack_app_token is not None:
+                slack_checks.append(_check_app_token(client, settings.slack_app_token.reveal()))
+            for result in await asyncio.gather(*looker_checks, *slack_checks):
+                report(result)
+    finally:
+        await lookers.aclose()
+    return all(r.ok for r in results)
+
+
+async def _check_looker(instance: LookerInstance) -> CheckResult:
+    name = f"Looker {instance.url}"
+    try:
+        user = await instance.client.me()
+    except LookerApiError as exc:
+        return CheckResult(False, name, _plain(exc.reason))
+    return CheckResult(True, name, f"logged in as {user.display_name} (API 4.0)")
+
+
+async def _check_slack(client: AsyncWebClient) -> CheckResult:
+    try:
+        response = await client.auth_test()
+    except SlackApiError as exc:
+        return CheckResult(False, "Slack", f"auth.test failed: {exc.response.get('error')}")
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        return CheckResult(
+            False, "Slack", f"could not reach {client.base_url} ({type(exc).__name__})"
+        )
+    granted = {
+        s.strip() for s in str(response.headers.get("x-oauth-scopes", "")).split(",") if s.strip()
+    }
+    who = f"workspace {response.get('team')} as @{response.get('user')}"
+    missing = [s for s in BOT_SCOPES if s not in granted]
+    if granted and missing:
+        return CheckResult(
+            False,
+            "Slack",
+            f"connected to {who}, but the token lacks scopes: {', '.join(missing)} "
+            "(add them under OAuth & Permissions and reinstall the app)",
+        )
+    return CheckResult(True, "Slack", f"connected to {who}")
+
+
+async def _check_app_token(client: AsyncWebClient, app_token: str) -> CheckResult:
+    try:
+        await client.apps_connections_open(app_token=app_token)
+    except SlackApiError as exc:
+        return CheckResult(
+            False, "Slack Socket Mode", f"app token refused: {exc.response.get('error')}"
+        )
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        return CheckResult(False, "Slack Socket Mode", f"unreachable ({type(exc).__name__})")
+    return CheckResult(True, "Slack Socket Mode", "app token accepted")

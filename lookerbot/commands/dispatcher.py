@@ -1,0 +1,78 @@
+"""Runs a routed command and delivers its answer, whatever happens."""
+
+from __future__ import annotations
+
+import logging
+
+from lookerbot import messages
+from lookerbot.commands.base import CommandRequest, Route, Source
+from lookerbot.commands.router import CommandRouter
+from lookerbot.errors import CommandError
+from lookerbot.formatting.message import Message
+from lookerbot.logs import new_error_id
+from lookerbot.settings import Settings
+from lookerbot.slack.conversation import Conversation
+from lookerbot.slack.poster import SlackPostError
+
+logger = logging.getLogger(__name__)
+
+
+class CommandDispatcher:
+    """Routes requests, runs commands, and answers every one of them.
+
+    A :class:`~lookerbot.errors.CommandError` reaches the person as ``:warning: reason``;
+    any other exception is logged with its traceback under an error id, and the person
+    gets that id and nothing else.
+    """
+
+    def __init__(self, *, router: CommandRouter, settings: Settings) -> None:
+        self._router = router
+        self._settings = settings
+
+    def route(self, request: CommandRequest) -> Route:
+        """The command for ``request`` (cheap: no I/O)."""
+        return self._router.route(request)
+
+    def wants_loading_message(self, route: Route) -> bool:
+        """Whether to show a loading message before running ``route``."""
+        return self._settings.loading_messages and route.command.slow
+
+    def loading_text(self, request: CommandRequest) -> str:
+        """The loading message for ``request`` (slash commands get a quiet one)."""
+        if request.source is Source.SLASH:
+            return "…"
+        return messages.loading_message(development=self._settings.unsafe_local_dev)
+
+    async def handle(self, request: CommandRequest, conversation: Conversation) -> None:
+        """Route and run ``request``, replying in ``conversation``."""
+        await self.run(self.route(request), request, conversation)
+
+    async def run(self, route: Route, request: CommandRequest, conversation: Conversation) -> None:
+        """Run an already-routed request, replying in ``conversation``."""
+        name = route.command.name
+        try:
+            if self.wants_loading_message(route):
+                await conversation.show_loading(self.loading_text(request))
+            reply = await route.command.run(request, route.args)
+            await conversation.reply(reply.message, private=reply.private)
+            logger.info("command=%s source=%s outcome=ok", name, request.source.value)
+        except CommandError as exc:
+            logger.info("command=%s source=%s outcome=refused", name, request.source.value)
+            await self._tell(conversation, Message.of(messages.warning(exc.reason)))
+        except SlackPostError as exc:
+            logger.error("command=%s: could not answer in Slack: %s", name, exc.error)
+        except Exception:
+            error_id = new_error_id()
+            logger.exception(
+                "command=%s source=%s outcome=error error_id=%s",
+                name,
+                request.source.value,
+                error_id,
+            )
+            await self._tell(conversation, Message.of(messages.unexpected_error(error_id)))
+
+    async def _tell(self, conversation: Conversation, message: Message) -> None:
+        try:
+            await conversation.reply(message)
+        except SlackPostError as exc:
+            logger.error("could not report a failure in Slack: %s", exc.error)

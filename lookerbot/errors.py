@@ -1,0 +1,61 @@
+"""The exceptions lookerbot raises on purpose.
+
+::
+
+    LookerbotError
+     ├── SettingsError        configuration is invalid; lists every problem at once
+     └── CommandError         a known failure; its reason is shown to the user as ":warning: reason"
+          └── LookerApiError  Looker answered with an error or could not be reached
+
+Anything else that escapes a command is a bug: it is logged with a traceback and an error id,
+and the user sees only a short message carrying that id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class LookerbotError(Exception):
+    """Root of every exception lookerbot raises deliberately."""
+
+
+class SettingsError(LookerbotError):
+    """The configuration is invalid.
+
+    Args:
+        problems: one line per problem, each naming the variable and what is wrong. No line
+            ever contains a secret value.
+    """
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(self.problems))
+
+
+class CommandError(LookerbotError):
+    """A failure the user should hear about, in plain words.
+
+    Args:
+        reason: Slack mrkdwn shown to the user after ``:warning:``. Any text that came from
+            Looker or from the user must already be escaped.
+    """
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+
+class LookerApiError(CommandError):
+    """Looker answered a call with an error, or could not be reached.
+
+    Args:
+        reason: what to tell the user (already escaped for Slack).
+        status: the HTTP status Looker answered with; ``None`` when no answer arrived.
+        looker_message: Looker's own message, unescaped, for logs.
+    """
+
+    def __init__(self, reason: str, *, status: int | None, looker_message: str = "") -> None:
+        super().__init__(reason)
+        self.status = status
+        self.looker_message = looker_message

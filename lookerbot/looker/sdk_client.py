@@ -1,0 +1,377 @@
+"""SdkLookerClient: the LookerClient on looker-sdk (API 4.0).
+
+The SDK's blocking ``requests`` calls run in a thread pool of the client's own, sized for the
+number of Looker calls the bot may have in flight (the default executor holds only a few
+threads). The SDK provides login, token renewal, the transport and its settings; responses
+are parsed into the bot's own dataclasses (see :mod:`lookerbot.looker.models`).
+
+Two things the SDK does not do are added here: a login lock, so that concurrent first calls
+log in once, and one re-login when Looker answers 401 to a token the SDK still believes is
+valid. The SDK's error path is bypassed on purpose: on an error it downloads Looker's error
+documentation from the internet, synchronously and without a timeout.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import threading
+from collections.abc import Mapping, MutableMapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+import requests.adapters
+from looker_sdk import error as sdk_error
+from looker_sdk.rtl import api_settings, auth_session, auth_token, serialize, transport
+from looker_sdk.rtl.requests_transport import NullAuth
+from looker_sdk.sdk import constants as sdk_constants
+
+from lookerbot import __version__, messages
+from lookerbot.errors import LookerApiError
+from lookerbot.looker.models import ContentKind, ContentRef, LookerUser
+from lookerbot.settings import LookerInstanceSettings
+
+logger = logging.getLogger(__name__)
+
+API_VERSION = "4.0"
+_CONTENT_FIELDS = "id,title,description,folder(id,name)"
+
+
+class _Settings(api_settings.ApiSettings):
+    """SDK settings from the bot's settings: no looker.ini, no LOOKERSDK_* variables."""
+
+    def __init__(self, instance: LookerInstanceSettings, *, verify_ssl: bool, timeout: float):
+        self._instance = instance
+        super().__init__(sdk_version=sdk_constants.sdk_version)
+        self.base_url = instance.api_base_url
+        self.verify_ssl = verify_ssl
+        self.timeout = timeout  # type: ignore[assignment]  # requests takes a float too
+        self.agent_tag = f"{self.agent_tag} lookerbot/{__version__}"
+
+    def read_config(self) -> api_settings.SettingsConfig:
+        return {
+            "client_id": self._instance.client_id,
+            "client_secret": self._instance.client_secret.reveal(),
+            "base_url": self._instance.api_base_url,
+        }
+
+
+class _Response(transport.Response):
+    """The SDK's response, plus the status code and, when no answer came, why."""
+
+    def __init__(
+        self,
+        ok: bool,
+        value: bytes,
+        mode: transport.ResponseMode,
+        *,
+        status: int | None,
+        failure: str = "",
+        timed_out: bool = False,
+    ) -> None:
+        super().__init__(ok, value, mode)
+        self.status = status
+        self.failure = failure
+        self.timed_out = timed_out
+
+
+class _Transport(transport.Transport):
+    """The SDK's requests transport, keeping status codes and a right-sized connection pool."""
+
+    def __init__(self, settings: transport.PTransportSettings, pool_size: int) -> None:
+        self.settings = settings
+        self.session = requests.Session()
+        adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=pool_size)
+        self.session.mount("https://", adapter)
+        self.session.mount("http://", adapter)
+        self.session.headers.update({transport.LOOKER_API_ID: settings.agent_tag})
+        if settings.headers:
+            self.session.headers.update(settings.headers)
+        self.session.headers["User-Agent"] = f"lookerbot/{__version__}"
+        self.session.verify = settings.verify_ssl
+        self.local = threading.local()
+
+    @classmethod
+    def configure(cls, settings: transport.PTransportSettings) -> transport.Transport:
+        return cls(settings, pool_size=10)
+
+    def request(
+        self,
+        method: transport.HttpMethod,
+        path: str,
+        query_params: MutableMapping[str, str] | None = None,
+        body: bytes | None = None,
+        authenticator: transport.TAuthenticator = None,
+        transport_options: transport.TransportOptions | None = None,
+    ) -> transport.Response:
+        headers: dict[str, str] = {}
+        if authenticator:
+            headers.update(authenticator(transport_options or {}))
+        if transport_options and transport_options.get("headers"):
+            headers.update(transport_options["headers"])
+        response: _Response
+        try:
+            raw = self.session.request(
+                method.name,
+                path,
+                auth=NullAuth(),
+                params=query_params,
+                data=body,
+                headers=headers,
+                timeout=self.settings.timeout,
+            )
+        except requests.Timeout:
+            response = _Response(
+                False,
+                b"",
+                transport.ResponseMode.STRING,
+                status=None,
+                failure="timed out",
+                timed_out=True,
+            )
+        except OSError as exc:  # requests' ConnectionError and friends are OSErrors
+            response = _Response(
+                False,
+                b"",
+                transport.ResponseMode.STRING,
+                status=None,
+                failure=_connection_failure(exc),
+            )
+        else:
+            response = _Response(
+                raw.ok,
+                raw.content,
+                transport.response_mode(raw.headers.get("content-type")),
+                status=raw.status_code,
+            )
+        self.local.last = response
+        return response
+
+    def last_response(self) -> _Response | None:
+        """The last response this thread received (the login's, after a failed login)."""
+        return getattr(self.local, "last", None)
+
+
+class _LockedAuthSession(auth_session.AuthSession):
+    """The SDK's auth session, with one login at a time instead of one per waiting call."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._lock = threading.Lock()
+
+    def authenticate(self, transport_options: transport.TransportOptions) -> dict[str, str]:
+        with self._lock:
+            return super().authenticate(transport_options)
+
+    def forget_token(self) -> None:
+        """Drop the current token so the next call logs in again."""
+        with self._lock:
+            self.token = auth_token.AuthToken()
+
+
+class SdkLookerClient:
+    """A :class:`~lookerbot.looker.client.LookerClient` for one instance, on looker-sdk.
+
+    Args:
+        instance: how to reach the instance.
+        verify_tls: whether to verify Looker's TLS certificate.
+        timeout: seconds to wait for one API call.
+        concurrency: API calls in flight at once (threads and pooled connections).
+    """
+
+    def __init__(
+        self,
+        *,
+        instance: LookerInstanceSettings,
+        verify_tls: bool = True,
+        timeout: float = 60.0,
+        concurrency: int = 100,
+    ) -> None:
+        self.instance = instance
+        self.timeout = timeout
+        settings = _Settings(instance, verify_ssl=verify_tls, timeout=timeout)
+        self._transport = _Transport(settings, pool_size=concurrency)
+        self._auth = _LockedAuthSession(
+            settings, self._transport, serialize.deserialize40, API_VERSION
+        )
+        self._api = f"{instance.api_base_url}/api/{API_VERSION}"
+        host = urlsplit(instance.url).hostname or "looker"
+        self._executor = ThreadPoolExecutor(
+            max_workers=concurrency, thread_name_prefix=f"looker-{host}"
+        )
+
+    # -- LookerClient ------------------------------------------------------------------
+
+    async def me(self) -> LookerUser:
+        data = await self._json(
+            "GET", "/user", params={"fields": "id,display_name,email,is_disabled"}
+        )
+        return LookerUser.from_api(_object(data))
+
+    async def search_content(
+        self, kind: ContentKind, title_pattern: str, *, limit: int
+    ) -> Sequence[ContentRef]:
+        path = "/looks/search" if kind == "look" else "/dashboards/search"
+        data = await self._json(
+            "GET",
+            path,
+            params={
+                "title": title_pattern,
+                "fields": _CONTENT_FIELDS,
+                "limit": str(limit),
+                "deleted": "false",
+            },
+        )
+        return [ContentRef.from_api(kind, item) for item in _list(data)]
+
+    async def aclose(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+        self._transport.session.close()
+
+    # -- plumbing ----------------------------------------------------------------------
+
+    async def _json(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        body: Any = None,
+    ) -> Any:
+        raw = await self._call(method, path, params=params, body=body)
+        try:
+            return json.loads(raw) if raw else None
+        except ValueError as exc:
+            logger.warning(
+                "Looker %s answered %s %s with invalid JSON", self.instance.url, method, path
+            )
+            raise LookerApiError(
+                messages.looker_error(self.instance.url, 200, "its answer was not valid JSON"),
+                status=200,
+            ) from exc
+
+    async def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        body: Any = None,
+    ) -> bytes:
+        loop = asyncio.get_running_loop()
+        payload = None if body is None else json.dumps(body).encode("utf-8")
+        return await loop.run_in_executor(
+            self._executor, self._call_blocking, method, path, dict(params or {}), payload
+        )
+
+    def _call_blocking(
+        self, method: str, path: str, params: dict[str, str], body: bytes | None
+    ) -> bytes:
+        for attempt in (1, 2):
+            try:
+                response = self._transport.request(
+                    transport.HttpMethod[method],
+                    self._api + path,
+                    query_params=params,
+                    body=body,
+                    authenticator=self._auth.authenticate,
+                )
+            except sdk_error.SDKError as exc:
+                raise self._login_error(exc) from None
+            assert isinstance(response, _Response)
+            if response.status == 401 and attempt == 1:
+                # The token was revoked or expired early: log in once more, then give up.
+                logger.info("Looker %s answered 401; logging in again", self.instance.url)
+                self._auth.forget_token()
+                continue
+            if not response.ok:
+                raise self._api_error(response, method, path)
+            return response.value
+        raise AssertionError("unreachable")
+
+    def _login_error(self, exc: sdk_error.SDKError) -> LookerApiError:
+        response = self._transport.last_response()
+        url = self.instance.url
+        if response is not None and response.status is None:
+            logger.warning("Looker %s login failed: %s", url, response.failure)
+            if response.timed_out:
+                return LookerApiError(messages.looker_timeout(url, self.timeout), status=None)
+            return LookerApiError(messages.looker_unreachable(url, response.failure), status=None)
+        detail = _looker_message(response.value if response else str(exc.message).encode())
+        status = response.status if response else None
+        logger.warning("Looker %s login failed: HTTP %s %s", url, status, detail)
+        return LookerApiError(
+            messages.looker_login_failed(url, detail), status=status, looker_message=detail
+        )
+
+    def _api_error(self, response: _Response, method: str, path: str) -> LookerApiError:
+        url = self.instance.url
+        status = response.status
+        if status is None:
+            logger.warning("Looker %s %s %s failed: %s", url, method, path, response.failure)
+            if response.timed_out:
+                return LookerApiError(messages.looker_timeout(url, self.timeout), status=None)
+            return LookerApiError(messages.looker_unreachable(url, response.failure), status=None)
+        detail = _looker_message(response.value)
+        logger.warning("Looker %s %s %s answered HTTP %s: %s", url, method, path, status, detail)
+        if status == 401:
+            reason = messages.looker_login_failed(url, detail)
+        elif status == 403:
+            reason = messages.looker_forbidden(url, detail)
+        elif status == 404:
+            reason = messages.looker_not_found(url, detail)
+        elif status == 429:
+            reason = messages.looker_rate_limited(url)
+        elif status >= 500:
+            reason = messages.looker_server_error(url, status, detail)
+        else:
+            reason = messages.looker_error(url, status, detail)
+        return LookerApiError(reason, status=status, looker_message=detail)
+
+
+def _looker_message(body: bytes) -> str:
+    """Looker's own error message from an error body; nothing when the body is not Looker's.
+
+    A proxy's HTML error page says nothing useful and must not be shown to people.
+    """
+    try:
+        data = json.loads(body.decode("utf-8", "replace"))
+    except ValueError:
+        return ""
+    if not isinstance(data, dict):
+        return ""
+    parts = [str(data["message"])] if data.get("message") else []
+    for item in data.get("errors") or []:
+        if isinstance(item, dict) and item.get("message"):
+            field = f"{item['field']}: " if item.get("field") else ""
+            parts.append(f"{field}{item['message']}")
+    return "; ".join(parts)[:500]
+
+
+def _connection_failure(exc: OSError) -> str:
+    text = str(exc)
+    for marker, plain in (
+        ("Connection refused", "connection refused"),
+        ("Name or service not known", "unknown host"),
+        ("nodename nor servname", "unknown host"),
+        ("CERTIFICATE_VERIFY_FAILED", "its TLS certificate could not be verified"),
+        ("timed out", "timed out"),
+    ):
+        if marker in text:
+            return plain
+    return "connection failed"
+
+
+def _object(data: Any) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise LookerApiError("Looker answered with something other than an object.", status=200)
+    return data
+
+
+def _list(data: Any) -> list[dict[str, Any]]:
+    if not isinstance(data, list):
+        raise LookerApiError("Looker answered with something other than a list.", status=200)
+    return [item for item in data if isinstance(item, dict)]

@@ -1,0 +1,252 @@
+"""``lookerbot demo``: the whole bot on loopback, against the Looker and Slack emulators.
+
+:class:`Sandbox` starts the emulators and the real bot application and wires them
+together; the demo prompt (and the tests) drive it. Each line typed becomes one correctly
+signed Slack request, and what the bot then sends to Slack is printed as text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, TextIO
+
+import aiohttp
+from aiohttp import web
+
+from lookerbot import __version__
+from lookerbot.app import RUNTIME, Deps, Runtime, create_app
+from lookerbot.sandbox.looker_emulator import LookerEmulator
+from lookerbot.sandbox.render import message_to_text, mrkdwn_to_text
+from lookerbot.sandbox.slack_driver import DriverResponse, SlackDriver
+from lookerbot.sandbox.slack_emulator import PostedMessage, SlackEmulator
+from lookerbot.settings import LookerInstanceSettings, Secret, Settings
+
+DEMO_SIGNING_SECRET = "demo-signing-secret-0123456789ab"
+
+
+def sandbox_settings(looker: LookerEmulator, slack: SlackEmulator, **overrides: Any) -> Settings:
+    """Settings that point the bot at the emulators."""
+    settings = Settings(
+        slack_bot_token=Secret(slack.bot_token),
+        slack_signing_secret=Secret(DEMO_SIGNING_SECRET),
+        slack_api_url=slack.api_url,
+        lookers=(
+            LookerInstanceSettings(
+                url=looker.url,
+                api_base_url=looker.url,
+                client_id=looker.client_id,
+                client_secret=Secret(looker.client_secret),
+                custom_command_folder_id="10",
+            ),
+        ),
+        host="127.0.0.1",
+        port=0,
+        shutdown_timeout=5.0,
+    )
+    return dataclasses.replace(settings, **overrides)
+
+
+class Sandbox:
+    """The emulators and the bot, running together on 127.0.0.1.
+
+    Args:
+        settings_overrides: changes to the sandbox's settings (see :func:`sandbox_settings`).
+        deps: dependencies to give the bot instead of the defaults.
+        looker: a Looker emulator to use; one the sandbox starts, it also stops.
+    """
+
+    def __init__(
+        self,
+        *,
+        deps: Deps | None = None,
+        looker: LookerEmulator | None = None,
+        **settings_overrides: Any,
+    ) -> None:
+        self.looker = looker or LookerEmulator()
+        self.slack = SlackEmulator()
+        self._overrides = settings_overrides
+        self._deps = deps
+        self._runner: web.AppRunner | None = None
+        self._session: aiohttp.ClientSession | None = None
+        self.settings: Settings | None = None
+        self.bot_url = ""
+        self.app: web.Application | None = None
+        self._driver: SlackDriver | None = None
+        self._owns_looker = False
+
+    async def start(self) -> Sandbox:
+        """Start the emulators, then the bot."""
+        self._owns_looker = not self.looker.url
+        if self._owns_looker:
+            await self.looker.start()
+        await self.slack.start()
+        self.settings = sandbox_settings(self.looker, self.slack, **self._overrides)
+        self.app = create_app(self.settings, self._deps)
+        self._runner = web.AppRunner(self.app, access_log=None, shutdown_timeout=5.0)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.bot_url = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
+        self._session = aiohttp.ClientSession()
+        self._driver = SlackDriver(
+            bot_url=self.bot_url,
+            signing_secret=DEMO_SIGNING_SECRET,
+            slack=self.slack,
+            session=self._session,
+        )
+        return self
+
+    async def stop(self) -> None:
+        """Stop the bot (draining its work), then the emulators."""
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+        if self._session is not None:
+            await self._session.close()
+        await self.slack.stop()
+        if self._owns_looker:
+            await self.looker.stop()
+
+    async def __aenter__(self) -> Sandbox:
+        return await self.start()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    @property
+    def driver(self) -> SlackDriver:
+        """Sends signed Slack requests to the bot."""
+        assert self._driver is not None, "start() the sandbox first"
+        return self._driver
+
+    @property
+    def session(self) -> aiohttp.ClientSession:
+        """An HTTP session for talking to the bot directly."""
+        assert self._session is not None, "start() the sandbox first"
+        return self._session
+
+    @property
+    def runtime(self) -> Runtime:
+        """The running bot's dependencies."""
+        assert self.app is not None, "start() the sandbox first"
+        return self.app[RUNTIME]
+
+    async def settle(self, timeout: float = 30.0) -> None:
+        """Wait until the bot has finished everything it started."""
+        await asyncio.wait_for(self.runtime.tasks.wait_idle(), timeout)
+
+
+class Transcript:
+    """Turns what the Slack emulator received during one turn into readable lines."""
+
+    def __init__(self, slack: SlackEmulator, images: Path) -> None:
+        self._slack = slack
+        self._images = images
+        self._seen_updates: dict[int, int] = {}
+        self._responses = 0
+
+    def mark(self) -> None:
+        """Forget everything shown so far."""
+        self._seen_updates = {id(m): m.updates for m in self._slack.messages}
+        self._responses = len(self._slack.responses)
+
+    def lines(self, ack: DriverResponse | None = None) -> list[str]:
+        """What changed in Slack since the last :meth:`mark`, then mark."""
+        out: list[str] = []
+        if ack is not None and ack.text.startswith("{"):
+            body = ack.json()
+            if body.get("text"):
+                out.append(self._format("looker (only you)", mrkdwn_to_text(body["text"])))
+        for message in self._slack.messages:
+            seen = self._seen_updates.get(id(message))
+            if seen is None or seen != message.updates:
+                out.extend(self._message_lines(message))
+        for response in self._slack.responses[self._responses :]:
+            private = response.body.get("response_type") != "in_channel"
+            who = "looker (only you)" if private else "looker"
+            text = message_to_text(response.body.get("text", ""), response.body.get("blocks") or [])
+            out.append(self._format(who, text))
+        self.mark()
+        return out
+
+    def _message_lines(self, message: PostedMessage) -> list[str]:
+        where = " in thread" if message.thread_ts else ""
+        who = f"looker{where}" + (" (only you)" if message.ephemeral_to else "")
+        lines = []
+        text = message_to_text(message.text, message.blocks)
+        if text.strip():
+            lines.append(self._format(who, text))
+        for file_id in message.files:
+            uploaded = self._slack.files[file_id]
+            self._images.mkdir(parents=True, exist_ok=True)
+            path = self._images / f"{file_id}-{Path(uploaded.filename).name}"
+            path.write_bytes(uploaded.data)
+            lines.append(self._format(who, f"[image saved to {path}] {uploaded.title}"))
+        return lines
+
+    @staticmethod
+    def _format(who: str, text: str) -> str:
+        first, *rest = text.splitlines() or [""]
+        pad = " " * (len(who) + 2)
+        return "\n".join([f"{who}> {first}", *(pad + line for line in rest)])
+
+
+async def run_line(sandbox: Sandbox, line: str) -> DriverResponse | None:
+    """Send one line as Slack would: ``/looker ...``, ``@looker ...``, or a DM."""
+    line = line.strip()
+    if line.startswith("/"):
+        command, _, text = line.partition(" ")
+        ack, _ = await sandbox.driver.slash(text.strip(), command=command)
+        return ack
+    if line.lower().startswith("@looker"):
+        await sandbox.driver.mention(line[len("@looker") :].strip())
+        return None
+    await sandbox.driver.dm(line)
+    return None
+
+
+BANNER = """Lookerbot {version} demo: the bot, an emulated Looker and an emulated Slack, all here.
+Type what you would type in Slack:
+  help                 a direct message to the bot
+  find revenue         search Looks and dashboards
+  @looker help         a mention in #general
+  /looker find sales   the slash command
+Ctrl-D (or "quit") ends the demo."""
+
+
+async def run_demo(
+    *, script: Iterable[str] | None, out: TextIO = sys.stdout, images: Path = Path("demo-images")
+) -> int:
+    """Run the demo: lines from ``script``, or typed at a prompt when it is ``None``."""
+    async with Sandbox() as sandbox:
+        transcript = Transcript(sandbox.slack, images)
+        print(BANNER.format(version=__version__), file=out, flush=True)
+        lines = iter(script) if script is not None else None
+        while True:
+            if lines is not None:
+                line = next(lines, None)
+                if line is None:
+                    break
+                if not line.strip() or line.lstrip().startswith("#"):
+                    continue
+                print(f"you> {line.strip()}", file=out, flush=True)
+            else:
+                try:
+                    line = await asyncio.get_running_loop().run_in_executor(None, input, "you> ")
+                except EOFError:
+                    print(file=out)
+                    break
+                if line.strip().lower() in ("quit", "exit"):
+                    break
+                if not line.strip():
+                    continue
+            transcript.mark()
+            ack = await run_line(sandbox, line)
+            await sandbox.settle()
+            for text in transcript.lines(ack) or ["looker> (no answer)"]:
+                print(text, file=out, flush=True)
+    return 0

@@ -1,0 +1,726 @@
+"""A Looker API 4.0 emulator: an aiohttp server on loopback that the bot's SDK client talks to.
+
+It serves a small shop's Looks and dashboards over the sample dataset, checks logins and
+tokens like Looker, records every request (without credentials), and can be told to fail or
+stall on any path. The demo and the tests both use it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import re
+import secrets
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from aiohttp import web
+
+from lookerbot.sandbox.query_engine import QueryError, run_query
+from lookerbot.sandbox.sample_data import Dataset, generate
+
+API = "/api/4.0"
+DEFAULT_CLIENT_ID = "lookerbot-demo"
+DEFAULT_CLIENT_SECRET = "demo-client-secret"
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    """One request the emulator received (credentials left out)."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    body: Any
+    user_id: str | None
+
+
+@dataclass
+class _Fault:
+    method: str | None
+    path: re.Pattern[str]
+    status: int
+    body: Any
+    times: int | None
+    delay: float
+    content_type: str
+
+
+@dataclass
+class LookerState:
+    """Everything the emulated Looker holds; tests may change it directly."""
+
+    dataset: Dataset
+    users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    folders: dict[str, dict[str, Any]] = field(default_factory=dict)
+    looks: dict[str, dict[str, Any]] = field(default_factory=dict)
+    dashboards: dict[str, dict[str, Any]] = field(default_factory=dict)
+    queries: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def add_query(self, query: dict[str, Any]) -> dict[str, Any]:
+        """Store a query, giving it an id and slug like Looker does."""
+        query_id = str(max((int(q) for q in self.queries), default=0) + 1)
+        stored = {
+            "model": "thelook",
+            "view": "orders",
+            "fields": [],
+            "filters": {},
+            "sorts": [],
+            "limit": "500",
+            "pivots": None,
+            "vis_config": {"type": "table"},
+            "dynamic_fields": None,
+            "filter_config": None,
+            "client_id": secrets.token_hex(8),
+            **copy.deepcopy(query),
+            "id": query_id,
+            "slug": secrets.token_hex(4),
+        }
+        self.queries[query_id] = stored
+        return stored
+
+
+def _query(fields: list[str], vis: str, **extra: Any) -> dict[str, Any]:
+    return {"fields": fields, "vis_config": {"type": vis}, **extra}
+
+
+def default_state(today: date) -> LookerState:
+    """The demo shop: folders, Looks, dashboards and users."""
+    state = LookerState(dataset=generate(today))
+    state.users = {
+        "1": {
+            "id": "1",
+            "display_name": "Lookerbot API",
+            "email": "lookerbot@example.com",
+            "is_disabled": False,
+        },
+        "2": {
+            "id": "2",
+            "display_name": "Alice Analyst",
+            "email": "alice@example.com",
+            "is_disabled": False,
+        },
+        "3": {
+            "id": "3",
+            "display_name": "Bob Builder",
+            "email": "bob@example.com",
+            "is_disabled": False,
+        },
+    }
+    folders = [
+        ("1", "Shared", None),
+        ("2", "Sales", "1"),
+        ("3", "Marketing", "1"),
+        ("10", "Slack Commands", "1"),
+        ("11", "Finance", "10"),
+        ("12", "Ops [hidden]", "10"),
+    ]
+    state.folders = {
+        fid: {"id": fid, "name": name, "parent_id": parent, "is_personal": False}
+        for fid, name, parent in folders
+    }
+    q = state.add_query
+    revenue_by_region = q(
+        _query(
+            ["customers.region", "orders.total_revenue"],
+            "table",
+            sorts=["orders.total_revenue desc"],
+        )
+    )
+    total_revenue = q(_query(["orders.total_revenue"], "single_value"))
+    orders_per_day = q(
+        _query(
+            ["orders.created_date", "orders.count"],
+            "looker_line",
+            filters={"orders.created_date": "30 days"},
+            sorts=["orders.created_date"],
+        )
+    )
+    top_customers = q(
+        _query(
+            ["customers.name", "orders.count", "orders.total_revenue"],
+            "table",
+            sorts=["orders.total_revenue desc"],
+            limit="10",
+        )
+    )
+    by_category = q(
+        _query(
+            ["products.category", "orders.total_revenue"],
+            "looker_column",
+            sorts=["orders.total_revenue desc"],
+        )
+    )
+    by_status = q(_query(["orders.status", "orders.count"], "looker_pie"))
+    region_command = q(
+        _query(
+            ["customers.region", "orders.total_revenue"],
+            "table",
+            sorts=["orders.total_revenue desc"],
+        )
+    )
+    orders_today = q(
+        _query(["orders.count"], "single_value", filters={"orders.created_date": "today"})
+    )
+    customer_lookup = q(
+        _query(
+            ["customers.name", "customers.region", "orders.count", "orders.total_revenue"],
+            "table",
+            sorts=["orders.total_revenue desc"],
+            limit="10",
+        )
+    )
+
+    def look(lid: str, title: str, folder: str, query: dict[str, Any], **extra: Any) -> None:
+        state.looks[lid] = {
+            "id": lid,
+            "title": title,
+            "description": extra.pop("description", ""),
+            "folder_id": folder,
+            "query_id": query["id"],
+            "short_url": f"/looks/{lid}",
+            "public": False,
+            "deleted": extra.pop("deleted", False),
+            **extra,
+        }
+
+    look(
+        "1",
+        "Revenue by Region",
+        "2",
+        revenue_by_region,
+        description="Total revenue per sales region, all time.",
+    )
+    look("2", "Total Revenue", "2", total_revenue)
+    look("3", "Orders per Day", "2", orders_per_day)
+    look("4", "Top Customers", "2", top_customers)
+    look("5", "Revenue by Category", "3", by_category)
+    look("6", "Order Status Breakdown", "3", by_status)
+    look("7", "Revenue Forecast (retired)", "2", total_revenue, deleted=True)
+
+    def dashboard(
+        did: str,
+        title: str,
+        folder: str,
+        tiles: list[dict[str, Any]],
+        filters: Sequence[dict[str, Any]] = (),
+        description: str = "",
+    ) -> None:
+        elements = []
+        for index, tile in enumerate(tiles, start=1):
+            query = tile["query"]
+            listen = tile.get("listen", {})
+            elements.append(
+                {
+                    "id": f"{did}{index:02d}",
+                    "title": tile.get("title", ""),
+                    "type": "vis",
+                    "query_id": query["id"],
+                    "look_id": None,
+                    "look": None,
+                    "result_maker": {
+                        "query_id": query["id"],
+                        "filterables": [
+                            {
+                                "model": query["model"],
+                                "view": query["view"],
+                                "listen": [
+                                    {"dashboard_filter_name": k, "field": v}
+                                    for k, v in listen.items()
+                                ],
+                            }
+                        ],
+                    },
+                }
+            )
+        state.dashboards[did] = {
+            "id": did,
+            "title": title,
+            "description": description,
+            "folder_id": folder,
+            "deleted": False,
+            "dashboard_elements": elements,
+            "dashboard_filters": [
+                {
+                    "id": f"{did}f{i}",
+                    "name": f["name"],
+                    "title": f.get("title", f["name"]),
+                    "type": "field_filter",
+                    "default_value": f.get("default", ""),
+                    "model": "thelook",
+                    "explore": "orders",
+                    "dimension": f["dimension"],
+                }
+                for i, f in enumerate(filters, start=1)
+            ],
+        }
+
+    region_filter = {"name": "Region", "dimension": "customers.region"}
+    dashboard(
+        "1",
+        "Sales Overview",
+        "2",
+        [
+            {
+                "title": "Revenue by Region",
+                "query": revenue_by_region,
+                "listen": {"Region": "customers.region"},
+            },
+            {
+                "title": "Total Revenue",
+                "query": total_revenue,
+                "listen": {"Region": "customers.region"},
+            },
+            {
+                "title": "Orders per Day",
+                "query": orders_per_day,
+                "listen": {"Region": "customers.region"},
+            },
+        ],
+        [region_filter],
+        "Revenue and orders at a glance.",
+    )
+    dashboard(
+        "2",
+        "Revenue",
+        "10",
+        [
+            {
+                "title": "Revenue by Region",
+                "query": region_command,
+                "listen": {"Region": "customers.region"},
+            },
+        ],
+        [region_filter],
+        "Revenue per region; give a region to narrow it.",
+    )
+    dashboard(
+        "3",
+        "Orders Today",
+        "10",
+        [
+            {"title": "Orders Today", "query": orders_today},
+        ],
+        [],
+        "How many orders came in today.",
+    )
+    dashboard(
+        "4",
+        "Customer Lookup",
+        "11",
+        [
+            {
+                "title": "Customers",
+                "query": customer_lookup,
+                "listen": {"Customer Name": "customers.name"},
+            },
+        ],
+        [{"name": "Customer Name", "dimension": "customers.name"}],
+        "Orders of one customer.",
+    )
+    dashboard(
+        "5",
+        "Category Mix",
+        "12",
+        [
+            {"title": "Revenue by Category", "query": by_category},
+        ],
+    )
+    dashboard(
+        "6",
+        "Marketing Overview",
+        "3",
+        [
+            {"title": "Revenue by Category", "query": by_category},
+            {"title": "Order Status", "query": by_status},
+        ],
+    )
+    return state
+
+
+class LookerEmulator:
+    """Serves the Looker API 4.0 on 127.0.0.1.
+
+    Args:
+        client_id: the API client ID it accepts.
+        client_secret: the API client secret it accepts.
+        today: the date the sample data and relative date filters count from.
+    """
+
+    def __init__(
+        self,
+        *,
+        client_id: str = DEFAULT_CLIENT_ID,
+        client_secret: str = DEFAULT_CLIENT_SECRET,
+        today: date | None = None,
+    ) -> None:
+        self.client_id = client_id
+        self.client_secret = client_secret
+        self.state = default_state(today or date.today())
+        self.requests: list[RecordedRequest] = []
+        self.logins = 0
+        self._tokens: dict[str, str] = {}
+        self._faults: list[_Fault] = []
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    async def start(self, port: int = 0) -> LookerEmulator:
+        """Listen on 127.0.0.1 (a free port unless ``port`` is given)."""
+        app = web.Application(middlewares=[self._middleware])
+        app.router.add_route("*", API + "/{path:.*}", self._dispatch)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
+        await site.start()
+        self.url = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
+        return self
+
+    async def stop(self) -> None:
+        """Stop serving."""
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> LookerEmulator:
+        return await self.start()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    # -- test controls ---------------------------------------------------------------------
+
+    def fail(
+        self,
+        path: str,
+        *,
+        status: int = 500,
+        body: Any = None,
+        times: int | None = 1,
+        method: str | None = None,
+        delay: float = 0.0,
+        content_type: str = "application/json",
+    ) -> None:
+        """Answer requests whose API path matches regex ``path`` with ``status`` and ``body``.
+
+        ``times=None`` fails every matching request; ``delay`` stalls before answering.
+        A status of 0 stalls for ``delay`` and then answers normally.
+        """
+        self._faults.append(
+            _Fault(method, re.compile(path), status, body, times, delay, content_type)
+        )
+
+    def clear_faults(self) -> None:
+        """Stop failing."""
+        self._faults.clear()
+
+    def revoke_tokens(self) -> None:
+        """Forget every access token, as when Looker restarts (clients must log in again)."""
+        self._tokens.clear()
+
+    def requests_to(self, pattern: str, method: str | None = None) -> list[RecordedRequest]:
+        """Recorded requests whose path matches regex ``pattern``."""
+        regex = re.compile(pattern)
+        return [
+            r
+            for r in self.requests
+            if regex.search(r.path) and (method is None or r.method == method)
+        ]
+
+    # -- plumbing --------------------------------------------------------------------------
+
+    @web.middleware
+    async def _middleware(
+        self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+    ) -> web.StreamResponse:
+        path = request.path.removeprefix(API)
+        for fault in list(self._faults):
+            if fault.path.search(path) and fault.method in (None, request.method):
+                if fault.times is not None:
+                    fault.times -= 1
+                    if fault.times <= 0:
+                        self._faults.remove(fault)
+                if fault.delay:
+                    await asyncio.sleep(fault.delay)
+                if fault.status:
+                    await request.read()
+                    self._record(request, path, None, None)
+                    if isinstance(fault.body, dict | list):
+                        return web.json_response(fault.body, status=fault.status)
+                    return web.Response(
+                        status=fault.status,
+                        text=str(fault.body or ""),
+                        content_type=fault.content_type,
+                    )
+                break
+        return await handler(request)
+
+    def _record(self, request: web.Request, path: str, body: Any, user_id: str | None) -> None:
+        self.requests.append(
+            RecordedRequest(request.method, path, dict(request.query), body, user_id)
+        )
+
+    def _user_for(self, request: web.Request) -> str | None:
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() not in ("bearer", "token"):
+            return None
+        return self._tokens.get(token.strip())
+
+    async def _dispatch(self, request: web.Request) -> web.StreamResponse:
+        path = "/" + request.match_info["path"]
+        if path == "/login" and request.method == "POST":
+            return await self._login(request)
+        user_id = self._user_for(request)
+        body: Any = None
+        if request.can_read_body:
+            raw = await request.read()
+            try:
+                body = await request.json() if raw else None
+            except ValueError:
+                return _error(400, "Invalid JSON in request body")
+        self._record(request, path, body, user_id)
+        if user_id is None:
+            return _error(401, "Requires authentication.")
+        for method, pattern, handler in self._routes():
+            if method == request.method and (m := re.fullmatch(pattern, path)):
+                return await handler(request, user_id, body, *m.groups())
+        return _error(404, "Not found")
+
+    def _routes(self) -> list[tuple[str, str, Callable[..., Awaitable[web.StreamResponse]]]]:
+        return [
+            ("POST", r"/logout", self._logout),
+            ("DELETE", r"/logout", self._logout),
+            ("GET", r"/user", self._me),
+            ("GET", r"/looks/search", self._search_looks),
+            ("GET", r"/dashboards/search", self._search_dashboards),
+            ("GET", r"/looks/([^/]+)", self._look),
+            ("GET", r"/dashboards/([^/]+)", self._dashboard),
+            ("GET", r"/folders/([^/]+)", self._folder),
+            ("GET", r"/folders/([^/]+)/children", self._folder_children),
+            ("GET", r"/folders/([^/]+)/dashboards", self._folder_dashboards),
+            ("GET", r"/folders/([^/]+)/looks", self._folder_looks),
+            ("GET", r"/queries/slug/([^/]+)", self._query_by_slug),
+            ("GET", r"/queries/([^/]+)", self._query),
+            ("POST", r"/queries", self._create_query),
+            ("GET", r"/queries/([^/]+)/run/([a-z_]+)", self._run_query),
+        ]
+
+    # -- handlers ------------------------------------------------------------------------
+
+    async def _login(self, request: web.Request) -> web.Response:
+        form = await request.post()
+        self.logins += 1
+        # Recorded without the credentials.
+        self._record(request, "/login", {"client_id": str(form.get("client_id", ""))}, None)
+        client_id, client_secret = (
+            str(form.get("client_id", "")),
+            str(form.get("client_secret", "")),
+        )
+        if not (
+            secrets.compare_digest(client_id, self.client_id)
+            and secrets.compare_digest(client_secret, self.client_secret)
+        ):
+            return _error(404, "Not found")
+        token = secrets.token_urlsafe(24)
+        self._tokens[token] = "1"
+        return web.json_response(
+            {"access_token": token, "token_type": "Bearer", "expires_in": 3600}
+        )
+
+    async def _logout(self, request: web.Request, user_id: str, body: Any) -> web.Response:
+        _, _, token = request.headers.get("Authorization", "").partition(" ")
+        self._tokens.pop(token.strip(), None)
+        return web.Response(status=204)
+
+    async def _me(self, request: web.Request, user_id: str, body: Any) -> web.Response:
+        return web.json_response(self.state.users[user_id])
+
+    def _folder_ref(self, folder_id: str | None) -> dict[str, Any] | None:
+        folder = self.state.folders.get(str(folder_id))
+        return {"id": folder["id"], "name": folder["name"]} if folder else None
+
+    def _look_json(self, look: dict[str, Any]) -> dict[str, Any]:
+        query = self.state.queries.get(str(look["query_id"]))
+        return {
+            **look,
+            "folder": self._folder_ref(look["folder_id"]),
+            "query": self._query_json(query) if query else None,
+        }
+
+    def _dashboard_json(self, dashboard: dict[str, Any]) -> dict[str, Any]:
+        elements = []
+        for element in dashboard["dashboard_elements"]:
+            query = self.state.queries.get(str(element.get("query_id")))
+            elements.append({**element, "query": self._query_json(query) if query else None})
+        return {
+            **dashboard,
+            "folder": self._folder_ref(dashboard["folder_id"]),
+            "dashboard_elements": elements,
+        }
+
+    def _query_json(self, query: dict[str, Any]) -> dict[str, Any]:
+        fields = ",".join(query["fields"])
+        return {
+            **query,
+            "share_url": f"{self.url}/x/{query['slug']}",
+            "url": f"/explore/{query['model']}/{query['view']}?fields={fields}&qid={query['slug']}",
+        }
+
+    async def _search(
+        self,
+        request: web.Request,
+        items: list[dict[str, Any]],
+        render: Callable[[dict[str, Any]], dict[str, Any]],
+    ) -> web.Response:
+        title = request.query.get("title")
+        deleted = request.query.get("deleted", "false").lower() == "true"
+        limit = int(request.query.get("limit", "0") or 0)
+        matches = [i for i in items if bool(i.get("deleted")) == deleted]
+        if title:
+            pattern = _like(title)
+            matches = [i for i in matches if pattern.fullmatch(i["title"])]
+        if limit:
+            matches = matches[:limit]
+        return web.json_response([render(i) for i in matches])
+
+    async def _search_looks(self, request: web.Request, user_id: str, body: Any) -> web.Response:
+        return await self._search(request, list(self.state.looks.values()), self._look_json)
+
+    async def _search_dashboards(
+        self, request: web.Request, user_id: str, body: Any
+    ) -> web.Response:
+        return await self._search(
+            request, list(self.state.dashboards.values()), self._dashboard_json
+        )
+
+    async def _look(self, request: web.Request, user_id: str, body: Any, lid: str) -> web.Response:
+        look = self.state.looks.get(lid)
+        if look is None or look.get("deleted"):
+            return _error(404, "Not found")
+        return web.json_response(self._look_json(look))
+
+    async def _dashboard(
+        self, request: web.Request, user_id: str, body: Any, did: str
+    ) -> web.Response:
+        dashboard = self.state.dashboards.get(did)
+        if dashboard is None or dashboard.get("deleted"):
+            return _error(404, "Not found")
+        return web.json_response(self._dashboard_json(dashboard))
+
+    async def _folder(
+        self, request: web.Request, user_id: str, body: Any, fid: str
+    ) -> web.Response:
+        folder = self.state.folders.get(fid)
+        if folder is None:
+            return _error(404, "Not found")
+        return web.json_response(
+            {
+                **folder,
+                "dashboards": [
+                    self._dashboard_json(d)
+                    for d in self.state.dashboards.values()
+                    if d["folder_id"] == fid and not d.get("deleted")
+                ],
+                "looks": [
+                    self._look_json(lk)
+                    for lk in self.state.looks.values()
+                    if lk["folder_id"] == fid and not lk.get("deleted")
+                ],
+            }
+        )
+
+    async def _folder_children(
+        self, request: web.Request, user_id: str, body: Any, fid: str
+    ) -> web.Response:
+        if fid not in self.state.folders:
+            return _error(404, "Not found")
+        return web.json_response([f for f in self.state.folders.values() if f["parent_id"] == fid])
+
+    async def _folder_dashboards(
+        self, request: web.Request, user_id: str, body: Any, fid: str
+    ) -> web.Response:
+        if fid not in self.state.folders:
+            return _error(404, "Not found")
+        return web.json_response(
+            [
+                self._dashboard_json(d)
+                for d in self.state.dashboards.values()
+                if d["folder_id"] == fid and not d.get("deleted")
+            ]
+        )
+
+    async def _folder_looks(
+        self, request: web.Request, user_id: str, body: Any, fid: str
+    ) -> web.Response:
+        if fid not in self.state.folders:
+            return _error(404, "Not found")
+        return web.json_response(
+            [
+                self._look_json(lk)
+                for lk in self.state.looks.values()
+                if lk["folder_id"] == fid and not lk.get("deleted")
+            ]
+        )
+
+    async def _query(self, request: web.Request, user_id: str, body: Any, qid: str) -> web.Response:
+        query = self.state.queries.get(qid)
+        if query is None:
+            return _error(404, "Not found")
+        return web.json_response(self._query_json(query))
+
+    async def _query_by_slug(
+        self, request: web.Request, user_id: str, body: Any, slug: str
+    ) -> web.Response:
+        query = next((q for q in self.state.queries.values() if q["slug"] == slug), None)
+        if query is None:
+            return _error(404, "Not found")
+        return web.json_response(self._query_json(query))
+
+    async def _create_query(self, request: web.Request, user_id: str, body: Any) -> web.Response:
+        if not isinstance(body, dict):
+            return _error(422, "Validation Failed", [{"field": "body", "message": "missing"}])
+        body = {k: v for k, v in body.items() if k not in ("id", "slug", "client_id", "share_url")}
+        return web.json_response(self._query_json(self.state.add_query(body)))
+
+    async def _run_query(
+        self, request: web.Request, user_id: str, body: Any, qid: str, fmt: str
+    ) -> web.Response:
+        query = self.state.queries.get(qid)
+        if query is None:
+            return _error(404, "Not found")
+        if fmt not in ("json_detail", "json"):
+            return _error(400, f"Unsupported result format {fmt}")
+        try:
+            result = run_query(query, self.state.dataset, looker_url=self.url)
+        except QueryError as exc:
+            # Looker answers 200 with the error inside the result.
+            return web.json_response(
+                {
+                    "fields": {"dimensions": [], "measures": [], "table_calculations": []},
+                    "data": [],
+                    "errors": [{"message": str(exc), "message_details": str(exc)}],
+                }
+            )
+        if fmt == "json":
+            rows = [{k: v.get("value") for k, v in row.items()} for row in result["data"]]
+            return web.json_response(rows)
+        return web.json_response(result)
+
+
+def _like(pattern: str) -> re.Pattern[str]:
+    regex = "".join(".*" if c == "%" else "." if c == "_" else re.escape(c) for c in pattern)
+    return re.compile(regex, re.IGNORECASE | re.DOTALL)
+
+
+def _error(status: int, message: str, errors: list[dict[str, str]] | None = None) -> web.Response:
+    body: dict[str, Any] = {
+        "message": message,
+        "documentation_url": f"https://cloud.google.com/looker/docs/r/err/4.0/{status}/emulator",
+    }
+    if errors:
+        body["errors"] = errors
+    return web.json_response(body, status=status)

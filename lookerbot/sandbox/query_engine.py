@@ -1,0 +1,296 @@
+"""Runs a Looker query against the sample dataset, as Looker's ``json_detail`` would answer.
+
+Supports what the bot and its tests use: dimensions (with date timeframes), the sample
+measures, Looker filter expressions for strings, numbers and dates, sorts and limits.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+from urllib.parse import quote
+
+from lookerbot.sandbox.sample_data import FIELDS_BY_NAME, Dataset, FieldDef
+
+
+class QueryError(ValueError):
+    """The query cannot run; the message is what Looker would say."""
+
+
+# -- values ----------------------------------------------------------------------------------
+
+
+def dimension_value(row: dict[str, Any], name: str) -> Any:
+    """The value of dimension ``name`` for one order."""
+    if name.startswith("orders.created_"):
+        day: date = row["orders.created_date"]
+        timeframe = name.removeprefix("orders.created_")
+        if timeframe == "date":
+            return day.isoformat()
+        if timeframe == "week":
+            return (day - timedelta(days=day.weekday())).isoformat()
+        if timeframe == "month":
+            return f"{day.year:04d}-{day.month:02d}"
+        if timeframe == "year":
+            return day.year
+    return row[name]
+
+
+def _measure(name: str, rows: list[dict[str, Any]]) -> float | int | None:
+    if name == "orders.count":
+        return len(rows)
+    if name == "customers.count":
+        return len({r["customers.email"] for r in rows})
+    amounts = [float(r["orders.amount"]) for r in rows]
+    if name == "orders.total_revenue":
+        return round(sum(amounts), 2)
+    if name == "orders.average_order_value":
+        return round(sum(amounts) / len(amounts), 2) if amounts else None
+    raise QueryError(f"Unknown measure {name}")
+
+
+def render(field: FieldDef, value: Any) -> str | None:
+    """The value as Looker renders it (value formats, thousands separators)."""
+    if value is None:
+        return None
+    if field.value_format == "$#,##0.00":
+        return f"${value:,.2f}"
+    if isinstance(value, int) and field.category == "measure":
+        return f"{value:,}"
+    return str(value)
+
+
+# -- filters ---------------------------------------------------------------------------------
+
+_UNITS = {"day": 1, "week": 7, "month": 30, "year": 365}
+
+
+def _date_range(expr: str, today: date) -> tuple[date, date] | None:
+    """[start, end) for a Looker date filter expression, or None if not understood."""
+    e = expr.strip().lower()
+    if e == "today":
+        return today, today + timedelta(days=1)
+    if e == "yesterday":
+        return today - timedelta(days=1), today
+    m = re.fullmatch(r"(?:last )?(\d+) (day|week|month|year)s?", e)
+    if m:
+        days = int(m.group(1)) * _UNITS[m.group(2)]
+        return today - timedelta(days=days - 1), today + timedelta(days=1)
+    m = re.fullmatch(r"(this|last) (week|month|year)", e)
+    if m:
+        start_this = {
+            "week": today - timedelta(days=today.weekday()),
+            "month": today.replace(day=1),
+            "year": today.replace(month=1, day=1),
+        }[m.group(2)]
+        if m.group(1) == "this":
+            return start_this, today + timedelta(days=1)
+        if m.group(2) == "week":
+            return start_this - timedelta(days=7), start_this
+        if m.group(2) == "month":
+            previous = (start_this - timedelta(days=1)).replace(day=1)
+            return previous, start_this
+        return start_this.replace(year=start_this.year - 1), start_this
+    m = re.fullmatch(r"(\d{4})(?:[-/](\d{1,2}))?(?:[-/](\d{1,2}))?", e)
+    if m:
+        year, month, day = int(m.group(1)), m.group(2), m.group(3)
+        if day:
+            start = date(year, int(month), int(day))
+            return start, start + timedelta(days=1)
+        if month:
+            start = date(year, int(month), 1)
+            end = date(year + (start.month == 12), start.month % 12 + 1, 1)
+            return start, end
+        return date(year, 1, 1), date(year + 1, 1, 1)
+    m = re.fullmatch(r"after (.+)", e)
+    if m and (r := _date_range(m.group(1), today)):
+        return r[0], date.max
+    m = re.fullmatch(r"before (.+)", e)
+    if m and (r := _date_range(m.group(1), today)):
+        return date.min, r[0]
+    m = re.fullmatch(r"(.+?) (?:to|until) (.+)", e)
+    if m and (a := _date_range(m.group(1), today)) and (b := _date_range(m.group(2), today)):
+        return a[0], b[0]
+    return None
+
+
+def compile_filter(name: str, expr: str, today: date) -> Callable[[dict[str, Any]], bool]:
+    """A predicate over orders for Looker filter expression ``expr`` on field ``name``."""
+    field = FIELDS_BY_NAME.get(name)
+    if field is None:
+        raise QueryError(f"Unknown field {name} in filters")
+    if field.category == "measure":
+        raise QueryError(f"Filtering on measure {name} is not supported by the emulator")
+    if field.type.startswith("date"):
+        span = _date_range(expr, today)
+        if span is None:
+            raise QueryError(f'Invalid date filter "{expr}" for {field.label}')
+        start, end = span
+        return lambda row: start <= row["orders.created_date"] < end
+    if field.is_numeric:
+        return _number_filter(name, expr, field)
+    return _string_filter(name, expr)
+
+
+def _number_filter(name: str, expr: str, field: FieldDef) -> Callable[[dict[str, Any]], bool]:
+    e = expr.strip()
+    m = re.fullmatch(r"(>=|<=|>|<|=|!=|not)?\s*(-?\d+(?:\.\d+)?)", e, re.IGNORECASE)
+    if m:
+        op, number = (m.group(1) or "=").lower(), float(m.group(2))
+        ops: dict[str, Callable[[float], bool]] = {
+            ">": lambda v: v > number,
+            "<": lambda v: v < number,
+            ">=": lambda v: v >= number,
+            "<=": lambda v: v <= number,
+            "=": lambda v: v == number,
+            "!=": lambda v: v != number,
+            "not": lambda v: v != number,
+        }
+        check = ops[op]
+        return lambda row: check(float(dimension_value(row, name)))
+    m = re.fullmatch(r"\[?\s*(-?\d+(?:\.\d+)?)\s*(?:,| to )\s*(-?\d+(?:\.\d+)?)\s*\]?", e)
+    if m:
+        low, high = float(m.group(1)), float(m.group(2))
+        return lambda row: low <= float(dimension_value(row, name)) <= high
+    raise QueryError(f'Invalid number filter "{expr}" for {field.label}')
+
+
+def _string_filter(name: str, expr: str) -> Callable[[dict[str, Any]], bool]:
+    includes: list[Callable[[str], bool]] = []
+    excludes: list[Callable[[str], bool]] = []
+    for part in _split_alternatives(expr):
+        negate = part.startswith("-")
+        term = part[1:] if negate else part
+        check = _string_term(term)
+        (excludes if negate else includes).append(check)
+
+    def predicate(row: dict[str, Any]) -> bool:
+        value = str(dimension_value(row, name)).lower()
+        if any(check(value) for check in excludes):
+            return False
+        return not includes or any(check(value) for check in includes)
+
+    return predicate
+
+
+def _split_alternatives(expr: str) -> list[str]:
+    parts, current, escaped = [], "", False
+    for char in expr:
+        if escaped:
+            current += char
+            escaped = False
+        elif char == "^":
+            escaped = True
+        elif char == ",":
+            parts.append(current.strip())
+            current = ""
+        else:
+            current += char
+    parts.append(current.strip())
+    return [p for p in parts if p]
+
+
+def _string_term(term: str) -> Callable[[str], bool]:
+    t = term.lower()
+    if "%" in t or "_" in t:
+        pattern = re.compile(
+            "".join(".*" if c == "%" else "." if c == "_" else re.escape(c) for c in t), re.DOTALL
+        )
+        return lambda v: pattern.fullmatch(v) is not None
+    return lambda v: v == t
+
+
+def _sort_key(name: str) -> Callable[[dict[str, Any]], tuple[bool, Any]]:
+    def key(result: dict[str, Any]) -> tuple[bool, Any]:
+        return (result[name] is None, result[name])
+
+    return key
+
+
+# -- running -----------------------------------------------------------------------------
+
+
+def run_query(query: dict[str, Any], dataset: Dataset, *, looker_url: str) -> dict[str, Any]:
+    """The ``json_detail`` result of ``query``."""
+    names = [str(f) for f in query.get("fields") or []]
+    if not names:
+        raise QueryError("Must query at least one dimension or measure")
+    fields = []
+    for name in names:
+        field = FIELDS_BY_NAME.get(name)
+        if field is None:
+            raise QueryError(f"Unknown field {name} in the explore {query.get('view')}")
+        fields.append(field)
+    dimensions = [f for f in fields if f.category == "dimension"]
+    measures = [f for f in fields if f.category == "measure"]
+
+    predicates = [
+        compile_filter(name, str(expr), dataset.today)
+        for name, expr in (query.get("filters") or {}).items()
+        if expr not in (None, "")
+    ]
+    rows = [r for r in dataset.rows if all(p(r) for p in predicates)]
+
+    groups: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        key = tuple(dimension_value(row, d.name) for d in dimensions)
+        groups.setdefault(key, []).append(row)
+    if not dimensions and not groups:
+        groups[()] = []
+
+    results = []
+    for key, members in groups.items():
+        result = {d.name: v for d, v in zip(dimensions, key, strict=True)}
+        for m in measures:
+            result[m.name] = _measure(m.name, members)
+        results.append(result)
+
+    for sort in reversed(query.get("sorts") or [f"{names[0]}"]):
+        name, _, direction = str(sort).partition(" ")
+        if name in FIELDS_BY_NAME and name in names:
+            results.sort(key=_sort_key(name), reverse=direction.lower() == "desc")
+    limit = int(query.get("limit") or 500)
+    results = results[:limit]
+
+    explore = f"/explore/{query.get('model', 'thelook')}/{query.get('view', 'orders')}"
+    data = []
+    for result in results:
+        cells: dict[str, Any] = {}
+        for field in fields:
+            value = result[field.name]
+            cell: dict[str, Any] = {"value": value}
+            rendered = render(field, value)
+            if rendered is not None and rendered != str(value):
+                cell["rendered"] = rendered
+            if field.category == "measure":
+                drill_filters = "&".join(
+                    f"f[{d.name}]={quote(str(result[d.name]))}" for d in dimensions
+                )
+                cell["links"] = [
+                    {
+                        "label": f"Show All {value}",
+                        "url": f"{explore}?fields=orders.id,orders.amount&{drill_filters}",
+                        "type": "measure_default",
+                    }
+                ]
+            else:
+                cell["links"] = []
+            cells[field.name] = cell
+        data.append(cells)
+
+    return {
+        "fields": {
+            "dimensions": [d.metadata() for d in dimensions],
+            "measures": [m.metadata() for m in measures],
+            "table_calculations": [],
+            "pivots": [],
+        },
+        "pivots": [],
+        "has_totals": False,
+        "has_row_totals": False,
+        "data": data,
+        "sql": f"-- emulated query on {len(rows)} orders",
+        "looker_url": looker_url,
+    }

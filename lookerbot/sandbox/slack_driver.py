@@ -1,0 +1,201 @@
+"""Plays Slack's part towards the bot: builds Slack-shaped payloads, signs them, sends them.
+
+Used by the demo (each typed line becomes one request) and by the tests.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import json
+import secrets
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+import aiohttp
+
+from lookerbot.sandbox.slack_emulator import BOT_USER_ID, TEAM_ID, SlackEmulator
+from lookerbot.slack.verify import sign
+
+
+@dataclass(frozen=True)
+class DriverResponse:
+    """The bot's HTTP answer to one request."""
+
+    status: int
+    text: str
+
+    def json(self) -> Any:
+        """The body as JSON."""
+        return json.loads(self.text)
+
+
+class SlackDriver:
+    """Sends signed Slack requests to a bot.
+
+    Args:
+        bot_url: the bot's base URL.
+        signing_secret: the secret to sign with (the bot's, unless testing forgery).
+        slack: the Slack emulator, which hands out response URLs and DM channels.
+        session: the HTTP session to send with.
+        clock: seconds since the epoch, for the signature timestamp.
+    """
+
+    def __init__(
+        self,
+        *,
+        bot_url: str,
+        signing_secret: str,
+        slack: SlackEmulator,
+        session: aiohttp.ClientSession,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.bot_url = bot_url.rstrip("/")
+        self.signing_secret = signing_secret
+        self.slack = slack
+        self._session = session
+        self._clock = clock
+        self._ts = itertools.count(1)
+
+    def _next_ts(self) -> str:
+        return f"1710000000.{next(self._ts):06d}"
+
+    def signed_headers(self, body: bytes, *, timestamp: str | None = None) -> dict[str, str]:
+        """Headers Slack would send with ``body``."""
+        ts = timestamp if timestamp is not None else str(int(self._clock()))
+        return {
+            "X-Slack-Request-Timestamp": ts,
+            "X-Slack-Signature": sign(self.signing_secret, ts, body),
+        }
+
+    async def post(
+        self,
+        path: str,
+        body: bytes,
+        *,
+        content_type: str,
+        headers: Mapping[str, str] | None = None,
+        sign_it: bool = True,
+    ) -> DriverResponse:
+        """POST ``body`` to the bot, signed unless ``sign_it`` is false."""
+        all_headers = {"Content-Type": content_type}
+        if sign_it:
+            all_headers.update(self.signed_headers(body))
+        all_headers.update(headers or {})
+        # Large bodies go as a stream, as aiohttp prefers.
+        data: bytes | io.BytesIO = io.BytesIO(body) if len(body) > 512 * 1024 else body
+        async with self._session.post(self.bot_url + path, data=data, headers=all_headers) as r:
+            return DriverResponse(r.status, await r.text())
+
+    async def send_event(
+        self,
+        event: dict[str, Any],
+        *,
+        event_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> DriverResponse:
+        """Deliver an Events API ``event_callback`` wrapping ``event``."""
+        payload = {
+            "token": "legacy-verification-token",
+            "team_id": TEAM_ID,
+            "api_app_id": "A0LOOKER",
+            "event": event,
+            "type": "event_callback",
+            "event_id": event_id or f"Ev{secrets.token_hex(6).upper()}",
+            "event_time": int(self._clock()),
+            "authorizations": [
+                {
+                    "team_id": TEAM_ID,
+                    "user_id": BOT_USER_ID,
+                    "is_bot": True,
+                    "is_enterprise_install": False,
+                }
+            ],
+        }
+        body = json.dumps(payload).encode()
+        return await self.post(
+            "/slack/events", body, content_type="application/json", headers=headers
+        )
+
+    async def mention(
+        self,
+        text: str,
+        *,
+        user: str = "U0ALICE",
+        channel: str = "C0GENERAL",
+        thread_ts: str | None = None,
+    ) -> DriverResponse:
+        """``@looker <text>`` in a channel (or a thread)."""
+        ts = self._next_ts()
+        event = {
+            "type": "app_mention",
+            "user": user,
+            "text": f"<@{BOT_USER_ID}> {text}",
+            "ts": ts,
+            "channel": channel,
+            "event_ts": ts,
+            "team": TEAM_ID,
+        }
+        if thread_ts:
+            event["thread_ts"] = thread_ts
+        return await self.send_event(event)
+
+    async def dm(self, text: str, *, user: str = "U0ALICE") -> DriverResponse:
+        """A direct message to the bot."""
+        ts = self._next_ts()
+        event = {
+            "type": "message",
+            "channel_type": "im",
+            "user": user,
+            "text": text,
+            "ts": ts,
+            "channel": self.slack.dm_channel(user),
+            "event_ts": ts,
+            "team": TEAM_ID,
+        }
+        return await self.send_event(event)
+
+    async def slash(
+        self,
+        text: str,
+        *,
+        user: str = "U0ALICE",
+        channel: str = "C0GENERAL",
+        command: str = "/looker",
+        path: str = "/slack/events",
+    ) -> tuple[DriverResponse, str]:
+        """``/looker <text>``; returns the bot's answer and the command's response URL."""
+        response_url = self.slack.new_response_url()
+        user_info = self.slack.users.get(user, {})
+        form = {
+            "token": "legacy-verification-token",
+            "team_id": TEAM_ID,
+            "team_domain": "acme",
+            "channel_id": channel,
+            "channel_name": self.slack.channels.get(channel, {}).get("name", "directmessage"),
+            "user_id": user,
+            "user_name": user_info.get("name", "someone"),
+            "command": command,
+            "text": text,
+            "api_app_id": "A0LOOKER",
+            "is_enterprise_install": "false",
+            "response_url": response_url,
+            "trigger_id": f"{secrets.randbelow(10**10)}.{secrets.token_hex(8)}",
+        }
+        body = urlencode(form).encode()
+        response = await self.post(path, body, content_type="application/x-www-form-urlencoded")
+        return response, response_url
+
+    async def url_verification(self, challenge: str) -> DriverResponse:
+        """Slack's request-URL check."""
+        body = json.dumps(
+            {
+                "token": "legacy-verification-token",
+                "challenge": challenge,
+                "type": "url_verification",
+            }
+        ).encode()
+        return await self.post("/slack/events", body, content_type="application/json")

@@ -1,0 +1,685 @@
+"""A Slack Web API emulator: an aiohttp server on loopback answering the methods the bot calls.
+
+It keeps a small workspace (people, channels, DMs), applies Slack's rules where they
+matter (membership, message size limits, tokens), records every call, and can be told to
+fail a method (429 with Retry-After, 5xx, or a Slack error code). It also serves response
+URLs, file uploads and a Socket Mode WebSocket. The demo and the tests both use it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from lookerbot.manifest import BOT_SCOPES
+
+TEAM_ID = "T0ACME"
+TEAM_NAME = "Acme"
+BOT_USER_ID = "U0LOOKER"
+BOT_ID = "B0LOOKER"
+DEFAULT_BOT_TOKEN = "xoxb-emulator-bot-token"
+DEFAULT_APP_TOKEN = "xapp-emulator-app-token"
+
+MAX_BLOCKS = 50
+MAX_SECTION_TEXT = 3000
+MAX_TEXT = 40000
+
+
+@dataclass(frozen=True)
+class SlackCall:
+    """One Web API call the emulator received."""
+
+    method: str
+    args: dict[str, Any]
+
+
+@dataclass
+class PostedMessage:
+    """A message in the emulated workspace, as it is now (after any updates)."""
+
+    channel: str
+    ts: str
+    text: str
+    blocks: list[dict[str, Any]]
+    thread_ts: str | None = None
+    user: str = BOT_USER_ID
+    ephemeral_to: str | None = None
+    updates: int = 0
+    files: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ResponseUrlPost:
+    """A post to a slash command's or interaction's response URL."""
+
+    response_id: str
+    body: dict[str, Any]
+
+
+@dataclass
+class UploadedFile:
+    """A file uploaded through files.getUploadURLExternal and the upload URL."""
+
+    id: str
+    filename: str
+    length: int
+    data: bytes = b""
+    title: str = ""
+    channel: str | None = None
+    thread_ts: str | None = None
+    completed: bool = False
+
+
+@dataclass
+class _Failure:
+    method: str
+    status: int
+    error: str | None
+    retry_after: float | None
+    times: int | None
+
+
+def _user(uid: str, name: str, real: str, email: str, **flags: Any) -> dict[str, Any]:
+    return {
+        "id": uid,
+        "team_id": flags.pop("team_id", TEAM_ID),
+        "name": name,
+        "real_name": real,
+        "deleted": False,
+        "is_bot": False,
+        "is_app_user": False,
+        "is_restricted": False,
+        "is_ultra_restricted": False,
+        "profile": {"email": email, "real_name": real, "display_name": name},
+        **flags,
+    }
+
+
+def default_users() -> dict[str, dict[str, Any]]:
+    """The workspace's people: members, guests, a stranger and a bot."""
+    users = [
+        _user("U0ALICE", "alice", "Alice Analyst", "alice@example.com"),
+        _user("U0BOB", "bob", "Bob Builder", "bob@example.com"),
+        _user("U0CAROL", "carol", "Carol Chen", "carol@example.com"),
+        _user("U0GUEST", "gus", "Gus Guest", "gus@partner.example", is_restricted=True),
+        _user(
+            "U0SCG",
+            "sam",
+            "Sam Single",
+            "sam@partner.example",
+            is_restricted=True,
+            is_ultra_restricted=True,
+        ),
+        _user("U0OTHER", "olga", "Olga Other", "olga@other.example", team_id="T0OTHER"),
+        _user(
+            "U0GRID",
+            "greta",
+            "Greta Grid",
+            "greta@example.com",
+            team_id="T0SISTER",
+            teams=["T0SISTER", TEAM_ID],
+        ),
+        _user("U0HELPER", "helperbot", "Helper Bot", "", is_bot=True),
+        _user(BOT_USER_ID, "looker", "Looker", "", is_bot=True),
+    ]
+    return {u["id"]: u for u in users}
+
+
+def default_channels() -> dict[str, dict[str, Any]]:
+    """The workspace's channels: the bot is in some and not in others."""
+    channels = [
+        ("C0GENERAL", "general", False, True),
+        ("C0SALES", "sales", False, True),
+        ("C0RANDOM", "random", False, False),
+        ("G0FINANCE", "finance-private", True, True),
+        ("G0SECRET", "secret-private", True, False),
+    ]
+    return {
+        cid: {
+            "id": cid,
+            "name": name,
+            "is_channel": not private,
+            "is_group": private,
+            "is_private": private,
+            "is_im": False,
+            "is_archived": False,
+            "is_member": member,
+        }
+        for cid, name, private, member in channels
+    }
+
+
+class SlackEmulator:
+    """Serves the Slack Web API on 127.0.0.1.
+
+    Args:
+        bot_token: the bot token it accepts.
+        app_token: the app-level token it accepts (Socket Mode).
+    """
+
+    def __init__(
+        self, *, bot_token: str = DEFAULT_BOT_TOKEN, app_token: str = DEFAULT_APP_TOKEN
+    ) -> None:
+        self.bot_token = bot_token
+        self.app_token = app_token
+        self.users = default_users()
+        self.channels = default_channels()
+        self.calls: list[SlackCall] = []
+        self.messages: list[PostedMessage] = []
+        self.responses: list[ResponseUrlPost] = []
+        self.files: dict[str, UploadedFile] = {}
+        self.socket_acks: list[dict[str, Any]] = []
+        self._failures: list[_Failure] = []
+        self._clock = itertools.count(1)
+        self._response_ids = itertools.count(1)
+        self._runner: web.AppRunner | None = None
+        self._sockets: list[web.WebSocketResponse] = []
+        self._ack_waiters: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self._socket_connected = asyncio.Event()
+        self.url = ""
+
+    # -- lifecycle -----------------------------------------------------------------------
+
+    async def start(self, port: int = 0) -> SlackEmulator:
+        """Listen on 127.0.0.1 (a free port unless ``port`` is given)."""
+        app = web.Application()
+        app.router.add_post("/api/{method}", self._api)
+        app.router.add_post("/response/{rid}", self._response_url)
+        app.router.add_post("/upload/{file_id}", self._upload)
+        app.router.add_get("/socket", self._socket)
+        app.router.add_get("/files/{file_id}", self._download)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
+        await site.start()
+        self.url = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
+        return self
+
+    async def stop(self) -> None:
+        """Stop serving (and close Socket Mode connections)."""
+        for ws in list(self._sockets):
+            await ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> SlackEmulator:
+        return await self.start()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    @property
+    def api_url(self) -> str:
+        """The Web API base URL to give the bot as SLACK_API_URL."""
+        return f"{self.url}/api/"
+
+    # -- test controls -------------------------------------------------------------------
+
+    def fail(
+        self,
+        method: str,
+        *,
+        status: int = 200,
+        error: str | None = None,
+        retry_after: float | None = None,
+        times: int | None = 1,
+    ) -> None:
+        """Make ``method`` fail: an HTTP ``status`` (429 sends ``retry_after``), or, with
+        status 200, ``{"ok": false, "error": error}``. ``times=None`` fails every call."""
+        self._failures.append(_Failure(method, status, error, retry_after, times))
+
+    def new_response_url(self) -> str:
+        """A fresh response URL, as Slack puts in a slash command."""
+        return f"{self.url}/response/{next(self._response_ids)}"
+
+    def calls_to(self, method: str) -> list[SlackCall]:
+        """Recorded calls of ``method``."""
+        return [c for c in self.calls if c.method == method]
+
+    def visible_messages(self, channel: str | None = None) -> list[PostedMessage]:
+        """Messages (not ephemeral) as they stand now, oldest first."""
+        return [
+            m
+            for m in self.messages
+            if m.ephemeral_to is None and (channel is None or m.channel == channel)
+        ]
+
+    def ephemeral_messages(self, user: str | None = None) -> list[PostedMessage]:
+        """Ephemeral messages, oldest first."""
+        return [
+            m
+            for m in self.messages
+            if m.ephemeral_to is not None and (user is None or m.ephemeral_to == user)
+        ]
+
+    def dm_channel(self, user: str) -> str:
+        """The DM channel between the bot and ``user`` (opened if needed)."""
+        cid = f"D{user.removeprefix('U')}"
+        self.channels.setdefault(
+            cid,
+            {
+                "id": cid,
+                "is_im": True,
+                "user": user,
+                "is_member": True,
+                "is_private": True,
+                "is_archived": False,
+                "name": cid,
+            },
+        )
+        return cid
+
+    def add_channels(self, count: int, *, member: bool = True, prefix: str = "team") -> None:
+        """Add ``count`` public channels (for large-workspace tests)."""
+        for i in range(count):
+            cid = f"C9{i:06d}"
+            self.channels[cid] = {
+                "id": cid,
+                "name": f"{prefix}-{i}",
+                "is_channel": True,
+                "is_group": False,
+                "is_private": False,
+                "is_im": False,
+                "is_archived": False,
+                "is_member": member,
+            }
+
+    # -- Socket Mode ---------------------------------------------------------------------
+
+    async def wait_for_socket(self, timeout: float = 10.0) -> None:
+        """Wait until the bot has connected over Socket Mode."""
+        await asyncio.wait_for(self._socket_connected.wait(), timeout)
+
+    async def socket_send(
+        self, envelope_type: str, payload: dict[str, Any], *, timeout: float = 10.0
+    ) -> dict[str, Any]:
+        """Send an envelope to the connected bot and return its acknowledgement."""
+        if not self._sockets:
+            raise RuntimeError("no Socket Mode connection")
+        envelope_id = secrets.token_hex(8)
+        waiter = asyncio.get_running_loop().create_future()
+        self._ack_waiters[envelope_id] = waiter
+        await self._sockets[-1].send_json(
+            {
+                "envelope_id": envelope_id,
+                "type": envelope_type,
+                "payload": payload,
+                "accepts_response_payload": envelope_type != "events_api",
+                "retry_attempt": 0,
+                "retry_reason": "",
+            }
+        )
+        return await asyncio.wait_for(waiter, timeout)
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._sockets.append(ws)
+        await ws.send_json(
+            {
+                "type": "hello",
+                "num_connections": len(self._sockets),
+                "debug_info": {"host": "emulator"},
+                "connection_info": {"app_id": "A0LOOKER"},
+            }
+        )
+        self._socket_connected.set()
+        try:
+            async for message in ws:
+                if message.type != WSMsgType.TEXT:
+                    continue
+                ack = json.loads(message.data)
+                self.socket_acks.append(ack)
+                waiter = self._ack_waiters.pop(str(ack.get("envelope_id")), None)
+                if waiter is not None and not waiter.done():
+                    waiter.set_result(ack)
+        finally:
+            self._sockets.remove(ws)
+        return ws
+
+    # -- HTTP ----------------------------------------------------------------------------
+
+    async def _args(self, request: web.Request) -> dict[str, Any]:
+        args: dict[str, Any] = dict(request.query)
+        if request.content_type == "application/json":
+            body = await request.json()
+            if isinstance(body, dict):
+                args.update(body)
+        elif request.can_read_body:
+            form = await request.post()
+            args.update({k: v for k, v in form.items() if isinstance(v, str)})
+        for key in ("blocks", "attachments", "files", "unfurls", "view", "users"):
+            if isinstance(args.get(key), str) and args[key].startswith(("[", "{")):
+                args[key] = json.loads(args[key])
+        return args
+
+    def _token(self, request: web.Request, args: dict[str, Any]) -> str:
+        header = request.headers.get("Authorization", "")
+        if header.lower().startswith("bearer "):
+            return header[7:].strip()
+        return str(args.pop("token", ""))
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        try:
+            args = await self._args(request)
+        except ValueError:
+            return web.json_response({"ok": False, "error": "invalid_json"})
+        token = self._token(request, args)
+        args.pop("token", None)
+        self.calls.append(SlackCall(method, args))
+        for failure in list(self._failures):
+            if failure.method == method:
+                if failure.times is not None:
+                    failure.times -= 1
+                    if failure.times <= 0:
+                        self._failures.remove(failure)
+                if failure.status == 429:
+                    headers = {"Retry-After": str(failure.retry_after or 1)}
+                    return web.json_response(
+                        {"ok": False, "error": "ratelimited"}, status=429, headers=headers
+                    )
+                if failure.status >= 500:
+                    return web.Response(status=failure.status, text="upstream error")
+                return web.json_response({"ok": False, "error": failure.error or "fatal_error"})
+        expected = self.app_token if method == "apps.connections.open" else self.bot_token
+        if not secrets.compare_digest(token.encode(), expected.encode()):
+            return web.json_response({"ok": False, "error": "invalid_auth"})
+        handler = self._methods().get(method)
+        if handler is None:
+            return web.json_response({"ok": False, "error": "unknown_method"})
+        result = handler(args)
+        if isinstance(result, str):
+            return web.json_response({"ok": False, "error": result})
+        headers = {"X-OAuth-Scopes": ",".join(BOT_SCOPES)} if method == "auth.test" else {}
+        return web.json_response({"ok": True, **result}, headers=headers)
+
+    def _methods(self) -> dict[str, Callable[[dict[str, Any]], dict[str, Any] | str]]:
+        return {
+            "auth.test": self._auth_test,
+            "chat.postMessage": self._post_message,
+            "chat.update": self._update,
+            "chat.postEphemeral": self._post_ephemeral,
+            "chat.delete": self._delete,
+            "chat.unfurl": lambda args: {},
+            "users.info": self._users_info,
+            "users.list": self._users_list,
+            "users.lookupByEmail": self._lookup_by_email,
+            "conversations.list": self._conversations_list,
+            "conversations.info": self._conversations_info,
+            "conversations.join": self._conversations_join,
+            "conversations.open": self._conversations_open,
+            "files.getUploadURLExternal": self._get_upload_url,
+            "files.completeUploadExternal": self._complete_upload,
+            "views.open": lambda args: {
+                "view": {"id": f"V{secrets.token_hex(4)}", **(args.get("view") or {})}
+            },
+            "views.update": lambda args: {"view": args.get("view") or {}},
+            "apps.connections.open": lambda args: {
+                "url": self.url.replace("http", "ws") + "/socket"
+            },
+        }
+
+    def _next_ts(self) -> str:
+        return f"1700000000.{next(self._clock):06d}"
+
+    def _resolve_channel(self, channel: Any) -> dict[str, Any] | str:
+        cid = str(channel or "")
+        if cid.startswith("U") and cid in self.users:
+            cid = self.dm_channel(cid)
+        found = self.channels.get(cid)
+        if found is None:
+            return "channel_not_found"
+        if found.get("is_archived"):
+            return "is_archived"
+        if not found.get("is_member"):
+            return "not_in_channel"
+        return found
+
+    @staticmethod
+    def _check_message(args: dict[str, Any]) -> str | None:
+        text, blocks = args.get("text"), args.get("blocks")
+        if not text and not blocks:
+            return "no_text"
+        if text is not None and len(str(text)) > MAX_TEXT:
+            return "msg_too_long"
+        if blocks is not None:
+            if not isinstance(blocks, list) or len(blocks) > MAX_BLOCKS:
+                return "invalid_blocks"
+            for block in blocks:
+                if not isinstance(block, dict) or "type" not in block:
+                    return "invalid_blocks"
+                if block["type"] == "section":
+                    section_text = (block.get("text") or {}).get("text", "")
+                    if not section_text and not block.get("fields"):
+                        return "invalid_blocks"
+                    if len(section_text) > MAX_SECTION_TEXT:
+                        return "invalid_blocks"
+        return None
+
+    def _auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "url": "https://acme.slack.com/",
+            "team": TEAM_NAME,
+            "user": "looker",
+            "team_id": TEAM_ID,
+            "user_id": BOT_USER_ID,
+            "bot_id": BOT_ID,
+            "is_enterprise_install": False,
+        }
+
+    def _post_message(self, args: dict[str, Any]) -> dict[str, Any] | str:
+        channel = self._resolve_channel(args.get("channel"))
+        if isinstance(channel, str):
+            return channel
+        problem = self._check_message(args)
+        if problem:
+            return problem
+        message = PostedMessage(
+            channel=channel["id"],
+            ts=self._next_ts(),
+            text=str(args.get("text") or ""),
+            blocks=list(args.get("blocks") or []),
+            thread_ts=args.get("thread_ts"),
+        )
+        self.messages.append(message)
+        return {
+            "channel": message.channel,
+            "ts": message.ts,
+            "message": {"text": message.text, "ts": message.ts, "bot_id": BOT_ID},
+        }
+
+    def _update(self, args: dict[str, Any]) -> dict[str, Any] | str:
+        found = next(
+            (
+                m
+                for m in self.messages
+                if m.channel == args.get("channel")
+                and m.ts == args.get("ts")
+                and m.ephemeral_to is None
+            ),
+            None,
+        )
+        if found is None:
+            return "message_not_found"
+        if found.user != BOT_USER_ID:
+            return "cant_update_message"
+        problem = self._check_message(args)
+        if problem:
+            return problem
+        found.text = str(args.get("text") or "")
+        if "blocks" in args:
+            found.blocks = list(args.get("blocks") or [])
+        found.updates += 1
+        return {"channel": found.channel, "ts": found.ts, "text": found.text}
+
+    def _post_ephemeral(self, args: dict[str, Any]) -> dict[str, Any] | str:
+        channel = self._resolve_channel(args.get("channel"))
+        if isinstance(channel, str):
+            return channel
+        if args.get("user") not in self.users:
+            return "user_not_found"
+        problem = self._check_message(args)
+        if problem:
+            return problem
+        message = PostedMessage(
+            channel=channel["id"],
+            ts=self._next_ts(),
+            text=str(args.get("text") or ""),
+            blocks=list(args.get("blocks") or []),
+            thread_ts=args.get("thread_ts"),
+            ephemeral_to=str(args["user"]),
+        )
+        self.messages.append(message)
+        return {"message_ts": message.ts}
+
+    def _delete(self, args: dict[str, Any]) -> dict[str, Any] | str:
+        for message in self.messages:
+            if message.channel == args.get("channel") and message.ts == args.get("ts"):
+                self.messages.remove(message)
+                return {"channel": message.channel, "ts": message.ts}
+        return "message_not_found"
+
+    def _users_info(self, args: dict[str, Any]) -> dict[str, Any] | str:
+        user = self.users.get(str(args.get("user")))
+        return {"user": user} if user else "user_not_found"
+
+    def _users_list(self, args: dict[str, Any]) -> dict[str, Any]:
+        return self._page(list(self.users.values()), args, "members")
+
+    def _lookup_by_email(self, args: dict[str, Any]) -> dict[str, Any] | str:
+        email = str(args.get("email", "")).lower()
+        user = next(
+            (u for u in self.users.values() if u["profile"].get("email", "").lower() == email),
+            None,
+        )
+        return {"user": user} if user else "users_not_found"
+
+    def _page(self, items: list[dict[str, Any]], args: dict[str, Any], key: str) -> dict[str, Any]:
+        limit = max(1, min(int(args.get("limit") or 100), 1000))
+        start = int(args.get("cursor") or 0)
+        page = items[start : start + limit]
+        next_cursor = str(start + limit) if start + limit < len(items) else ""
+        return {key: page, "response_metadata": {"next_cursor": next_cursor}}
+
+    def _conversations_list(self, args: dict[str, Any]) -> dict[str, Any]:
+        types = str(args.get("types") or "public_channel").split(",")
+        wanted = []
+        for channel in self.channels.values():
+            if channel.get("is_im"):
+                kind = "im"
+            elif channel.get("is_private"):
+                kind = "private_channel"
+            else:
+                kind = "public_channel"
+            if kind not in types:
+                continue
+            if kind == "private_channel" and not channel.get("is_member"):
+                continue  # Slack lists only the private channels the bot is in
+            if channel.get("is_archived") and str(args.get("exclude_archived")) in ("true", "1"):
+                continue
+            wanted.append(channel)
+        return self._page(wanted, args, "channels")
+
+    def _conversations_info(self, args: dict[str, Any]) -> dict[str, Any] | str:
+        channel = self.channels.get(str(args.get("channel")))
+        if channel is None or (channel.get("is_private") and not channel.get("is_member")):
+            return "channel_not_found"
+        return {"channel": channel}
+
+    def _conversations_join(self, args: dict[str, Any]) -> dict[str, Any] | str:
+        channel = self.channels.get(str(args.get("channel")))
+        if channel is None or channel.get("is_private"):
+            return "channel_not_found"
+        if channel.get("is_archived"):
+            return "is_archived"
+        channel["is_member"] = True
+        return {"channel": channel}
+
+    def _conversations_open(self, args: dict[str, Any]) -> dict[str, Any] | str:
+        users = args.get("users")
+        user_ids = users if isinstance(users, list) else str(users or "").split(",")
+        if len(user_ids) != 1 or user_ids[0] not in self.users:
+            return "user_not_found"
+        return {"channel": {"id": self.dm_channel(user_ids[0])}}
+
+    def _get_upload_url(self, args: dict[str, Any]) -> dict[str, Any] | str:
+        filename = str(args.get("filename") or "")
+        try:
+            length = int(args.get("length") or 0)
+        except ValueError:
+            return "invalid_arguments"
+        if not filename or length <= 0:
+            return "invalid_arguments"
+        file_id = f"F{secrets.token_hex(5).upper()}"
+        self.files[file_id] = UploadedFile(id=file_id, filename=filename, length=length)
+        return {"upload_url": f"{self.url}/upload/{file_id}", "file_id": file_id}
+
+    def _complete_upload(self, args: dict[str, Any]) -> dict[str, Any] | str:
+        files = args.get("files")
+        if not isinstance(files, list) or not files:
+            return "invalid_arguments"
+        channel_id = args.get("channel_id")
+        if channel_id:
+            channel = self._resolve_channel(channel_id)
+            if isinstance(channel, str):
+                return channel
+        done = []
+        for item in files:
+            uploaded = self.files.get(str(item.get("id")))
+            if uploaded is None or len(uploaded.data) != uploaded.length:
+                return "file_not_found" if uploaded is None else "file_upload_size_mismatch"
+            uploaded.title = str(item.get("title") or uploaded.filename)
+            uploaded.channel = channel_id
+            uploaded.thread_ts = args.get("thread_ts")
+            uploaded.completed = True
+            done.append({"id": uploaded.id, "title": uploaded.title})
+        if channel_id:
+            message = PostedMessage(
+                channel=str(channel_id),
+                ts=self._next_ts(),
+                text=str(args.get("initial_comment") or ""),
+                blocks=[],
+                thread_ts=args.get("thread_ts"),
+                files=[f["id"] for f in done],
+            )
+            self.messages.append(message)
+        return {"files": done}
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        uploaded = self.files.get(request.match_info["file_id"])
+        if uploaded is None:
+            return web.Response(status=404, text="unknown upload")
+        if request.content_type.startswith("multipart/"):
+            reader = await request.multipart()
+            data = b""
+            async for part in reader:
+                data = await part.read()  # type: ignore[union-attr]
+        else:
+            data = await request.read()
+        uploaded.data = data
+        return web.Response(text=f"OK - {len(data)}")
+
+    async def _download(self, request: web.Request) -> web.Response:
+        uploaded = self.files.get(request.match_info["file_id"])
+        if uploaded is None or not uploaded.completed:
+            return web.Response(status=404)
+        return web.Response(body=uploaded.data, content_type="application/octet-stream")
+
+    async def _response_url(self, request: web.Request) -> web.Response:
+        try:
+            body = await request.json()
+        except ValueError:
+            return web.Response(status=400, text="invalid_payload")
+        if not isinstance(body, dict) or self._check_message(body):
+            return web.Response(status=400, text="invalid_payload")
+        self.responses.append(ResponseUrlPost(request.match_info["rid"], body))
+        return web.Response(text="ok")

@@ -1,0 +1,839 @@
+"""Settings: the only module that reads the environment.
+
+Every variable of the Node.js Lookerbot keeps its name and meaning, so an existing
+deployment's environment works unchanged; the newer Slack platform adds a few of its own.
+:data:`VARIABLES` lists them all (``.env.example`` and ``app.json`` are checked against it).
+
+:func:`load_settings` reads the environment (and a ``.env`` file, whose values lose to real
+environment variables), validates everything, and either returns a frozen :class:`Settings`
+or raises :class:`~lookerbot.errors.SettingsError` listing every problem at once. No problem
+text ever contains a secret's value.
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import json
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from dotenv import dotenv_values
+
+from lookerbot.errors import SettingsError
+
+DEFAULT_PORT = 3333
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+
+
+class Secret:
+    """A secret string that does not print itself.
+
+    ``str()`` and ``repr()`` show ``***``; :meth:`reveal` returns the value for the one
+    place that needs it, and :meth:`matches` compares in constant time.
+    """
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        """Return the secret value."""
+        return self._value
+
+    def matches(self, candidate: str | None) -> bool:
+        """Compare ``candidate`` with the secret in constant time."""
+        if candidate is None:
+            return False
+        return hmac.compare_digest(candidate.encode("utf-8"), self._value.encode("utf-8"))
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+    def __str__(self) -> str:
+        return "***"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and self.matches(other._value)
+
+    def __hash__(self) -> int:
+        return hash(Secret)
+
+
+@dataclass(frozen=True)
+class Variable:
+    """One environment variable the bot understands.
+
+    Attributes:
+        name: the variable's name.
+        help: one line saying what it does (used in ``.env.example`` and ``app.json``).
+        group: heading it is listed under.
+        secret: its value must never be printed.
+        aliases: older names that mean the same thing.
+        example: the value shown in ``.env.example``.
+        required: whether a single-instance deployment must set it.
+    """
+
+    name: str
+    help: str
+    group: str
+    secret: bool = False
+    aliases: tuple[str, ...] = ()
+    example: str = ""
+    required: bool = False
+
+
+VARIABLES: tuple[Variable, ...] = (
+    # Slack
+    Variable(
+        "SLACK_BOT_TOKEN",
+        "Bot User OAuth Token (xoxb-...), under OAuth & Permissions. SLACK_API_KEY also works.",
+        "Slack",
+        secret=True,
+        aliases=("SLACK_API_KEY",),
+        example="xoxb-0000000000-0000000000000-abcdefghijklmnopqrstuvwx",
+        required=True,
+    ),
+    Variable(
+        "SLACK_SIGNING_SECRET",
+        "Signing secret from Basic Information > App Credentials; verifies Slack's requests "
+        "(not needed in Socket Mode).",
+        "Slack",
+        secret=True,
+        example="0123456789abcdef0123456789abcdef",
+        required=True,
+    ),
+    Variable(
+        "SLACK_APP_TOKEN",
+        "App-level token (xapp-...) with connections:write. If set, Socket Mode is used "
+        "and Slack needs no public URL.",
+        "Slack",
+        secret=True,
+    ),
+    Variable(
+        "SLACK_SLASH_COMMAND_TOKEN",
+        "Deprecated verification token; only used when SLACK_SIGNING_SECRET is not set.",
+        "Slack",
+        secret=True,
+    ),
+    Variable(
+        "SLACK_API_URL",
+        f"Base URL of the Slack Web API (default {DEFAULT_SLACK_API_URL}).",
+        "Slack",
+    ),
+    # Looker
+    Variable(
+        "LOOKER_URL",
+        "Web URL of your Looker instance, e.g. https://mycompany.looker.com.",
+        "Looker",
+        example="https://mycompany.looker.com",
+        required=True,
+    ),
+    Variable(
+        "LOOKER_API_BASE_URL",
+        "Looker API URL, e.g. https://mycompany.looker.com:19999 (a trailing /api/4.0 is "
+        "fine; the bot always speaks API 4.0). Defaults to LOOKER_URL.",
+        "Looker",
+        example="https://mycompany.looker.com:19999/api/4.0",
+    ),
+    Variable(
+        "LOOKER_API_CLIENT_ID",
+        "API client ID of the Looker user the bot runs as. LOOKER_API_3_CLIENT_ID also works.",
+        "Looker",
+        aliases=("LOOKER_API_3_CLIENT_ID",),
+        example="abcdefghjkl",
+        required=True,
+    ),
+    Variable(
+        "LOOKER_API_CLIENT_SECRET",
+        "API client secret for that client ID. LOOKER_API_3_CLIENT_SECRET also works.",
+        "Looker",
+        secret=True,
+        aliases=("LOOKER_API_3_CLIENT_SECRET",),
+        example="abcdefghjkl",
+        required=True,
+    ),
+    Variable(
+        "LOOKER_CUSTOM_COMMAND_FOLDER_ID",
+        "ID of a Looker folder whose dashboards become custom commands. "
+        "LOOKER_CUSTOM_COMMAND_SPACE_ID also works.",
+        "Looker",
+        aliases=("LOOKER_CUSTOM_COMMAND_SPACE_ID",),
+        example="13",
+    ),
+    Variable(
+        "LOOKER_WEBHOOK_TOKEN",
+        "Webhook validation token from Looker's admin panel; authorizes scheduled webhooks.",
+        "Looker",
+        secret=True,
+    ),
+    Variable(
+        "LOOKERS",
+        "JSON array of Looker instances; when set, the single-instance LOOKER_* variables "
+        "are ignored. Keys: url, apiBaseUrl, clientId, clientSecret, customCommandFolderId, "
+        "webhookToken.",
+        "Looker",
+        secret=True,
+    ),
+    Variable(
+        "NODE_TLS_REJECT_UNAUTHORIZED",
+        "Set to 0 to accept Looker's TLS certificate without verifying it (self-signed "
+        "on-premise instances only).",
+        "Looker",
+    ),
+    # Behaviour
+    Variable(
+        "LOOKER_SLACKBOT_LOADING_MESSAGES",
+        "Set to false to stop posting a loading message before each answer.",
+        "Behaviour",
+    ),
+    Variable(
+        "LOOKER_SLACKBOT_EXPAND_URLS",
+        "Set to false to stop unfurling Looker links posted in Slack.",
+        "Behaviour",
+    ),
+    Variable(
+        "LOOKERBOT_DATA_ACTIONS_IN_MESSAGES",
+        "Set to false to hide LookML data action buttons in messages.",
+        "Behaviour",
+    ),
+    Variable(
+        "ALLOW_SLACK_GUEST_USERS",
+        "Set to true to let Slack guest users use the bot.",
+        "Behaviour",
+    ),
+    Variable(
+        "ALLOW_SLACK_SHARED_WORKSPACES",
+        "Set to true to let users from other workspaces (shared channels) use the bot.",
+        "Behaviour",
+    ),
+    # Server
+    Variable("PORT", f"Port the web server listens on (default {DEFAULT_PORT}).", "Server"),
+    Variable("LOOKERBOT_HOST", "Address the web server binds (default 0.0.0.0).", "Server"),
+    Variable(
+        "LOOKERBOT_PUBLIC_URL",
+        "The bot's public https URL, used wherever it tells Looker or Slack its own address.",
+        "Server",
+        example="https://lookerbot.example.com",
+    ),
+    Variable(
+        "LOOKERBOT_AUTH_TOKEN",
+        "Token Looker sends (Authorization: Token token=...) for webhooks and the Action Hub.",
+        "Server",
+        secret=True,
+    ),
+    Variable(
+        "LOOKERBOT_LOOKER_TIMEOUT",
+        "Seconds to wait for one Looker API call (default 60).",
+        "Server",
+    ),
+    Variable(
+        "LOOKERBOT_LOOKER_CONCURRENCY",
+        "Looker API calls in flight at once, per instance (default 100).",
+        "Server",
+    ),
+    Variable(
+        "LOOKERBOT_SHUTDOWN_TIMEOUT",
+        "Seconds to let in-flight work finish after SIGTERM (default 25).",
+        "Server",
+    ),
+    Variable("LOOKERBOT_LOG_LEVEL", "DEBUG, INFO, WARNING or ERROR (default INFO).", "Server"),
+    Variable("LOOKERBOT_LOG_FORMAT", "text or json (default text).", "Server"),
+    Variable(
+        "DEBUG_MODE", "Set to true for DEBUG logging (as LOOKERBOT_LOG_LEVEL=DEBUG).", "Server"
+    ),
+    Variable(
+        "UNSAFE_LOCAL_DEV",
+        "Set to true while developing: marks messages [DEVELOPMENT] and skips Looker TLS checks.",
+        "Server",
+    ),
+    # Chart images
+    Variable("SLACKBOT_S3_BUCKET", "Amazon S3 bucket for chart images.", "Chart images"),
+    Variable(
+        "SLACKBOT_S3_BUCKET_REGION",
+        "Region of that bucket (default us-east-1).",
+        "Chart images",
+    ),
+    Variable(
+        "AWS_ACCESS_KEY_ID",
+        "AWS access key that can write to the bucket (else the default credential chain).",
+        "Chart images",
+    ),
+    Variable("AWS_SECRET_ACCESS_KEY", "Secret for that access key.", "Chart images", secret=True),
+    Variable("AZURE_STORAGE_ACCOUNT", "Azure Storage account for chart images.", "Chart images"),
+    Variable(
+        "SLACKBOT_AZURE_CONTAINER",
+        "Container within that Azure Storage account.",
+        "Chart images",
+    ),
+    Variable(
+        "AZURE_STORAGE_ACCESS_KEY",
+        "Access key of that Azure Storage account.",
+        "Chart images",
+        secret=True,
+    ),
+    Variable(
+        "AZURE_STORAGE_CONNECTION_STRING",
+        "Azure Storage connection string (instead of account name and access key).",
+        "Chart images",
+        secret=True,
+    ),
+    Variable(
+        "GOOGLE_CLOUD_BUCKET", "Google Cloud Storage bucket for chart images.", "Chart images"
+    ),
+    Variable("GOOGLE_CLOUD_PROJECT", "Google Cloud project of that bucket.", "Chart images"),
+    Variable(
+        "GOOGLE_CLOUD_CREDENTIALS_JSON",
+        "Content of a service account's credentials JSON (else the default credentials).",
+        "Chart images",
+        secret=True,
+    ),
+)
+
+_VARIABLE_NAMES = frozenset(n for v in VARIABLES for n in (v.name, *v.aliases))
+
+_LOOKERS_KEYS = {
+    "url": "url",
+    "apiBaseUrl": "apiBaseUrl",
+    "clientId": "clientId",
+    "clientID": "clientId",
+    "clientSecret": "clientSecret",
+    "customCommandFolderId": "customCommandFolderId",
+    "customCommandSpaceId": "customCommandFolderId",
+    "webhookToken": "webhookToken",
+}
+
+_TRUE = frozenset({"true", "1", "yes", "on"})
+_FALSE = frozenset({"false", "0", "no", "off"})
+_API_SUFFIX = re.compile(r"/api/\d+(\.\d+)?/?$")
+
+
+@dataclass(frozen=True, kw_only=True)
+class LookerInstanceSettings:
+    """How to reach one Looker instance.
+
+    Attributes:
+        url: the web URL people see, without a trailing slash.
+        api_base_url: the API host URL without ``/api/<version>``; the SDK adds ``/api/4.0``.
+        client_id: API client ID.
+        client_secret: API client secret.
+        custom_command_folder_id: folder whose dashboards are custom commands, if any.
+        webhook_token: Looker's webhook validation token, if any.
+    """
+
+    url: str
+    api_base_url: str
+    client_id: str
+    client_secret: Secret
+    custom_command_folder_id: str | None = None
+    webhook_token: Secret | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class StorageSettings:
+    """The raw chart-image storage variables (the image store chooses among them)."""
+
+    s3_bucket: str | None = None
+    s3_region: str = "us-east-1"
+    aws_access_key_id: str | None = None
+    aws_secret_access_key: Secret | None = None
+    azure_account: str | None = None
+    azure_container: str | None = None
+    azure_access_key: Secret | None = None
+    azure_connection_string: Secret | None = None
+    gcs_bucket: str | None = None
+    gcs_project: str | None = None
+    gcs_credentials_json: Secret | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    """Everything the bot is configured with, validated.
+
+    Build it with :func:`load_settings` (from the environment) or directly (tests, demo).
+    """
+
+    slack_bot_token: Secret
+    lookers: tuple[LookerInstanceSettings, ...]
+    slack_signing_secret: Secret | None = None
+    slack_verification_token: Secret | None = None
+    slack_app_token: Secret | None = None
+    slack_api_url: str = DEFAULT_SLACK_API_URL
+    lookerbot_auth_token: Secret | None = None
+    public_url: str | None = None
+    loading_messages: bool = True
+    expand_urls: bool = True
+    data_actions_in_messages: bool = True
+    allow_guest_users: bool = False
+    allow_shared_workspaces: bool = False
+    host: str = "0.0.0.0"  # noqa: S104 - a server in a container must listen on all addresses
+    port: int = DEFAULT_PORT
+    verify_looker_tls: bool = True
+    unsafe_local_dev: bool = False
+    looker_timeout: float = 60.0
+    looker_concurrency: int = 100
+    shutdown_timeout: float = 25.0
+    log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    storage: StorageSettings = field(default_factory=StorageSettings)
+    notes: tuple[str, ...] = ()
+    """Warnings about the configuration that do not stop the bot (logged at start)."""
+
+    @property
+    def socket_mode(self) -> bool:
+        """Whether Slack traffic arrives over Socket Mode rather than HTTP."""
+        return self.slack_app_token is not None
+
+    def secrets(self) -> list[str]:
+        """Every secret value in these settings (for log redaction)."""
+        found: list[Secret] = [
+            s
+            for s in (
+                self.slack_bot_token,
+                self.slack_signing_secret,
+                self.slack_verification_token,
+                self.slack_app_token,
+                self.lookerbot_auth_token,
+                self.storage.aws_secret_access_key,
+                self.storage.azure_access_key,
+                self.storage.azure_connection_string,
+                self.storage.gcs_credentials_json,
+            )
+            if s is not None
+        ]
+        for looker in self.lookers:
+            found.append(looker.client_secret)
+            if looker.webhook_token is not None:
+                found.append(looker.webhook_token)
+        return [s.reveal() for s in found if s.reveal()]
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None,
+    *,
+    env_file: str | Path | None = ".env",
+) -> Settings:
+    """Read and validate the configuration.
+
+    Args:
+        environ: the variables to read; ``os.environ`` when omitted.
+        env_file: a dotenv file whose values are used where ``environ`` has none; ``None``
+            or a missing file means no file.
+
+    Raises:
+        SettingsError: listing every problem found.
+    """
+    env: dict[str, str] = {}
+    if env_file is not None and Path(env_file).is_file():
+        env.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    env.update(os.environ if environ is None else environ)
+    return _Parser(env).parse()
+
+
+def known_variable(name: str) -> bool:
+    """Whether ``name`` is a variable the bot reads."""
+    return name in _VARIABLE_NAMES
+
+
+class _Parser:
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self.env = env
+        self.problems: list[str] = []
+        self.notes: list[str] = []
+
+    # -- primitives ---------------------------------------------------------------------
+
+    def raw(self, name: str) -> str | None:
+        value = self.env.get(name)
+        if value is None:
+            return None
+        value = value.strip()
+        return value or None
+
+    def text(self, name: str, *aliases: str) -> str | None:
+        """The first non-empty value among ``name`` and its older aliases."""
+        found = [(n, v) for n in (name, *aliases) if (v := self.raw(n)) is not None]
+        if not found:
+            return None
+        first_name, first = found[0]
+        for other_name, other in found[1:]:
+            if other != first:
+                self.problems.append(
+                    f"{first_name} and {other_name} are both set, to different values; "
+                    f"set only {name}."
+                )
+        return first
+
+    def secret(self, name: str, *aliases: str) -> Secret | None:
+        value = self.text(name, *aliases)
+        return None if value is None else Secret(value)
+
+    def boolean(self, name: str, default: bool) -> bool:
+        value = self.raw(name)
+        if value is None:
+            return default
+        if value.lower() in _TRUE:
+            return True
+        if value.lower() in _FALSE:
+            return False
+        self.problems.append(f"{name}: expected true or false, got {value!r}.")
+        return default
+
+    def number(self, name: str, default: float, *, low: float, high: float) -> float:
+        value = self.raw(name)
+        if value is None:
+            return default
+        try:
+            number = float(value)
+        except ValueError:
+            self.problems.append(f"{name}: expected a number, got {value!r}.")
+            return default
+        if not low <= number <= high:
+            self.problems.append(f"{name}: must be between {low:g} and {high:g}, got {value}.")
+            return default
+        return number
+
+    def integer(self, name: str, default: int, *, low: int, high: int) -> int:
+        value = self.raw(name)
+        if value is None:
+            return default
+        if not re.fullmatch(r"\d+", value):
+            self.problems.append(f"{name}: expected a whole number, got {value!r}.")
+            return default
+        number = int(value)
+        if not low <= number <= high:
+            self.problems.append(f"{name}: must be between {low} and {high}, got {value}.")
+            return default
+        return number
+
+    def url(self, where: str, value: str) -> str | None:
+        """Validate an http(s) URL and return it without a trailing slash."""
+        # A URL with "@" may carry credentials: never echo it.
+        shown = "" if "@" in value else f" (got {value!r})"
+        try:
+            parts = urlsplit(value)
+            port = parts.port
+        except ValueError:
+            self.problems.append(f"{where}: not a valid URL{shown}.")
+            return None
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            self.problems.append(f"{where}: must be an http:// or https:// URL with a host{shown}.")
+            return None
+        if parts.username is not None or parts.password is not None:
+            self.problems.append(f"{where}: must not contain a user name or password.")
+            return None
+        if parts.query or parts.fragment:
+            self.problems.append(f"{where}: must not contain a query or fragment{shown}.")
+            return None
+        host = parts.hostname
+        if ":" in host:  # IPv6 literal
+            host = f"[{host}]"
+        netloc = host if port is None else f"{host}:{port}"
+        return f"{parts.scheme}://{netloc}{parts.path.rstrip('/')}"
+
+    # -- sections -----------------------------------------------------------------------
+
+    def slack(self) -> dict[str, Any]:
+        bot_token = self.secret("SLACK_BOT_TOKEN", "SLACK_API_KEY")
+        if bot_token is None:
+            self.problems.append(
+                "SLACK_BOT_TOKEN: required: the Bot User OAuth Token (xoxb-...) from your "
+                "Slack app's OAuth & Permissions page (SLACK_API_KEY also works)."
+            )
+        elif not bot_token.reveal().startswith("xoxb-"):
+            self.problems.append(
+                "SLACK_BOT_TOKEN: must be a bot token, which starts with xoxb- (find it under "
+                "OAuth & Permissions > Bot User OAuth Token)."
+            )
+        app_token = self.secret("SLACK_APP_TOKEN")
+        if app_token is not None and not app_token.reveal().startswith("xapp-"):
+            self.problems.append(
+                "SLACK_APP_TOKEN: must be an app-level token, which starts with xapp- "
+                "(Basic Information > App-Level Tokens, scope connections:write)."
+            )
+        signing_secret = self.secret("SLACK_SIGNING_SECRET")
+        verification_token = self.secret("SLACK_SLASH_COMMAND_TOKEN")
+        if app_token is None and signing_secret is None:
+            if verification_token is None:
+                self.problems.append(
+                    "SLACK_SIGNING_SECRET: required to verify Slack's requests (Basic "
+                    "Information > App Credentials), unless SLACK_APP_TOKEN is set for "
+                    "Socket Mode."
+                )
+            else:
+                self.notes.append(
+                    "SLACK_SLASH_COMMAND_TOKEN is a deprecated way to verify Slack's requests: "
+                    "set SLACK_SIGNING_SECRET (Basic Information > App Credentials) instead."
+                )
+        api_url = DEFAULT_SLACK_API_URL
+        raw_api_url = self.raw("SLACK_API_URL")
+        if raw_api_url is not None:
+            api_url = (self.url("SLACK_API_URL", raw_api_url) or "") + "/"
+        return {
+            "slack_bot_token": bot_token or Secret(""),
+            "slack_app_token": app_token,
+            "slack_signing_secret": signing_secret,
+            "slack_verification_token": verification_token,
+            "slack_api_url": api_url,
+        }
+
+    def lookers(self) -> tuple[LookerInstanceSettings, ...]:
+        raw = self.raw("LOOKERS")
+        if raw is not None:
+            ignored = [
+                n
+                for n in (
+                    "LOOKER_URL",
+                    "LOOKER_API_BASE_URL",
+                    "LOOKER_API_CLIENT_ID",
+                    "LOOKER_API_3_CLIENT_ID",
+                    "LOOKER_API_CLIENT_SECRET",
+                    "LOOKER_API_3_CLIENT_SECRET",
+                    "LOOKER_CUSTOM_COMMAND_FOLDER_ID",
+                    "LOOKER_CUSTOM_COMMAND_SPACE_ID",
+                    "LOOKER_WEBHOOK_TOKEN",
+                )
+                if self.raw(n) is not None
+            ]
+            if ignored:
+                self.notes.append(f"LOOKERS is set, so {', '.join(ignored)} are ignored.")
+            return self.lookers_json(raw)
+        return self.single_looker()
+
+    def single_looker(self) -> tuple[LookerInstanceSettings, ...]:
+        url_raw = self.raw("LOOKER_URL")
+        client_id = self.text("LOOKER_API_CLIENT_ID", "LOOKER_API_3_CLIENT_ID")
+        client_secret = self.secret("LOOKER_API_CLIENT_SECRET", "LOOKER_API_3_CLIENT_SECRET")
+        if url_raw is None:
+            self.problems.append(
+                "LOOKER_URL: required: the web URL of your Looker instance, e.g. "
+                "https://mycompany.looker.com (or set LOOKERS for several instances)."
+            )
+        if client_id is None:
+            self.problems.append(
+                "LOOKER_API_CLIENT_ID: required: the API client ID of the Looker user the bot "
+                "runs as (Admin > Users > Edit Keys)."
+            )
+        if client_secret is None:
+            self.problems.append(
+                "LOOKER_API_CLIENT_SECRET: required: the API client secret for "
+                "LOOKER_API_CLIENT_ID."
+            )
+        url = self.url("LOOKER_URL", url_raw) if url_raw else None
+        api_raw = self.raw("LOOKER_API_BASE_URL")
+        api_base = self.api_base("LOOKER_API_BASE_URL", api_raw) if api_raw else url
+        folder = self.text("LOOKER_CUSTOM_COMMAND_FOLDER_ID", "LOOKER_CUSTOM_COMMAND_SPACE_ID")
+        if url is None or api_base is None or client_id is None or client_secret is None:
+            return ()
+        return (
+            LookerInstanceSettings(
+                url=url,
+                api_base_url=api_base,
+                client_id=client_id,
+                client_secret=client_secret,
+                custom_command_folder_id=folder,
+                webhook_token=self.secret("LOOKER_WEBHOOK_TOKEN"),
+            ),
+        )
+
+    def api_base(self, where: str, value: str) -> str | None:
+        url = self.url(where, value)
+        if url is None:
+            return None
+        return _API_SUFFIX.sub("", url)
+
+    def lookers_json(self, raw: str) -> tuple[LookerInstanceSettings, ...]:
+        try:
+            entries = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            # The position helps; the value may hold secrets, so it is never echoed.
+            self.problems.append(
+                f"LOOKERS: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})."
+            )
+            return ()
+        if not isinstance(entries, list) or not entries:
+            self.problems.append(
+                'LOOKERS: must be a non-empty JSON array of objects like {"url": ..., '
+                '"apiBaseUrl": ..., "clientId": ..., "clientSecret": ...}.'
+            )
+            return ()
+        result: list[LookerInstanceSettings] = []
+        seen: set[str] = set()
+        for index, entry in enumerate(entries):
+            where = f"LOOKERS[{index}]"
+            if not isinstance(entry, dict):
+                self.problems.append(f"{where}: must be a JSON object.")
+                continue
+            instance = self.looker_entry(where, entry)
+            if instance is None:
+                continue
+            if instance.url in seen:
+                self.problems.append(f"{where}.url: {instance.url} is listed twice.")
+                continue
+            seen.add(instance.url)
+            result.append(instance)
+        return tuple(result)
+
+    def looker_entry(self, where: str, entry: dict[str, Any]) -> LookerInstanceSettings | None:
+        values: dict[str, str] = {}
+        problems_before = len(self.problems)
+        for key, value in entry.items():
+            canonical = _LOOKERS_KEYS.get(key)
+            if canonical is None:
+                known = ", ".join(sorted(set(_LOOKERS_KEYS.values())))
+                self.problems.append(f"{where}: unknown key {key!r} (known keys: {known}).")
+                continue
+            if value is None:
+                continue
+            if isinstance(value, bool) or not isinstance(value, str | int):
+                self.problems.append(f"{where}.{key}: must be a string.")
+                continue
+            text = str(value).strip()
+            if text:
+                values[canonical] = text
+        for key in ("url", "clientId", "clientSecret"):
+            if key not in values:
+                self.problems.append(f"{where}.{key}: required.")
+        url = self.url(f"{where}.url", values["url"]) if "url" in values else None
+        api_raw = values.get("apiBaseUrl")
+        api_base = self.api_base(f"{where}.apiBaseUrl", api_raw) if api_raw else url
+        if len(self.problems) > problems_before or url is None or api_base is None:
+            return None
+        token = values.get("webhookToken")
+        return LookerInstanceSettings(
+            url=url,
+            api_base_url=api_base,
+            client_id=values["clientId"],
+            client_secret=Secret(values["clientSecret"]),
+            custom_command_folder_id=values.get("customCommandFolderId"),
+            webhook_token=None if token is None else Secret(token),
+        )
+
+    def server(self) -> dict[str, Any]:
+        public_url = None
+        raw_public = self.raw("LOOKERBOT_PUBLIC_URL")
+        if raw_public is not None:
+            public_url = self.url("LOOKERBOT_PUBLIC_URL", raw_public)
+            if public_url is not None and public_url.startswith("http://"):
+                host = urlsplit(public_url).hostname or ""
+                if not _is_loopback(host):
+                    self.problems.append(
+                        "LOOKERBOT_PUBLIC_URL: must be an https:// URL (Slack and Looker only "
+                        "call https endpoints)."
+                    )
+        log_level = (self.raw("LOOKERBOT_LOG_LEVEL") or "INFO").upper()
+        if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+            self.problems.append(
+                f"LOOKERBOT_LOG_LEVEL: expected DEBUG, INFO, WARNING or ERROR, got {log_level!r}."
+            )
+            log_level = "INFO"
+        if self.boolean("DEBUG_MODE", False):
+            log_level = "DEBUG"
+        log_format = (self.raw("LOOKERBOT_LOG_FORMAT") or "text").lower()
+        if log_format not in ("text", "json"):
+            self.problems.append(
+                f"LOOKERBOT_LOG_FORMAT: expected text or json, got {log_format!r}."
+            )
+            log_format = "text"
+        unsafe_local_dev = self.boolean("UNSAFE_LOCAL_DEV", False)
+        tls_raw = self.raw("NODE_TLS_REJECT_UNAUTHORIZED")
+        verify_tls = True
+        if tls_raw == "0":
+            verify_tls = False
+        elif tls_raw not in (None, "1"):
+            self.problems.append(f"NODE_TLS_REJECT_UNAUTHORIZED: expected 0 or 1, got {tls_raw!r}.")
+        if unsafe_local_dev:
+            verify_tls = False
+        if not verify_tls:
+            self.notes.append(
+                "Looker's TLS certificates are not verified (NODE_TLS_REJECT_UNAUTHORIZED=0 or "
+                "UNSAFE_LOCAL_DEV=true): use this only for self-signed on-premise instances."
+            )
+        return {
+            "public_url": public_url,
+            "host": self.raw("LOOKERBOT_HOST") or "0.0.0.0",  # noqa: S104
+            "port": self.integer("PORT", DEFAULT_PORT, low=1, high=65535),
+            "lookerbot_auth_token": self.secret("LOOKERBOT_AUTH_TOKEN"),
+            "looker_timeout": self.number("LOOKERBOT_LOOKER_TIMEOUT", 60.0, low=1, high=3600),
+            "looker_concurrency": self.integer(
+                "LOOKERBOT_LOOKER_CONCURRENCY", 100, low=1, high=1000
+            ),
+            "shutdown_timeout": self.number("LOOKERBOT_SHUTDOWN_TIMEOUT", 25.0, low=0, high=3600),
+            "log_level": log_level,
+            "log_format": log_format,
+            "unsafe_local_dev": unsafe_local_dev,
+            "verify_looker_tls": verify_tls,
+        }
+
+    def behaviour(self) -> dict[str, Any]:
+        return {
+            "loading_messages": self.boolean("LOOKER_SLACKBOT_LOADING_MESSAGES", True),
+            "expand_urls": self.boolean("LOOKER_SLACKBOT_EXPAND_URLS", True),
+            "data_actions_in_messages": self.boolean("LOOKERBOT_DATA_ACTIONS_IN_MESSAGES", True),
+            "allow_guest_users": self.boolean("ALLOW_SLACK_GUEST_USERS", False),
+            "allow_shared_workspaces": self.boolean("ALLOW_SLACK_SHARED_WORKSPACES", False),
+        }
+
+    def storage(self) -> StorageSettings:
+        return StorageSettings(
+            s3_bucket=self.raw("SLACKBOT_S3_BUCKET"),
+            s3_region=self.raw("SLACKBOT_S3_BUCKET_REGION") or "us-east-1",
+            aws_access_key_id=self.raw("AWS_ACCESS_KEY_ID"),
+            aws_secret_access_key=self.secret("AWS_SECRET_ACCESS_KEY"),
+            azure_account=self.raw("AZURE_STORAGE_ACCOUNT"),
+            azure_container=self.raw("SLACKBOT_AZURE_CONTAINER"),
+            azure_access_key=self.secret("AZURE_STORAGE_ACCESS_KEY"),
+            azure_connection_string=self.secret("AZURE_STORAGE_CONNECTION_STRING"),
+            gcs_bucket=self.raw("GOOGLE_CLOUD_BUCKET"),
+            gcs_project=self.raw("GOOGLE_CLOUD_PROJECT"),
+            gcs_credentials_json=self.secret("GOOGLE_CLOUD_CREDENTIALS_JSON"),
+        )
+
+    def parse(self) -> Settings:
+        slack = self.slack()
+        lookers = self.lookers()
+        server = self.server()
+        behaviour = self.behaviour()
+        storage = self.storage()
+        if self.problems:
+            raise SettingsError(self.problems)
+        return Settings(
+            **slack,
+            lookers=lookers,
+            **server,
+            **behaviour,
+            storage=storage,
+            notes=tuple(self.notes),
+        )
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def env_example() -> str:
+    """Render the ``.env.example`` text from :data:`VARIABLES`."""
+    lines = [
+        "# Lookerbot configuration. Copy to .env and fill in; real environment variables win.",
+        "# `lookerbot check` validates it and tries every connection.",
+    ]
+    group = ""
+    for var in VARIABLES:
+        if var.group != group:
+            group = var.group
+            lines += ["", f"# --- {group} ---"]
+        lines.append(f"# {var.help}")
+        prefix = "" if var.required else "# "
+        lines.append(f"{prefix}{var.name}={var.example}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,138 @@
+"""Bolt listeners: thin adapters from Slack payloads to command requests.
+
+Each listener acknowledges at once, turns the payload into a
+:class:`~lookerbot.commands.base.CommandRequest` and a
+:class:`~lookerbot.slack.conversation.Conversation`, and hands the slow part to the
+background tasks. Payloads are read defensively: a field of the wrong type means the
+request is ignored, not that a handler crashes.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
+from slack_bolt.response import BoltResponse
+
+from lookerbot.commands.base import CommandRequest, Source
+from lookerbot.commands.dispatcher import CommandDispatcher
+from lookerbot.formatting.slack_text import normalize_input
+from lookerbot.slack.conversation import ChannelConversation, SlashCommandConversation
+from lookerbot.slack.dedup import EventDeduplicator
+from lookerbot.slack.poster import SlackPoster
+from lookerbot.tasks import BackgroundTasks
+
+logger = logging.getLogger(__name__)
+
+_ANY = re.compile(r".*")
+
+
+def _str(data: Any, key: str) -> str | None:
+    value = data.get(key) if isinstance(data, dict) else None
+    return value if isinstance(value, str) and value else None
+
+
+def register_listeners(
+    bolt: AsyncApp,
+    *,
+    dispatcher: CommandDispatcher,
+    poster: SlackPoster,
+    tasks: BackgroundTasks,
+    dedup: EventDeduplicator,
+) -> None:
+    """Attach the bot's listeners to ``bolt``."""
+
+    @bolt.middleware
+    async def skip_repeated_events(
+        body: dict[str, Any], next: Callable[[], Awaitable[None]]
+    ) -> Any:
+        # Slack delivers an event again when the first delivery was not acknowledged in
+        # time (X-Slack-Retry-Num), and may deliver one twice; act on each event_id once.
+        event_id = _str(body, "event_id")
+        if event_id is not None and not await dedup.first_time(event_id):
+            logger.info("Ignored a repeated delivery of Slack event %s", event_id)
+            return BoltResponse(status=200, body="")
+        await next()
+        return None
+
+    async def start(request: CommandRequest, conversation: ChannelConversation) -> None:
+        route = dispatcher.route(request)
+        tasks.spawn(
+            dispatcher.run(route, request, conversation), name=f"command:{route.command.name}"
+        )
+
+    @bolt.event("app_mention")
+    async def on_mention(event: dict[str, Any], context: AsyncBoltContext) -> None:
+        channel, user = _str(event, "channel"), _str(event, "user")
+        if channel is None or user is None or channel.startswith("D"):
+            return  # DMs arrive as message.im; answering the mention too would answer twice
+        if event.get("bot_id") or event.get("subtype"):
+            return
+        text = normalize_input(_str(event, "text") or "", bot_user_id=context.bot_user_id)
+        request = CommandRequest(
+            text=text,
+            user_id=user,
+            channel_id=channel,
+            source=Source.MENTION,
+            team_id=_str(event, "team") or context.team_id,
+        )
+        conversation = ChannelConversation(
+            poster, channel=channel, user=user, thread_ts=_str(event, "thread_ts")
+        )
+        await start(request, conversation)
+
+    @bolt.event("message")
+    async def on_message(event: dict[str, Any], context: AsyncBoltContext) -> None:
+        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+            return
+        channel, user = _str(event, "channel"), _str(event, "user")
+        raw = _str(event, "text") or ""
+        if channel is None or user is None or user == context.bot_user_id:
+            return
+        if raw.startswith("/"):
+            return  # a slash command typed as text; Slack runs the real one separately
+        request = CommandRequest(
+            text=normalize_input(raw, bot_user_id=context.bot_user_id),
+            user_id=user,
+            channel_id=channel,
+            source=Source.DM,
+            team_id=_str(event, "team") or context.team_id,
+        )
+        conversation = ChannelConversation(
+            poster, channel=channel, user=user, thread_ts=_str(event, "thread_ts")
+        )
+        await start(request, conversation)
+
+    @bolt.command(_ANY)
+    async def on_slash_command(ack: AsyncAck, command: dict[str, Any]) -> None:
+        channel, user = _str(command, "channel_id"), _str(command, "user_id")
+        response_url = _str(command, "response_url")
+        if channel is None or user is None or response_url is None:
+            await ack()
+            return
+        request = CommandRequest(
+            text=normalize_input(_str(command, "text") or ""),
+            user_id=user,
+            channel_id=channel,
+            source=Source.SLASH,
+            team_id=_str(command, "team_id"),
+        )
+        route = dispatcher.route(request)
+        if dispatcher.wants_loading_message(route):
+            await ack(response_type="ephemeral", text=dispatcher.loading_text(request))
+        else:
+            await ack()
+        conversation = SlashCommandConversation(
+            poster, response_url=response_url, channel=channel, user=user
+        )
+        tasks.spawn(
+            dispatcher.run(route, request, conversation), name=f"command:{route.command.name}"
+        )
+
+    # Acknowledge everything else, so Slack never retries or disables the subscription.
+    @bolt.event(_ANY)
+    async def on_other_event(event: dict[str, Any]) -> None:
+        logger.debug("Ignored Slack event %s", _str(event, "type"))

@@ -1,0 +1,51 @@
+"""Shared fixtures: a clean environment, the emulators, and the whole bot in a sandbox."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from lookerbot.sandbox.demo import Sandbox
+from lookerbot.sandbox.looker_emulator import LookerEmulator
+from lookerbot.sandbox.slack_emulator import SlackEmulator
+from lookerbot.settings import VARIABLES
+
+TODAY = date(2026, 9, 30)
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def clean_environ(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test sees the developer's settings, in the environment or in a .env file."""
+    for variable in VARIABLES:
+        for name in (variable.name, *variable.aliases):
+            monkeypatch.delenv(name, raising=False)
+    for name in list(os.environ):
+        if name.startswith(("LOOKERBOT_", "LOOKERSDK_", "SLACK_")):
+            monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+async def looker() -> AsyncIterator[LookerEmulator]:
+    """A running Looker emulator whose "today" is fixed."""
+    async with LookerEmulator(today=TODAY) as emulator:
+        yield emulator
+
+
+@pytest.fixture
+async def slack() -> AsyncIterator[SlackEmulator]:
+    """A running Slack emulator (for tests that run the bot outside a sandbox)."""
+    async with SlackEmulator() as emulator:
+        yield emulator
+
+
+@pytest.fixture
+async def sandbox(looker: LookerEmulator) -> AsyncIterator[Sandbox]:
+    """The real bot app, wired to the Looker and Slack emulators."""
+    async with Sandbox(looker=looker) as running:
+        yield running

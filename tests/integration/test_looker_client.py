@@ -1,0 +1,149 @@
+"""SdkLookerClient against the Looker emulator: logins, re-logins and every failure mode."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import time
+
+import pytest
+
+from lookerbot.errors import LookerApiError
+from lookerbot.looker.sdk_client import SdkLookerClient
+from lookerbot.sandbox.looker_emulator import LookerEmulator
+from lookerbot.settings import LookerInstanceSettings, Secret
+
+
+def client_for(
+    looker: LookerEmulator,
+    *,
+    secret: str | None = None,
+    url: str | None = None,
+    timeout: float = 10.0,
+) -> SdkLookerClient:
+    base = url or looker.url
+    return SdkLookerClient(
+        instance=LookerInstanceSettings(
+            url=base,
+            api_base_url=base,
+            client_id=looker.client_id,
+            client_secret=Secret(secret or looker.client_secret),
+        ),
+        timeout=timeout,
+    )
+
+
+@pytest.fixture
+async def client(looker: LookerEmulator):
+    c = client_for(looker)
+    yield c
+    await c.aclose()
+
+
+async def test_me_logs_in_and_sends_credentials_only_to_login(client, looker):
+    user = await client.me()
+    assert user.display_name == "Lookerbot API"
+    login, me = looker.requests
+    assert login.path == "/login" and "client_secret" not in (login.body or {})
+    assert me.path == "/user" and me.user_id == "1"
+
+
+async def test_concurrent_first_calls_log_in_once(client, looker):
+    await asyncio.gather(*(client.me() for _ in range(32)))
+    assert looker.logins == 1
+
+
+async def test_search_content_uses_lookers_search_and_skips_deleted(client, looker):
+    looks = await client.search_content("look", "%revenue%", limit=50)
+    assert {lk.title for lk in looks} == {
+        "Revenue by Region",
+        "Total Revenue",
+        "Revenue by Category",
+    }
+    (request,) = looker.requests_to("/looks/search")
+    assert request.query["title"] == "%revenue%" and request.query["deleted"] == "false"
+    dashboards = await client.search_content("dashboard", "%sales%", limit=50)
+    (sales,) = dashboards
+    assert (sales.kind, sales.id, sales.folder.name) == ("dashboard", "1", "Sales")
+
+
+async def test_a_revoked_token_gets_one_new_login(client, looker):
+    await client.me()
+    looker.revoke_tokens()
+    assert (await client.me()).id == "1"
+    assert looker.logins == 2
+
+
+async def test_persistent_401_is_reported_after_one_retry(client, looker):
+    await client.me()
+    looker.fail(r"^/user$", status=401, body={"message": "Requires authentication."}, times=None)
+    with pytest.raises(LookerApiError) as caught:
+        await client.me()
+    assert caught.value.status == 401
+    assert "couldn't log in" in caught.value.reason
+    assert len(looker.requests_to("^/user$")) == 3  # the first call, then one retry
+
+
+async def test_wrong_credentials(looker):
+    bad = client_for(looker, secret="wrong")
+    try:
+        with pytest.raises(LookerApiError) as caught:
+            await bad.me()
+    finally:
+        await bad.aclose()
+    assert caught.value.status == 404
+    assert "couldn't log in" in caught.value.reason and "wrong" not in caught.value.reason
+
+
+async def test_unreachable_looker(looker):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    gone = client_for(looker, url=f"http://127.0.0.1:{port}")
+    try:
+        with pytest.raises(LookerApiError) as caught:
+            await gone.me()
+    finally:
+        await gone.aclose()
+    assert caught.value.status is None
+    assert (
+        "couldn't reach Looker" in caught.value.reason
+        and "connection refused" in caught.value.reason
+    )
+
+
+async def test_a_hung_looker_times_out_with_a_clear_message(looker):
+    slow = client_for(looker, timeout=1.0)
+    try:
+        await slow.me()
+        looker.fail(r"/looks/search", status=0, delay=3.0)
+        started = time.monotonic()
+        with pytest.raises(LookerApiError) as caught:
+            await slow.search_content("look", "%x%", limit=5)
+        assert time.monotonic() - started < 2.5
+    finally:
+        await slow.aclose()
+    assert "didn't answer within 1 seconds" in caught.value.reason
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "expected"),
+    [
+        (404, {"message": "Not found"}, "couldn't find that"),
+        (403, {"message": "Forbidden"}, "isn't allowed"),
+        (429, {"message": "Too many"}, "too many requests"),
+        (504, "gateway timeout", "had a problem (HTTP 504)"),
+        (
+            422,
+            {"message": "Validation Failed", "errors": [{"field": "title", "message": "bad"}]},
+            "Validation Failed; title: bad",
+        ),
+    ],
+)
+async def test_error_statuses_become_plain_messages(client, looker, status, body, expected):
+    await client.me()
+    looker.fail(r"/looks/search", status=status, body=body)
+    with pytest.raises(LookerApiError) as caught:
+        await client.search_content("look", "%x%", limit=5)
+    assert caught.value.status == status
+    assert expected in caught.value.reason

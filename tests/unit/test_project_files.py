@@ -1,0 +1,52 @@
+"""Files that describe the settings and the Slack app stay in step with the code."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from lookerbot.manifest import BOT_EVENTS, BOT_SCOPES, build_manifest, render_manifest
+from lookerbot.settings import VARIABLES, env_example, known_variable
+from tests.conftest import ROOT
+
+
+def test_env_example_lists_every_setting():
+    assert (ROOT / ".env.example").read_text() == env_example(), (
+        "regenerate: python -c 'from lookerbot.settings import env_example; "
+        'print(env_example(), end="")\' > .env.example'
+    )
+    text = (ROOT / ".env.example").read_text()
+    for variable in VARIABLES:
+        assert re.search(rf"^#? ?{variable.name}=", text, re.MULTILINE), variable.name
+
+
+def test_app_json_names_only_known_settings_and_requires_the_essentials():
+    app = json.loads((ROOT / "app.json").read_text())
+    for name in app["env"]:
+        assert known_variable(name), name
+    required = {n for n, spec in app["env"].items() if spec.get("required")}
+    assert required == {v.name for v in VARIABLES if v.required}
+
+
+def test_slack_manifest_file_is_the_generated_one():
+    assert (ROOT / "slack-manifest.yml").read_text() == render_manifest(None)
+
+
+def test_manifest_with_url_points_every_request_url_at_the_bot():
+    manifest = build_manifest("https://bot.example.com/", looker_domains=["me.looker.com"])
+    events = "https://bot.example.com/slack/events"
+    assert manifest["settings"]["event_subscriptions"]["request_url"] == events
+    assert manifest["settings"]["interactivity"]["request_url"] == events
+    assert manifest["features"]["slash_commands"][0]["url"] == events
+    assert manifest["features"]["unfurl_domains"] == ["me.looker.com"]
+    assert manifest["settings"]["event_subscriptions"]["bot_events"] == list(BOT_EVENTS)
+    assert manifest["oauth_config"]["scopes"]["bot"] == list(BOT_SCOPES)
+    text = render_manifest("https://bot.example.com")
+    assert text.count(events) == 3
+
+
+def test_socket_mode_manifest_has_no_request_urls():
+    manifest = build_manifest(None, socket_mode=True)
+    assert manifest["settings"]["socket_mode_enabled"] is True
+    assert "request_url" not in manifest["settings"]["event_subscriptions"]
+    assert "url" not in manifest["features"]["slash_commands"][0]
