@@ -23,7 +23,7 @@ from lookerbot.sandbox.looker_emulator import LookerEmulator
 from lookerbot.sandbox.render import message_to_text, mrkdwn_to_text
 from lookerbot.sandbox.slack_driver import DriverResponse, SlackDriver
 from lookerbot.sandbox.slack_emulator import PostedMessage, SlackEmulator
-from lookerbot.settings import LookerInstanceSettings, Secret, Settings
+from lookerbot.settings import Secret, Settings
 
 DEMO_SIGNING_SECRET = "demo-signing-secret-0123456789ab"
 
@@ -34,15 +34,7 @@ def sandbox_settings(looker: LookerEmulator, slack: SlackEmulator, **overrides: 
         slack_bot_token=Secret(slack.bot_token),
         slack_signing_secret=Secret(DEMO_SIGNING_SECRET),
         slack_api_url=slack.api_url,
-        lookers=(
-            LookerInstanceSettings(
-                url=looker.url,
-                api_base_url=looker.url,
-                client_id=looker.client_id,
-                client_secret=Secret(looker.client_secret),
-                custom_command_folder_id="10",
-            ),
-        ),
+        lookers=(looker.instance_settings(custom_command_folder_id="10"),),
         host="127.0.0.1",
         port=0,
         shutdown_timeout=5.0,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import dataclasses
 import re
 import secrets
 from collections.abc import Awaitable, Callable, Sequence
@@ -18,8 +19,10 @@ from typing import Any
 
 from aiohttp import web
 
+from lookerbot.sandbox.png import bar_chart
 from lookerbot.sandbox.query_engine import QueryError, run_query
 from lookerbot.sandbox.sample_data import Dataset, generate
+from lookerbot.settings import LookerInstanceSettings, Secret
 
 API = "/api/4.0"
 DEFAULT_CLIENT_ID = "lookerbot-demo"
@@ -361,6 +364,13 @@ class LookerEmulator:
         self.state = default_state(today or date.today())
         self.requests: list[RecordedRequest] = []
         self.logins = 0
+        self.render_outcome = "success"
+        """How render tasks end: "success", "failure", "hang" (never finish) or "empty"."""
+        self.render_seconds = 0.2
+        self.render_failure_detail = "Rendering failed: the query timed out"
+        self.render_tasks: dict[str, dict[str, Any]] = {}
+        self.data_action_result: dict[str, Any] = {"success": True, "message": "Done"}
+        """What POST /data_actions answers."""
         self._tokens: dict[str, str] = {}
         self._faults: list[_Fault] = []
         self._runner: web.AppRunner | None = None
@@ -390,6 +400,16 @@ class LookerEmulator:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.stop()
+
+    def instance_settings(self, **overrides: Any) -> LookerInstanceSettings:
+        """Settings that point the bot at this emulator (``url`` etc. may be overridden)."""
+        settings = LookerInstanceSettings(
+            url=self.url,
+            api_base_url=self.url,
+            client_id=self.client_id,
+            client_secret=Secret(self.client_secret),
+        )
+        return dataclasses.replace(settings, **overrides)
 
     # -- test controls ---------------------------------------------------------------------
 
@@ -475,6 +495,9 @@ class LookerEmulator:
         if path == "/login" and request.method == "POST":
             return await self._login(request)
         user_id = self._user_for(request)
+        if (m := re.fullmatch(r"/login/([^/]+)", path)) and request.method == "POST":
+            self._record(request, path, None, user_id)
+            return self._sudo_login(user_id, m.group(1))
         body: Any = None
         if request.can_read_body:
             raw = await request.read()
@@ -507,6 +530,13 @@ class LookerEmulator:
             ("GET", r"/queries/([^/]+)", self._query),
             ("POST", r"/queries", self._create_query),
             ("GET", r"/queries/([^/]+)/run/([a-z_]+)", self._run_query),
+            ("POST", r"/render_tasks/(queries|looks|dashboards)/([^/]+)/([a-z]+)", self._render),
+            ("GET", r"/render_tasks/([^/]+)", self._render_status),
+            ("GET", r"/render_tasks/([^/]+)/results", self._render_results),
+            ("POST", r"/data_actions", self._data_action),
+            ("POST", r"/data_actions/form", self._data_action_form),
+            ("GET", r"/users/search", self._users_search),
+            ("GET", r"/users/([^/]+)", self._user),
         ]
 
     # -- handlers ------------------------------------------------------------------------
@@ -709,6 +739,156 @@ class LookerEmulator:
             rows = [{k: v.get("value") for k, v in row.items()} for row in result["data"]]
             return web.json_response(rows)
         return web.json_response(result)
+
+    # -- users -------------------------------------------------------------------------
+
+    def _sudo_login(self, user_id: str | None, target: str) -> web.Response:
+        if user_id is None:
+            return _error(401, "Requires authentication.")
+        if user_id != "1":
+            return _error(403, "Only admins may log in as another user")
+        user = self.state.users.get(target)
+        if user is None:
+            return _error(404, "Not found")
+        if user.get("is_disabled"):
+            return _error(403, "User is disabled")
+        token = secrets.token_urlsafe(24)
+        self._tokens[token] = target
+        return web.json_response(
+            {"access_token": token, "token_type": "Bearer", "expires_in": 3600}
+        )
+
+    async def _users_search(self, request: web.Request, user_id: str, body: Any) -> web.Response:
+        email = request.query.get("email")
+        users = [
+            u
+            for u in self.state.users.values()
+            if email is None or _like(email).fullmatch(u.get("email") or "")
+        ]
+        return web.json_response(users)
+
+    async def _user(self, request: web.Request, user_id: str, body: Any, uid: str) -> web.Response:
+        user = self.state.users.get(uid)
+        return web.json_response(user) if user else _error(404, "Not found")
+
+    # -- data actions --------------------------------------------------------------------
+
+    async def _data_action(self, request: web.Request, user_id: str, body: Any) -> web.Response:
+        if not isinstance(body, dict) or not isinstance(body.get("action"), dict):
+            return _error(422, "Validation Failed", [{"field": "action", "message": "missing"}])
+        return web.json_response(self.data_action_result)
+
+    async def _data_action_form(
+        self, request: web.Request, user_id: str, body: Any
+    ) -> web.Response:
+        return web.json_response(
+            {
+                "state": None,
+                "fields": [
+                    {
+                        "name": "message",
+                        "label": "Message",
+                        "type": "textarea",
+                        "required": True,
+                        "default": "",
+                    },
+                ],
+            }
+        )
+
+    # -- render tasks ----------------------------------------------------------------------
+
+    def _chart_values(self, kind: str, target: str) -> list[float] | None:
+        if kind == "queries":
+            query = self.state.queries.get(target)
+        elif kind == "looks":
+            look = self.state.looks.get(target)
+            query = self.state.queries.get(str(look["query_id"])) if look else None
+        else:
+            dashboard = self.state.dashboards.get(target)
+            elements = dashboard["dashboard_elements"] if dashboard else []
+            query = self.state.queries.get(str(elements[0]["query_id"])) if elements else None
+        if query is None:
+            return None
+        try:
+            result = run_query(query, self.state.dataset, looker_url=self.url)
+        except QueryError:
+            return [1.0]
+        measures = [m["name"] for m in result["fields"]["measures"]] or [None]
+        values = []
+        for row in result["data"][:24]:
+            cell = row.get(measures[0]) if measures[0] else None
+            value = cell.get("value") if isinstance(cell, dict) else None
+            values.append(float(value) if isinstance(value, int | float) else 1.0)
+        return values or [0.0]
+
+    async def _render(
+        self, request: web.Request, user_id: str, body: Any, kind: str, target: str, fmt: str
+    ) -> web.Response:
+        if fmt not in ("png", "jpg"):
+            return _error(400, f"Unsupported render format {fmt}")
+        values = self._chart_values(kind, target)
+        if values is None:
+            return _error(404, "Not found")
+        try:
+            width = int(request.query.get("width", "640"))
+            height = int(request.query.get("height", "480"))
+        except ValueError:
+            return _error(400, "width and height must be whole numbers")
+        task_id = secrets.token_hex(8)
+        self.render_tasks[task_id] = {
+            "id": task_id,
+            "status": "enqueued_for_query",
+            "status_detail": None,
+            "created_at": asyncio.get_running_loop().time(),
+            "width": width,
+            "height": height,
+            "kind": kind,
+            "target": target,
+            "values": values,
+            "body": body,
+            "dashboard_id": target if kind == "dashboards" else None,
+            "look_id": target if kind == "looks" else None,
+            "query_id": target if kind == "queries" else None,
+            "result_format": fmt,
+            "outcome": self.render_outcome,
+        }
+        return web.json_response(self._render_json(task_id))
+
+    def _render_json(self, task_id: str) -> dict[str, Any]:
+        task = self.render_tasks[task_id]
+        elapsed = asyncio.get_running_loop().time() - task["created_at"]
+        if task["outcome"] != "hang" and elapsed >= self.render_seconds:
+            if task["outcome"] == "failure":
+                task["status"], task["status_detail"] = "failure", self.render_failure_detail
+            else:
+                task["status"] = "success"
+        elif elapsed >= self.render_seconds / 2:
+            task["status"] = "rendering"
+        return {
+            k: v for k, v in task.items() if k not in ("created_at", "values", "body", "outcome")
+        }
+
+    async def _render_status(
+        self, request: web.Request, user_id: str, body: Any, task_id: str
+    ) -> web.Response:
+        if task_id not in self.render_tasks:
+            return _error(404, "Not found")
+        return web.json_response(self._render_json(task_id))
+
+    async def _render_results(
+        self, request: web.Request, user_id: str, body: Any, task_id: str
+    ) -> web.Response:
+        if task_id not in self.render_tasks:
+            return _error(404, "Not found")
+        task = self._render_json(task_id)
+        if task["status"] != "success":
+            return web.json_response({"message": f"Render task is {task['status']}"}, status=202)
+        stored = self.render_tasks[task_id]
+        if stored["outcome"] == "empty":
+            return web.Response(body=b"", content_type="image/png")
+        image = bar_chart(stored["values"], width=stored["width"], height=stored["height"])
+        return web.Response(body=image, content_type="image/png")
 
 
 def _like(pattern: str) -> re.Pattern[str]:

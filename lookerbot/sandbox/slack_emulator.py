@@ -190,7 +190,7 @@ class SlackEmulator:
     async def start(self, port: int = 0) -> SlackEmulator:
         """Listen on 127.0.0.1 (a free port unless ``port`` is given)."""
         app = web.Application()
-        app.router.add_post("/api/{method}", self._api)
+        app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/response/{rid}", self._response_url)
         app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_get("/socket", self._socket)
@@ -417,6 +417,7 @@ class SlackEmulator:
             "conversations.info": self._conversations_info,
             "conversations.join": self._conversations_join,
             "conversations.open": self._conversations_open,
+            "conversations.members": self._conversations_members,
             "files.getUploadURLExternal": self._get_upload_url,
             "files.completeUploadExternal": self._complete_upload,
             "views.open": lambda args: {
@@ -610,6 +611,17 @@ class SlackEmulator:
         if len(user_ids) != 1 or user_ids[0] not in self.users:
             return "user_not_found"
         return {"channel": {"id": self.dm_channel(user_ids[0])}}
+
+    def _conversations_members(self, args: dict[str, Any]) -> dict[str, Any] | str:
+        channel = self.channels.get(str(args.get("channel")))
+        if channel is None:
+            return "channel_not_found"
+        members = [BOT_USER_ID] if channel.get("is_member") else []
+        if channel.get("is_im"):
+            members.append(str(channel["user"]))
+        else:
+            members += [u for u in self.users if u.startswith("U0") and u != BOT_USER_ID]
+        return self._page([{"id": m} for m in members], args, "members_raw") | {"members": members}
 
     def _get_upload_url(self, args: dict[str, Any]) -> dict[str, Any] | str:
         filename = str(args.get("filename") or "")

@@ -220,23 +220,11 @@ async def test_an_unexpected_error_shows_an_id_that_matches_the_log(looker, capl
 async def test_find_across_two_instances_and_by_instance_name():
     async with LookerEmulator(today=TODAY) as prod, LookerEmulator(today=TODAY) as staging:
         staging.state.looks["1"]["title"] = "Revenue by Region (staging copy)"
-        sandbox_settings = {
-            "lookers": (
-                LookerInstanceSettings(
-                    url=prod.url,
-                    api_base_url=prod.url,
-                    client_id=prod.client_id,
-                    client_secret=Secret(prod.client_secret),
-                ),
-                LookerInstanceSettings(
-                    url=staging.url.replace("127.0.0.1", "localhost"),
-                    api_base_url=staging.url,
-                    client_id=staging.client_id,
-                    client_secret=Secret(staging.client_secret),
-                ),
-            )
-        }
-        async with Sandbox(looker=prod, **sandbox_settings) as sandbox:
+        lookers = (
+            prod.instance_settings(),
+            staging.instance_settings(url=staging.url.replace("127.0.0.1", "localhost")),
+        )
+        async with Sandbox(looker=prod, lookers=lookers) as sandbox:
             await sandbox.driver.dm("find revenue region")
             await sandbox.settle()
             text = text_of(sandbox.slack.visible_messages()[0])

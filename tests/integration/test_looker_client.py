@@ -11,7 +11,7 @@ import pytest
 from lookerbot.errors import LookerApiError
 from lookerbot.looker.sdk_client import SdkLookerClient
 from lookerbot.sandbox.looker_emulator import LookerEmulator
-from lookerbot.settings import LookerInstanceSettings, Secret
+from lookerbot.settings import Secret
 
 
 def client_for(
@@ -22,15 +22,10 @@ def client_for(
     timeout: float = 10.0,
 ) -> SdkLookerClient:
     base = url or looker.url
-    return SdkLookerClient(
-        instance=LookerInstanceSettings(
-            url=base,
-            api_base_url=base,
-            client_id=looker.client_id,
-            client_secret=Secret(secret or looker.client_secret),
-        ),
-        timeout=timeout,
+    instance = looker.instance_settings(
+        url=base, api_base_url=base, client_secret=Secret(secret or looker.client_secret)
     )
+    return SdkLookerClient(instance=instance, timeout=timeout)
 
 
 @pytest.fixture
