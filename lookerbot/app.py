@@ -25,14 +25,21 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.web.async_client import AsyncWebClient
 
 from lookerbot import __version__, messages
+from lookerbot.commands.access import AccessPolicy
+from lookerbot.commands.base import Command
+from lookerbot.commands.custom import CustomCommandCatalog, RunCustomCommand
 from lookerbot.commands.dispatcher import CommandDispatcher
 from lookerbot.commands.find import FindCommand
 from lookerbot.commands.help import HelpCommand, UnknownCommand
 from lookerbot.commands.router import CommandRouter
+from lookerbot.commands.unfurl import Unfurler
+from lookerbot.content import ContentRunner
+from lookerbot.images.render import ChartRenderer
 from lookerbot.logs import new_error_id
 from lookerbot.looker.instances import LookerRegistry, build_registry, keep_connecting
 from lookerbot.settings import Settings
 from lookerbot.slack.dedup import EventDeduplicator, InMemoryEventDeduplicator
+from lookerbot.slack.directory import SlackDirectory
 from lookerbot.slack.listeners import register_listeners
 from lookerbot.slack.poster import SlackPoster, WebApiSlackPoster
 from lookerbot.slack.verify import SlackRequestVerifier
@@ -76,6 +83,7 @@ class Runtime:
     verifier: SlackRequestVerifier
     dedup: EventDeduplicator
     slack_client: AsyncWebClient
+    catalog: CustomCommandCatalog
 
 
 RUNTIME = web.AppKey("runtime", Runtime)
@@ -112,17 +120,25 @@ def _lifecycle(
         )
         api_host = urlsplit(settings.slack_api_url).hostname or ""
         poster = deps.poster or WebApiSlackPoster(
-            client=slack_client, session=session, response_url_hosts=frozenset({api_host})
+            client=slack_client, session=session, trusted_hosts=frozenset({api_host})
         )
         lookers = deps.lookers or build_registry(settings)
         tasks = BackgroundTasks()
-        help_command = HelpCommand(lookers=lookers)
+        directory = SlackDirectory(client=slack_client)
+        access = AccessPolicy(directory=directory, settings=settings)
+        runner = ContentRunner(renderer=ChartRenderer())
+        catalog = CustomCommandCatalog(lookers=lookers)
+        help_command = HelpCommand(lookers=lookers, catalog=catalog)
+        builtins: list[Command] = [FindCommand(lookers=lookers), help_command]
         router = CommandRouter(
-            builtins=[FindCommand(lookers=lookers), help_command],
+            builtins=builtins,
+            catalog=catalog,
+            custom=lambda command: RunCustomCommand(command, runner=runner, catalog=catalog),
             help_command=help_command,
-            unknown_command=UnknownCommand(),
+            unknown_command=UnknownCommand(catalog=catalog, builtins=[c.name for c in builtins]),
         )
-        dispatcher = CommandDispatcher(router=router, settings=settings)
+        dispatcher = CommandDispatcher(router=router, settings=settings, access=access)
+        unfurler = Unfurler(lookers=lookers, runner=runner, poster=poster, access=access)
         bolt = AsyncApp(
             client=slack_client,
             signing_secret="",
@@ -134,7 +150,14 @@ def _lifecycle(
             logger=logging.getLogger("slack_bolt"),
         )
         dedup = deps.dedup or InMemoryEventDeduplicator()
-        register_listeners(bolt, dispatcher=dispatcher, poster=poster, tasks=tasks, dedup=dedup)
+        register_listeners(
+            bolt,
+            dispatcher=dispatcher,
+            poster=poster,
+            tasks=tasks,
+            dedup=dedup,
+            unfurler=unfurler if settings.expand_urls else None,
+        )
         runtime = Runtime(
             settings=settings,
             lookers=lookers,
@@ -149,21 +172,30 @@ def _lifecycle(
             ),
             dedup=dedup,
             slack_client=slack_client,
+            catalog=catalog,
         )
         app[RUNTIME] = runtime
-        connectors = [
-            asyncio.get_running_loop().create_task(keep_connecting(i), name=f"login:{i.url}")
+        loop = asyncio.get_running_loop()
+        # Each instance logs in on its own; once it does, its custom commands are loaded.
+        background = [
+            loop.create_task(
+                keep_connecting(i, on_connect=lambda _: catalog.refresh_soon()),
+                name=f"login:{i.url}",
+            )
             for i in lookers
         ]
+        if catalog.configured:
+            background.append(loop.create_task(catalog.run_periodically(), name="custom-commands"))
         socket_mode = await _start_socket_mode(settings, bolt, session)
         try:
             yield
         finally:
             if socket_mode is not None:
                 await socket_mode.close_async()
-            for task in connectors:
+            for task in background:
                 task.cancel()
-            await asyncio.gather(*connectors, return_exceptions=True)
+            await asyncio.gather(*background, return_exceptions=True)
+            await catalog.aclose()
             await lookers.aclose()
             await session.close()
 

@@ -131,6 +131,84 @@ def looker_error(looker_url: str, status: int, detail: str) -> str:
     )
 
 
+def cannot_attach(title: str, error: str) -> str:
+    if error in ("not_in_channel", "channel_not_found"):
+        return (
+            f"I couldn't attach _{escape(title)}_ here because I'm not in this conversation. "
+            "Invite me (`/invite @looker`) to get files here too."
+        )
+    return f"I couldn't attach _{escape(title)}_ here (Slack said: {escape(error)})."
+
+
+# -- charts ----------------------------------------------------------------------------------
+
+
+def render_failed(what: str, detail: str) -> str:
+    reason = f": {escape(detail)}" if detail else "; it gave no reason"
+    return f"Looker couldn't render {what}{reason}."
+
+
+def render_timed_out(what: str, seconds: float) -> str:
+    return (
+        f"Looker didn't finish rendering {what} within {seconds:g} seconds. "
+        "Try again later, or open it in Looker."
+    )
+
+
+def render_empty(what: str) -> str:
+    return (
+        f"Looker rendered {what} as an empty image. Rendering needs Looker's PDF and image "
+        "rendering to be enabled on the instance."
+    )
+
+
+def chart_not_shown(vis_type: str) -> str:
+    kind = vis_type.removeprefix("looker_").replace("_", " ")
+    return f"_A {escape(kind)} chart: open it in Looker to see it._"
+
+
+def explore_title(model: str, view: str) -> str:
+    return f"Explore {model}/{view}" if model else "Looker query"
+
+
+def tile_count(count: int) -> str:
+    return f"{count} tile{'s' if count != 1 else ''}"
+
+
+def filter_list(titles: list[str]) -> str:
+    return "Filters: " + ", ".join(escape(t) for t in titles)
+
+
+def look_without_query(title: str) -> str:
+    return f"The Look _{escape(title)}_ has no query to run."
+
+
+# -- who may ask ---------------------------------------------------------------------------
+
+
+def refused_guest(name: str) -> str:
+    return f"Sorry @{escape(name)}, as a guest user you're not able to use this command."
+
+
+def refused_other_workspace(name: str) -> str:
+    return (
+        f"Sorry @{escape(name)}, as a user from another workspace you're not able to use "
+        "this command."
+    )
+
+
+def refused_bot(name: str) -> str:
+    return f"Sorry @{escape(name)}, as a bot you're not able to use this command."
+
+
+def refused_deactivated(name: str) -> str:
+    return f"Sorry @{escape(name)}, deactivated accounts can't use this command."
+
+
+def user_lookup_failed(error: str) -> str:
+    return f"Could not fetch your user info from Slack ({escape(error)}). Try again in a minute."
+
+
 # -- help ----------------------------------------------------------------------------------
 
 HELP_BUILTINS_TITLE = "Built-in commands"
@@ -140,6 +218,14 @@ HELP_FIND = (
 )
 HELP_HELP = "• *help* — Shows this list."
 HELP_FALLBACK = "Here's what I can do."
+
+
+def help_no_match(words: str) -> str:
+    return f'No commands match "{escape(words)}". Try `help` for all of them.'
+
+
+def help_more_commands(count: int) -> str:
+    return f"_… and {count} more. Try `help &lt;word&gt;` to list only some._"
 
 
 def help_add_commands(folder_links: list[str]) -> str:
@@ -154,6 +240,36 @@ UNKNOWN_COMMAND = (
     ":crying_cat_face: I couldn't understand that command. "
     "You can use `help` to see the list of possible commands."
 )
+
+# -- custom commands -------------------------------------------------------------------------
+
+
+def unknown_filter(command: str, name: str, valid: list[str]) -> str:
+    if not valid:
+        return f"*{escape(command)}* has no filters, so `{escape(name)}:` can't be set."
+    listed = ", ".join(f"`{escape(v.lower())}`" for v in valid)
+    return f"*{escape(command)}* has no filter called `{escape(name)}`. Its filters: {listed}."
+
+
+def command_takes_no_filters(command: str) -> str:
+    return f"*{escape(command)}* has no filters. Try `{escape(command)}` on its own."
+
+
+def command_dashboard_gone(command: str) -> str:
+    return (
+        f"The dashboard behind *{escape(command)}* no longer exists or was moved, so it's no "
+        "longer a command. Use `help` to see the current ones."
+    )
+
+
+def dashboard_without_tiles(title: str) -> str:
+    return f"The dashboard _{escape(title)}_ has no tiles with data to show."
+
+
+def did_you_mean(suggestions: list[str]) -> str:
+    names = ", ".join(f"`{escape(s)}`" for s in suggestions)
+    return f"Did you mean {names}?"
+
 
 # -- find ----------------------------------------------------------------------------------
 

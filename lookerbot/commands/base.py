@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass
 from typing import Protocol
 
-from lookerbot.formatting.message import Message
+from lookerbot.formatting.message import Attachment, Message
 
 
 class Source(enum.Enum):
@@ -42,6 +42,7 @@ class Reply:
 
     message: Message
     private: bool = False
+    attachments: tuple[Attachment, ...] = ()
 
 
 class Command(Protocol):

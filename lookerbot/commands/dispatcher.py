@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from lookerbot import messages
+from lookerbot.commands.access import AccessPolicy
 from lookerbot.commands.base import CommandRequest, Route, Source
 from lookerbot.commands.router import CommandRouter
 from lookerbot.errors import CommandError
@@ -25,9 +26,10 @@ class CommandDispatcher:
     gets that id and nothing else.
     """
 
-    def __init__(self, *, router: CommandRouter, settings: Settings) -> None:
+    def __init__(self, *, router: CommandRouter, settings: Settings, access: AccessPolicy) -> None:
         self._router = router
         self._settings = settings
+        self._access = access
 
     def route(self, request: CommandRequest) -> Route:
         """The command for ``request`` (cheap: no I/O)."""
@@ -51,10 +53,17 @@ class CommandDispatcher:
         """Run an already-routed request, replying in ``conversation``."""
         name = route.command.name
         try:
+            refusal = await self._access.check(request.user_id)
+            if refusal is not None:
+                logger.info("command=%s source=%s outcome=refused_user", name, request.source.value)
+                await conversation.reply(Message.of(refusal), private=True)
+                return
             if self.wants_loading_message(route):
                 await conversation.show_loading(self.loading_text(request))
             reply = await route.command.run(request, route.args)
-            await conversation.reply(reply.message, private=reply.private)
+            await conversation.reply(
+                reply.message, private=reply.private, attachments=reply.attachments
+            )
             logger.info("command=%s source=%s outcome=ok", name, request.source.value)
         except CommandError as exc:
             logger.info("command=%s source=%s outcome=refused", name, request.source.value)

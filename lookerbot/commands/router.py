@@ -2,29 +2,46 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from lookerbot.commands.base import Command, CommandRequest, Route, Source
+from lookerbot.commands.custom import CustomCommand, CustomCommandCatalog
 
 
 class CommandRouter:
     """Routes text to a command.
 
-    Built-in commands match on their first word. Text that matches nothing gets help in a
-    channel or an empty slash command, and "I couldn't understand that" in a DM.
+    Built-in commands match on their first word; then custom commands (the longest name the
+    text starts with). Text that matches nothing gets help in a channel or an empty slash
+    command, and "I couldn't understand that" in a DM.
 
     Args:
         builtins: commands matched by their name as the first word.
+        catalog: the custom commands.
+        custom: makes the command that runs a custom command.
         help_command: answers empty text and unknown text outside DMs.
         unknown_command: answers unknown text in DMs.
     """
 
     def __init__(
-        self, *, builtins: Sequence[Command], help_command: Command, unknown_command: Command
+        self,
+        *,
+        builtins: Sequence[Command],
+        catalog: CustomCommandCatalog,
+        custom: Callable[[CustomCommand], Command],
+        help_command: Command,
+        unknown_command: Command,
     ) -> None:
         self._builtins = {c.name: c for c in builtins}
+        self._catalog = catalog
+        self._custom = custom
         self._help = help_command
         self._unknown = unknown_command
+
+    @property
+    def builtin_names(self) -> list[str]:
+        """The names of the built-in commands."""
+        return list(self._builtins)
 
     def route(self, request: CommandRequest) -> Route:
         """The command for ``request`` and its arguments."""
@@ -32,6 +49,10 @@ class CommandRouter:
         builtin = self._builtins.get(first.lower())
         if builtin is not None:
             return Route(builtin, rest.strip())
+        matched = self._catalog.match(request.text)
+        if matched is not None:
+            command, args = matched
+            return Route(self._custom(command), args)
         if request.text and request.source is Source.DM:
             return Route(self._unknown, request.text)
         return Route(self._help, "")

@@ -59,6 +59,24 @@ def divider() -> Block:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file sent with a reply.
+
+    Attributes:
+        filename: the file's name in Slack.
+        data: its bytes.
+        title: its title in Slack.
+        inline: shown where the reply is (a chart); otherwise put in the reply's thread
+            (a CSV of a long result).
+    """
+
+    filename: str
+    data: bytes
+    title: str
+    inline: bool = False
+
+
+@dataclass(frozen=True)
 class Message:
     """A message to post.
 

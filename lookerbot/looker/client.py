@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Literal, Protocol
 
-from lookerbot.looker.models import ContentKind, ContentRef, LookerUser
+from lookerbot.looker.models import (
+    ContentKind,
+    ContentRef,
+    Dashboard,
+    Folder,
+    Look,
+    LookerUser,
+    Query,
+    QueryResult,
+    RenderTask,
+)
+
+RenderKind = Literal["query", "look", "dashboard"]
 
 
 class LookerClient(Protocol):
@@ -29,6 +41,66 @@ class LookerClient(Protocol):
         The pattern uses Looker's search syntax: case-insensitive, ``%`` matches any run of
         characters. Deleted content is never returned.
         """
+        ...
+
+    async def look(self, look_id: str) -> Look:
+        """A Look, with its query."""
+        ...
+
+    async def dashboard(self, dashboard_id: str) -> Dashboard:
+        """A dashboard, with its filters and tiles (each tile with its query)."""
+        ...
+
+    async def folder(self, folder_id: str) -> Folder:
+        """A folder (without its content)."""
+        ...
+
+    async def folder_children(self, folder_id: str) -> Sequence[Folder]:
+        """The folders directly inside a folder."""
+        ...
+
+    async def folder_dashboards(self, folder_id: str) -> Sequence[ContentRef]:
+        """The dashboards directly inside a folder (deleted ones left out)."""
+        ...
+
+    async def query(self, query_id: str) -> Query:
+        """A query by id."""
+        ...
+
+    async def query_for_slug(self, slug: str) -> Query:
+        """A query by the slug of a share URL (``/x/<slug>``) or an Explore's ``qid``."""
+        ...
+
+    async def create_query(self, body: dict[str, Any]) -> Query:
+        """Create a query (queries are immutable: changing filters means a new query)."""
+        ...
+
+    async def run_query(self, query_id: str) -> QueryResult:
+        """Run a query; Looker's query errors come back inside the result."""
+        ...
+
+    async def create_render_task(
+        self,
+        kind: RenderKind,
+        target_id: str,
+        *,
+        width: int,
+        height: int,
+        body: dict[str, Any] | None = None,
+    ) -> RenderTask:
+        """Start rendering a query, Look or dashboard as a PNG."""
+        ...
+
+    async def render_task(self, task_id: str) -> RenderTask:
+        """A render task's state."""
+        ...
+
+    async def render_task_results(self, task_id: str) -> bytes:
+        """A finished render task's image."""
+        ...
+
+    async def perform_data_action(self, action: dict[str, Any]) -> dict[str, Any]:
+        """Run a LookML data action; returns Looker's ``data_action_response``."""
         ...
 
     async def aclose(self) -> None:

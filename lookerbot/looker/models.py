@@ -81,3 +81,401 @@ class LookerUser:
             email=data.get("email"),
             is_disabled=bool(data.get("is_disabled")),
         )
+
+
+def _str_map(data: Any) -> dict[str, str]:
+    if not isinstance(data, dict):
+        return {}
+    return {str(k): "" if v is None else str(v) for k, v in data.items()}
+
+
+def _strs(data: Any) -> tuple[str, ...]:
+    return tuple(str(x) for x in data) if isinstance(data, list) else ()
+
+
+@dataclass(frozen=True)
+class Query:
+    """A Looker query. ``raw`` keeps every field Looker sent, for faithful copies."""
+
+    id: str
+    slug: str
+    model: str
+    view: str
+    fields: tuple[str, ...]
+    filters: dict[str, str]
+    sorts: tuple[str, ...]
+    limit: str | None
+    pivots: tuple[str, ...]
+    vis_config: dict[str, Any]
+    share_url: str
+    explore_path: str
+    raw: dict[str, Any]
+
+    @classmethod
+    def from_api(cls, data: dict[str, Any]) -> Query:
+        """Build from a ``query`` object."""
+        vis = data.get("vis_config")
+        return cls(
+            id=_text(data.get("id")),
+            slug=_text(data.get("slug")),
+            model=_text(data.get("model")),
+            view=_text(data.get("view")),
+            fields=_strs(data.get("fields")),
+            filters=_str_map(data.get("filters")),
+            sorts=_strs(data.get("sorts")),
+            limit=None if data.get("limit") is None else str(data.get("limit")),
+            pivots=_strs(data.get("pivots")),
+            vis_config=vis if isinstance(vis, dict) else {},
+            share_url=_text(data.get("share_url")),
+            explore_path=_text(data.get("url")),
+            raw=data,
+        )
+
+    @property
+    def vis_type(self) -> str:
+        """The visualization type (``table`` when none is set)."""
+        return str(self.vis_config.get("type") or "table")
+
+    def copy_with_filters(self, filters: dict[str, str]) -> dict[str, Any]:
+        """A body for creating a copy of this query with ``filters`` set on top of its own."""
+        body = {
+            k: v
+            for k, v in self.raw.items()
+            if k
+            not in (
+                "id",
+                "slug",
+                "client_id",
+                "share_url",
+                "url",
+                "expanded_share_url",
+                "filter_config",
+                "can",
+                "has_table_calculations",
+            )
+        }
+        body["filters"] = {**self.filters, **filters}
+        return body
+
+
+@dataclass(frozen=True)
+class Look:
+    """A saved Look."""
+
+    id: str
+    title: str
+    description: str
+    folder: FolderRef | None
+    query: Query | None
+
+    @classmethod
+    def from_api(cls, data: dict[str, Any]) -> Look:
+        """Build from a ``look`` object."""
+        query = data.get("query")
+        return cls(
+            id=_text(data.get("id")),
+            title=_text(data.get("title")).strip(),
+            description=_text(data.get("description")),
+            folder=FolderRef.from_api(data.get("folder")),
+            query=Query.from_api(query) if isinstance(query, dict) else None,
+        )
+
+    @property
+    def path(self) -> str:
+        """The Look's path in Looker's web UI."""
+        return f"/looks/{quote(self.id, safe='')}"
+
+
+@dataclass(frozen=True)
+class DashboardFilter:
+    """A dashboard filter."""
+
+    name: str
+    title: str
+    default_value: str
+    dimension: str
+    type: str
+
+    @classmethod
+    def from_api(cls, data: dict[str, Any]) -> DashboardFilter:
+        """Build from a ``dashboard_filter`` object."""
+        name = _text(data.get("name"))
+        return cls(
+            name=name,
+            title=_text(data.get("title")) or name,
+            default_value=_text(data.get("default_value")),
+            dimension=_text(data.get("dimension")),
+            type=_text(data.get("type")),
+        )
+
+
+@dataclass(frozen=True)
+class DashboardElement:
+    """A dashboard tile, with the dashboard filters it listens to (filter name -> field)."""
+
+    id: str
+    title: str
+    type: str
+    query: Query | None
+    look: Look | None
+    listen: dict[str, str]
+    merge_result_id: str | None
+
+    @classmethod
+    def from_api(cls, data: dict[str, Any]) -> DashboardElement:
+        """Build from a ``dashboard_element`` object."""
+        listen = _str_map(data.get("listen"))
+        maker = data.get("result_maker")
+        merge_id = data.get("merge_result_id")
+        if isinstance(maker, dict):
+            for filterable in maker.get("filterables") or []:
+                for item in (filterable or {}).get("listen") or []:
+                    if isinstance(item, dict) and item.get("dashboard_filter_name"):
+                        listen.setdefault(
+                            str(item["dashboard_filter_name"]), _text(item.get("field"))
+                        )
+            merge_id = merge_id or maker.get("merge_result_id")
+        query, look = data.get("query"), data.get("look")
+        if not isinstance(query, dict) and isinstance(maker, dict):
+            query = maker.get("query")
+        return cls(
+            id=_text(data.get("id")),
+            title=_text(data.get("title") or data.get("title_text")),
+            type=_text(data.get("type")),
+            query=Query.from_api(query) if isinstance(query, dict) else None,
+            look=Look.from_api(look) if isinstance(look, dict) else None,
+            listen=listen,
+            merge_result_id=None if merge_id is None else str(merge_id),
+        )
+
+    @property
+    def runnable_query(self) -> Query | None:
+        """The query this tile shows: its own, or its Look's."""
+        if self.query is not None:
+            return self.query
+        return self.look.query if self.look is not None else None
+
+    @property
+    def shows_data(self) -> bool:
+        """Whether the tile shows query results (not text or a button)."""
+        return self.runnable_query is not None or self.merge_result_id is not None
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """A user-defined or LookML dashboard."""
+
+    id: str
+    title: str
+    description: str
+    folder: FolderRef | None
+    filters: tuple[DashboardFilter, ...]
+    elements: tuple[DashboardElement, ...]
+
+    @classmethod
+    def from_api(cls, data: dict[str, Any]) -> Dashboard:
+        """Build from a ``dashboard`` object."""
+        filters = data.get("dashboard_filters") or data.get("filters") or []
+        elements = data.get("dashboard_elements") or data.get("elements") or []
+        return cls(
+            id=_text(data.get("id")),
+            title=_text(data.get("title")).strip(),
+            description=_text(data.get("description")),
+            folder=FolderRef.from_api(data.get("folder")),
+            filters=tuple(DashboardFilter.from_api(f) for f in filters if isinstance(f, dict)),
+            elements=tuple(DashboardElement.from_api(e) for e in elements if isinstance(e, dict)),
+        )
+
+    @property
+    def path(self) -> str:
+        """The dashboard's path in Looker's web UI."""
+        return f"/dashboards/{quote(self.id, safe=':')}"
+
+
+@dataclass(frozen=True)
+class Folder:
+    """A folder and the dashboards directly in it."""
+
+    id: str
+    name: str
+    parent_id: str | None
+    dashboards: tuple[ContentRef, ...] = ()
+
+    @classmethod
+    def from_api(cls, data: dict[str, Any]) -> Folder:
+        """Build from a ``folder`` object."""
+        dashboards = data.get("dashboards") or []
+        return cls(
+            id=_text(data.get("id")),
+            name=_text(data.get("name")),
+            parent_id=None if data.get("parent_id") is None else str(data["parent_id"]),
+            dashboards=tuple(
+                ContentRef.from_api("dashboard", d) for d in dashboards if isinstance(d, dict)
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link on a result cell: a drill, a LookML link or a data action."""
+
+    label: str
+    url: str
+    type: str
+    raw: dict[str, Any]
+
+    @classmethod
+    def from_api(cls, data: dict[str, Any]) -> Link:
+        """Build from a ``links`` item."""
+        return cls(
+            label=_text(data.get("label")),
+            url=_text(data.get("url")),
+            type=_text(data.get("type")),
+            raw=data,
+        )
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One value of a result."""
+
+    value: Any
+    rendered: str | None
+    links: tuple[Link, ...] = ()
+
+    @classmethod
+    def from_api(cls, data: Any) -> Cell:
+        """Build from a ``json_detail`` cell."""
+        if not isinstance(data, dict):
+            return cls(value=data, rendered=None)
+        links = data.get("links") or []
+        rendered = data.get("rendered")
+        return cls(
+            value=data.get("value"),
+            rendered=None if rendered is None else str(rendered),
+            links=tuple(Link.from_api(x) for x in links if isinstance(x, dict)),
+        )
+
+    @property
+    def text(self) -> str | None:
+        """The value as Looker shows it, or ``None`` for a null."""
+        if self.rendered is not None and self.rendered != "":
+            return self.rendered
+        if self.value is None:
+            return None
+        return str(self.value)
+
+
+@dataclass(frozen=True)
+class ResultField:
+    """A column of a result."""
+
+    name: str
+    label: str
+    label_short: str
+    is_measure: bool
+    hidden: bool = False
+
+    @classmethod
+    def from_api(cls, data: dict[str, Any], *, category: str) -> ResultField:
+        """Build from a ``fields`` entry of a ``json_detail`` result."""
+        name = _text(data.get("name"))
+        label = _text(data.get("label")) or name
+        if category == "table_calculation":
+            is_measure = bool(data.get("measure", data.get("is_measure", False)))
+        else:
+            is_measure = category == "measure"
+        return cls(
+            name=name,
+            label=label,
+            label_short=_text(data.get("label_short")) or label,
+            is_measure=is_measure,
+            hidden=bool(data.get("hidden")),
+        )
+
+
+@dataclass(frozen=True)
+class PivotValue:
+    """One value of the pivot columns."""
+
+    key: str
+    label: str
+    is_total: bool = False
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """A query's ``json_detail`` result.
+
+    Each row maps a field name to a :class:`Cell`; a pivoted measure maps to a dict of pivot
+    key to cell instead.
+    """
+
+    fields: tuple[ResultField, ...]
+    rows: tuple[dict[str, Any], ...]
+    pivots: tuple[PivotValue, ...] = ()
+    errors: tuple[str, ...] = ()
+
+    @classmethod
+    def from_api(cls, data: Any) -> QueryResult:
+        """Build from a ``json_detail`` result."""
+        if not isinstance(data, dict):
+            return cls(fields=(), rows=(), errors=("Looker returned an unreadable result.",))
+        fields_data = data.get("fields")
+        meta: dict[str, Any] = fields_data if isinstance(fields_data, dict) else {}
+        fields: list[ResultField] = []
+        for key, category in (
+            ("dimensions", "dimension"),
+            ("measures", "measure"),
+            ("table_calculations", "table_calculation"),
+        ):
+            for item in meta.get(key) or []:
+                if isinstance(item, dict):
+                    fields.append(ResultField.from_api(item, category=category))
+        pivot_fields = {p.get("name") for p in meta.get("pivots") or [] if isinstance(p, dict)}
+        fields = [f for f in fields if f.name not in pivot_fields]
+        pivots = tuple(
+            PivotValue(
+                key=_text(p.get("key")),
+                label=" / ".join(_text(v) for v in (p.get("data") or {}).values())
+                or _text(p.get("key")),
+                is_total=bool(p.get("is_total")),
+            )
+            for p in data.get("pivots") or []
+            if isinstance(p, dict)
+        )
+        rows = []
+        for raw_row in data.get("data") or []:
+            if not isinstance(raw_row, dict):
+                continue
+            row: dict[str, Any] = {}
+            for name, cell in raw_row.items():
+                if pivots and isinstance(cell, dict) and "value" not in cell:
+                    row[name] = {k: Cell.from_api(v) for k, v in cell.items()}
+                else:
+                    row[name] = Cell.from_api(cell)
+            rows.append(row)
+        errors = tuple(
+            " ".join(p for p in (_text(e.get("message")), _text(e.get("message_details"))) if p)
+            for e in data.get("errors") or []
+            if isinstance(e, dict)
+        )
+        return cls(fields=tuple(fields), rows=tuple(rows), pivots=pivots, errors=errors)
+
+
+@dataclass(frozen=True)
+class RenderTask:
+    """A Looker render task's state."""
+
+    id: str
+    status: str
+    status_detail: str
+
+    @classmethod
+    def from_api(cls, data: dict[str, Any]) -> RenderTask:
+        """Build from a ``render_task`` object."""
+        return cls(
+            id=_text(data.get("id")),
+            status=_text(data.get("status")),
+            status_detail=_text(data.get("status_detail")),
+        )

@@ -20,7 +20,7 @@ import threading
 from collections.abc import Mapping, MutableMapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import requests
 import requests.adapters
@@ -31,7 +31,18 @@ from looker_sdk.sdk import constants as sdk_constants
 
 from lookerbot import __version__, messages
 from lookerbot.errors import LookerApiError
-from lookerbot.looker.models import ContentKind, ContentRef, LookerUser
+from lookerbot.looker.client import RenderKind
+from lookerbot.looker.models import (
+    ContentKind,
+    ContentRef,
+    Dashboard,
+    Folder,
+    Look,
+    LookerUser,
+    Query,
+    QueryResult,
+    RenderTask,
+)
 from lookerbot.settings import LookerInstanceSettings
 
 logger = logging.getLogger(__name__)
@@ -227,6 +238,79 @@ class SdkLookerClient:
         )
         return [ContentRef.from_api(kind, item) for item in _list(data)]
 
+    async def look(self, look_id: str) -> Look:
+        return Look.from_api(_object(await self._json("GET", f"/looks/{_id(look_id)}")))
+
+    async def dashboard(self, dashboard_id: str) -> Dashboard:
+        data = await self._json("GET", f"/dashboards/{_id(dashboard_id)}")
+        return Dashboard.from_api(_object(data))
+
+    async def folder(self, folder_id: str) -> Folder:
+        data = await self._json(
+            "GET", f"/folders/{_id(folder_id)}", params={"fields": "id,name,parent_id"}
+        )
+        return Folder.from_api(_object(data))
+
+    async def folder_children(self, folder_id: str) -> Sequence[Folder]:
+        data = await self._json(
+            "GET", f"/folders/{_id(folder_id)}/children", params={"fields": "id,name,parent_id"}
+        )
+        return [Folder.from_api(item) for item in _list(data)]
+
+    async def folder_dashboards(self, folder_id: str) -> Sequence[ContentRef]:
+        data = await self._json(
+            "GET",
+            f"/folders/{_id(folder_id)}/dashboards",
+            params={"fields": "id,title,description,deleted"},
+        )
+        return [
+            ContentRef.from_api("dashboard", item)
+            for item in _list(data)
+            if not item.get("deleted")
+        ]
+
+    async def query(self, query_id: str) -> Query:
+        return Query.from_api(_object(await self._json("GET", f"/queries/{_id(query_id)}")))
+
+    async def query_for_slug(self, slug: str) -> Query:
+        return Query.from_api(_object(await self._json("GET", f"/queries/slug/{_id(slug)}")))
+
+    async def create_query(self, body: dict[str, Any]) -> Query:
+        return Query.from_api(_object(await self._json("POST", "/queries", body=body)))
+
+    async def run_query(self, query_id: str) -> QueryResult:
+        data = await self._json("GET", f"/queries/{_id(query_id)}/run/json_detail")
+        return QueryResult.from_api(data)
+
+    async def create_render_task(
+        self,
+        kind: RenderKind,
+        target_id: str,
+        *,
+        width: int,
+        height: int,
+        body: dict[str, Any] | None = None,
+    ) -> RenderTask:
+        section = {"query": "queries", "look": "looks", "dashboard": "dashboards"}[kind]
+        data = await self._json(
+            "POST",
+            f"/render_tasks/{section}/{_id(target_id)}/png",
+            params={"width": str(width), "height": str(height)},
+            body=body if body is not None else ({} if kind == "dashboard" else None),
+        )
+        return RenderTask.from_api(_object(data))
+
+    async def render_task(self, task_id: str) -> RenderTask:
+        return RenderTask.from_api(
+            _object(await self._json("GET", f"/render_tasks/{_id(task_id)}"))
+        )
+
+    async def render_task_results(self, task_id: str) -> bytes:
+        return await self._call("GET", f"/render_tasks/{_id(task_id)}/results")
+
+    async def perform_data_action(self, action: dict[str, Any]) -> dict[str, Any]:
+        return _object(await self._json("POST", "/data_actions", body={"action": action}))
+
     async def aclose(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
         self._transport.session.close()
@@ -363,6 +447,11 @@ def _connection_failure(exc: OSError) -> str:
         if marker in text:
             return plain
     return "connection failed"
+
+
+def _id(value: str) -> str:
+    """An id made safe as one path segment."""
+    return quote(str(value), safe=":")
 
 
 def _object(data: Any) -> dict[str, Any]:

@@ -90,6 +90,9 @@ class Sandbox:
             slack=self.slack,
             session=self._session,
         )
+        if self.runtime.catalog.configured:
+            # Start answering once custom commands are known, as a long-running bot would.
+            await self.runtime.catalog.wait_loaded(timeout=10)
         return self
 
     async def stop(self) -> None:
@@ -128,8 +131,9 @@ class Sandbox:
         return self.app[RUNTIME]
 
     async def settle(self, timeout: float = 30.0) -> None:
-        """Wait until the bot has finished everything it started."""
+        """Wait until the bot has finished everything it started (refreshes included)."""
         await asyncio.wait_for(self.runtime.tasks.wait_idle(), timeout)
+        await asyncio.wait_for(self.runtime.catalog.wait_refreshed(), timeout)
 
 
 class Transcript:

@@ -89,9 +89,9 @@ def _query(fields: list[str], vis: str, **extra: Any) -> dict[str, Any]:
     return {"fields": fields, "vis_config": {"type": vis}, **extra}
 
 
-def default_state(today: date) -> LookerState:
+def default_state(today: date, *, orders: int = 600) -> LookerState:
     """The demo shop: folders, Looks, dashboards and users."""
-    state = LookerState(dataset=generate(today))
+    state = LookerState(dataset=generate(today, orders=orders))
     state.users = {
         "1": {
             "id": "1",
@@ -340,6 +340,36 @@ def default_state(today: date) -> LookerState:
             {"title": "Order Status", "query": by_status},
         ],
     )
+    dashboard(
+        "7",
+        "Weekly Business Review",
+        "10",
+        [
+            {
+                "title": "Revenue by Region",
+                "query": revenue_by_region,
+                "listen": {"Region": "customers.region"},
+            },
+            {
+                "title": "Orders per Day",
+                "query": orders_per_day,
+                "listen": {"Region": "customers.region"},
+            },
+        ],
+        [region_filter],
+        "Revenue and orders, for the Monday meeting.",
+    )
+    dashboard(
+        "8",
+        "Channel Mix",
+        "11",
+        [{"title": "Web vs Store", "query": by_category}],
+        description="Merged results of web and store sales.",
+    )
+    # A merged-results tile has no query of its own.
+    merged = state.dashboards["8"]["dashboard_elements"][0]
+    merged.update({"query_id": None, "merge_result_id": "m1"})
+    merged["result_maker"] = {"merge_result_id": "m1", "filterables": []}
     return state
 
 
@@ -350,6 +380,7 @@ class LookerEmulator:
         client_id: the API client ID it accepts.
         client_secret: the API client secret it accepts.
         today: the date the sample data and relative date filters count from.
+        orders: how many orders the sample data has.
     """
 
     def __init__(
@@ -358,10 +389,11 @@ class LookerEmulator:
         client_id: str = DEFAULT_CLIENT_ID,
         client_secret: str = DEFAULT_CLIENT_SECRET,
         today: date | None = None,
+        orders: int = 600,
     ) -> None:
         self.client_id = client_id
         self.client_secret = client_secret
-        self.state = default_state(today or date.today())
+        self.state = default_state(today or date.today(), orders=orders)
         self.requests: list[RecordedRequest] = []
         self.logins = 0
         self.render_outcome = "success"
@@ -807,7 +839,8 @@ class LookerEmulator:
         else:
             dashboard = self.state.dashboards.get(target)
             elements = dashboard["dashboard_elements"] if dashboard else []
-            query = self.state.queries.get(str(elements[0]["query_id"])) if elements else None
+            ids = [str(e["query_id"]) for e in elements if e.get("query_id")]
+            query = self.state.queries.get(ids[0]) if ids else None
         if query is None:
             return None
         try:

@@ -223,7 +223,12 @@ def run_query(query: dict[str, Any], dataset: Dataset, *, looker_url: str) -> di
         if field is None:
             raise QueryError(f"Unknown field {name} in the explore {query.get('view')}")
         fields.append(field)
-    dimensions = [f for f in fields if f.category == "dimension"]
+    pivot_names = [str(p) for p in query.get("pivots") or []]
+    for name in pivot_names:
+        if name not in names:
+            raise QueryError(f"Pivot {name} must also be one of the query's fields")
+    dimensions = [f for f in fields if f.category == "dimension" and f.name not in pivot_names]
+    pivot_fields = [f for f in fields if f.name in pivot_names]
     measures = [f for f in fields if f.category == "measure"]
 
     predicates = [
@@ -240,54 +245,82 @@ def run_query(query: dict[str, Any], dataset: Dataset, *, looker_url: str) -> di
     if not dimensions and not groups:
         groups[()] = []
 
+    def pivot_key(row: dict[str, Any]) -> str:
+        return "|FIELD|".join(str(dimension_value(row, p.name)) for p in pivot_fields)
+
+    pivot_keys = sorted({pivot_key(r) for r in rows}) if pivot_fields else []
+
     results = []
     for key, members in groups.items():
-        result = {d.name: v for d, v in zip(dimensions, key, strict=True)}
+        result: dict[str, Any] = {d.name: v for d, v in zip(dimensions, key, strict=True)}
         for m in measures:
-            result[m.name] = _measure(m.name, members)
+            if pivot_fields:
+                result[m.name] = {
+                    pk: _measure(m.name, [r for r in members if pivot_key(r) == pk])
+                    for pk in pivot_keys
+                }
+            else:
+                result[m.name] = _measure(m.name, members)
         results.append(result)
 
     for sort in reversed(query.get("sorts") or [f"{names[0]}"]):
         name, _, direction = str(sort).partition(" ")
-        if name in FIELDS_BY_NAME and name in names:
+        if name in FIELDS_BY_NAME and name in names and name not in pivot_names:
+            if pivot_fields and FIELDS_BY_NAME[name].category == "measure":
+                continue
             results.sort(key=_sort_key(name), reverse=direction.lower() == "desc")
     limit = int(query.get("limit") or 500)
     results = results[:limit]
 
     explore = f"/explore/{query.get('model', 'thelook')}/{query.get('view', 'orders')}"
+
+    def cell_for(field: FieldDef, value: Any, result: dict[str, Any]) -> dict[str, Any]:
+        cell: dict[str, Any] = {"value": value}
+        rendered = render(field, value)
+        if rendered is not None and rendered != str(value):
+            cell["rendered"] = rendered
+        cell["links"] = []
+        if field.category == "measure":
+            drill_filters = "&".join(
+                f"f[{d.name}]={quote(str(result[d.name]))}" for d in dimensions
+            )
+            cell["links"] = [
+                {
+                    "label": f"Show All {value}",
+                    "url": f"{explore}?fields=orders.id,orders.amount&{drill_filters}",
+                    "type": "measure_default",
+                }
+            ]
+        return cell
+
     data = []
     for result in results:
         cells: dict[str, Any] = {}
-        for field in fields:
+        for field in [*dimensions, *measures]:
             value = result[field.name]
-            cell: dict[str, Any] = {"value": value}
-            rendered = render(field, value)
-            if rendered is not None and rendered != str(value):
-                cell["rendered"] = rendered
-            if field.category == "measure":
-                drill_filters = "&".join(
-                    f"f[{d.name}]={quote(str(result[d.name]))}" for d in dimensions
-                )
-                cell["links"] = [
-                    {
-                        "label": f"Show All {value}",
-                        "url": f"{explore}?fields=orders.id,orders.amount&{drill_filters}",
-                        "type": "measure_default",
-                    }
-                ]
+            if isinstance(value, dict):
+                cells[field.name] = {pk: cell_for(field, v, result) for pk, v in value.items()}
             else:
-                cell["links"] = []
-            cells[field.name] = cell
+                cells[field.name] = cell_for(field, value, result)
         data.append(cells)
 
+    pivots = [
+        {
+            "key": pk,
+            "is_total": False,
+            "data": dict(zip([p.name for p in pivot_fields], pk.split("|FIELD|"), strict=True)),
+            "sort_values": {},
+        }
+        for pk in pivot_keys
+    ]
     return {
         "fields": {
             "dimensions": [d.metadata() for d in dimensions],
             "measures": [m.metadata() for m in measures],
             "table_calculations": [],
-            "pivots": [],
+            "pivots": [p.metadata() for p in pivot_fields],
         },
-        "pivots": [],
+        "pivots": pivots,
         "has_totals": False,
         "has_row_totals": False,
         "data": data,

@@ -158,6 +158,24 @@ class SlackDriver:
         }
         return await self.send_event(event)
 
+    async def link_shared(
+        self, urls: list[str], *, user: str = "U0ALICE", channel: str = "C0GENERAL"
+    ) -> DriverResponse:
+        """Someone posted links whose domains the app registered for unfurling."""
+        ts = self._next_ts()
+        event = {
+            "type": "link_shared",
+            "channel": channel,
+            "is_bot_user_member": True,
+            "user": user,
+            "message_ts": ts,
+            "unfurl_id": f"C-{secrets.token_hex(6)}",
+            "source": "conversations_history",
+            "links": [{"domain": u.split("/")[2] if "//" in u else u, "url": u} for u in urls],
+            "event_ts": ts,
+        }
+        return await self.send_event(event)
+
     async def slash(
         self,
         text: str,

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Sequence
 from typing import Protocol
 
-from lookerbot.formatting.message import Message
-from lookerbot.slack.poster import PostedMessage, SlackPoster
+from lookerbot import messages
+from lookerbot.formatting.message import Attachment, Message
+from lookerbot.slack.poster import PostedMessage, SlackPoster, SlackPostError
+
+logger = logging.getLogger(__name__)
 
 
 class Conversation(Protocol):
@@ -15,8 +20,15 @@ class Conversation(Protocol):
         """Show that work has started (a message the answer will replace, where possible)."""
         ...
 
-    async def reply(self, message: Message, *, private: bool = False) -> None:
-        """Send the answer. ``private`` answers only the person who asked."""
+    async def reply(
+        self,
+        message: Message,
+        *,
+        private: bool = False,
+        attachments: Sequence[Attachment] = (),
+    ) -> None:
+        """Send the answer, then its files. ``private`` answers only the person who asked
+        (and sends no files: Slack has no private files in channels)."""
         ...
 
 
@@ -41,17 +53,33 @@ class ChannelConversation:
             self.channel, Message.of(text), thread_ts=self.thread_ts
         )
 
-    async def reply(self, message: Message, *, private: bool = False) -> None:
+    async def reply(
+        self,
+        message: Message,
+        *,
+        private: bool = False,
+        attachments: Sequence[Attachment] = (),
+    ) -> None:
         if private and not self.channel.startswith("D"):
             await self._poster.post_ephemeral(
                 self.channel, self.user, message, thread_ts=self.thread_ts
             )
             return
         if self._loading is not None:
-            loading, self._loading = self._loading, None
-            await self._poster.update(loading, message)
-            return
-        await self._poster.post(self.channel, message, thread_ts=self.thread_ts)
+            posted, self._loading = self._loading, None
+            await self._poster.update(posted, message)
+        else:
+            posted = await self._poster.post(self.channel, message, thread_ts=self.thread_ts)
+        for attachment in attachments:
+            # Charts go where the answer is; other files into the answer's thread.
+            thread = self.thread_ts if attachment.inline else (self.thread_ts or posted.ts)
+            await self._poster.upload_file(
+                self.channel,
+                filename=attachment.filename,
+                data=attachment.data,
+                title=attachment.title,
+                thread_ts=thread,
+            )
 
 
 class SlashCommandConversation:
@@ -70,5 +98,31 @@ class SlashCommandConversation:
     async def show_loading(self, text: str) -> None:
         return None
 
-    async def reply(self, message: Message, *, private: bool = False) -> None:
+    async def reply(
+        self,
+        message: Message,
+        *,
+        private: bool = False,
+        attachments: Sequence[Attachment] = (),
+    ) -> None:
         await self._poster.respond(self.response_url, message, ephemeral=private)
+        if private:
+            return
+        for attachment in attachments:
+            try:
+                await self._poster.upload_file(
+                    self.channel,
+                    filename=attachment.filename,
+                    data=attachment.data,
+                    title=attachment.title,
+                )
+            except SlackPostError as exc:
+                # Slash commands work in channels the bot is not in; files do not.
+                logger.info(
+                    "Could not attach %s in %s: %s", attachment.filename, self.channel, exc.error
+                )
+                await self._poster.respond(
+                    self.response_url,
+                    Message.of(messages.cannot_attach(attachment.title, exc.error)),
+                    ephemeral=True,
+                )

@@ -19,6 +19,7 @@ from slack_bolt.response import BoltResponse
 
 from lookerbot.commands.base import CommandRequest, Source
 from lookerbot.commands.dispatcher import CommandDispatcher
+from lookerbot.commands.unfurl import Unfurler
 from lookerbot.formatting.slack_text import normalize_input
 from lookerbot.slack.conversation import ChannelConversation, SlashCommandConversation
 from lookerbot.slack.dedup import EventDeduplicator
@@ -42,8 +43,9 @@ def register_listeners(
     poster: SlackPoster,
     tasks: BackgroundTasks,
     dedup: EventDeduplicator,
+    unfurler: Unfurler | None,
 ) -> None:
-    """Attach the bot's listeners to ``bolt``."""
+    """Attach the bot's listeners to ``bolt``; ``unfurler`` is ``None`` when unfurling is off."""
 
     @bolt.middleware
     async def skip_repeated_events(
@@ -130,6 +132,27 @@ def register_listeners(
         )
         tasks.spawn(
             dispatcher.run(route, request, conversation), name=f"command:{route.command.name}"
+        )
+
+    @bolt.event("link_shared")
+    async def on_link_shared(event: dict[str, Any], context: AsyncBoltContext) -> None:
+        if unfurler is None:
+            return
+        user = _str(event, "user")
+        links = event.get("links")
+        if user is None or user == context.bot_user_id or not isinstance(links, list):
+            return
+        urls = [url for item in links if (url := _str(item, "url")) is not None]
+        tasks.spawn(
+            unfurler.unfurl(
+                urls,
+                user=user,
+                channel=_str(event, "channel"),
+                ts=_str(event, "message_ts"),
+                unfurl_id=_str(event, "unfurl_id"),
+                source=_str(event, "source"),
+            ),
+            name="unfurl",
         )
 
     # Acknowledge everything else, so Slack never retries or disables the subscription.

@@ -65,6 +65,30 @@ class SlackPoster(Protocol):
         """Answer a slash command or interaction through its ``response_url``."""
         ...
 
+    async def upload_file(
+        self,
+        channel: str,
+        *,
+        filename: str,
+        data: bytes,
+        title: str,
+        thread_ts: str | None = None,
+    ) -> str:
+        """Share a file in a channel or thread (Slack's file upload v2); returns its id."""
+        ...
+
+    async def unfurl(
+        self,
+        unfurls: dict[str, Message],
+        *,
+        channel: str | None = None,
+        ts: str | None = None,
+        unfurl_id: str | None = None,
+        source: str | None = None,
+    ) -> None:
+        """Attach previews to links in a message (by channel and ts, or by unfurl_id)."""
+        ...
+
 
 class WebApiSlackPoster:
     """A :class:`SlackPoster` on slack-sdk's ``AsyncWebClient``.
@@ -72,9 +96,10 @@ class WebApiSlackPoster:
     Args:
         client: the Web API client (its retry handlers decide what is retried).
         session: an aiohttp session for ``response_url`` posts.
-        response_url_hosts: hosts ``response_url`` may point to; Slack's are always
-            allowed. A response URL anywhere else is refused, so a forged payload cannot
-            make the bot post data to an arbitrary address.
+        trusted_hosts: other hosts response and upload URLs may point to (the Slack API
+            host when it is not Slack's, such as an emulator); Slack's own are always
+            trusted. A URL anywhere else is refused, so a forged payload cannot make the bot
+            send data to an arbitrary address.
     """
 
     def __init__(
@@ -82,11 +107,11 @@ class WebApiSlackPoster:
         *,
         client: AsyncWebClient,
         session: aiohttp.ClientSession,
-        response_url_hosts: frozenset[str] = frozenset(),
+        trusted_hosts: frozenset[str] = frozenset(),
     ) -> None:
         self.client = client
         self._session = session
-        self._hosts = response_url_hosts
+        self._hosts = trusted_hosts
 
     async def post(
         self, channel: str, message: Message, *, thread_ts: str | None = None
@@ -112,7 +137,7 @@ class WebApiSlackPoster:
         await self._call("chat.postEphemeral", args)
 
     async def respond(self, response_url: str, message: Message, *, ephemeral: bool) -> None:
-        if not self._allowed_response_url(response_url):
+        if not self._allowed_slack_url(response_url):
             logger.warning(
                 "Refused a response_url outside Slack (host %s)", urlsplit(response_url).hostname
             )
@@ -134,15 +159,81 @@ class WebApiSlackPoster:
             logger.warning("response_url post answered HTTP %s: %.200s", resp.status, text)
             raise SlackPostError(f"response_url_http_{resp.status}")
 
-    def _allowed_response_url(self, url: str) -> bool:
+    async def upload_file(
+        self,
+        channel: str,
+        *,
+        filename: str,
+        data: bytes,
+        title: str,
+        thread_ts: str | None = None,
+    ) -> str:
+        ticket = await self._call(
+            "files.getUploadURLExternal", {"filename": filename, "length": len(data)}, form=True
+        )
+        upload_url, file_id = str(ticket["upload_url"]), str(ticket["file_id"])
+        if not self._allowed_slack_url(upload_url):
+            logger.warning(
+                "Refused an upload URL outside Slack (host %s)", urlsplit(upload_url).hostname
+            )
+            raise SlackPostError("invalid_upload_url")
+        try:
+            async with self._session.post(
+                upload_url, data=data, timeout=aiohttp.ClientTimeout(total=120)
+            ) as resp:
+                await resp.read()
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            logger.warning("File upload failed: %s", type(exc).__name__)
+            raise SlackPostError("upload_unreachable") from exc
+        if resp.status != 200:
+            raise SlackPostError(f"upload_http_{resp.status}")
+        args: dict[str, Any] = {
+            "files": [{"id": file_id, "title": title}],
+            "channel_id": channel,
+        }
+        if thread_ts:
+            args["thread_ts"] = thread_ts
+        await self._call("files.completeUploadExternal", args)
+        return file_id
+
+    async def unfurl(
+        self,
+        unfurls: dict[str, Message],
+        *,
+        channel: str | None = None,
+        ts: str | None = None,
+        unfurl_id: str | None = None,
+        source: str | None = None,
+    ) -> None:
+        args: dict[str, Any] = {
+            "unfurls": {
+                url: {
+                    "blocks": m.payload().get("blocks")
+                    or [
+                        {"type": "section", "text": {"type": "mrkdwn", "text": m.payload()["text"]}}
+                    ]
+                }
+                for url, m in unfurls.items()
+            },
+        }
+        if channel and ts:
+            args.update(channel=channel, ts=ts)
+        else:
+            args.update(unfurl_id=unfurl_id, source=source)
+        await self._call("chat.unfurl", args)
+
+    def _allowed_slack_url(self, url: str) -> bool:
+        """Slack's own https hosts, or one of the configured hosts (the emulator)."""
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()
         if parts.scheme == "https" and (host == "slack.com" or host.endswith(".slack.com")):
             return True
         return host in self._hosts
 
-    async def _call(self, method: str, args: dict[str, Any]) -> Any:
+    async def _call(self, method: str, args: dict[str, Any], *, form: bool = False) -> Any:
         try:
+            if form:  # some methods take form arguments only
+                return await self.client.api_call(method, data=args)
             return await self.client.api_call(method, json=args)
         except SlackApiError as exc:
             error = str(exc.response.get("error", "unknown_error"))

@@ -140,7 +140,7 @@ async def test_demo_script_answers_help_and_find(tmp_path: Path):
     assert "you> help" in out and "Built-in commands" in out
     assert "you> find revenue" in out and "Revenue by Region" in out
     assert "Sales Overview" in out
-    assert "looker (only you)> *Built-in commands*" in out
+    assert "looker (only you)> *Shortcuts*" in out
     assert "Traceback" not in err
 
 

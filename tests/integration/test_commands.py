@@ -13,17 +13,9 @@ from lookerbot.looker.instances import LookerInstance, LookerRegistry
 from lookerbot.looker.models import ContentKind, ContentRef, LookerUser
 from lookerbot.sandbox.demo import Sandbox
 from lookerbot.sandbox.looker_emulator import LookerEmulator
-from lookerbot.sandbox.render import message_to_text
 from lookerbot.settings import LookerInstanceSettings, Secret
 from tests.conftest import TODAY
-
-
-def text_of(message) -> str:
-    return message_to_text(message.text, message.blocks)
-
-
-def response_text(body: dict) -> str:
-    return message_to_text(body.get("text", ""), body.get("blocks") or [])
+from tests.helpers import response_text, text_of
 
 
 async def test_help_in_a_dm(sandbox: Sandbox):

@@ -1,0 +1,112 @@
+"""Who is who in Slack: people (users.info) and the bot itself (auth.test), cached."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from lookerbot.slack.poster import SlackPostError
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SlackUser:
+    """What the bot needs to know about a person in Slack."""
+
+    id: str
+    name: str
+    team_id: str
+    teams: tuple[str, ...] = ()
+    email: str | None = None
+    is_restricted: bool = False
+    is_ultra_restricted: bool = False
+    is_bot: bool = False
+    is_app_user: bool = False
+    is_stranger: bool = False
+    deleted: bool = False
+
+    @classmethod
+    def from_api(cls, data: dict[str, Any]) -> SlackUser:
+        """Build from a ``users.info`` user object."""
+        raw_profile, raw_teams = data.get("profile"), data.get("teams")
+        profile: dict[str, Any] = raw_profile if isinstance(raw_profile, dict) else {}
+        teams: list[Any] = raw_teams if isinstance(raw_teams, list) else []
+        return cls(
+            id=str(data.get("id", "")),
+            name=str(data.get("name") or data.get("real_name") or data.get("id", "")),
+            team_id=str(data.get("team_id", "")),
+            teams=tuple(str(t) for t in teams),
+            email=profile.get("email"),
+            is_restricted=bool(data.get("is_restricted")),
+            is_ultra_restricted=bool(data.get("is_ultra_restricted")),
+            is_bot=bool(data.get("is_bot")),
+            is_app_user=bool(data.get("is_app_user")),
+            is_stranger=bool(data.get("is_stranger")),
+            deleted=bool(data.get("deleted")),
+        )
+
+
+class SlackDirectory:
+    """Looks people up with ``users.info`` and caches them for a few minutes.
+
+    Args:
+        client: the Web API client.
+        ttl: seconds a person's record is reused.
+        clock: monotonic seconds.
+    """
+
+    def __init__(
+        self,
+        *,
+        client: AsyncWebClient,
+        ttl: float = 300.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._client = client
+        self._ttl = ttl
+        self._clock = clock
+        self._users: dict[str, tuple[float, SlackUser]] = {}
+        self._team_id: str | None = None
+        self._lock = asyncio.Lock()
+
+    async def user(self, user_id: str) -> SlackUser:
+        """The person with ``user_id``.
+
+        Raises:
+            SlackPostError: Slack could not say (the error code tells why).
+        """
+        cached = self._users.get(user_id)
+        if cached is not None and self._clock() - cached[0] < self._ttl:
+            return cached[1]
+        try:
+            response = await self._client.users_info(user=user_id)
+        except SlackApiError as exc:
+            raise SlackPostError(str(exc.response.get("error", "unknown_error"))) from exc
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise SlackPostError(f"connection: {type(exc).__name__}") from exc
+        user = SlackUser.from_api(response.get("user") or {})
+        self._users[user_id] = (self._clock(), user)
+        return user
+
+    async def bot_team_id(self) -> str:
+        """The workspace the bot is installed in (from ``auth.test``, asked once)."""
+        if self._team_id is None:
+            async with self._lock:
+                if self._team_id is None:
+                    try:
+                        response = await self._client.auth_test()
+                    except SlackApiError as exc:
+                        raise SlackPostError(str(exc.response.get("error"))) from exc
+                    except (aiohttp.ClientError, TimeoutError) as exc:
+                        raise SlackPostError(f"connection: {type(exc).__name__}") from exc
+                    self._team_id = str(response.get("team_id", ""))
+        return self._team_id
