@@ -21,7 +21,6 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
-from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
 from lookerbot import __version__, messages
@@ -34,6 +33,11 @@ from lookerbot.commands.help import HelpCommand, UnknownCommand
 from lookerbot.commands.router import CommandRouter
 from lookerbot.commands.unfurl import Unfurler
 from lookerbot.content import ContentRunner
+from lookerbot.delivery.auth import LookerRequestAuth
+from lookerbot.delivery.channels import ChannelDirectory
+from lookerbot.delivery.data_actions import DataActionHandler
+from lookerbot.delivery.routes import DeliveryRoutes
+from lookerbot.delivery.scheduled import Deliveries
 from lookerbot.images.render import ChartRenderer
 from lookerbot.logs import new_error_id
 from lookerbot.looker.instances import LookerRegistry, build_registry, keep_connecting
@@ -84,6 +88,7 @@ class Runtime:
     dedup: EventDeduplicator
     slack_client: AsyncWebClient
     catalog: CustomCommandCatalog
+    delivery: DeliveryRoutes
 
 
 RUNTIME = web.AppKey("runtime", Runtime)
@@ -103,7 +108,24 @@ def create_app(settings: Settings, deps: Deps | None = None) -> web.Application:
     app.router.add_post("/slack/action", slack)  # Lookerbot's interactivity path
     app.router.add_get("/health_check", _health_check)
     app.router.add_get("/", _landing)
+    # Looker's requests (the handlers live in delivery/routes.py, built at start-up).
+    app.router.add_post("/slack/post/{kind}/{name:.*}", _delivery("scheduled_webhook"))
+    app.router.add_post("/slack/post_from_query_action", _delivery("post_from_query_action"))
+    app.router.add_post("/", _delivery("action_list"))
+    app.router.add_post("/data_actions/form", _delivery("data_action_form"))
+    app.router.add_post("/data_actions", _delivery("data_action"))
     return app
+
+
+def _delivery(name: str) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    async def handler(request: web.Request) -> web.StreamResponse:
+        route: Callable[[web.Request], Awaitable[web.StreamResponse]] = getattr(
+            request.app[RUNTIME].delivery, name
+        )
+        return await route(request)
+
+    handler.__name__ = name
+    return handler
 
 
 def _lifecycle(
@@ -116,7 +138,8 @@ def _lifecycle(
             token=settings.slack_bot_token.reveal(),
             base_url=settings.slack_api_url,
             session=session,
-            retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=3)],
+            # No retry handlers: WebApiSlackPoster decides what is safe to retry.
+            retry_handlers=[],
         )
         api_host = urlsplit(settings.slack_api_url).hostname or ""
         poster = deps.poster or WebApiSlackPoster(
@@ -124,9 +147,11 @@ def _lifecycle(
         )
         lookers = deps.lookers or build_registry(settings)
         tasks = BackgroundTasks()
-        directory = SlackDirectory(client=slack_client)
+        directory = SlackDirectory(poster=poster)
         access = AccessPolicy(directory=directory, settings=settings)
-        runner = ContentRunner(renderer=ChartRenderer())
+        runner = ContentRunner(
+            renderer=ChartRenderer(), data_actions=settings.data_actions_in_messages
+        )
         catalog = CustomCommandCatalog(lookers=lookers)
         help_command = HelpCommand(lookers=lookers, catalog=catalog)
         builtins: list[Command] = [FindCommand(lookers=lookers), help_command]
@@ -139,6 +164,23 @@ def _lifecycle(
         )
         dispatcher = CommandDispatcher(router=router, settings=settings, access=access)
         unfurler = Unfurler(lookers=lookers, runner=runner, poster=poster, access=access)
+        channels = ChannelDirectory(poster=poster)
+        deliveries = Deliveries(
+            runner=runner,
+            poster=poster,
+            channels=channels,
+            tasks=tasks,
+            wait=settings.delivery_wait,
+        )
+        delivery = DeliveryRoutes(
+            settings=settings,
+            lookers=lookers,
+            auth=LookerRequestAuth(auth_token=settings.lookerbot_auth_token),
+            deliveries=deliveries,
+            channels=channels,
+            runner=runner,
+        )
+        data_actions = DataActionHandler(lookers=lookers, access=access, poster=poster, tasks=tasks)
         bolt = AsyncApp(
             client=slack_client,
             signing_secret="",
@@ -157,6 +199,7 @@ def _lifecycle(
             tasks=tasks,
             dedup=dedup,
             unfurler=unfurler if settings.expand_urls else None,
+            data_actions=data_actions,
         )
         runtime = Runtime(
             settings=settings,
@@ -173,6 +216,7 @@ def _lifecycle(
             dedup=dedup,
             slack_client=slack_client,
             catalog=catalog,
+            delivery=delivery,
         )
         app[RUNTIME] = runtime
         loop = asyncio.get_running_loop()

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from lookerbot import messages
 from lookerbot.commands.base import Reply
+from lookerbot.delivery.data_actions import action_buttons
 from lookerbot.errors import CommandError
 from lookerbot.formatting.message import Attachment, Message, context, section
 from lookerbot.formatting.results import ResultLink, format_result, is_text_visualization
@@ -37,10 +38,12 @@ class ContentRunner:
 
     Args:
         renderer: renders charts.
+        data_actions: whether single values show their LookML data actions as buttons.
     """
 
-    def __init__(self, *, renderer: ChartRenderer) -> None:
+    def __init__(self, *, renderer: ChartRenderer, data_actions: bool = True) -> None:
         self._renderer = renderer
+        self._data_actions = data_actions
 
     async def query_reply(
         self,
@@ -62,6 +65,13 @@ class ContentRunner:
         if is_text_visualization(query.vis_type):
             result = await looker.client.run_query(query.id)
             formatted = format_result(query, result, looker_url=looker.url, source=source)
+            message = formatted.message
+            if self._data_actions and formatted.single_value is not None:
+                buttons = action_buttons(looker.url, formatted.single_value[1].links)
+                if buttons is not None:
+                    blocks = list(message.blocks)
+                    blocks.insert(1, buttons)
+                    message = Message.from_blocks(blocks, message.text)
             attachments: tuple[Attachment, ...] = ()
             if formatted.csv is not None:
                 attachments = (
@@ -71,7 +81,7 @@ class ContentRunner:
                         title=f"{title} (all {len(result.rows):,} rows)",
                     ),
                 )
-            return Reply(formatted.message, attachments=attachments)
+            return Reply(message, attachments=attachments)
         image = await self._renderer.render(
             looker, "query", query.id, what=f"_{escape(title)}_", size=DEFAULT_CHART
         )
@@ -83,13 +93,20 @@ class ContentRunner:
         look: Look,
         *,
         query_id: str | None = None,
+        variant_url: str | None = None,
         charts: bool = True,
     ) -> Reply:
-        """A Look's result; ``query_id`` runs a variant of it (a schedule's own filters)."""
+        """A Look's result.
+
+        ``query_id`` runs a variant of the Look (a schedule with its own filters); the result
+        then links to ``variant_url`` (the schedule's URL), which shows those filters.
+        """
         source = ResultLink(looker.url + look.path, look.title or f"Look {look.id}")
         query = look.query
         if query_id is not None and (query is None or query.id != query_id):
             query = await looker.client.query(query_id)
+            if variant_url:
+                source = ResultLink(variant_url, source.label)
         if query is None:
             raise CommandError(messages.look_without_query(look.title))
         return await self.query_reply(looker, query, title=look.title, source=source, charts=charts)

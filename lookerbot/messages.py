@@ -288,6 +288,101 @@ def find_partial_failure(looker_url: str, reason: str) -> str:
     return f"_{escape(looker_url)} couldn't be searched: {reason}_"
 
 
+# -- deliveries (answers to Looker keep Lookerbot's texts) ----------------------------------
+
+CHANNEL_NOT_SPECIFIED = "Channel not specified."
+NO_SCHEDULED_PLAN = "No scheduled plan in payload."
+UNKNOWN_LOOKER = "Requested data is from an unknown Looker."
+NO_QUERY_OR_LOOK = "Scheduled plan does not have a query_id or a parsable Look URL."
+INVALID_AUTHORIZATION = "Invalid authorization headers."
+INVALID_JSON = "The request body is not valid JSON."
+NOT_AN_OBJECT = "The request body must be a JSON object."
+UNKNOWN_DESTINATION_TYPE = (
+    "Unknown destination type: post to /slack/post/channel/<name>, /slack/post/group/<name> "
+    "or /slack/post/dm/<name>."
+)
+PUBLIC_URL_MISSING = (
+    "LOOKERBOT_PUBLIC_URL is not set, so the bot cannot tell Looker where its actions live."
+)
+
+
+def plan_type_unsupported(kind: str) -> str:
+    return f"Scheduled plan type {kind} not supported."
+
+
+def field_must_be(field: str, kind: str) -> str:
+    return f"{field} must be {kind}."
+
+
+def channel_not_found(name: str) -> str:
+    return f"No channel #{name} found (or it is archived)."
+
+
+def private_channel_not_found(name: str) -> str:
+    return (
+        f"No private channel #{name} that the bot is in. Invite it with /invite @looker in "
+        "that channel."
+    )
+
+
+def not_in_private_channel(name: str) -> str:
+    return f"The bot is not in the private channel #{name}. Invite it with /invite @looker."
+
+
+def cannot_join(name: str, error: str) -> str:
+    return f"The bot could not join #{name} to post there (Slack said: {error})."
+
+
+def person_not_found(name: str) -> str:
+    return f"No Slack user {name} found (give a user name or email address)."
+
+
+def cannot_open_dm(name: str, error: str) -> str:
+    return f"The bot could not open a DM with @{name} (Slack said: {error})."
+
+
+def slack_refused(label: str, error: str) -> str:
+    return f"Slack refused the post to {label}: {error}."
+
+
+def delivered(what: str, label: str) -> str:
+    return f"Sent {what} to {label}."
+
+
+def still_delivering(what: str, label: str) -> str:
+    return (
+        f"Sending {what} to {label}; it is taking a while, so the outcome will be in the bot's log."
+    )
+
+
+def data_action_sent(label: str) -> str:
+    return f"Sent message to {label}!"
+
+
+# -- data action buttons ---------------------------------------------------------------------
+
+
+def data_action_done(message: str) -> str:
+    text = escape(message.strip()) if message.strip() else "Done"
+    return f":white_check_mark: {text.rstrip('!.')}!"
+
+
+def data_action_failed(message: str) -> str:
+    text = (
+        escape(message.strip()) if message.strip() else "Something went wrong performing the action"
+    )
+    return f":x: {text.rstrip('.')}."
+
+
+def data_action_error(reason: str) -> str:
+    return f":warning: Couldn't perform the action: {reason}"
+
+
+UNKNOWN_LOOKER_IN_BUTTON = "This button belongs to a Looker the bot no longer knows."
+FORM_LOADING = "Getting the form from Looker…"
+FORM_SENDING = "Sending…"
+
+
 # -- HTTP ----------------------------------------------------------------------------------
 
 HEALTHY = "Healthy"

@@ -239,6 +239,11 @@ VARIABLES: tuple[Variable, ...] = (
         "Server",
     ),
     Variable(
+        "LOOKERBOT_DELIVERY_WAIT",
+        "Seconds a scheduled webhook waits for its post before answering Looker (default 45).",
+        "Server",
+    ),
+    Variable(
         "LOOKERBOT_SHUTDOWN_TIMEOUT",
         "Seconds to let in-flight work finish after SIGTERM (default 25).",
         "Server",
@@ -379,6 +384,7 @@ class Settings:
     looker_timeout: float = 60.0
     looker_concurrency: int = 100
     shutdown_timeout: float = 25.0
+    delivery_wait: float = 45.0
     log_level: str = "INFO"
     log_format: Literal["text", "json"] = "text"
     storage: StorageSettings = field(default_factory=StorageSettings)
@@ -765,6 +771,7 @@ class _Parser:
                 "LOOKERBOT_LOOKER_CONCURRENCY", 100, low=1, high=1000
             ),
             "shutdown_timeout": self.number("LOOKERBOT_SHUTDOWN_TIMEOUT", 25.0, low=0, high=3600),
+            "delivery_wait": self.number("LOOKERBOT_DELIVERY_WAIT", 45.0, low=0, high=3600),
             "log_level": log_level,
             "log_format": log_format,
             "unsafe_local_dev": unsafe_local_dev,

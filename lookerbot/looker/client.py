@@ -99,8 +99,14 @@ class LookerClient(Protocol):
         """A finished render task's image."""
         ...
 
-    async def perform_data_action(self, action: dict[str, Any]) -> dict[str, Any]:
+    async def perform_data_action(
+        self, action: dict[str, Any], *, form_values: dict[str, str] | None = None
+    ) -> dict[str, Any]:
         """Run a LookML data action; returns Looker's ``data_action_response``."""
+        ...
+
+    async def fetch_data_action_form(self, action: dict[str, Any]) -> list[dict[str, Any]]:
+        """The fields of a data action's remote form (``form_url``)."""
         ...
 
     async def aclose(self) -> None:

@@ -308,8 +308,18 @@ class SdkLookerClient:
     async def render_task_results(self, task_id: str) -> bytes:
         return await self._call("GET", f"/render_tasks/{_id(task_id)}/results")
 
-    async def perform_data_action(self, action: dict[str, Any]) -> dict[str, Any]:
-        return _object(await self._json("POST", "/data_actions", body={"action": action}))
+    async def perform_data_action(
+        self, action: dict[str, Any], *, form_values: dict[str, str] | None = None
+    ) -> dict[str, Any]:
+        body: dict[str, Any] = {"action": action}
+        if form_values is not None:
+            body["form_values"] = form_values
+        return _object(await self._json("POST", "/data_actions", body=body))
+
+    async def fetch_data_action_form(self, action: dict[str, Any]) -> list[dict[str, Any]]:
+        data = _object(await self._json("POST", "/data_actions/form", body={"action": action}))
+        fields = data.get("fields")
+        return [f for f in fields if isinstance(f, dict)] if isinstance(fields, list) else []
 
     async def aclose(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)

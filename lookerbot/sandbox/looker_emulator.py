@@ -403,6 +403,45 @@ class LookerEmulator:
         self.render_tasks: dict[str, dict[str, Any]] = {}
         self.data_action_result: dict[str, Any] = {"success": True, "message": "Done"}
         """What POST /data_actions answers."""
+        self.data_action_delay = 0.0
+        """Seconds POST /data_actions takes."""
+        self.data_actions: dict[str, list[dict[str, Any]]] = {
+            "orders.count": [
+                {
+                    "label": "Ping #sales",
+                    "url": "https://lookerbot.example.com/data_actions",
+                    "params": [
+                        {"name": "message", "value": ":bell: {{ value }} orders so far today"},
+                        {"name": "channel", "value": "#sales"},
+                    ],
+                },
+                {
+                    "label": "Ask a question",
+                    "url": "https://lookerbot.example.com/data_actions",
+                    "params": [{"name": "channel", "value": "#sales"}],
+                    "form": [
+                        {
+                            "name": "message",
+                            "label": "Question",
+                            "type": "textarea",
+                            "required": True,
+                            "default": "Why {{ value }}?",
+                        },
+                        {
+                            "name": "urgency",
+                            "label": "Urgency",
+                            "type": "select",
+                            "default": "low",
+                            "options": [
+                                {"name": "low", "label": "Low"},
+                                {"name": "high", "label": "High"},
+                            ],
+                        },
+                    ],
+                },
+            ]
+        }
+        """LookML data actions offered on result cells, by field."""
         self._tokens: dict[str, str] = {}
         self._faults: list[_Fault] = []
         self._runner: web.AppRunner | None = None
@@ -757,7 +796,9 @@ class LookerEmulator:
         if fmt not in ("json_detail", "json"):
             return _error(400, f"Unsupported result format {fmt}")
         try:
-            result = run_query(query, self.state.dataset, looker_url=self.url)
+            result = run_query(
+                query, self.state.dataset, looker_url=self.url, actions=self.data_actions
+            )
         except QueryError as exc:
             # Looker answers 200 with the error inside the result.
             return web.json_response(
@@ -808,6 +849,8 @@ class LookerEmulator:
     async def _data_action(self, request: web.Request, user_id: str, body: Any) -> web.Response:
         if not isinstance(body, dict) or not isinstance(body.get("action"), dict):
             return _error(422, "Validation Failed", [{"field": "action", "message": "missing"}])
+        if self.data_action_delay:
+            await asyncio.sleep(self.data_action_delay)
         return web.json_response(self.data_action_result)
 
     async def _data_action_form(

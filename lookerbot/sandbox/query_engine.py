@@ -6,6 +6,7 @@ measures, Looker filter expressions for strings, numbers and dates, sorts and li
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -212,8 +213,15 @@ def _sort_key(name: str) -> Callable[[dict[str, Any]], tuple[bool, Any]]:
 # -- running -----------------------------------------------------------------------------
 
 
-def run_query(query: dict[str, Any], dataset: Dataset, *, looker_url: str) -> dict[str, Any]:
-    """The ``json_detail`` result of ``query``."""
+def run_query(
+    query: dict[str, Any],
+    dataset: Dataset,
+    *,
+    looker_url: str,
+    actions: dict[str, list[dict[str, Any]]] | None = None,
+) -> dict[str, Any]:
+    """The ``json_detail`` result of ``query``; ``actions`` are LookML data actions by field,
+    added to every cell of that field (with ``{{ value }}`` filled in)."""
     names = [str(f) for f in query.get("fields") or []]
     if not names:
         raise QueryError("Must query at least one dimension or measure")
@@ -291,6 +299,9 @@ def run_query(query: dict[str, Any], dataset: Dataset, *, looker_url: str) -> di
                     "type": "measure_default",
                 }
             ]
+        for action in (actions or {}).get(field.name, []):
+            filled = json.loads(json.dumps(action).replace("{{ value }}", str(value)))
+            cell["links"].append({"type": "action", **filled})
         return cell
 
     data = []

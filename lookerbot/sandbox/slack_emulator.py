@@ -176,7 +176,14 @@ class SlackEmulator:
         self.responses: list[ResponseUrlPost] = []
         self.files: dict[str, UploadedFile] = {}
         self.socket_acks: list[dict[str, Any]] = []
+        self.views: dict[str, dict[str, Any]] = {}
+        """Modals the bot opened, as they stand now, by view id."""
         self._failures: list[_Failure] = []
+        self.channel_rate_limit: float | None = None
+        """If set, posts to one channel closer than this many seconds get a 429 (Slack's
+        one-message-a-second rule, enforced strictly)."""
+        self._last_post: dict[str, float] = {}
+        self.rate_limited_posts = 0
         self._clock = itertools.count(1)
         self._response_ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
@@ -233,7 +240,8 @@ class SlackEmulator:
         times: int | None = 1,
     ) -> None:
         """Make ``method`` fail: an HTTP ``status`` (429 sends ``retry_after``), or, with
-        status 200, ``{"ok": false, "error": error}``. ``times=None`` fails every call."""
+        status 200, ``{"ok": false, "error": error}``; status -1 performs the call and then
+        drops the connection unanswered. ``times=None`` fails every call."""
         self._failures.append(_Failure(method, status, error, retry_after, times))
 
     def new_response_url(self) -> str:
@@ -389,6 +397,15 @@ class SlackEmulator:
                     )
                 if failure.status >= 500:
                     return web.Response(status=failure.status, text="upstream error")
+                if failure.status == -1:
+                    # Do the work, then drop the connection before answering: the caller
+                    # cannot know whether it happened.
+                    handler = self._methods().get(method)
+                    if handler is not None:
+                        handler(args)
+                    if request.transport is not None:
+                        request.transport.close()
+                    return web.Response(status=500)
                 return web.json_response({"ok": False, "error": failure.error or "fatal_error"})
         expected = self.app_token if method == "apps.connections.open" else self.bot_token
         if not secrets.compare_digest(token.encode(), expected.encode()):
@@ -397,6 +414,10 @@ class SlackEmulator:
         if handler is None:
             return web.json_response({"ok": False, "error": "unknown_method"})
         result = handler(args)
+        if result == "ratelimited":
+            return web.json_response(
+                {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "1"}
+            )
         if isinstance(result, str):
             return web.json_response({"ok": False, "error": result})
         headers = {"X-OAuth-Scopes": ",".join(BOT_SCOPES)} if method == "auth.test" else {}
@@ -420,10 +441,8 @@ class SlackEmulator:
             "conversations.members": self._conversations_members,
             "files.getUploadURLExternal": self._get_upload_url,
             "files.completeUploadExternal": self._complete_upload,
-            "views.open": lambda args: {
-                "view": {"id": f"V{secrets.token_hex(4)}", **(args.get("view") or {})}
-            },
-            "views.update": lambda args: {"view": args.get("view") or {}},
+            "views.open": self._views_open,
+            "views.update": self._views_update,
             "apps.connections.open": lambda args: {
                 "url": self.url.replace("http", "ws") + "/socket"
             },
@@ -481,6 +500,13 @@ class SlackEmulator:
         channel = self._resolve_channel(args.get("channel"))
         if isinstance(channel, str):
             return channel
+        if self.channel_rate_limit is not None:
+            now = asyncio.get_running_loop().time()
+            last = self._last_post.get(channel["id"])
+            if last is not None and now - last < self.channel_rate_limit:
+                self.rate_limited_posts += 1
+                return "ratelimited"
+            self._last_post[channel["id"]] = now
         problem = self._check_message(args)
         if problem:
             return problem
@@ -611,6 +637,21 @@ class SlackEmulator:
         if len(user_ids) != 1 or user_ids[0] not in self.users:
             return "user_not_found"
         return {"channel": {"id": self.dm_channel(user_ids[0])}}
+
+    def _views_open(self, args: dict[str, Any]) -> dict[str, Any] | str:
+        view = args.get("view")
+        if not args.get("trigger_id") or not isinstance(view, dict):
+            return "invalid_arguments"
+        view_id = f"V{secrets.token_hex(4).upper()}"
+        self.views[view_id] = {**view, "id": view_id}
+        return {"view": self.views[view_id]}
+
+    def _views_update(self, args: dict[str, Any]) -> dict[str, Any] | str:
+        view, view_id = args.get("view"), str(args.get("view_id") or "")
+        if view_id not in self.views or not isinstance(view, dict):
+            return "not_found"
+        self.views[view_id] = {**view, "id": view_id}
+        return {"view": self.views[view_id]}
 
     def _conversations_members(self, args: dict[str, Any]) -> dict[str, Any] | str:
         channel = self.channels.get(str(args.get("channel")))

@@ -9,11 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import aiohttp
-from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
-
-from lookerbot.slack.poster import SlackPostError
+from lookerbot.slack.poster import SlackPoster
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +55,7 @@ class SlackDirectory:
     """Looks people up with ``users.info`` and caches them for a few minutes.
 
     Args:
-        client: the Web API client.
+        poster: calls Slack (with its retries).
         ttl: seconds a person's record is reused.
         clock: monotonic seconds.
     """
@@ -67,14 +63,15 @@ class SlackDirectory:
     def __init__(
         self,
         *,
-        client: AsyncWebClient,
+        poster: SlackPoster,
         ttl: float = 300.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._client = client
+        self._poster = poster
         self._ttl = ttl
         self._clock = clock
         self._users: dict[str, tuple[float, SlackUser]] = {}
+        self._pending: dict[str, asyncio.Task[SlackUser]] = {}
         self._team_id: str | None = None
         self._lock = asyncio.Lock()
 
@@ -87,14 +84,20 @@ class SlackDirectory:
         cached = self._users.get(user_id)
         if cached is not None and self._clock() - cached[0] < self._ttl:
             return cached[1]
-        try:
-            response = await self._client.users_info(user=user_id)
-        except SlackApiError as exc:
-            raise SlackPostError(str(exc.response.get("error", "unknown_error"))) from exc
-        except (aiohttp.ClientError, TimeoutError) as exc:
-            raise SlackPostError(f"connection: {type(exc).__name__}") from exc
+        # Concurrent requests for one person share one lookup.
+        pending = self._pending.get(user_id)
+        if pending is None:
+            pending = asyncio.get_running_loop().create_task(self._fetch(user_id))
+            self._pending[user_id] = pending
+            pending.add_done_callback(lambda _: self._pending.pop(user_id, None))
+        return await asyncio.shield(pending)
+
+    async def _fetch(self, user_id: str) -> SlackUser:
+        response = await self._poster.call("users.info", {"user": user_id}, idempotent=True)
         user = SlackUser.from_api(response.get("user") or {})
         self._users[user_id] = (self._clock(), user)
+        if len(self._users) > 50_000:  # a bound for very large workspaces
+            self._users.clear()
         return user
 
     async def bot_team_id(self) -> str:
@@ -102,11 +105,6 @@ class SlackDirectory:
         if self._team_id is None:
             async with self._lock:
                 if self._team_id is None:
-                    try:
-                        response = await self._client.auth_test()
-                    except SlackApiError as exc:
-                        raise SlackPostError(str(exc.response.get("error"))) from exc
-                    except (aiohttp.ClientError, TimeoutError) as exc:
-                        raise SlackPostError(f"connection: {type(exc).__name__}") from exc
+                    response = await self._poster.call("auth.test", {}, idempotent=True)
                     self._team_id = str(response.get("team_id", ""))
         return self._team_id

@@ -20,6 +20,7 @@ from slack_bolt.response import BoltResponse
 from lookerbot.commands.base import CommandRequest, Source
 from lookerbot.commands.dispatcher import CommandDispatcher
 from lookerbot.commands.unfurl import Unfurler
+from lookerbot.delivery.data_actions import ACTION_ID_PREFIX, VIEW_CALLBACK_ID, DataActionHandler
 from lookerbot.formatting.slack_text import normalize_input
 from lookerbot.slack.conversation import ChannelConversation, SlashCommandConversation
 from lookerbot.slack.dedup import EventDeduplicator
@@ -44,6 +45,7 @@ def register_listeners(
     tasks: BackgroundTasks,
     dedup: EventDeduplicator,
     unfurler: Unfurler | None,
+    data_actions: DataActionHandler,
 ) -> None:
     """Attach the bot's listeners to ``bolt``; ``unfurler`` is ``None`` when unfurling is off."""
 
@@ -154,6 +156,19 @@ def register_listeners(
             ),
             name="unfurl",
         )
+
+    @bolt.action(re.compile("^" + re.escape(ACTION_ID_PREFIX)))
+    async def on_data_action(ack: AsyncAck, body: dict[str, Any]) -> None:
+        await ack()
+        # Opening a form must happen within the click's 3-second trigger, so it is not
+        # handed to a background task; running the action itself is.
+        await data_actions.clicked(body)
+
+    @bolt.view(VIEW_CALLBACK_ID)
+    async def on_data_action_form(
+        ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]
+    ) -> None:
+        await data_actions.submitted(ack, body, view)
 
     # Acknowledge everything else, so Slack never retries or disables the subscription.
     @bolt.event(_ANY)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import email.utils
 import logging
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from datetime import UTC, datetime
+from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -17,17 +22,94 @@ from lookerbot.formatting.message import Message
 logger = logging.getLogger(__name__)
 
 
+T = TypeVar("T")
+
+
 class SlackPostError(LookerbotError):
     """Slack refused or failed a post.
 
     Args:
         error: Slack's error code (``channel_not_found``, ``not_in_channel``, ...) or a
             short description when Slack could not be reached.
+        outcome_unknown: the request may have reached Slack (the connection dropped after
+            it was sent), so it may or may not have taken effect.
     """
 
-    def __init__(self, error: str) -> None:
+    def __init__(self, error: str, *, outcome_unknown: bool = False) -> None:
         self.error = error
+        self.outcome_unknown = outcome_unknown
         super().__init__(error)
+
+
+class _Retry(Exception):
+    """A failed attempt that may be tried again after ``wait`` seconds."""
+
+    def __init__(self, error: str, wait: float) -> None:
+        super().__init__(error)
+        self.error = error
+        self.wait = wait
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How hard to try one Slack call.
+
+    Attributes:
+        deadline: seconds for all attempts of one call together.
+        first_backoff: seconds before the first retry of a server or connection error.
+        max_backoff: the longest wait between two attempts.
+    """
+
+    deadline: float = 60.0
+    first_backoff: float = 0.5
+    max_backoff: float = 8.0
+
+    def backoff(self, attempt: int) -> float:
+        """The wait before attempt ``attempt + 1``."""
+        return float(min(self.first_backoff * 2 ** (attempt - 1), self.max_backoff))
+
+
+def retry_after_seconds(value: str | None, *, now: datetime | None = None) -> float:
+    """Seconds to wait from a ``Retry-After`` header: a number of seconds or an HTTP date."""
+    if not value:
+        return 1.0
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return 1.0
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+class ChannelPacer:
+    """Spaces posts to one channel by ``interval`` seconds (Slack allows about one a
+    second per channel); posts to different channels are not held back."""
+
+    def __init__(
+        self,
+        *,
+        interval: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._interval = interval
+        self._clock = clock
+        self._next_free: dict[str, float] = {}
+
+    async def wait_turn(self, channel: str) -> None:
+        """Wait for this channel's next free slot, and take it."""
+        now = self._clock()
+        slot = max(now, self._next_free.get(channel, 0.0))
+        self._next_free[channel] = slot + self._interval
+        if len(self._next_free) > 10_000:  # forget channels idle for a while
+            self._next_free = {c: t for c, t in self._next_free.items() if t > now}
+        if slot > now:
+            await asyncio.sleep(slot - now)
 
 
 @dataclass(frozen=True)
@@ -41,8 +123,10 @@ class PostedMessage:
 class SlackPoster(Protocol):
     """Posts to Slack on the bot's behalf.
 
-    Implementations raise :class:`SlackPostError` when Slack refuses a call, retry what
-    Slack asks to be retried (rate limits), and never log message contents or tokens.
+    Implementations raise :class:`SlackPostError` when Slack refuses a call or a call
+    cannot be completed; retry rate limits (after ``Retry-After``), server errors and
+    failed connections within a deadline; never repeat a post whose outcome is unknown;
+    pace posts to one channel to Slack's limit; and never log message contents or tokens.
     """
 
     async def post(
@@ -89,17 +173,24 @@ class SlackPoster(Protocol):
         """Attach previews to links in a message (by channel and ts, or by unfurl_id)."""
         ...
 
+    async def call(self, method: str, args: dict[str, Any], *, idempotent: bool) -> Any:
+        """Any other Web API method, with the same retries; returns Slack's answer."""
+        ...
+
 
 class WebApiSlackPoster:
     """A :class:`SlackPoster` on slack-sdk's ``AsyncWebClient``.
 
     Args:
-        client: the Web API client (its retry handlers decide what is retried).
-        session: an aiohttp session for ``response_url`` posts.
+        client: the Web API client; give it no retry handlers of its own (this class
+            decides what is safe to retry).
+        session: an aiohttp session for response URLs and file uploads.
         trusted_hosts: other hosts response and upload URLs may point to (the Slack API
             host when it is not Slack's, such as an emulator); Slack's own are always
             trusted. A URL anywhere else is refused, so a forged payload cannot make the bot
             send data to an arbitrary address.
+        retry: how hard to try each call.
+        pacer: spaces posts to one channel.
     """
 
     def __init__(
@@ -108,10 +199,18 @@ class WebApiSlackPoster:
         client: AsyncWebClient,
         session: aiohttp.ClientSession,
         trusted_hosts: frozenset[str] = frozenset(),
+        retry: RetryPolicy | None = None,
+        pacer: ChannelPacer | None = None,
     ) -> None:
         self.client = client
         self._session = session
         self._hosts = trusted_hosts
+        self._retry = retry or RetryPolicy()
+        self._pacer = pacer or ChannelPacer()
+        self.retries = 0
+        """Attempts repeated so far (rate limits, server and connection errors)."""
+
+    # -- SlackPoster ---------------------------------------------------------------------
 
     async def post(
         self, channel: str, message: Message, *, thread_ts: str | None = None
@@ -119,14 +218,17 @@ class WebApiSlackPoster:
         args: dict[str, Any] = {"channel": channel, **message.payload()}
         if thread_ts:
             args["thread_ts"] = thread_ts
-        response = await self._call("chat.postMessage", args)
+        await self._pacer.wait_turn(channel)
+        response = await self._api("chat.postMessage", args, idempotent=False)
         return PostedMessage(channel=str(response["channel"]), ts=str(response["ts"]))
 
     async def update(self, posted: PostedMessage, message: Message) -> None:
         payload = message.payload()
         # Without "blocks", chat.update would keep the old blocks under the new text.
         payload.setdefault("blocks", [])
-        await self._call("chat.update", {"channel": posted.channel, "ts": posted.ts, **payload})
+        await self._api(
+            "chat.update", {"channel": posted.channel, "ts": posted.ts, **payload}, idempotent=True
+        )
 
     async def post_ephemeral(
         self, channel: str, user: str, message: Message, *, thread_ts: str | None = None
@@ -134,30 +236,23 @@ class WebApiSlackPoster:
         args: dict[str, Any] = {"channel": channel, "user": user, **message.payload()}
         if thread_ts:
             args["thread_ts"] = thread_ts
-        await self._call("chat.postEphemeral", args)
+        await self._api("chat.postEphemeral", args, idempotent=False)
 
     async def respond(self, response_url: str, message: Message, *, ephemeral: bool) -> None:
-        if not self._allowed_slack_url(response_url):
-            logger.warning(
-                "Refused a response_url outside Slack (host %s)", urlsplit(response_url).hostname
-            )
-            raise SlackPostError("invalid_response_url")
+        self._check_url(response_url, "response_url")
         body = {
             **message.payload(),
             "response_type": "ephemeral" if ephemeral else "in_channel",
             "replace_original": False,
         }
-        try:
+
+        async def attempt() -> None:
             async with self._session.post(
                 response_url, json=body, timeout=aiohttp.ClientTimeout(total=30)
             ) as resp:
-                text = await resp.text()
-        except (aiohttp.ClientError, TimeoutError) as exc:
-            logger.warning("response_url post failed: %s", type(exc).__name__)
-            raise SlackPostError("response_url_unreachable") from exc
-        if resp.status != 200:
-            logger.warning("response_url post answered HTTP %s: %.200s", resp.status, text)
-            raise SlackPostError(f"response_url_http_{resp.status}")
+                await self._check_http(resp, "response_url")
+
+        await self._with_retries("response_url", attempt, idempotent=False)
 
     async def upload_file(
         self,
@@ -168,32 +263,28 @@ class WebApiSlackPoster:
         title: str,
         thread_ts: str | None = None,
     ) -> str:
-        ticket = await self._call(
-            "files.getUploadURLExternal", {"filename": filename, "length": len(data)}, form=True
+        ticket = await self._api(
+            "files.getUploadURLExternal",
+            {"filename": filename, "length": len(data)},
+            idempotent=True,
+            form=True,
         )
         upload_url, file_id = str(ticket["upload_url"]), str(ticket["file_id"])
-        if not self._allowed_slack_url(upload_url):
-            logger.warning(
-                "Refused an upload URL outside Slack (host %s)", urlsplit(upload_url).hostname
-            )
-            raise SlackPostError("invalid_upload_url")
-        try:
+        self._check_url(upload_url, "upload URL")
+
+        async def attempt() -> None:
             async with self._session.post(
                 upload_url, data=data, timeout=aiohttp.ClientTimeout(total=120)
             ) as resp:
-                await resp.read()
-        except (aiohttp.ClientError, TimeoutError) as exc:
-            logger.warning("File upload failed: %s", type(exc).__name__)
-            raise SlackPostError("upload_unreachable") from exc
-        if resp.status != 200:
-            raise SlackPostError(f"upload_http_{resp.status}")
-        args: dict[str, Any] = {
-            "files": [{"id": file_id, "title": title}],
-            "channel_id": channel,
-        }
+                await self._check_http(resp, "upload")
+
+        # Sending the same bytes to the same upload URL again is harmless.
+        await self._with_retries("file upload", attempt, idempotent=True)
+        args: dict[str, Any] = {"files": [{"id": file_id, "title": title}], "channel_id": channel}
         if thread_ts:
             args["thread_ts"] = thread_ts
-        await self._call("files.completeUploadExternal", args)
+        await self._pacer.wait_turn(channel)
+        await self._api("files.completeUploadExternal", args, idempotent=False)
         return file_id
 
     async def unfurl(
@@ -205,22 +296,107 @@ class WebApiSlackPoster:
         unfurl_id: str | None = None,
         source: str | None = None,
     ) -> None:
-        args: dict[str, Any] = {
-            "unfurls": {
-                url: {
-                    "blocks": m.payload().get("blocks")
-                    or [
-                        {"type": "section", "text": {"type": "mrkdwn", "text": m.payload()["text"]}}
-                    ]
-                }
-                for url, m in unfurls.items()
-            },
-        }
+        previews = {}
+        for url, message in unfurls.items():
+            payload = message.payload()
+            blocks = payload.get("blocks") or [
+                {"type": "section", "text": {"type": "mrkdwn", "text": payload["text"]}}
+            ]
+            previews[url] = {"blocks": blocks}
+        args: dict[str, Any] = {"unfurls": previews}
         if channel and ts:
             args.update(channel=channel, ts=ts)
         else:
             args.update(unfurl_id=unfurl_id, source=source)
-        await self._call("chat.unfurl", args)
+        await self._api("chat.unfurl", args, idempotent=True)
+
+    # -- calling Slack -------------------------------------------------------------------
+
+    async def call(self, method: str, args: dict[str, Any], *, idempotent: bool) -> Any:
+        """Any Web API method, with this poster's retries (for methods without a helper)."""
+        return await self._api(method, args, idempotent=idempotent)
+
+    async def _api(
+        self, method: str, args: dict[str, Any], *, idempotent: bool, form: bool = False
+    ) -> Any:
+        async def attempt() -> Any:
+            try:
+                if form:  # some methods take form arguments only
+                    return await self.client.api_call(method, data=args)
+                return await self.client.api_call(method, json=args)
+            except SlackApiError as exc:
+                status = exc.response.status_code
+                error = str(
+                    (exc.response.data or {}).get("error", f"http_{status}")
+                    if isinstance(exc.response.data, dict)
+                    else f"http_{status}"
+                )
+                if status == 429:
+                    raise _Retry(
+                        error,
+                        retry_after_seconds(
+                            exc.response.headers.get(
+                                "Retry-After", exc.response.headers.get("retry-after")
+                            )
+                        ),
+                    ) from exc
+                if status >= 500:
+                    raise _Retry(error, -1.0) from exc
+                raise SlackPostError(error) from exc
+
+        return await self._with_retries(method, attempt, idempotent=idempotent)
+
+    async def _with_retries(
+        self, what: str, attempt: Callable[[], Awaitable[T]], *, idempotent: bool
+    ) -> T:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self._retry.deadline
+        tries = 0
+        while True:
+            tries += 1
+            try:
+                return await attempt()
+            except _Retry as retry:
+                error, wait = retry.error, retry.wait
+            except aiohttp.ClientConnectorError as exc:
+                # The connection was never made: nothing reached Slack, so trying again
+                # cannot post twice.
+                error, wait = f"connection: {type(exc).__name__}", -1.0
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                if not idempotent:
+                    logger.error(
+                        "Slack %s: the connection failed after the request was sent (%s); "
+                        "it may or may not have been posted, so it is not sent again",
+                        what,
+                        type(exc).__name__,
+                    )
+                    raise SlackPostError(
+                        f"outcome unknown: {type(exc).__name__}", outcome_unknown=True
+                    ) from exc
+                error, wait = f"connection: {type(exc).__name__}", -1.0
+            if wait < 0:
+                wait = self._retry.backoff(tries)
+            if loop.time() + wait > deadline:
+                logger.warning("Slack %s failed after %d attempt(s): %s", what, tries, error)
+                raise SlackPostError(error)
+            self.retries += 1
+            logger.info("Slack %s: %s; trying again in %.1f s", what, error, wait)
+            await asyncio.sleep(wait)
+
+    async def _check_http(self, resp: aiohttp.ClientResponse, what: str) -> None:
+        text = await resp.text()
+        if resp.status == 429:
+            raise _Retry("ratelimited", retry_after_seconds(resp.headers.get("Retry-After")))
+        if resp.status >= 500:
+            raise _Retry(f"http_{resp.status}", -1.0)
+        if resp.status != 200:
+            logger.warning("Slack %s answered HTTP %s: %.200s", what, resp.status, text)
+            raise SlackPostError(f"{what.replace(' ', '_')}_http_{resp.status}")
+
+    def _check_url(self, url: str, what: str) -> None:
+        if not self._allowed_slack_url(url):
+            logger.warning("Refused a %s outside Slack (host %s)", what, urlsplit(url).hostname)
+            raise SlackPostError(f"invalid {what}")
 
     def _allowed_slack_url(self, url: str) -> bool:
         """Slack's own https hosts, or one of the configured hosts (the emulator)."""
@@ -229,16 +405,3 @@ class WebApiSlackPoster:
         if parts.scheme == "https" and (host == "slack.com" or host.endswith(".slack.com")):
             return True
         return host in self._hosts
-
-    async def _call(self, method: str, args: dict[str, Any], *, form: bool = False) -> Any:
-        try:
-            if form:  # some methods take form arguments only
-                return await self.client.api_call(method, data=args)
-            return await self.client.api_call(method, json=args)
-        except SlackApiError as exc:
-            error = str(exc.response.get("error", "unknown_error"))
-            logger.warning("Slack %s failed: %s", method, error)
-            raise SlackPostError(error) from exc
-        except (aiohttp.ClientError, TimeoutError) as exc:
-            logger.warning("Slack %s failed: %s", method, type(exc).__name__)
-            raise SlackPostError(f"connection: {type(exc).__name__}") from exc

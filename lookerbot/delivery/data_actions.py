@@ -1,0 +1,363 @@
+"""LookML data actions in Slack: buttons under single values, forms as Slack modals.
+
+A single-value result whose cell carries data actions (``action:`` in LookML) shows them as
+buttons. A click runs the action through Looker's data action API on the instance the result
+came from and answers the person privately. An action with a form (``form_param`` or
+``form_url``) opens a modal with the form's fields; submitting runs the action with the
+values, and Looker's validation errors show on the fields.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from lookerbot import messages
+from lookerbot.commands.access import AccessPolicy
+from lookerbot.errors import LookerApiError
+from lookerbot.formatting.message import Block, Message, truncate
+from lookerbot.looker.instances import LookerInstance, LookerRegistry
+from lookerbot.looker.models import Link
+from lookerbot.slack.poster import SlackPoster, SlackPostError
+from lookerbot.tasks import BackgroundTasks
+
+logger = logging.getLogger(__name__)
+
+ACTION_ID_PREFIX = "data_action:"
+VIEW_CALLBACK_ID = "data_action_form"
+MAX_BUTTONS = 5
+MAX_VALUE = 2000  # Slack's limit on a button's value
+MAX_METADATA = 3000  # Slack's limit on a view's private_metadata
+SUBMIT_BUDGET = 2.5  # seconds to run the action before answering Slack's submission
+_BLOCK_PREFIX = "field:"
+
+Ack = Callable[..., Awaitable[Any]]
+
+
+def action_buttons(looker_url: str, links: Sequence[Link]) -> Block | None:
+    """An actions block with a button per data action of a cell (``None`` if it has none).
+
+    The button's value carries the instance and the action, so a click needs no state on
+    the bot; an action too large for a button is left out (and logged).
+    """
+    elements: list[dict[str, Any]] = []
+    for link in [lk for lk in links if lk.type == "action"][:MAX_BUTTONS]:
+        value = json.dumps({"u": looker_url, "a": link.raw}, separators=(",", ":"))
+        if len(value) > MAX_VALUE:
+            logger.warning("Data action %r is too large for a Slack button; left out", link.label)
+            continue
+        elements.append(
+            {
+                "type": "button",
+                "action_id": f"{ACTION_ID_PREFIX}{len(elements)}",
+                "text": {"type": "plain_text", "text": truncate(link.label or "Action", 75)},
+                "value": value,
+            }
+        )
+    if not elements:
+        return None
+    return {"type": "actions", "block_id": "data_actions", "elements": elements}
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def form_field_block(field: dict[str, Any]) -> Block:
+    """A modal input for one field of a Looker action form."""
+    name = _text(field.get("name"))
+    kind = _text(field.get("type")) or "string"
+    default = _text(field.get("default"))
+    element: dict[str, Any]
+    options = [o for o in field.get("options") or [] if isinstance(o, dict)][:100]
+    if kind == "select" and options:
+        choices = [
+            {
+                "text": {
+                    "type": "plain_text",
+                    "text": truncate(_text(o.get("label") or o.get("name")), 75),
+                },
+                "value": truncate(_text(o.get("name")), 150),
+            }
+            for o in options
+        ]
+        element = {"type": "static_select", "action_id": "value", "options": choices}
+        initial = next((c for c in choices if c["value"] == default), None)
+        if initial is not None:
+            element["initial_option"] = initial
+    else:
+        element = {
+            "type": "plain_text_input",
+            "action_id": "value",
+            "multiline": kind == "textarea",
+        }
+        if default:
+            element["initial_value"] = truncate(default, 3000)
+    block: Block = {
+        "type": "input",
+        "block_id": f"{_BLOCK_PREFIX}{name}",
+        "optional": not field.get("required"),
+        "label": {"type": "plain_text", "text": truncate(_text(field.get("label")) or name, 2000)},
+        "element": element,
+    }
+    if field.get("description"):
+        block["hint"] = {"type": "plain_text", "text": truncate(_text(field["description"]), 2000)}
+    return block
+
+
+def _view(title: str, blocks: list[Block], *, metadata: str, submit: bool) -> dict[str, Any]:
+    view: dict[str, Any] = {
+        "type": "modal",
+        "callback_id": VIEW_CALLBACK_ID,
+        "title": {"type": "plain_text", "text": truncate(title or "Looker action", 24)},
+        "close": {"type": "plain_text", "text": "Cancel" if submit else "Close"},
+        "private_metadata": metadata,
+        "blocks": blocks,
+    }
+    if submit:
+        view["submit"] = {"type": "plain_text", "text": "Send"}
+    return view
+
+
+def _note_view(title: str, text: str, metadata: str = "") -> dict[str, Any]:
+    block = {"type": "section", "text": {"type": "mrkdwn", "text": truncate(text, 3000)}}
+    return _view(title, [block], metadata=metadata, submit=False)
+
+
+def form_values(view: dict[str, Any]) -> dict[str, str]:
+    """The values a person entered in a data action modal, by field name."""
+    values: dict[str, str] = {}
+    state = ((view.get("state") or {}).get("values")) or {}
+    for block_id, inputs in state.items():
+        if not str(block_id).startswith(_BLOCK_PREFIX) or not isinstance(inputs, dict):
+            continue
+        entry = inputs.get("value") or {}
+        selected = entry.get("selected_option") or {}
+        value = entry.get("value") if "value" in entry else selected.get("value")
+        if value is not None:
+            values[str(block_id)[len(_BLOCK_PREFIX) :]] = str(value)
+    return values
+
+
+def outcome_text(response: dict[str, Any]) -> str:
+    """Lookerbot's answer to a data action: ``:white_check_mark: ...`` or ``:x: ...``."""
+    if response.get("success"):
+        return messages.data_action_done(_text(response.get("message")))
+    errors = _validation_errors(response)
+    if errors:
+        return "\n".join(messages.data_action_failed(m) for m in errors.values())
+    return messages.data_action_failed(_text(response.get("message")))
+
+
+def _validation_errors(response: dict[str, Any]) -> dict[str, str]:
+    """Looker's validation errors by field (``""`` for errors on no particular field)."""
+    raw = response.get("validation_errors")
+    items = raw.get("errors") if isinstance(raw, dict) else raw
+    errors: dict[str, str] = {}
+    for item in items or []:
+        if isinstance(item, dict) and item.get("message"):
+            errors.setdefault(_text(item.get("field")), _text(item["message"]))
+    return errors
+
+
+class DataActionHandler:
+    """Handles clicks on data action buttons and submissions of their forms."""
+
+    def __init__(
+        self,
+        *,
+        lookers: LookerRegistry,
+        access: AccessPolicy,
+        poster: SlackPoster,
+        tasks: BackgroundTasks,
+    ) -> None:
+        self._lookers = lookers
+        self._access = access
+        self._poster = poster
+        self._tasks = tasks
+
+    async def clicked(self, body: dict[str, Any]) -> None:
+        """A button was clicked (already acknowledged): open a form or run the action."""
+        user = _text((body.get("user") or {}).get("id"))
+        response_url = _text(body.get("response_url"))
+        channel = _text(
+            (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+        )
+        actions = body.get("actions") or []
+        value = actions[0].get("value") if actions and isinstance(actions[0], dict) else None
+        try:
+            data = json.loads(value) if isinstance(value, str) else None
+        except ValueError:
+            data = None
+        if not isinstance(data, dict) or not isinstance(data.get("a"), dict):
+            logger.warning("Ignored a data action click with an unreadable value")
+            return
+        looker = self._lookers.for_url(_text(data.get("u")))
+        action: dict[str, Any] = data["a"]
+
+        async def tell(text: str) -> None:
+            await self._tell(response_url, channel, user, text)
+
+        if looker is None:
+            await tell(messages.warning(messages.UNKNOWN_LOOKER_IN_BUTTON))
+            return
+        refusal = await self._access.check(user)
+        if refusal is not None:
+            await tell(refusal)
+            return
+        if action.get("form") or action.get("form_url"):
+            await self._open_form(looker, action, body, channel=channel, response_url=response_url)
+            return
+        self._tasks.spawn(self._perform(looker, action, tell), name="data-action")
+
+    async def _perform(
+        self, looker: LookerInstance, action: dict[str, Any], tell: Callable[[str], Awaitable[None]]
+    ) -> None:
+        try:
+            response = await looker.client.perform_data_action(action)
+        except LookerApiError as exc:
+            await tell(messages.data_action_error(exc.reason))
+            return
+        await tell(outcome_text(response))
+
+    async def _tell(self, response_url: str, channel: str, user: str, text: str) -> None:
+        try:
+            if response_url:
+                await self._poster.respond(response_url, Message.of(text), ephemeral=True)
+            elif channel and user:
+                await self._poster.post_ephemeral(channel, user, Message.of(text))
+        except SlackPostError as exc:
+            logger.warning("Could not tell %s how a data action went: %s", user, exc.error)
+
+    async def _open_form(
+        self,
+        looker: LookerInstance,
+        action: dict[str, Any],
+        body: dict[str, Any],
+        *,
+        channel: str,
+        response_url: str,
+    ) -> None:
+        title = _text(action.get("label")) or "Looker action"
+        metadata = json.dumps(
+            {"u": looker.url, "a": action, "c": channel, "r": response_url}, separators=(",", ":")
+        )
+        if len(metadata) > MAX_METADATA:
+            await self._tell(
+                response_url,
+                channel,
+                _text((body.get("user") or {}).get("id")),
+                messages.warning("This action's form is too large for a Slack modal."),
+            )
+            return
+        try:
+            # The trigger expires in 3 seconds: open the modal now, fill it in once Looker
+            # has sent the form.
+            opened = await self._poster.call(
+                "views.open",
+                {
+                    "trigger_id": _text(body.get("trigger_id")),
+                    "view": _note_view(title, messages.FORM_LOADING, metadata),
+                },
+                idempotent=False,
+            )
+        except SlackPostError as exc:
+            logger.warning("Could not open a data action form: %s", exc.error)
+            return
+        view_id = _text((opened.get("view") or {}).get("id"))
+        self._tasks.spawn(
+            self._fill_form(looker, action, view_id, title, metadata), name="data-action-form"
+        )
+
+    async def _fill_form(
+        self,
+        looker: LookerInstance,
+        action: dict[str, Any],
+        view_id: str,
+        title: str,
+        metadata: str,
+    ) -> None:
+        try:
+            fields = action.get("form") or await looker.client.fetch_data_action_form(action)
+            blocks = [form_field_block(f) for f in fields if isinstance(f, dict)][:90]
+            view = (
+                _view(title, blocks, metadata=metadata, submit=True)
+                if blocks
+                else _note_view(title, messages.warning("Looker sent an empty form."))
+            )
+        except LookerApiError as exc:
+            view = _note_view(title, messages.data_action_error(exc.reason))
+        try:
+            await self._poster.call(
+                "views.update", {"view_id": view_id, "view": view}, idempotent=True
+            )
+        except SlackPostError as exc:
+            logger.warning("Could not show a data action form: %s", exc.error)
+
+    async def submitted(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        """The form was submitted: run the action, showing Looker's validation errors."""
+        try:
+            meta = json.loads(_text(view.get("private_metadata")))
+            looker = self._lookers.for_url(_text(meta.get("u")))
+            action = meta["a"]
+        except (ValueError, KeyError, AttributeError):
+            await ack()
+            return
+        user = _text((body.get("user") or {}).get("id"))
+        title = _text(action.get("label")) or "Looker action"
+        if looker is None:
+            await ack(
+                response_action="update",
+                view=_note_view(title, messages.warning(messages.UNKNOWN_LOOKER_IN_BUTTON)),
+            )
+            return
+        refusal = await self._access.check(user)
+        if refusal is not None:
+            await ack(response_action="update", view=_note_view(title, refusal))
+            return
+        values = form_values(view)
+        run = self._tasks.spawn(
+            looker.client.perform_data_action(action, form_values=values), name="data-action"
+        )
+        try:
+            response = await asyncio.wait_for(asyncio.shield(run), SUBMIT_BUDGET)
+        except TimeoutError:
+            await ack(response_action="update", view=_note_view(title, messages.FORM_SENDING))
+            view_id = _text(view.get("id"))
+            self._tasks.spawn(self._finish_late(run, view_id, title), name="data-action-late")
+            return
+        except LookerApiError as exc:
+            await ack(
+                response_action="update",
+                view=_note_view(title, messages.data_action_error(exc.reason)),
+            )
+            return
+        errors = _validation_errors(response)
+        field_names = set(values) | {
+            _text(b.get("block_id"))[len(_BLOCK_PREFIX) :] for b in view.get("blocks") or []
+        }
+        on_fields = {f"{_BLOCK_PREFIX}{k}": v for k, v in errors.items() if k in field_names}
+        if not response.get("success") and on_fields:
+            await ack(response_action="errors", errors=on_fields)
+            return
+        await ack()
+        await self._tell(_text(meta.get("r")), _text(meta.get("c")), user, outcome_text(response))
+
+    async def _finish_late(
+        self, run: asyncio.Task[dict[str, Any]], view_id: str, title: str
+    ) -> None:
+        try:
+            text = outcome_text(await run)
+        except LookerApiError as exc:
+            text = messages.data_action_error(exc.reason)
+        try:
+            await self._poster.call(
+                "views.update",
+                {"view_id": view_id, "view": _note_view(title, text)},
+                idempotent=True,
+            )
+        except SlackPostError as exc:
+            logger.warning("Could not show how a data action went: %s", exc.error)

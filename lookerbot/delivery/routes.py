@@ -1,0 +1,287 @@
+"""HTTP routes Looker calls: scheduled webhooks, data actions and the Action Hub.
+
+Every route authenticates first (401 and nothing done when that fails), then validates
+(400 with a reason for bad JSON, missing fields or wrong types), then acts and reports the
+outcome in Lookerbot's ``{"success": ..., "reason": ...}`` shape, or the Action API's
+``{"looker": {"success": ..., "message": ...}}`` on Action Hub routes.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+
+from lookerbot import messages
+from lookerbot.commands.base import Reply
+from lookerbot.content import ContentRunner
+from lookerbot.delivery.auth import LookerRequestAuth
+from lookerbot.delivery.channels import (
+    ChannelDirectory,
+    DeliveryError,
+    Destination,
+    DestinationKind,
+)
+from lookerbot.delivery.scheduled import Deliveries, PayloadError, ScheduledPlan
+from lookerbot.formatting.message import Message
+from lookerbot.formatting.results import ResultLink, format_result
+from lookerbot.formatting.slack_text import escape
+from lookerbot.looker.instances import LookerRegistry
+from lookerbot.looker.models import Query, QueryResult
+from lookerbot.settings import Settings
+from lookerbot.slack.poster import SlackPostError
+
+logger = logging.getLogger(__name__)
+
+_SLACK_ICON = (
+    "data:image/svg+xml;base64,"
+    + base64.b64encode(
+        b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64">'
+        b'<rect width="64" height="64" rx="14" fill="#64518a"/>'
+        b'<path d="M22 14v36M42 14v36M14 26h36M14 42h36" stroke="#fff" stroke-width="6" '
+        b'stroke-linecap="round"/></svg>'
+    ).decode()
+)
+
+
+_KINDS: dict[str, DestinationKind] = {"channel": "channel", "group": "group", "dm": "dm"}
+
+
+@dataclass
+class DeliveryRoutes:
+    """The dependencies of the Looker-facing routes."""
+
+    settings: Settings
+    lookers: LookerRegistry
+    auth: LookerRequestAuth
+    deliveries: Deliveries
+    channels: ChannelDirectory
+    runner: ContentRunner
+
+    # -- scheduled webhooks (Lookerbot's shape) ------------------------------------------
+
+    async def scheduled_webhook(self, request: web.Request) -> web.Response:
+        """``POST /slack/post/{channel,group,dm}/<name>``: deliver a scheduled plan."""
+        kind = _KINDS.get(request.match_info["kind"])
+        name = request.match_info["name"]
+        data, json_error = await _json_body(request)
+        plan_url = _plan_url(data)
+        looker = self.lookers.for_url(plan_url) if plan_url else None
+        if not self.auth.authorized(request.headers, about=[looker] if looker else []):
+            return _unauthorized()
+        if kind is None:
+            return _failure(messages.UNKNOWN_DESTINATION_TYPE, 404)
+        if json_error:
+            return _failure(json_error, 400)
+        if not name.strip():
+            return _failure(messages.CHANNEL_NOT_SPECIFIED, 400)
+        try:
+            plan = ScheduledPlan.from_payload(data)
+            self.deliveries.check_plan(plan)
+        except PayloadError as exc:
+            return _failure(exc.reason, 400)
+        if looker is None:
+            return _failure(messages.UNKNOWN_LOOKER, 400)
+        outcome = await self.deliveries.deliver_plan(plan, looker, kind, name)
+        return web.json_response(
+            {"success": outcome.success, "reason": outcome.reason}, status=outcome.status
+        )
+
+    # -- the Action Hub (the Action API's shape) -----------------------------------------
+
+    async def action_list(self, request: web.Request) -> web.Response:
+        """``POST /``: the actions this bot offers Looker's Action Hub."""
+        await request.read()
+        if not self.auth.authorized(request.headers, about=self.lookers):
+            return _unauthorized()
+        base = self.settings.public_url
+        if not base:
+            return _looker_failure(messages.PUBLIC_URL_MISSING, 503)
+        label = "[DEVELOPMENT] Lookerbot" if self.settings.unsafe_local_dev else "Lookerbot"
+        return web.json_response(
+            {
+                "label": label,
+                "integrations": [
+                    {
+                        "name": "post",
+                        "label": "Slack",
+                        "description": "Send data to Slack. The data will be posted as the "
+                        "Lookerbot user.",
+                        "form_url": f"{base}/data_actions/form",
+                        "url": f"{base}/slack/post_from_query_action",
+                        "icon_data_uri": _SLACK_ICON,
+                        "supported_action_types": ["query"],
+                        "supported_formats": ["json_detail"],
+                        "supported_formattings": ["formatted"],
+                        "supported_visualization_formattings": ["noapply"],
+                        "params": [],
+                        "required_fields": [],
+                    }
+                ],
+            }
+        )
+
+    async def data_action_form(self, request: web.Request) -> web.Response:
+        """``POST /data_actions/form``: choose a channel or person to post to."""
+        await request.read()
+        if not self.auth.authorized(request.headers, about=self.lookers):
+            return _unauthorized()
+        try:
+            channels = await self.channels.channels()
+            people = await self.channels.people()
+        except SlackPostError as exc:
+            return _looker_failure(messages.slack_refused("Slack", exc.error), 502)
+        options = [
+            {"name": c.id, "label": f"#{c.name}"}
+            for c in sorted(channels, key=lambda c: c.name)
+            if c.is_member or not c.is_private
+        ] + [{"name": p.id, "label": p.label} for p in sorted(people, key=lambda p: p.name)]
+        return web.json_response(
+            [
+                {
+                    "name": "channel",
+                    "label": "Share In",
+                    "description": "Public channels, private channels the bot is in, and "
+                    "people (a DM from the bot).",
+                    "type": "select",
+                    "required": True,
+                    "options": options,
+                }
+            ]
+        )
+
+    async def data_action(self, request: web.Request) -> web.Response:
+        """``POST /data_actions``: post a LookML data action's ``message`` to ``channel``."""
+        data, json_error = await _json_body(request)
+        if not self.auth.authorized(request.headers, about=self.lookers):
+            return _unauthorized()
+        if json_error:
+            return _looker_failure(json_error, 400)
+        params = _params(data)
+        message, channel = params.get("message"), params.get("channel")
+        if not isinstance(message, str) or not message.strip():
+            return _looker_failure(messages.field_must_be("message", "a string"), 400)
+        if not isinstance(channel, str) or not channel.strip():
+            return _looker_failure(messages.field_must_be("channel", "a string"), 400)
+        try:
+            destination = await self.channels.resolve_any(channel)
+            await self.deliveries.post(destination, _reply(Message.of(escape(message))))
+        except DeliveryError as exc:
+            return _looker_failure(exc.reason, exc.status)
+        except SlackPostError as exc:
+            return _looker_failure(messages.slack_refused(channel, exc.error), 502)
+        logger.info("data_action to=%s outcome=posted", destination.label)
+        return web.json_response(
+            {"looker": {"success": True, "message": messages.data_action_sent(destination.label)}}
+        )
+
+    async def post_from_query_action(self, request: web.Request) -> web.Response:
+        """``POST /slack/post_from_query_action``: post the attached query result."""
+        data, json_error = await _json_body(request)
+        if not self.auth.authorized(request.headers, about=self.lookers):
+            return _unauthorized()
+        if json_error:
+            return _looker_failure(json_error, 400)
+        channel = _params(data).get("channel")
+        if not isinstance(channel, str) or not channel.strip():
+            return _looker_failure(messages.CHANNEL_NOT_SPECIFIED, 400)
+        try:
+            message = self._attached_result(data)
+        except PayloadError as exc:
+            return _looker_failure(exc.reason, 400)
+        try:
+            destination: Destination = await self.channels.resolve_any(channel)
+            await self.deliveries.post(destination, _reply(message))
+        except DeliveryError as exc:
+            return _looker_failure(exc.reason, exc.status)
+        except SlackPostError as exc:
+            return _looker_failure(messages.slack_refused(channel, exc.error), 502)
+        logger.info("action_hub post to=%s outcome=posted", destination.label)
+        return web.json_response(
+            {
+                "looker": {
+                    "success": True,
+                    "message": messages.delivered("the data", destination.label),
+                }
+            }
+        )
+
+    def _attached_result(self, data: Any) -> Message:
+        """The query result attached to an Action Hub request, formatted as text."""
+        attachment = data.get("attachment")
+        if not isinstance(attachment, dict) or not isinstance(attachment.get("data"), str):
+            raise PayloadError(messages.field_must_be("attachment.data", "a json_detail string"))
+        try:
+            result_json = json.loads(attachment["data"])
+        except ValueError as exc:
+            raise PayloadError(messages.field_must_be("attachment.data", "JSON")) from exc
+        raw_plan = data.get("scheduled_plan")
+        plan: dict[str, Any] = raw_plan if isinstance(raw_plan, dict) else {}
+        query_data = plan.get("query")
+        raw_query: dict[str, Any] = query_data if isinstance(query_data, dict) else {}
+        query = Query.from_api(raw_query)
+        if query.vis_type not in ("single_value", "looker_single_record"):
+            # The data, not a chart: a table is the honest way to show it.
+            query = Query.from_api(
+                {**raw_query, "vis_config": {**query.vis_config, "type": "table"}}
+            )
+        title = str(plan.get("title") or "Looker data")
+        url = plan.get("url")
+        source = ResultLink(url, title) if isinstance(url, str) and url.startswith("http") else None
+        looker_url = self.lookers.default.url
+        if source is not None:
+            owner = self.lookers.for_url(source.url)
+            looker_url = owner.url if owner else looker_url
+        result = QueryResult.from_api(result_json)
+        return format_result(query, result, looker_url=looker_url, source=source).message
+
+
+def _reply(message: Message) -> Reply:
+    return Reply(message)
+
+
+async def _json_body(request: web.Request) -> tuple[Any, str | None]:
+    raw = await request.read()
+    try:
+        return json.loads(raw), None
+    except ValueError:
+        return None, messages.INVALID_JSON
+
+
+def _plan_url(data: Any) -> str | None:
+    plan = data.get("scheduled_plan") if isinstance(data, dict) else None
+    url = plan.get("url") if isinstance(plan, dict) else None
+    return url if isinstance(url, str) else None
+
+
+def _params(data: Any) -> dict[str, Any]:
+    """An action's parameters: the form's values first, then the LookML params."""
+    if not isinstance(data, dict):
+        return {}
+    merged: dict[str, Any] = {}
+    for key in ("data", "form_params"):
+        part = data.get(key)
+        if isinstance(part, dict):
+            merged.update(part)
+    return merged
+
+
+def _failure(reason: str, status: int) -> web.Response:
+    return web.json_response({"success": False, "reason": reason}, status=status)
+
+
+def _looker_failure(reason: str, status: int) -> web.Response:
+    return web.json_response(
+        {"looker": {"success": False, "message": reason}, "success": False, "reason": reason},
+        status=status,
+    )
+
+
+def _unauthorized() -> web.Response:
+    return web.json_response(
+        {"looker": {"success": False}, "reason": messages.INVALID_AUTHORIZATION}, status=401
+    )

@@ -1,0 +1,239 @@
+"""Scheduled deliveries: Looker's scheduler posts a Look, dashboard or query to Slack.
+
+Looker sends the scheduled plan as webhook JSON; the bot runs what it names (a Look with
+the schedule's own query when its filters differ, a dashboard rendered as one image, or a
+plain query), posts it, and answers Looker with the outcome, so a failure is reported where
+the schedule's owner will see it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from lookerbot import messages
+from lookerbot.commands.base import Reply
+from lookerbot.content import ContentRunner
+from lookerbot.delivery.channels import (
+    ChannelDirectory,
+    DeliveryError,
+    Destination,
+    DestinationKind,
+)
+from lookerbot.errors import CommandError
+from lookerbot.formatting.results import ResultLink
+from lookerbot.logs import new_error_id
+from lookerbot.looker.instances import LookerInstance
+from lookerbot.slack.conversation import ChannelConversation
+from lookerbot.slack.poster import SlackPoster, SlackPostError
+from lookerbot.tasks import BackgroundTasks
+
+logger = logging.getLogger(__name__)
+
+_LOOK_URL = re.compile(r"/looks/(\d+)")
+_DASHBOARD_URL = re.compile(r"/dashboards(?:-next)?/([A-Za-z0-9_:]+)")
+
+
+class PayloadError(Exception):
+    """The webhook JSON is not a usable scheduled plan; ``reason`` says why (HTTP 400)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class ScheduledPlan:
+    """The parts of Looker's ``scheduled_plan`` the bot uses."""
+
+    type: str
+    url: str
+    title: str
+    query_id: str | None
+    plan_id: str | None
+
+    @classmethod
+    def from_payload(cls, payload: Any) -> ScheduledPlan:
+        """Read the plan from webhook JSON, or raise :class:`PayloadError`."""
+        if not isinstance(payload, dict):
+            raise PayloadError(messages.NOT_AN_OBJECT)
+        plan = payload.get("scheduled_plan")
+        if plan is None:
+            raise PayloadError(messages.NO_SCHEDULED_PLAN)
+        if not isinstance(plan, dict):
+            raise PayloadError(messages.field_must_be("scheduled_plan", "an object"))
+        kind, url, title = plan.get("type"), plan.get("url"), plan.get("title")
+        if not isinstance(kind, str) or not kind:
+            raise PayloadError(messages.field_must_be("scheduled_plan.type", "a string"))
+        if not isinstance(url, str) or not url:
+            raise PayloadError(messages.field_must_be("scheduled_plan.url", "a string"))
+        if title is not None and not isinstance(title, str):
+            raise PayloadError(messages.field_must_be("scheduled_plan.title", "a string"))
+        query_id = plan.get("query_id")
+        if query_id is not None and (
+            isinstance(query_id, bool) or not isinstance(query_id, int | str)
+        ):
+            raise PayloadError(messages.field_must_be("scheduled_plan.query_id", "an id"))
+        plan_id = plan.get("scheduled_plan_id")
+        return cls(
+            type=kind,
+            url=url,
+            title=title or "",
+            query_id=None if query_id in (None, "") else str(query_id),
+            plan_id=None if plan_id is None else str(plan_id),
+        )
+
+    @property
+    def look_id(self) -> str | None:
+        """The Look in the plan's URL, if any."""
+        match = _LOOK_URL.search(urlsplit(self.url).path)
+        return match.group(1) if match else None
+
+    @property
+    def dashboard_id(self) -> str | None:
+        """The dashboard in the plan's URL, if any."""
+        match = _DASHBOARD_URL.search(urlsplit(self.url).path)
+        return unquote(match.group(1)) if match else None
+
+    @property
+    def dashboard_filters(self) -> dict[str, str]:
+        """Filter values in the plan's URL (a dashboard URL's query string)."""
+        return {k: v for k, v in parse_qsl(urlsplit(self.url).query) if v}
+
+    def describe(self) -> str:
+        """What the plan delivers, for answers and logs ("Look 12 with query 34")."""
+        if self.type.lower() == "look" and self.look_id:
+            return f"Look {self.look_id}" + (
+                f" with query {self.query_id}" if self.query_id else ""
+            )
+        if self.type.lower() == "dashboard" and self.dashboard_id:
+            return f"dashboard {self.dashboard_id}"
+        return f"query {self.query_id}"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How a delivery ended; ``status`` is the HTTP status to answer Looker with."""
+
+    success: bool
+    reason: str
+    status: int
+
+
+class Deliveries:
+    """Runs scheduled plans and posts them, reporting each outcome.
+
+    Args:
+        runner: runs Looker content into replies.
+        poster: posts to Slack.
+        channels: resolves destinations.
+        tasks: tracks deliveries, so shutdown drains them.
+        wait: seconds Looker's request waits for the outcome; a delivery still running
+            then goes on, and its outcome is logged.
+    """
+
+    def __init__(
+        self,
+        *,
+        runner: ContentRunner,
+        poster: SlackPoster,
+        channels: ChannelDirectory,
+        tasks: BackgroundTasks,
+        wait: float = 45.0,
+    ) -> None:
+        self._runner = runner
+        self._poster = poster
+        self.channels = channels
+        self._tasks = tasks
+        self._wait = wait
+
+    def check_plan(self, plan: ScheduledPlan) -> None:
+        """Refuse a plan that names nothing the bot can run (before doing any work)."""
+        kind = plan.type.lower()
+        if kind == "look":
+            if not (plan.look_id or plan.query_id):
+                raise PayloadError(messages.NO_QUERY_OR_LOOK)
+        elif kind == "dashboard":
+            if not plan.dashboard_id:
+                raise PayloadError(messages.plan_type_unsupported(plan.type))
+        elif not plan.query_id:
+            raise PayloadError(messages.plan_type_unsupported(plan.type))
+
+    async def deliver_plan(
+        self,
+        plan: ScheduledPlan,
+        looker: LookerInstance,
+        kind: DestinationKind,
+        name: str,
+    ) -> Outcome:
+        """Deliver ``plan`` to ``/slack/post/<kind>/<name>``; wait for the outcome a while."""
+        what = plan.describe()
+        task = self._tasks.spawn(self._deliver(plan, looker, kind, name), name=f"delivery:{what}")
+        try:
+            return await asyncio.wait_for(asyncio.shield(task), self._wait)
+        except TimeoutError:
+            logger.info("Delivery of %s to %s still running; answering Looker now", what, name)
+            return Outcome(True, messages.still_delivering(what, name), 202)
+
+    async def _deliver(
+        self, plan: ScheduledPlan, looker: LookerInstance, kind: DestinationKind, name: str
+    ) -> Outcome:
+        what = plan.describe()
+        try:
+            destination = await self.channels.resolve(kind, name)
+            reply = await self._reply(plan, looker)
+            await self.post(destination, reply)
+        except DeliveryError as exc:
+            outcome = Outcome(False, exc.reason, exc.status)
+        except CommandError as exc:
+            outcome = Outcome(False, _plain(exc.reason), 502)
+        except SlackPostError as exc:
+            outcome = Outcome(False, messages.slack_refused(name, exc.error), 502)
+        except Exception:
+            error_id = new_error_id()
+            logger.exception("Delivery of %s failed; error_id=%s", what, error_id)
+            outcome = Outcome(False, f"{messages.INTERNAL_ERROR} (error id {error_id})", 500)
+        else:
+            outcome = Outcome(True, messages.delivered(what, destination.label), 200)
+        log = logger.info if outcome.success else logger.warning
+        log(
+            "delivery plan=%s what=%s to=%s outcome=%s reason=%s",
+            plan.plan_id,
+            what,
+            name,
+            "posted" if outcome.success else "failed",
+            outcome.reason,
+        )
+        return outcome
+
+    async def _reply(self, plan: ScheduledPlan, looker: LookerInstance) -> Reply:
+        client = looker.client
+        kind = plan.type.lower()
+        if kind == "look" and plan.look_id:
+            look = await client.look(plan.look_id)
+            return await self._runner.look_reply(
+                looker, look, query_id=plan.query_id, variant_url=plan.url
+            )
+        if kind == "dashboard" and plan.dashboard_id:
+            dashboard = await client.dashboard(plan.dashboard_id)
+            return await self._runner.dashboard_reply(looker, dashboard, plan.dashboard_filters)
+        assert plan.query_id is not None
+        query = await client.query(plan.query_id)
+        title = plan.title or messages.explore_title(query.model, query.view)
+        return await self._runner.query_reply(
+            looker, query, title=title, source=ResultLink(plan.url, title)
+        )
+
+    async def post(self, destination: Destination, reply: Reply) -> None:
+        """Post a reply and its files to a resolved destination."""
+        conversation = ChannelConversation(self._poster, channel=destination.channel, user="")
+        await conversation.reply(reply.message, attachments=reply.attachments)
+
+
+def _plain(mrkdwn: str) -> str:
+    """Looker shows the reason as plain text: drop Slack's escaping."""
+    return mrkdwn.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
