@@ -41,6 +41,7 @@ from lookerbot.delivery.scheduled import Deliveries
 from lookerbot.images.render import ChartRenderer
 from lookerbot.logs import new_error_id
 from lookerbot.looker.instances import LookerRegistry, build_registry, keep_connecting
+from lookerbot.looker.run_as import RunAsUser
 from lookerbot.settings import Settings
 from lookerbot.slack.dedup import EventDeduplicator, InMemoryEventDeduplicator
 from lookerbot.slack.directory import SlackDirectory
@@ -162,8 +163,13 @@ def _lifecycle(
             help_command=help_command,
             unknown_command=UnknownCommand(catalog=catalog, builtins=[c.name for c in builtins]),
         )
-        dispatcher = CommandDispatcher(router=router, settings=settings, access=access)
-        unfurler = Unfurler(lookers=lookers, runner=runner, poster=poster, access=access)
+        run_as = RunAsUser(lookers=lookers, directory=directory)
+        dispatcher = CommandDispatcher(
+            router=router, settings=settings, access=access, run_as=run_as
+        )
+        unfurler = Unfurler(
+            lookers=lookers, runner=runner, poster=poster, access=access, run_as=run_as
+        )
         channels = ChannelDirectory(poster=poster)
         deliveries = Deliveries(
             runner=runner,
@@ -180,7 +186,9 @@ def _lifecycle(
             channels=channels,
             runner=runner,
         )
-        data_actions = DataActionHandler(lookers=lookers, access=access, poster=poster, tasks=tasks)
+        data_actions = DataActionHandler(
+            lookers=lookers, access=access, poster=poster, tasks=tasks, run_as=run_as
+        )
         bolt = AsyncApp(
             client=slack_client,
             signing_secret="",

@@ -55,7 +55,9 @@ async def run_checks(settings: Settings, emit: Callable[[CheckResult], None]) ->
 
     lookers = build_registry(settings)
     try:
-        looker_checks = [_check_looker(i) for i in lookers]
+        looker_checks = [_check_looker(i) for i in lookers] + [
+            _check_run_as(i) for i in lookers if i.settings.run_as_user
+        ]
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as session:
             client = AsyncWebClient(
                 token=settings.slack_bot_token.reveal(),
@@ -79,6 +81,21 @@ async def _check_looker(instance: LookerInstance) -> CheckResult:
     except LookerApiError as exc:
         return CheckResult(False, name, _plain(exc.reason))
     return CheckResult(True, name, f"logged in as {user.display_name} (API 4.0)")
+
+
+async def _check_run_as(instance: LookerInstance) -> CheckResult:
+    """Acting as people needs Looker's sudo login: try it with one enabled user."""
+    name = f"Looker {instance.url} run as user"
+    try:
+        me = await instance.client.me()
+        others = [u for u in await instance.client.some_users(5) if u.id != me.id]
+        if not others:
+            return CheckResult(False, name, "no other enabled Looker user to try acting as")
+        target = others[0]
+        await instance.client.as_user(target.id).me()
+    except LookerApiError as exc:
+        return CheckResult(False, name, _plain(exc.reason))
+    return CheckResult(True, name, f"can act as Looker users (tried {target.display_name})")
 
 
 async def _check_slack(client: AsyncWebClient) -> CheckResult:

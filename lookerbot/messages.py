@@ -97,6 +97,36 @@ def looker_login_failed(looker_url: str, detail: str) -> str:
     )
 
 
+def no_looker_user(looker_url: str, email: str) -> str:
+    return (
+        f"There's no Looker user with your email ({escape(email)}) on {escape(looker_url)}, "
+        "and this bot only runs requests as the person asking. Ask a Looker admin for an "
+        "account with that email."
+    )
+
+
+def looker_user_disabled(looker_url: str) -> str:
+    return (
+        f"Your Looker user on {escape(looker_url)} is disabled, so I can't run this for you. "
+        "Ask a Looker admin to enable it."
+    )
+
+
+def no_slack_email(looker_url: str) -> str:
+    return (
+        f"I can't see your email address in Slack, which I need to find your Looker user on "
+        f"{escape(looker_url)}. The bot needs the users:read.email scope."
+    )
+
+
+def looker_sudo_failed(looker_url: str, detail: str) -> str:
+    return (
+        f"The bot couldn't act as your Looker user on {escape(looker_url)}"
+        + (f" (Looker said: {escape(detail)})" if detail else "")
+        + ". Acting as users needs an admin API user; an admin can check with `lookerbot check`."
+    )
+
+
 def looker_forbidden(looker_url: str, detail: str) -> str:
     return (
         f"The bot's Looker user isn't allowed to do that on {escape(looker_url)}"

@@ -177,9 +177,15 @@ VARIABLES: tuple[Variable, ...] = (
         "LOOKERS",
         "JSON array of Looker instances; when set, the single-instance LOOKER_* variables "
         "are ignored. Keys: url, apiBaseUrl, clientId, clientSecret, customCommandFolderId, "
-        "webhookToken.",
+        "webhookToken, runAsUser.",
         "Looker",
         secret=True,
+    ),
+    Variable(
+        "LOOKERBOT_RUN_AS_USER",
+        "Set to email to run each person's requests as the Looker user with their Slack email "
+        "(needs an admin API user). Per instance: runAsUser in LOOKERS.",
+        "Looker",
     ),
     Variable(
         "NODE_TLS_REJECT_UNAUTHORIZED",
@@ -312,6 +318,7 @@ _LOOKERS_KEYS = {
     "customCommandFolderId": "customCommandFolderId",
     "customCommandSpaceId": "customCommandFolderId",
     "webhookToken": "webhookToken",
+    "runAsUser": "runAsUser",
 }
 
 _TRUE = frozenset({"true", "1", "yes", "on"})
@@ -330,6 +337,7 @@ class LookerInstanceSettings:
         client_secret: API client secret.
         custom_command_folder_id: folder whose dashboards are custom commands, if any.
         webhook_token: Looker's webhook validation token, if any.
+        run_as_user: ``"email"`` to run people's requests as their own Looker user.
     """
 
     url: str
@@ -338,6 +346,7 @@ class LookerInstanceSettings:
     client_secret: Secret
     custom_command_folder_id: str | None = None
     webhook_token: Secret | None = None
+    run_as_user: Literal["email"] | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -452,6 +461,7 @@ class _Parser:
         self.env = env
         self.problems: list[str] = []
         self.notes: list[str] = []
+        self.run_as_default: Literal["email"] | None = None
 
     # -- primitives ---------------------------------------------------------------------
 
@@ -589,7 +599,18 @@ class _Parser:
             "slack_api_url": api_url,
         }
 
+    def run_as(self, where: str, value: str | None) -> Literal["email"] | None:
+        if value is None or value.lower() in _FALSE:
+            return None
+        if value.lower() == "email":
+            return "email"
+        self.problems.append(f"{where}: expected email (or false), got {value!r}.")
+        return None
+
     def lookers(self) -> tuple[LookerInstanceSettings, ...]:
+        self.run_as_default = self.run_as(
+            "LOOKERBOT_RUN_AS_USER", self.raw("LOOKERBOT_RUN_AS_USER")
+        )
         raw = self.raw("LOOKERS")
         if raw is not None:
             ignored = [
@@ -645,6 +666,7 @@ class _Parser:
                 client_secret=client_secret,
                 custom_command_folder_id=folder,
                 webhook_token=self.secret("LOOKER_WEBHOOK_TOKEN"),
+                run_as_user=self.run_as_default,
             ),
         )
 
@@ -697,6 +719,8 @@ class _Parser:
                 continue
             if value is None:
                 continue
+            if canonical == "runAsUser" and isinstance(value, bool):
+                value = "email" if value else "false"
             if isinstance(value, bool) or not isinstance(value, str | int):
                 self.problems.append(f"{where}.{key}: must be a string.")
                 continue
@@ -712,6 +736,11 @@ class _Parser:
         if len(self.problems) > problems_before or url is None or api_base is None:
             return None
         token = values.get("webhookToken")
+        run_as = (
+            self.run_as(f"{where}.runAsUser", values["runAsUser"])
+            if "runAsUser" in values
+            else self.run_as_default
+        )
         return LookerInstanceSettings(
             url=url,
             api_base_url=api_base,
@@ -719,6 +748,7 @@ class _Parser:
             client_secret=Secret(values["clientSecret"]),
             custom_command_folder_id=values.get("customCommandFolderId"),
             webhook_token=None if token is None else Secret(token),
+            run_as_user=run_as,
         )
 
     def server(self) -> dict[str, Any]:

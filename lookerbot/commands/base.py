@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from lookerbot.formatting.message import Attachment, Message
+from lookerbot.looker.instances import LookerRegistry
 
 
 class Source(enum.Enum):
@@ -27,6 +28,8 @@ class CommandRequest:
         channel_id: where they asked.
         team_id: their workspace, when Slack said.
         source: mention, DM or slash command.
+        lookers: the Looker instances as this person sees them (their own Looker sessions
+            when the bot acts as its users); ``None`` until the dispatcher sets it.
     """
 
     text: str
@@ -34,6 +37,7 @@ class CommandRequest:
     channel_id: str
     source: Source
     team_id: str | None = None
+    lookers: LookerRegistry | None = None
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,7 @@ class CustomCommand:
 @dataclass
 class _InstanceCommands:
     commands: dict[str, CustomCommand] = field(default_factory=dict)
+    folders: tuple[str, ...] = ()
     refreshed_at: float | None = None
 
 
@@ -154,13 +155,14 @@ class CustomCommandCatalog:
         root_id = looker.settings.custom_command_folder_id
         assert root_id is not None
         try:
-            commands = await self._load(looker, root_id)
+            commands, folders = await self._load(looker, root_id)
         except LookerApiError as exc:
             logger.warning("Could not refresh custom commands of %s: %s", looker.url, exc.reason)
             return
         entry = self._by_instance[looker.url]
         gone = set(entry.commands) - set(commands)
         entry.commands = commands
+        entry.folders = folders
         entry.refreshed_at = self._clock()
         logger.info(
             "Loaded %d custom command(s) from %s folder %s%s",
@@ -170,7 +172,14 @@ class CustomCommandCatalog:
             f"; gone: {', '.join(sorted(gone))}" if gone else "",
         )
 
-    async def _load(self, looker: LookerInstance, root_id: str) -> dict[str, CustomCommand]:
+    def folders_of(self, looker: LookerInstance) -> tuple[str, ...]:
+        """The ids of the commands folder and its subfolders on ``looker``."""
+        entry = self._by_instance.get(looker.url)
+        return entry.folders if entry else ()
+
+    async def _load(
+        self, looker: LookerInstance, root_id: str
+    ) -> tuple[dict[str, CustomCommand], tuple[str, ...]]:
         client = looker.client
         # Walk the folder tree breadth first; each folder is (id, category, hidden).
         pending: list[tuple[str, str, bool]] = [(root_id, ROOT_CATEGORY, False)]
@@ -229,7 +238,7 @@ class CustomCommandCatalog:
                 hidden=hidden or HIDDEN_MARK in name,
                 filter_titles=titles,
             )
-        return commands
+        return commands, tuple(visited)
 
     async def aclose(self) -> None:
         """Stop a background refresh, if one is running."""
@@ -372,7 +381,9 @@ class RunCustomCommand:
         self._catalog = catalog
 
     async def run(self, request: CommandRequest, args: str) -> Reply:
-        looker = self.command.looker
+        looker = (
+            request.lookers.same(self.command.looker) if request.lookers else (self.command.looker)
+        )
         try:
             dashboard = await looker.client.dashboard(self.command.dashboard_id)
         except LookerApiError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 from lookerbot import messages
@@ -11,6 +12,7 @@ from lookerbot.commands.router import CommandRouter
 from lookerbot.errors import CommandError
 from lookerbot.formatting.message import Message
 from lookerbot.logs import new_error_id
+from lookerbot.looker.run_as import RunAsUser
 from lookerbot.settings import Settings
 from lookerbot.slack.conversation import Conversation
 from lookerbot.slack.poster import SlackPostError
@@ -26,10 +28,18 @@ class CommandDispatcher:
     gets that id and nothing else.
     """
 
-    def __init__(self, *, router: CommandRouter, settings: Settings, access: AccessPolicy) -> None:
+    def __init__(
+        self,
+        *,
+        router: CommandRouter,
+        settings: Settings,
+        access: AccessPolicy,
+        run_as: RunAsUser,
+    ) -> None:
         self._router = router
         self._settings = settings
         self._access = access
+        self._run_as = run_as
 
     def route(self, request: CommandRequest) -> Route:
         """The command for ``request`` (cheap: no I/O)."""
@@ -58,6 +68,9 @@ class CommandDispatcher:
                 logger.info("command=%s source=%s outcome=refused_user", name, request.source.value)
                 await conversation.reply(Message.of(refusal), private=True)
                 return
+            request = dataclasses.replace(
+                request, lookers=await self._run_as.registry_for(request.user_id)
+            )
             if self.wants_loading_message(route):
                 await conversation.show_loading(self.loading_text(request))
             reply = await route.command.run(request, route.args)

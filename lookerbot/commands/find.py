@@ -100,8 +100,9 @@ class FindCommand:
         kind: ContentKind | None = None
         if words and words[0].lower() in _KIND_WORDS:
             kind = _KIND_WORDS[words.pop(0).lower()]
-        targets = list(self._lookers)
-        if len(words) > 1 and (named := self._lookers.named(words[0])) is not None:
+        lookers = request.lookers or self._lookers
+        targets = list(lookers)
+        if len(words) > 1 and (named := lookers.named(words[0])) is not None:
             words.pop(0)
             targets = [named]
         query = " ".join(words)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import difflib
 from collections.abc import Sequence
 
 from lookerbot import messages
 from lookerbot.commands.base import CommandRequest, Reply
 from lookerbot.commands.custom import ROOT_CATEGORY, CustomCommand, CustomCommandCatalog
+from lookerbot.errors import CommandError, LookerApiError
 from lookerbot.formatting.message import MAX_BLOCKS, Block, Message, context, section
 from lookerbot.formatting.slack_text import escape, link
 from lookerbot.looker.instances import LookerRegistry
@@ -44,14 +46,15 @@ class HelpCommand:
         if self._catalog.configured:
             self._catalog.refresh_soon()
         words = args.lower().split()
+        visible, notes = await self._visible_to(request)
         shown = [
             c
             for c in self._catalog.commands
             if not c.hidden
+            and (c.looker.url not in visible or c.dashboard_id in visible[c.looker.url])
             and all(w in f"{c.name} {c.category} {c.description}".lower() for w in words)
         ]
         blocks, left_out = self._command_blocks(shown)
-        notes = []
         if words and not shown:
             notes.append(messages.help_no_match(args))
         if left_out:
@@ -72,6 +75,30 @@ class HelpCommand:
         if notes:
             blocks.append(context(*notes))
         return Reply(Message.from_blocks(blocks, messages.HELP_FALLBACK), private=True)
+
+    async def _visible_to(self, request: CommandRequest) -> tuple[dict[str, set[str]], list[str]]:
+        """For instances acting as the asker: the command dashboards they may open."""
+        visible: dict[str, set[str]] = {}
+        notes: list[str] = []
+        for looker in request.lookers or ():
+            folders = self._catalog.folders_of(looker)
+            if not looker.settings.run_as_user or not folders:
+                continue
+            outcomes = await asyncio.gather(
+                *(looker.client.folder_dashboards(f) for f in folders), return_exceptions=True
+            )
+            ids: set[str] = set()
+            for outcome in outcomes:
+                if isinstance(outcome, CommandError) and not isinstance(outcome, LookerApiError):
+                    notes.append(messages.warning(outcome.reason))
+                    break
+                if isinstance(outcome, LookerApiError):
+                    continue  # a folder they may not open
+                if isinstance(outcome, BaseException):
+                    raise outcome
+                ids.update(d.id for d in outcome)
+            visible[looker.url] = ids
+        return visible, notes
 
     def _command_blocks(self, commands: Sequence[CustomCommand]) -> tuple[list[Block], int]:
         """Sections of commands grouped by category, and how many did not fit."""

@@ -7,6 +7,7 @@ bot never fetches a posted URL: it reads the id from the path and asks Looker's 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import re
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from lookerbot.formatting.message import Message, fit_blocks
 from lookerbot.formatting.results import ResultLink
 from lookerbot.logs import new_error_id
 from lookerbot.looker.instances import LookerInstance, LookerRegistry
+from lookerbot.looker.run_as import RunAsUser
 from lookerbot.slack.poster import SlackPoster, SlackPostError
 
 logger = logging.getLogger(__name__)
@@ -77,11 +79,13 @@ class Unfurler:
         runner: ContentRunner,
         poster: SlackPoster,
         access: AccessPolicy,
+        run_as: RunAsUser,
     ) -> None:
         self._lookers = lookers
         self._runner = runner
         self._poster = poster
         self._access = access
+        self._run_as = run_as
 
     async def unfurl(
         self,
@@ -102,6 +106,9 @@ class Unfurler:
         if refusal is not None:
             logger.info("Not unfurling for %s: %s", user, refusal)
             return
+        # Previews show what the person who posted the link may see.
+        theirs = await self._run_as.registry_for(user)
+        links = [dataclasses.replace(lk, looker=theirs.same(lk.looker)) for lk in links]
         previews = await asyncio.gather(*(self.preview(link) for link in links))
         try:
             await self._poster.unfurl(

@@ -21,6 +21,7 @@ from lookerbot.errors import LookerApiError
 from lookerbot.formatting.message import Block, Message, truncate
 from lookerbot.looker.instances import LookerInstance, LookerRegistry
 from lookerbot.looker.models import Link
+from lookerbot.looker.run_as import RunAsUser
 from lookerbot.slack.poster import SlackPoster, SlackPostError
 from lookerbot.tasks import BackgroundTasks
 
@@ -173,11 +174,13 @@ class DataActionHandler:
         access: AccessPolicy,
         poster: SlackPoster,
         tasks: BackgroundTasks,
+        run_as: RunAsUser,
     ) -> None:
         self._lookers = lookers
         self._access = access
         self._poster = poster
         self._tasks = tasks
+        self._run_as = run_as
 
     async def clicked(self, body: dict[str, Any]) -> None:
         """A button was clicked (already acknowledged): open a form or run the action."""
@@ -195,7 +198,7 @@ class DataActionHandler:
         if not isinstance(data, dict) or not isinstance(data.get("a"), dict):
             logger.warning("Ignored a data action click with an unreadable value")
             return
-        looker = self._lookers.for_url(_text(data.get("u")))
+        looker = (await self._run_as.registry_for(user)).for_url(_text(data.get("u")))
         action: dict[str, Any] = data["a"]
 
         async def tell(text: str) -> None:
@@ -301,12 +304,13 @@ class DataActionHandler:
         """The form was submitted: run the action, showing Looker's validation errors."""
         try:
             meta = json.loads(_text(view.get("private_metadata")))
-            looker = self._lookers.for_url(_text(meta.get("u")))
+            looker_url = _text(meta.get("u"))
             action = meta["a"]
         except (ValueError, KeyError, AttributeError):
             await ack()
             return
         user = _text((body.get("user") or {}).get("id"))
+        looker = (await self._run_as.registry_for(user)).for_url(looker_url)
         title = _text(action.get("label")) or "Looker action"
         if looker is None:
             await ack(

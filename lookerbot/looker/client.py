@@ -109,6 +109,21 @@ class LookerClient(Protocol):
         """The fields of a data action's remote form (``form_url``)."""
         ...
 
+    def as_user(self, user_id: str) -> LookerClient:
+        """A client acting as Looker user ``user_id`` (sudo), with a session of its own.
+
+        The returned client shares this one's connections; close only the original.
+        """
+        ...
+
+    async def find_user_by_email(self, email: str) -> LookerUser | None:
+        """The Looker user with this email address, if there is one."""
+        ...
+
+    async def some_users(self, limit: int) -> Sequence[LookerUser]:
+        """A few enabled Looker users (``lookerbot check`` tries acting as one)."""
+        ...
+
     async def aclose(self) -> None:
         """Release connections and threads."""
         ...

@@ -65,6 +65,10 @@ class LookerRegistry:
         """The first configured instance."""
         return self._instances[0]
 
+    def same(self, instance: LookerInstance) -> LookerInstance:
+        """This registry's view of ``instance`` (the same Looker, maybe another client)."""
+        return next((i for i in self._instances if i.url == instance.url), instance)
+
     def for_url(self, url: str) -> LookerInstance | None:
         """The instance a URL belongs to, by origin; ``None`` for any other URL."""
         return next((i for i in self._instances if i.owns(url)), None)

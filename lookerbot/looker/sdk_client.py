@@ -14,10 +14,11 @@ documentation from the internet, synchronously and without a timeout.
 from __future__ import annotations
 
 import asyncio
+import copy
 import json
 import logging
 import threading
-from collections.abc import Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -213,6 +214,43 @@ class SdkLookerClient:
         self._executor = ThreadPoolExecutor(
             max_workers=concurrency, thread_name_prefix=f"looker-{host}"
         )
+        self._sudo = _SudoSessions(self)
+        self.acting_as: str | None = None
+        """The Looker user id this client acts as (``None``: the API user itself)."""
+
+    def as_user(self, user_id: str) -> SdkLookerClient:
+        """A client that acts as Looker user ``user_id`` (Looker's sudo login).
+
+        It shares this client's connections and threads but has its own session, logged in
+        and renewed on its own: requests of different users never share a session.
+        """
+        view = copy.copy(self)
+        view.acting_as = str(user_id)
+        return view
+
+    async def some_users(self, limit: int) -> Sequence[LookerUser]:
+        data = await self._json(
+            "GET",
+            "/users/search",
+            params={
+                "fields": "id,display_name,email,is_disabled",
+                "is_disabled": "false",
+                "limit": str(limit),
+            },
+        )
+        return [LookerUser.from_api(item) for item in _list(data)]
+
+    async def find_user_by_email(self, email: str) -> LookerUser | None:
+        """The Looker user with this email address, if there is one."""
+        data = await self._json(
+            "GET",
+            "/users/search",
+            params={"email": email, "fields": "id,display_name,email,is_disabled", "limit": "2"},
+        )
+        for item in _list(data):
+            if str(item.get("email", "")).lower() == email.lower():
+                return LookerUser.from_api(item)
+        return None
 
     # -- LookerClient ------------------------------------------------------------------
 
@@ -364,6 +402,7 @@ class SdkLookerClient:
     def _call_blocking(
         self, method: str, path: str, params: dict[str, str], body: bytes | None
     ) -> bytes:
+        authenticate, forget = self._session()
         for attempt in (1, 2):
             try:
                 response = self._transport.request(
@@ -371,7 +410,7 @@ class SdkLookerClient:
                     self._api + path,
                     query_params=params,
                     body=body,
-                    authenticator=self._auth.authenticate,
+                    authenticator=authenticate,
                 )
             except sdk_error.SDKError as exc:
                 raise self._login_error(exc) from None
@@ -379,14 +418,25 @@ class SdkLookerClient:
             if response.status == 401 and attempt == 1:
                 # The token was revoked or expired early: log in once more, then give up.
                 logger.info("Looker %s answered 401; logging in again", self.instance.url)
-                self._auth.forget_token()
+                forget()
                 continue
             if not response.ok:
                 raise self._api_error(response, method, path)
             return response.value
         raise AssertionError("unreachable")
 
+    def _session(
+        self,
+    ) -> tuple[Callable[[transport.TransportOptions], dict[str, str]], Callable[[], None]]:
+        """How to authenticate calls, and how to drop the session after a 401."""
+        user = self.acting_as
+        if user is None:
+            return self._auth.authenticate, self._auth.forget_token
+        return (lambda _options: self._sudo.headers(user)), (lambda: self._sudo.forget(user))
+
     def _login_error(self, exc: sdk_error.SDKError) -> LookerApiError:
+        if isinstance(exc, _SudoFailed):
+            return LookerApiError(exc.reason, status=exc.status, looker_message=exc.detail)
         response = self._transport.last_response()
         url = self.instance.url
         if response is not None and response.status is None:
@@ -424,6 +474,81 @@ class SdkLookerClient:
         else:
             reason = messages.looker_error(url, status, detail)
         return LookerApiError(reason, status=status, looker_message=detail)
+
+
+class _SudoSessions:
+    """Sessions of the Looker users the bot acts as: one per user, logged in on first use
+    with the API user's session (Looker's ``POST /login/<user_id>``) and renewed when they
+    expire. Thread-safe: each user's login is serialized, different users' run in parallel.
+    """
+
+    def __init__(self, client: SdkLookerClient) -> None:
+        self._client = client
+        self._tokens: dict[str, auth_token.AuthToken] = {}
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    def headers(self, user_id: str) -> dict[str, str]:
+        with self._guard:
+            lock = self._locks.setdefault(user_id, threading.Lock())
+        with lock:
+            token = self._tokens.get(user_id)
+            if token is None or not token.is_active:
+                token = self._login(user_id)
+                self._tokens[user_id] = token
+            return {"Authorization": f"Bearer {token.access_token}"}
+
+    def forget(self, user_id: str) -> None:
+        with self._guard:
+            self._tokens.pop(user_id, None)
+
+    def _login(self, user_id: str) -> auth_token.AuthToken:
+        client = self._client
+        response = client._transport.request(
+            transport.HttpMethod.POST,
+            f"{client._api}/login/{_id(user_id)}",
+            authenticator=client._auth.authenticate,
+        )
+        assert isinstance(response, _Response)
+        if response.status == 401:
+            client._auth.forget_token()
+            response = client._transport.request(
+                transport.HttpMethod.POST,
+                f"{client._api}/login/{_id(user_id)}",
+                authenticator=client._auth.authenticate,
+            )
+            assert isinstance(response, _Response)
+        if not response.ok:
+            detail = _looker_message(response.value) if response.status else response.failure
+            logger.warning(
+                "Looker %s: could not act as user %s: HTTP %s %s",
+                client.instance.url,
+                user_id,
+                response.status,
+                detail,
+            )
+            raise _SudoFailed(
+                messages.looker_sudo_failed(client.instance.url, detail), response.status, detail
+            )
+        data = json.loads(response.value)
+        logger.info("Looker %s: acting as user %s", client.instance.url, user_id)
+        return auth_token.AuthToken(
+            auth_token.AccessToken(
+                access_token=data.get("access_token"),
+                token_type=data.get("token_type"),
+                expires_in=data.get("expires_in"),
+            )
+        )
+
+
+class _SudoFailed(sdk_error.SDKError):
+    """A sudo login Looker refused (surfaces as a LookerApiError)."""
+
+    def __init__(self, reason: str, status: int | None, detail: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.status = status
+        self.detail = detail
 
 
 def _looker_message(body: bytes) -> str:

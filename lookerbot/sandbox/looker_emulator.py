@@ -61,6 +61,14 @@ class LookerState:
     looks: dict[str, dict[str, Any]] = field(default_factory=dict)
     dashboards: dict[str, dict[str, Any]] = field(default_factory=dict)
     queries: dict[str, dict[str, Any]] = field(default_factory=dict)
+    hidden_folders: dict[str, set[str]] = field(default_factory=dict)
+    """Folders (and what is in them) a user may not see, by Looker user id."""
+    access_filters: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Row-level filters applied to every query a user runs, by Looker user id."""
+
+    def visible(self, user_id: str | None, folder_id: Any) -> bool:
+        """Whether ``user_id`` may see a folder (and so the content in it)."""
+        return str(folder_id) not in self.hidden_folders.get(str(user_id), set())
 
     def add_query(self, query: dict[str, Any]) -> dict[str, Any]:
         """Store a query, giving it an id and slug like Looker does."""
@@ -401,6 +409,8 @@ class LookerEmulator:
         self.render_seconds = 0.2
         self.render_failure_detail = "Rendering failed: the query timed out"
         self.render_tasks: dict[str, dict[str, Any]] = {}
+        self.admin_user_ids = {"1"}
+        """Users who may act as others (the API user is user 1)."""
         self.data_action_result: dict[str, Any] = {"success": True, "message": "Done"}
         """What POST /data_actions answers."""
         self.data_action_delay = 0.0
@@ -676,11 +686,16 @@ class LookerEmulator:
         request: web.Request,
         items: list[dict[str, Any]],
         render: Callable[[dict[str, Any]], dict[str, Any]],
+        user_id: str,
     ) -> web.Response:
         title = request.query.get("title")
         deleted = request.query.get("deleted", "false").lower() == "true"
         limit = int(request.query.get("limit", "0") or 0)
-        matches = [i for i in items if bool(i.get("deleted")) == deleted]
+        matches = [
+            i
+            for i in items
+            if bool(i.get("deleted")) == deleted and self.state.visible(user_id, i["folder_id"])
+        ]
         if title:
             pattern = _like(title)
             matches = [i for i in matches if pattern.fullmatch(i["title"])]
@@ -689,18 +704,24 @@ class LookerEmulator:
         return web.json_response([render(i) for i in matches])
 
     async def _search_looks(self, request: web.Request, user_id: str, body: Any) -> web.Response:
-        return await self._search(request, list(self.state.looks.values()), self._look_json)
+        return await self._search(
+            request, list(self.state.looks.values()), self._look_json, user_id
+        )
 
     async def _search_dashboards(
         self, request: web.Request, user_id: str, body: Any
     ) -> web.Response:
         return await self._search(
-            request, list(self.state.dashboards.values()), self._dashboard_json
+            request, list(self.state.dashboards.values()), self._dashboard_json, user_id
         )
 
     async def _look(self, request: web.Request, user_id: str, body: Any, lid: str) -> web.Response:
         look = self.state.looks.get(lid)
-        if look is None or look.get("deleted"):
+        if (
+            look is None
+            or look.get("deleted")
+            or not self.state.visible(user_id, look["folder_id"])
+        ):
             return _error(404, "Not found")
         return web.json_response(self._look_json(look))
 
@@ -708,7 +729,11 @@ class LookerEmulator:
         self, request: web.Request, user_id: str, body: Any, did: str
     ) -> web.Response:
         dashboard = self.state.dashboards.get(did)
-        if dashboard is None or dashboard.get("deleted"):
+        if (
+            dashboard is None
+            or dashboard.get("deleted")
+            or not self.state.visible(user_id, dashboard["folder_id"])
+        ):
             return _error(404, "Not found")
         return web.json_response(self._dashboard_json(dashboard))
 
@@ -716,7 +741,7 @@ class LookerEmulator:
         self, request: web.Request, user_id: str, body: Any, fid: str
     ) -> web.Response:
         folder = self.state.folders.get(fid)
-        if folder is None:
+        if folder is None or not self.state.visible(user_id, fid):
             return _error(404, "Not found")
         return web.json_response(
             {
@@ -737,14 +762,20 @@ class LookerEmulator:
     async def _folder_children(
         self, request: web.Request, user_id: str, body: Any, fid: str
     ) -> web.Response:
-        if fid not in self.state.folders:
+        if fid not in self.state.folders or not self.state.visible(user_id, fid):
             return _error(404, "Not found")
-        return web.json_response([f for f in self.state.folders.values() if f["parent_id"] == fid])
+        return web.json_response(
+            [
+                f
+                for f in self.state.folders.values()
+                if f["parent_id"] == fid and self.state.visible(user_id, f["id"])
+            ]
+        )
 
     async def _folder_dashboards(
         self, request: web.Request, user_id: str, body: Any, fid: str
     ) -> web.Response:
-        if fid not in self.state.folders:
+        if fid not in self.state.folders or not self.state.visible(user_id, fid):
             return _error(404, "Not found")
         return web.json_response(
             [
@@ -757,7 +788,7 @@ class LookerEmulator:
     async def _folder_looks(
         self, request: web.Request, user_id: str, body: Any, fid: str
     ) -> web.Response:
-        if fid not in self.state.folders:
+        if fid not in self.state.folders or not self.state.visible(user_id, fid):
             return _error(404, "Not found")
         return web.json_response(
             [
@@ -795,6 +826,9 @@ class LookerEmulator:
             return _error(404, "Not found")
         if fmt not in ("json_detail", "json"):
             return _error(400, f"Unsupported result format {fmt}")
+        access = self.state.access_filters.get(user_id)
+        if access:
+            query = {**query, "filters": {**(query.get("filters") or {}), **access}}
         try:
             result = run_query(
                 query, self.state.dataset, looker_url=self.url, actions=self.data_actions
@@ -818,7 +852,7 @@ class LookerEmulator:
     def _sudo_login(self, user_id: str | None, target: str) -> web.Response:
         if user_id is None:
             return _error(401, "Requires authentication.")
-        if user_id != "1":
+        if user_id not in self.admin_user_ids:
             return _error(403, "Only admins may log in as another user")
         user = self.state.users.get(target)
         if user is None:

@@ -202,3 +202,14 @@ async def test_serve_finishes_work_in_flight_on_sigterm_and_exits_0(looker, slac
     (reply,) = slack.visible_messages()
     assert reply.updates == 1 and "Revenue by Region" in str(reply.blocks)
     assert "Stopped" in err.decode()
+
+
+async def test_check_verifies_acting_as_users(looker, slack):
+    env = bot_env(looker, slack, LOOKERBOT_RUN_AS_USER="email")
+    code, out, _ = await run("check", env=env)
+    assert code == 0, out
+    assert f"ok   Looker {looker.url} run as user: can act as Looker users" in out
+    looker.admin_user_ids = set()
+    code, out, _ = await run("check", env=env)
+    assert code == 1
+    assert f"FAIL Looker {looker.url} run as user: The bot couldn't act as your Looker user" in out

@@ -304,3 +304,23 @@ def test_variable_registry_has_unique_names():
     names = [n for v in VARIABLES for n in (v.name, *v.aliases)]
     assert len(names) == len(set(names))
     assert known_variable("SLACK_API_KEY") and not known_variable("NOPE")
+
+
+def test_run_as_user_globally_and_per_instance():
+    s = load_settings({**BASE, "LOOKERBOT_RUN_AS_USER": "email"}, env_file=None)
+    assert s.lookers[0].run_as_user == "email"
+    lookers = [
+        {"url": "https://a.looker.com", "clientId": "x", "clientSecret": "y"},
+        {"url": "https://b.looker.com", "clientId": "x", "clientSecret": "y", "runAsUser": False},
+        {"url": "https://c.looker.com", "clientId": "x", "clientSecret": "y", "runAsUser": "email"},
+    ]
+    s = load_settings(
+        {**BASE, "LOOKERS": json.dumps(lookers), "LOOKERBOT_RUN_AS_USER": "email"}, env_file=None
+    )
+    assert [lk.run_as_user for lk in s.lookers] == ["email", None, "email"]
+    assert load_settings(BASE, env_file=None).lookers[0].run_as_user is None
+
+
+def test_run_as_user_only_knows_email():
+    found = problems({**BASE, "LOOKERBOT_RUN_AS_USER": "username"})
+    assert any(p.startswith("LOOKERBOT_RUN_AS_USER: expected email") for p in found)
