@@ -42,6 +42,7 @@ from lookerbot.images.render import ChartRenderer
 from lookerbot.logs import new_error_id
 from lookerbot.looker.instances import LookerRegistry, build_registry, keep_connecting
 from lookerbot.looker.run_as import RunAsUser
+from lookerbot.observability import Metrics, correlation_id, new_correlation_id
 from lookerbot.settings import Settings
 from lookerbot.slack.dedup import EventDeduplicator, InMemoryEventDeduplicator
 from lookerbot.slack.directory import SlackDirectory
@@ -94,13 +95,15 @@ class Runtime:
 
 RUNTIME = web.AppKey("runtime", Runtime)
 SETTINGS = web.AppKey("settings", Settings)
+METRICS = web.AppKey("metrics", Metrics)
 
 
 def create_app(settings: Settings, deps: Deps | None = None) -> web.Application:
     """The bot as an aiohttp application; dependencies are built when it starts."""
     deps = deps or Deps()
-    app = web.Application(client_max_size=MAX_BODY, middlewares=[_json_errors])
+    app = web.Application(client_max_size=MAX_BODY, middlewares=[_observe, _json_errors])
     app[SETTINGS] = settings
+    app[METRICS] = Metrics()
     app.cleanup_ctx.append(_lifecycle(settings, deps))
     app.on_shutdown.append(_drain)
     slack = _slack_handler
@@ -108,6 +111,7 @@ def create_app(settings: Settings, deps: Deps | None = None) -> web.Application:
     app.router.add_post("/slack/receive", slack)  # Lookerbot's slash command path
     app.router.add_post("/slack/action", slack)  # Lookerbot's interactivity path
     app.router.add_get("/health_check", _health_check)
+    app.router.add_get("/metrics", _metrics)
     app.router.add_get("/", _landing)
     # Looker's requests (the handlers live in delivery/routes.py, built at start-up).
     app.router.add_post("/slack/post/{kind}/{name:.*}", _delivery("scheduled_webhook"))
@@ -142,11 +146,15 @@ def _lifecycle(
             # No retry handlers: WebApiSlackPoster decides what is safe to retry.
             retry_handlers=[],
         )
+        metrics = app[METRICS]
         api_host = urlsplit(settings.slack_api_url).hostname or ""
         poster = deps.poster or WebApiSlackPoster(
-            client=slack_client, session=session, trusted_hosts=frozenset({api_host})
+            client=slack_client,
+            session=session,
+            trusted_hosts=frozenset({api_host}),
+            metrics=metrics,
         )
-        lookers = deps.lookers or build_registry(settings)
+        lookers = deps.lookers or build_registry(settings, metrics=metrics)
         tasks = BackgroundTasks()
         directory = SlackDirectory(poster=poster)
         access = AccessPolicy(directory=directory, settings=settings)
@@ -165,7 +173,7 @@ def _lifecycle(
         )
         run_as = RunAsUser(lookers=lookers, directory=directory)
         dispatcher = CommandDispatcher(
-            router=router, settings=settings, access=access, run_as=run_as
+            router=router, settings=settings, access=access, run_as=run_as, metrics=metrics
         )
         unfurler = Unfurler(
             lookers=lookers, runner=runner, poster=poster, access=access, run_as=run_as
@@ -177,6 +185,7 @@ def _lifecycle(
             channels=channels,
             tasks=tasks,
             wait=settings.delivery_wait,
+            metrics=metrics,
         )
         delivery = DeliveryRoutes(
             settings=settings,
@@ -285,6 +294,34 @@ def failure(reason: str, status: int) -> web.Response:
 
 
 @web.middleware
+async def _observe(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """One log line and metrics per request, under a correlation id its work inherits."""
+    token = correlation_id.set(new_correlation_id())
+    started = time.perf_counter()
+    route = request.match_info.route.resource
+    route_name = route.canonical if route is not None else "unmatched"
+    status = 500
+    try:
+        response = await handler(request)
+        status = response.status
+        return response
+    except web.HTTPException as exc:
+        status = exc.status
+        raise
+    finally:
+        elapsed = time.perf_counter() - started
+        metrics = request.app[METRICS]
+        metrics.requests.labels(route_name, str(status)).inc()
+        metrics.request_seconds.labels(route_name).observe(elapsed)
+        logger.info(
+            "http %s %s status=%d ms=%.1f", request.method, route_name, status, elapsed * 1000
+        )
+        correlation_id.reset(token)
+
+
+@web.middleware
 async def _json_errors(
     request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
 ) -> web.StreamResponse:
@@ -334,6 +371,13 @@ async def _slack_handler(request: web.Request) -> web.StreamResponse:
     )
     bolt_response = await runtime.bolt.async_dispatch(bolt_request)
     return await to_aiohttp_response(bolt_response)
+
+
+async def _metrics(request: web.Request) -> web.Response:
+    body, content_type = request.app[METRICS].exposition()
+    response = web.Response(body=body)
+    response.headers["Content-Type"] = content_type
+    return response
 
 
 async def _health_check(request: web.Request) -> web.Response:

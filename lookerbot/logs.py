@@ -14,7 +14,7 @@ import secrets
 import sys
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TextIO
 
 _MASK = "***"
 
@@ -102,8 +102,17 @@ redactor = SecretRedactor()
 """The process-wide redactor; :func:`configure_logging` feeds it the configured secrets."""
 
 
-def configure_logging(*, level: str, fmt: str, secret_values: Iterable[str] = ()) -> None:
-    """Install the one log handler on the root logger (idempotent)."""
+def configure_logging(
+    *,
+    level: str,
+    fmt: str,
+    secret_values: Iterable[str] = (),
+    stream: TextIO | None = None,
+) -> logging.Handler:
+    """Install the one log handler on the root logger (idempotent); returns it.
+
+    Every line carries the correlation id of the request it belongs to.
+    """
     global _handler
     redactor.add(secret_values)
     root = logging.getLogger()
@@ -121,6 +130,7 @@ def configure_logging(*, level: str, fmt: str, secret_values: Iterable[str] = ()
     for noisy in ("slack_sdk", "slack_bolt", "looker_sdk", "urllib3", "aiohttp.access"):
         logging.getLogger(noisy).setLevel(max(logging.getLevelName(level), logging.WARNING))
     _handler = handler
+    return handler
 
 
 def new_error_id() -> str:

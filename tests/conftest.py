@@ -49,3 +49,17 @@ async def sandbox(looker: LookerEmulator) -> AsyncIterator[Sandbox]:
     """The real bot app, wired to the Looker and Slack emulators."""
     async with Sandbox(looker=looker) as running:
         yield running
+
+
+@pytest.fixture
+def refused_url():
+    """A loopback URL that refuses connections: a port held bound, never listening, so no
+    other process can take it during the test."""
+    import socket
+
+    held = socket.socket()
+    held.bind(("127.0.0.1", 0))
+    try:
+        yield f"http://localhost:{held.getsockname()[1]}"
+    finally:
+        held.close()

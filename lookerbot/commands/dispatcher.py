@@ -13,6 +13,7 @@ from lookerbot.errors import CommandError
 from lookerbot.formatting.message import Message
 from lookerbot.logs import new_error_id
 from lookerbot.looker.run_as import RunAsUser
+from lookerbot.observability import Metrics
 from lookerbot.settings import Settings
 from lookerbot.slack.conversation import Conversation
 from lookerbot.slack.poster import SlackPostError
@@ -35,11 +36,13 @@ class CommandDispatcher:
         settings: Settings,
         access: AccessPolicy,
         run_as: RunAsUser,
+        metrics: Metrics | None = None,
     ) -> None:
         self._router = router
         self._settings = settings
         self._access = access
         self._run_as = run_as
+        self._metrics = metrics or Metrics()
 
     def route(self, request: CommandRequest) -> Route:
         """The command for ``request`` (cheap: no I/O)."""
@@ -61,13 +64,20 @@ class CommandDispatcher:
 
     async def run(self, route: Route, request: CommandRequest, conversation: Conversation) -> None:
         """Run an already-routed request, replying in ``conversation``."""
-        name = route.command.name
+        outcome = "error"
+        try:
+            outcome = await self._run(route, request, conversation)
+        finally:
+            self._metrics.commands.labels(route.command.name, outcome).inc()
+
+    async def _run(self, route: Route, request: CommandRequest, conversation: Conversation) -> str:
+        name, source = route.command.name, request.source.value
         try:
             refusal = await self._access.check(request.user_id)
             if refusal is not None:
-                logger.info("command=%s source=%s outcome=refused_user", name, request.source.value)
+                logger.info("command=%s source=%s outcome=refused_user", name, source)
                 await conversation.reply(Message.of(refusal), private=True)
-                return
+                return "refused_user"
             request = dataclasses.replace(
                 request, lookers=await self._run_as.registry_for(request.user_id)
             )
@@ -77,21 +87,22 @@ class CommandDispatcher:
             await conversation.reply(
                 reply.message, private=reply.private, attachments=reply.attachments
             )
-            logger.info("command=%s source=%s outcome=ok", name, request.source.value)
+            logger.info("command=%s source=%s outcome=ok", name, source)
+            return "ok"
         except CommandError as exc:
-            logger.info("command=%s source=%s outcome=refused", name, request.source.value)
+            logger.info("command=%s source=%s outcome=failed", name, source)
             await self._tell(conversation, Message.of(messages.warning(exc.reason)))
+            return "failed"
         except SlackPostError as exc:
-            logger.error("command=%s: could not answer in Slack: %s", name, exc.error)
+            logger.error("command=%s source=%s outcome=slack_error: %s", name, source, exc.error)
+            return "slack_error"
         except Exception:
             error_id = new_error_id()
             logger.exception(
-                "command=%s source=%s outcome=error error_id=%s",
-                name,
-                request.source.value,
-                error_id,
+                "command=%s source=%s outcome=error error_id=%s", name, source, error_id
             )
             await self._tell(conversation, Message.of(messages.unexpected_error(error_id)))
+            return "error"
 
     async def _tell(self, conversation: Conversation, message: Message) -> None:
         try:

@@ -171,9 +171,12 @@ class DeliveryRoutes:
             destination = await self.channels.resolve_any(channel)
             await self.deliveries.post(destination, _reply(Message.of(escape(message))))
         except DeliveryError as exc:
+            self._count("data_action", "failed")
             return _looker_failure(exc.reason, exc.status)
         except SlackPostError as exc:
+            self._count("data_action", "failed")
             return _looker_failure(messages.slack_refused(channel, exc.error), 502)
+        self._count("data_action", "posted")
         logger.info("data_action to=%s outcome=posted", destination.label)
         return web.json_response(
             {"looker": {"success": True, "message": messages.data_action_sent(destination.label)}}
@@ -197,9 +200,12 @@ class DeliveryRoutes:
             destination: Destination = await self.channels.resolve_any(channel)
             await self.deliveries.post(destination, _reply(message))
         except DeliveryError as exc:
+            self._count("action_hub", "failed")
             return _looker_failure(exc.reason, exc.status)
         except SlackPostError as exc:
+            self._count("action_hub", "failed")
             return _looker_failure(messages.slack_refused(channel, exc.error), 502)
+        self._count("action_hub", "posted")
         logger.info("action_hub post to=%s outcome=posted", destination.label)
         return web.json_response(
             {
@@ -209,6 +215,9 @@ class DeliveryRoutes:
                 }
             }
         )
+
+    def _count(self, kind: str, outcome: str) -> None:
+        self.deliveries.metrics.deliveries.labels(kind, outcome).inc()
 
     def _attached_result(self, data: Any) -> Message:
         """The query result attached to an Action Hub request, formatted as text."""

@@ -28,6 +28,7 @@ from lookerbot.errors import CommandError
 from lookerbot.formatting.results import ResultLink
 from lookerbot.logs import new_error_id
 from lookerbot.looker.instances import LookerInstance
+from lookerbot.observability import Metrics
 from lookerbot.slack.conversation import ChannelConversation
 from lookerbot.slack.poster import SlackPoster, SlackPostError
 from lookerbot.tasks import BackgroundTasks
@@ -144,12 +145,14 @@ class Deliveries:
         channels: ChannelDirectory,
         tasks: BackgroundTasks,
         wait: float = 45.0,
+        metrics: Metrics | None = None,
     ) -> None:
         self._runner = runner
         self._poster = poster
         self.channels = channels
         self._tasks = tasks
         self._wait = wait
+        self.metrics = metrics or Metrics()
 
     def check_plan(self, plan: ScheduledPlan) -> None:
         """Refuse a plan that names nothing the bot can run (before doing any work)."""
@@ -199,6 +202,7 @@ class Deliveries:
             outcome = Outcome(False, f"{messages.INTERNAL_ERROR} (error id {error_id})", 500)
         else:
             outcome = Outcome(True, messages.delivered(what, destination.label), 200)
+        self.metrics.deliveries.labels("scheduled", "posted" if outcome.success else "failed").inc()
         log = logger.info if outcome.success else logger.warning
         log(
             "delivery plan=%s what=%s to=%s outcome=%s reason=%s",

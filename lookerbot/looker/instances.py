@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from lookerbot.errors import LookerApiError
 from lookerbot.looker.client import LookerClient
 from lookerbot.looker.urls import origin_of
+from lookerbot.observability import Metrics
 from lookerbot.settings import LookerInstanceSettings, Settings
 
 logger = logging.getLogger(__name__)
@@ -94,6 +95,8 @@ class LookerRegistry:
 def build_registry(
     settings: Settings,
     client_factory: Callable[[LookerInstanceSettings], LookerClient] | None = None,
+    *,
+    metrics: Metrics | None = None,
 ) -> LookerRegistry:
     """One :class:`LookerInstance` per configured Looker, each with an SDK client."""
     if client_factory is None:
@@ -105,6 +108,7 @@ def build_registry(
                 verify_tls=settings.verify_looker_tls,
                 timeout=settings.looker_timeout,
                 concurrency=settings.looker_concurrency,
+                metrics=metrics,
             )
 
     return LookerRegistry(

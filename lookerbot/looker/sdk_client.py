@@ -44,6 +44,7 @@ from lookerbot.looker.models import (
     QueryResult,
     RenderTask,
 )
+from lookerbot.observability import Metrics
 from lookerbot.settings import LookerInstanceSettings
 
 logger = logging.getLogger(__name__)
@@ -192,6 +193,7 @@ class SdkLookerClient:
         verify_tls: whether to verify Looker's TLS certificate.
         timeout: seconds to wait for one API call.
         concurrency: API calls in flight at once (threads and pooled connections).
+        metrics: where call latencies and re-logins are counted.
     """
 
     def __init__(
@@ -201,9 +203,11 @@ class SdkLookerClient:
         verify_tls: bool = True,
         timeout: float = 60.0,
         concurrency: int = 100,
+        metrics: Metrics | None = None,
     ) -> None:
         self.instance = instance
         self.timeout = timeout
+        self._metrics = metrics or Metrics()
         settings = _Settings(instance, verify_ssl=verify_tls, timeout=timeout)
         self._transport = _Transport(settings, pool_size=concurrency)
         self._auth = _LockedAuthSession(
@@ -395,9 +399,15 @@ class SdkLookerClient:
     ) -> bytes:
         loop = asyncio.get_running_loop()
         payload = None if body is None else json.dumps(body).encode("utf-8")
-        return await loop.run_in_executor(
-            self._executor, self._call_blocking, method, path, dict(params or {}), payload
-        )
+        host = urlsplit(self.instance.url).hostname or "looker"
+        with self._metrics.looker_call(host, method, path) as outcome:
+            try:
+                return await loop.run_in_executor(
+                    self._executor, self._call_blocking, method, path, dict(params or {}), payload
+                )
+            except LookerApiError as exc:
+                outcome[0] = str(exc.status or "unreachable")
+                raise
 
     def _call_blocking(
         self, method: str, path: str, params: dict[str, str], body: bytes | None
@@ -418,6 +428,7 @@ class SdkLookerClient:
             if response.status == 401 and attempt == 1:
                 # The token was revoked or expired early: log in once more, then give up.
                 logger.info("Looker %s answered 401; logging in again", self.instance.url)
+                self._metrics.retries.labels("looker", "relogin").inc()
                 forget()
                 continue
             if not response.ok:

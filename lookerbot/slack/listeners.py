@@ -22,6 +22,7 @@ from lookerbot.commands.dispatcher import CommandDispatcher
 from lookerbot.commands.unfurl import Unfurler
 from lookerbot.delivery.data_actions import ACTION_ID_PREFIX, VIEW_CALLBACK_ID, DataActionHandler
 from lookerbot.formatting.slack_text import normalize_input
+from lookerbot.observability import correlation_id, new_correlation_id
 from lookerbot.slack.conversation import ChannelConversation, SlashCommandConversation
 from lookerbot.slack.dedup import EventDeduplicator
 from lookerbot.slack.poster import SlackPoster
@@ -55,6 +56,8 @@ def register_listeners(
     ) -> Any:
         # Slack delivers an event again when the first delivery was not acknowledged in
         # time (X-Slack-Retry-Num), and may deliver one twice; act on each event_id once.
+        if correlation_id.get() == "-":  # Socket Mode: no HTTP request set one
+            correlation_id.set(new_correlation_id())
         event_id = _str(body, "event_id")
         if event_id is not None and not await dedup.first_time(event_id):
             logger.info("Ignored a repeated delivery of Slack event %s", event_id)

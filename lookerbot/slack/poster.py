@@ -18,6 +18,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from lookerbot.errors import LookerbotError
 from lookerbot.formatting.message import Message
+from lookerbot.observability import Metrics
 
 logger = logging.getLogger(__name__)
 
@@ -191,6 +192,7 @@ class WebApiSlackPoster:
             send data to an arbitrary address.
         retry: how hard to try each call.
         pacer: spaces posts to one channel.
+        metrics: where call latencies and retries are counted.
     """
 
     def __init__(
@@ -201,12 +203,14 @@ class WebApiSlackPoster:
         trusted_hosts: frozenset[str] = frozenset(),
         retry: RetryPolicy | None = None,
         pacer: ChannelPacer | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.client = client
         self._session = session
         self._hosts = trusted_hosts
         self._retry = retry or RetryPolicy()
         self._pacer = pacer or ChannelPacer()
+        self._metrics = metrics or Metrics()
         self.retries = 0
         """Attempts repeated so far (rate limits, server and connection errors)."""
 
@@ -344,7 +348,17 @@ class WebApiSlackPoster:
                     raise _Retry(error, -1.0) from exc
                 raise SlackPostError(error) from exc
 
-        return await self._with_retries(method, attempt, idempotent=idempotent)
+        started = time.perf_counter()
+        outcome = "ok"
+        try:
+            return await self._with_retries(method, attempt, idempotent=idempotent)
+        except SlackPostError as exc:
+            outcome = "unknown" if exc.outcome_unknown else "error"
+            raise
+        finally:
+            self._metrics.slack_seconds.labels(method, outcome).observe(
+                time.perf_counter() - started
+            )
 
     async def _with_retries(
         self, what: str, attempt: Callable[[], Awaitable[T]], *, idempotent: bool
@@ -380,6 +394,8 @@ class WebApiSlackPoster:
                 logger.warning("Slack %s failed after %d attempt(s): %s", what, tries, error)
                 raise SlackPostError(error)
             self.retries += 1
+            reason = "ratelimited" if error == "ratelimited" else error.split(":")[0]
+            self._metrics.retries.labels("slack", reason[:40]).inc()
             logger.info("Slack %s: %s; trying again in %.1f s", what, error, wait)
             await asyncio.sleep(wait)
 

@@ -80,15 +80,12 @@ async def test_check_fails_on_a_wrong_slack_token(looker, slack):
     assert "FAIL Slack: auth.test failed: invalid_auth" in out
 
 
-async def test_check_reports_an_unreachable_looker(slack):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+async def test_check_reports_an_unreachable_looker(slack, refused_url):
     env = {
         "SLACK_BOT_TOKEN": slack.bot_token,
         "SLACK_SIGNING_SECRET": "x",
         "SLACK_API_URL": slack.api_url,
-        "LOOKER_URL": f"http://127.0.0.1:{port}",
+        "LOOKER_URL": refused_url,
         "LOOKER_API_CLIENT_ID": "a",
         "LOOKER_API_CLIENT_SECRET": "b",
     }

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 import time
 
 import pytest
@@ -90,11 +89,8 @@ async def test_wrong_credentials(looker):
     assert "couldn't log in" in caught.value.reason and "wrong" not in caught.value.reason
 
 
-async def test_unreachable_looker(looker):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    gone = client_for(looker, url=f"http://127.0.0.1:{port}")
+async def test_unreachable_looker(looker, refused_url):
+    gone = client_for(looker, url=refused_url)
     try:
         with pytest.raises(LookerApiError) as caught:
             await gone.me()
