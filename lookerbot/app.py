@@ -43,8 +43,13 @@ from lookerbot.logs import new_error_id
 from lookerbot.looker.instances import LookerRegistry, build_registry, keep_connecting
 from lookerbot.looker.run_as import RunAsUser
 from lookerbot.observability import Metrics, correlation_id, new_correlation_id
+from lookerbot.redis import RedisClient
 from lookerbot.settings import Settings
-from lookerbot.slack.dedup import EventDeduplicator, InMemoryEventDeduplicator
+from lookerbot.slack.dedup import (
+    EventDeduplicator,
+    InMemoryEventDeduplicator,
+    RedisEventDeduplicator,
+)
 from lookerbot.slack.directory import SlackDirectory
 from lookerbot.slack.listeners import register_listeners
 from lookerbot.slack.poster import SlackPoster, WebApiSlackPoster
@@ -208,7 +213,10 @@ def _lifecycle(
             process_before_response=True,
             logger=logging.getLogger("slack_bolt"),
         )
-        dedup = deps.dedup or InMemoryEventDeduplicator()
+        redis = RedisClient(settings.redis_url.reveal()) if settings.redis_url is not None else None
+        dedup = deps.dedup or (
+            RedisEventDeduplicator(client=redis) if redis else InMemoryEventDeduplicator()
+        )
         register_listeners(
             bolt,
             dispatcher=dispatcher,
@@ -258,6 +266,8 @@ def _lifecycle(
             await asyncio.gather(*background, return_exceptions=True)
             await catalog.aclose()
             await lookers.aclose()
+            if redis is not None:
+                await redis.aclose()
             await session.close()
 
     return lifecycle

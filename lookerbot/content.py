@@ -61,7 +61,7 @@ class ContentRunner:
         if not is_text_visualization(query.vis_type) and not charts:
             heading = f"*{source.mrkdwn()}*" if source else f"*{escape(title)}*"
             text = f"{heading}\n{messages.chart_not_shown(query.vis_type)}"
-            return Reply(Message.from_blocks([section(text)], title))
+            return Reply(Message.from_blocks([section(text)], escape(title)))
         if is_text_visualization(query.vis_type):
             result = await looker.client.run_query(query.id)
             formatted = format_result(query, result, looker_url=looker.url, source=source)
@@ -145,13 +145,13 @@ class ContentRunner:
         blocks = [section(text), context(" · ".join(facts))]
         if tiles:
             blocks.append(context(escape(", ".join(tiles[:12]))))
-        return Reply(Message.from_blocks(blocks, dashboard.title))
+        return Reply(Message.from_blocks(blocks, escape(dashboard.title)))
 
     @staticmethod
     def _chart_reply(title: str, image: bytes, source: ResultLink | None) -> Reply:
         heading = f"*{source.mrkdwn()}*" if source else f"*{escape(title)}*"
         return Reply(
-            Message.from_blocks([section(heading)], title),
+            Message.from_blocks([section(heading)], escape(title)),
             attachments=(
                 Attachment(filename=_filename(title, "png"), data=image, title=title, inline=True),
             ),

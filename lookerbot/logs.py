@@ -16,6 +16,8 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
+from lookerbot.observability import CorrelationFilter
+
 _MASK = "***"
 
 _TOKEN_PATTERNS = (
@@ -118,12 +120,17 @@ def configure_logging(
     root = logging.getLogger()
     if _handler is not None:
         root.removeHandler(_handler)
-    handler = logging.StreamHandler(sys.stderr)
+    handler = logging.StreamHandler(stream if stream is not None else sys.stderr)
     handler.addFilter(RedactingFilter(redactor))
+    handler.addFilter(CorrelationFilter())
     if fmt == "json":
         handler.setFormatter(JsonFormatter())
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s"))
+        handler.setFormatter(
+            logging.Formatter(
+                "%(asctime)s %(levelname)-7s %(name)s [%(correlation_id)s]: %(message)s"
+            )
+        )
     root.addHandler(handler)
     root.setLevel(level)
     # The SDKs are chatty at DEBUG and INFO; their warnings are what matters.

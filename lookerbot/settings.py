@@ -235,6 +235,13 @@ VARIABLES: tuple[Variable, ...] = (
         secret=True,
     ),
     Variable(
+        "LOOKERBOT_REDIS_URL",
+        "redis://host:6379/0 to share state between bot processes (Slack retry "
+        "de-duplication); in memory when unset.",
+        "Server",
+        secret=True,
+    ),
+    Variable(
         "LOOKERBOT_LOOKER_TIMEOUT",
         "Seconds to wait for one Looker API call (default 60).",
         "Server",
@@ -394,6 +401,7 @@ class Settings:
     looker_concurrency: int = 100
     shutdown_timeout: float = 25.0
     delivery_wait: float = 45.0
+    redis_url: Secret | None = None
     log_level: str = "INFO"
     log_format: Literal["text", "json"] = "text"
     storage: StorageSettings = field(default_factory=StorageSettings)
@@ -415,6 +423,7 @@ class Settings:
                 self.slack_verification_token,
                 self.slack_app_token,
                 self.lookerbot_auth_token,
+                self.redis_url,
                 self.storage.aws_secret_access_key,
                 self.storage.azure_access_key,
                 self.storage.azure_connection_string,
@@ -802,11 +811,25 @@ class _Parser:
             ),
             "shutdown_timeout": self.number("LOOKERBOT_SHUTDOWN_TIMEOUT", 25.0, low=0, high=3600),
             "delivery_wait": self.number("LOOKERBOT_DELIVERY_WAIT", 45.0, low=0, high=3600),
+            "redis_url": self.redis_url(),
             "log_level": log_level,
             "log_format": log_format,
             "unsafe_local_dev": unsafe_local_dev,
             "verify_looker_tls": verify_tls,
         }
+
+    def redis_url(self) -> Secret | None:
+        value = self.raw("LOOKERBOT_REDIS_URL")
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("redis", "rediss") or not parts.hostname:
+            # The URL may hold a password: never echo it.
+            self.problems.append(
+                "LOOKERBOT_REDIS_URL: must look like redis://host:6379/0 (or rediss:// for TLS)."
+            )
+            return None
+        return Secret(value)
 
     def behaviour(self) -> dict[str, Any]:
         return {

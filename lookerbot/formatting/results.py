@@ -127,7 +127,7 @@ def format_result(
     link_line = source.mrkdwn() if source else ""
     if not result.rows:
         if result.errors:
-            details = "\n".join(f"```{escape(e)}```" for e in result.errors)
+            details = "\n".join(f"```{_code(e)}```" for e in result.errors)
             text = f":warning: {link_line}\n{details}".replace(":warning: \n", ":warning: ")
             return FormattedResult(Message.from_blocks([section(text)], text))
         text = f"{link_line}\nNo results.".strip()
@@ -146,7 +146,7 @@ def format_result(
         blocks = [section(f"*{value}*")]
         if link_line:
             blocks.append(context(link_line))
-        fallback = _plain(cell)
+        fallback = escape(_plain(cell))
         single = (column.field, cell) if cell is not None else None
         return FormattedResult(
             Message.from_blocks(blocks, fallback), single_value=single, shown_rows=1
@@ -175,8 +175,14 @@ def _record(
     ]
     if link_line:
         blocks.append(context(link_line))
-    fallback = ", ".join(f"{c.label}: {_plain(c.cell(row))}" for c in columns)
+    fallback = ", ".join(f"{escape(c.label)}: {escape(_plain(c.cell(row)))}" for c in columns)
     return FormattedResult(Message.from_blocks(blocks, truncate(fallback, 3000)), shown_rows=1)
+
+
+def _code(text: str) -> str:
+    """Untrusted text for inside a code block: escaped, and a backtick (which would end the
+    block) shown as a look-alike."""
+    return escape(text).replace("`", "\u02cb")
 
 
 def _fit(text: str, width: int) -> str:
@@ -194,9 +200,9 @@ def _table(columns: Sequence[Column], result: QueryResult, *, link_line: str) ->
             cell.rjust(width) if columns[i].field.is_measure else cell.ljust(width)
             for i, (cell, width) in enumerate(zip(cells, widths, strict=True))
         ]
-        return escape("  ".join(padded).rstrip())
+        return _code("  ".join(padded).rstrip())
 
-    lines = [line(header), escape("  ".join("-" * w for w in widths))]
+    lines = [line(header), "  ".join("-" * w for w in widths)]
     chars = sum(len(x) + 1 for x in lines)
     shown = 0
     for cells in body:
@@ -225,7 +231,7 @@ def _table(columns: Sequence[Column], result: QueryResult, *, link_line: str) ->
         notes.append(link_line)
     if notes:
         blocks.append(context(*notes))
-    fallback = f"{total:,} rows: " + ", ".join(c.label for c in columns)
+    fallback = f"{total:,} rows: " + ", ".join(escape(c.label) for c in columns)
     csv_bytes = to_csv(columns, result) if shown < total else None
     return FormattedResult(
         Message.from_blocks(blocks, truncate(fallback, 3000)), csv=csv_bytes, shown_rows=shown

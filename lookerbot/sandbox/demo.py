@@ -19,13 +19,14 @@ from aiohttp import web
 
 from lookerbot import __version__
 from lookerbot.app import RUNTIME, Deps, Runtime, create_app
+from lookerbot.sandbox import canary
 from lookerbot.sandbox.looker_emulator import LookerEmulator
 from lookerbot.sandbox.render import message_to_text, mrkdwn_to_text
 from lookerbot.sandbox.slack_driver import DriverResponse, SlackDriver
 from lookerbot.sandbox.slack_emulator import PostedMessage, SlackEmulator
 from lookerbot.settings import Secret, Settings
 
-DEMO_SIGNING_SECRET = "demo-signing-secret-0123456789ab"
+DEMO_SIGNING_SECRET = "demo-signing-secret-CANARY-0123456789"
 
 
 def sandbox_settings(looker: LookerEmulator, slack: SlackEmulator, **overrides: Any) -> Settings:
@@ -49,6 +50,8 @@ class Sandbox:
         settings_overrides: changes to the sandbox's settings (see :func:`sandbox_settings`).
         deps: dependencies to give the bot instead of the defaults.
         looker: a Looker emulator to use; one the sandbox starts, it also stops.
+        slack: a Slack emulator to use (two sandboxes sharing one are two bot processes
+            behind one Slack app); likewise.
     """
 
     def __init__(
@@ -56,10 +59,11 @@ class Sandbox:
         *,
         deps: Deps | None = None,
         looker: LookerEmulator | None = None,
+        slack: SlackEmulator | None = None,
         **settings_overrides: Any,
     ) -> None:
         self.looker = looker or LookerEmulator()
-        self.slack = SlackEmulator()
+        self.slack = slack or SlackEmulator()
         self._overrides = settings_overrides
         self._deps = deps
         self._runner: web.AppRunner | None = None
@@ -69,13 +73,16 @@ class Sandbox:
         self.app: web.Application | None = None
         self._driver: SlackDriver | None = None
         self._owns_looker = False
+        self._owns_slack = False
 
     async def start(self) -> Sandbox:
         """Start the emulators, then the bot."""
         self._owns_looker = not self.looker.url
         if self._owns_looker:
             await self.looker.start()
-        await self.slack.start()
+        self._owns_slack = not self.slack.url
+        if self._owns_slack:
+            await self.slack.start()
         self.settings = sandbox_settings(self.looker, self.slack, **self._overrides)
         self.app = create_app(self.settings, self._deps)
         self._runner = web.AppRunner(self.app, access_log=None, shutdown_timeout=5.0)
@@ -83,7 +90,7 @@ class Sandbox:
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
         self.bot_url = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
-        self._session = aiohttp.ClientSession()
+        self._session = aiohttp.ClientSession(trace_configs=[_canary_trace()])
         self._driver = SlackDriver(
             bot_url=self.bot_url,
             signing_secret=DEMO_SIGNING_SECRET,
@@ -102,7 +109,8 @@ class Sandbox:
             self._runner = None
         if self._session is not None:
             await self._session.close()
-        await self.slack.stop()
+        if self._owns_slack:
+            await self.slack.stop()
         if self._owns_looker:
             await self.looker.stop()
 
@@ -134,6 +142,21 @@ class Sandbox:
         """Wait until the bot has finished everything it started (refreshes included)."""
         await asyncio.wait_for(self.runtime.tasks.wait_idle(), timeout)
         await asyncio.wait_for(self.runtime.catalog.wait_refreshed(), timeout)
+
+
+def _canary_trace() -> aiohttp.TraceConfig:
+    """Scan everything the bot answers for canary secrets."""
+    trace = aiohttp.TraceConfig()
+
+    async def on_chunk(
+        session: aiohttp.ClientSession,
+        context: Any,
+        params: aiohttp.TraceResponseChunkReceivedParams,
+    ) -> None:
+        canary.check(f"bot answer to {params.method} {params.url.path}", params.chunk)
+
+    trace.on_response_chunk_received.append(on_chunk)
+    return trace
 
 
 class Transcript:

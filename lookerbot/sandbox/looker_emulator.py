@@ -19,6 +19,7 @@ from typing import Any
 
 from aiohttp import web
 
+from lookerbot.sandbox import canary
 from lookerbot.sandbox.png import bar_chart
 from lookerbot.sandbox.query_engine import QueryError, run_query
 from lookerbot.sandbox.sample_data import Dataset, generate
@@ -26,7 +27,7 @@ from lookerbot.settings import LookerInstanceSettings, Secret
 
 API = "/api/4.0"
 DEFAULT_CLIENT_ID = "lookerbot-demo"
-DEFAULT_CLIENT_SECRET = "demo-client-secret"
+DEFAULT_CLIENT_SECRET = "demo-CANARY-client-secret"
 
 
 @dataclass(frozen=True)
@@ -560,6 +561,7 @@ class LookerEmulator:
         return await handler(request)
 
     def _record(self, request: web.Request, path: str, body: Any, user_id: str | None) -> None:
+        canary.check(f"Looker {request.method} {path}", f"{dict(request.query)} {body}")
         self.requests.append(
             RecordedRequest(request.method, path, dict(request.query), body, user_id)
         )
@@ -636,7 +638,7 @@ class LookerEmulator:
             and secrets.compare_digest(client_secret, self.client_secret)
         ):
             return _error(404, "Not found")
-        token = secrets.token_urlsafe(24)
+        token = canary.MARKER + secrets.token_urlsafe(24)
         self._tokens[token] = "1"
         return web.json_response(
             {"access_token": token, "token_type": "Bearer", "expires_in": 3600}
@@ -859,7 +861,7 @@ class LookerEmulator:
             return _error(404, "Not found")
         if user.get("is_disabled"):
             return _error(403, "User is disabled")
-        token = secrets.token_urlsafe(24)
+        token = canary.MARKER + secrets.token_urlsafe(24)
         self._tokens[token] = target
         return web.json_response(
             {"access_token": token, "token_type": "Bearer", "expires_in": 3600}

@@ -19,13 +19,14 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from lookerbot.manifest import BOT_SCOPES
+from lookerbot.sandbox import canary
 
 TEAM_ID = "T0ACME"
 TEAM_NAME = "Acme"
 BOT_USER_ID = "U0LOOKER"
 BOT_ID = "B0LOOKER"
-DEFAULT_BOT_TOKEN = "xoxb-emulator-bot-token"
-DEFAULT_APP_TOKEN = "xapp-emulator-app-token"
+DEFAULT_BOT_TOKEN = "xoxb-emulator-CANARY-bot-token"
+DEFAULT_APP_TOKEN = "xapp-emulator-CANARY-app-token"
 
 MAX_BLOCKS = 50
 MAX_SECTION_TEXT = 3000
@@ -383,6 +384,7 @@ class SlackEmulator:
             return web.json_response({"ok": False, "error": "invalid_json"})
         token = self._token(request, args)
         args.pop("token", None)
+        canary.check(f"Slack {method}", json.dumps(args, default=str))
         self.calls.append(SlackCall(method, args))
         for failure in list(self._failures):
             if failure.method == method:
@@ -734,5 +736,6 @@ class SlackEmulator:
             return web.Response(status=400, text="invalid_payload")
         if not isinstance(body, dict) or self._check_message(body):
             return web.Response(status=400, text="invalid_payload")
+        canary.check("response_url", json.dumps(body))
         self.responses.append(ResponseUrlPost(request.match_info["rid"], body))
         return web.Response(text="ok")

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Protocol
+
+from lookerbot.redis import RedisClient, RedisError
+
+logger = logging.getLogger(__name__)
 
 
 class EventDeduplicator(Protocol):
@@ -52,3 +57,35 @@ class InMemoryEventDeduplicator:
             return False
         self._seen[key] = now
         return True
+
+
+class RedisEventDeduplicator:
+    """An :class:`EventDeduplicator` shared by every bot process using one Redis.
+
+    ``SET NX EX`` makes check-and-record one atomic step. When Redis cannot be reached the
+    event is handled (and the failure logged): a possible duplicate is better than a lost
+    request.
+
+    Args:
+        client: the Redis connection.
+        ttl: seconds to remember a key.
+        prefix: namespace for the keys.
+    """
+
+    def __init__(
+        self, *, client: RedisClient, ttl: int = 3600, prefix: str = "lookerbot:event:"
+    ) -> None:
+        self._client = client
+        self._ttl = ttl
+        self._prefix = prefix
+
+    async def first_time(self, key: str) -> bool:
+        try:
+            return await self._client.set_if_absent(self._prefix + key, "1", ttl_seconds=self._ttl)
+        except RedisError as exc:
+            logger.warning("Could not check event %s with Redis (%s); handling it", key, exc)
+            return True
+
+    async def aclose(self) -> None:
+        """Close the Redis connection."""
+        await self._client.aclose()
