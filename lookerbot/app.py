@@ -52,6 +52,7 @@ from lookerbot.slack.dedup import (
 )
 from lookerbot.slack.directory import SlackDirectory
 from lookerbot.slack.listeners import register_listeners
+from lookerbot.slack.payloads import classify
 from lookerbot.slack.poster import SlackPoster, WebApiSlackPoster
 from lookerbot.slack.verify import SlackRequestVerifier
 from lookerbot.tasks import BackgroundTasks
@@ -372,6 +373,13 @@ async def _slack_handler(request: web.Request) -> web.StreamResponse:
     if not runtime.verifier.verify(body, request.headers):
         logger.warning("Rejected a Slack request with an invalid signature on %s", request.path)
         return failure(messages.INVALID_SLACK_SIGNATURE, 401)
+    kind = classify(body)
+    if kind is None:
+        logger.warning("Refused a signed Slack request of a shape Slack does not send")
+        return failure(messages.UNSUPPORTED_SLACK_PAYLOAD, 400)
+    if kind == "rate_limited":
+        logger.warning("Slack says it is holding back events (app_rate_limited)")
+        return web.Response(status=200)
     # The body was read above (with a size limit), so it is handed to Bolt directly rather
     # than through to_bolt_request, which would read the request again.
     bolt_request = AsyncBoltRequest(
