@@ -25,7 +25,10 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.web.async_client import AsyncWebClient
 
 from lookerbot import __version__, messages
+from lookerbot.ask.catalog import AskCatalog
+from lookerbot.ask.llm import LlmReader
 from lookerbot.commands.access import AccessPolicy
+from lookerbot.commands.ask import AskCommand, DmQuestion
 from lookerbot.commands.base import Command
 from lookerbot.commands.custom import CustomCommandCatalog, RunCustomCommand
 from lookerbot.commands.dispatcher import CommandDispatcher
@@ -38,6 +41,7 @@ from lookerbot.images.render import ChartRenderer
 from lookerbot.logs import new_error_id
 from lookerbot.looker.instances import LookerRegistry, build_registry, keep_connecting
 from lookerbot.settings import Settings
+from lookerbot.slack.ask_listeners import register_ask_listeners
 from lookerbot.slack.dedup import EventDeduplicator, InMemoryEventDeduplicator
 from lookerbot.slack.directory import SlackDirectory
 from lookerbot.slack.listeners import register_listeners
@@ -128,14 +132,20 @@ def _lifecycle(
         access = AccessPolicy(directory=directory, settings=settings)
         runner = ContentRunner(renderer=ChartRenderer())
         catalog = CustomCommandCatalog(lookers=lookers)
-        help_command = HelpCommand(lookers=lookers, catalog=catalog)
-        builtins: list[Command] = [FindCommand(lookers=lookers), help_command]
+        llm = LlmReader(settings=settings.ask_llm, session=session) if settings.ask_llm else None
+        ask = AskCommand(lookers=lookers, catalog=AskCatalog(), runner=runner, llm=llm)
+        help_command = HelpCommand(lookers=lookers, catalog=catalog, ask=ask.configured)
+        builtins: list[Command] = [FindCommand(lookers=lookers), help_command, ask]
+        unknown = UnknownCommand(catalog=catalog, builtins=[c.name for c in builtins])
         router = CommandRouter(
             builtins=builtins,
             catalog=catalog,
             custom=lambda command: RunCustomCommand(command, runner=runner, catalog=catalog),
             help_command=help_command,
-            unknown_command=UnknownCommand(catalog=catalog, builtins=[c.name for c in builtins]),
+            unknown_command=unknown,
+            dm_fallback=DmQuestion(ask=ask, suggest=unknown.suggestions)
+            if ask.configured
+            else None,
         )
         dispatcher = CommandDispatcher(router=router, settings=settings, access=access)
         unfurler = Unfurler(lookers=lookers, runner=runner, poster=poster, access=access)
@@ -158,6 +168,7 @@ def _lifecycle(
             dedup=dedup,
             unfurler=unfurler if settings.expand_urls else None,
         )
+        register_ask_listeners(bolt, ask=ask, dispatcher=dispatcher, poster=poster, tasks=tasks)
         runtime = Runtime(
             settings=settings,
             lookers=lookers,

@@ -146,11 +146,16 @@ class ExploreIndex:
             and any(sign in (f.value_format or "") for sign in ("$", "€", "£", "usd"))
         ]
 
-    def some_fields(self, limit: int = 8) -> list[str]:
-        """A few fields to suggest: measures first, then dimensions (no timeframes)."""
-        measures = [f for f in self.fields.values() if f.is_measure]
-        dimensions = [f for f in self.fields.values() if not f.is_measure and not f.is_timeframe]
-        return [self.display_name[f.name] for f in [*measures, *dimensions][:limit]]
+    def some_fields(self, measures: int = 5, dimensions: int = 4) -> list[str]:
+        """A few fields to suggest: measures, then text dimensions (not ids or timeframes)."""
+        chosen = [f for f in self.fields.values() if f.is_measure][:measures]
+        text = [
+            f
+            for f in self.fields.values()
+            if not f.is_measure and not f.is_timeframe and not f.is_numeric
+        ]
+        chosen += sorted(text, key=lambda f: not f.suggestable)[:dimensions]
+        return [self.display_name[f.name] for f in chosen]
 
 
 def _display_dimensions(visible: Sequence[ExploreField]) -> dict[str, ExploreField]:

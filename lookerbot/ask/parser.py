@@ -40,6 +40,17 @@ from lookerbot.looker.models import ExploreField
 
 MAX_QUESTION = 500
 """Characters of a question read; longer ones are cut (a question, not an essay)."""
+
+
+def clip(question: str) -> str:
+    """``question`` with its spaces squeezed, cut after a word within :data:`MAX_QUESTION`."""
+    text = " ".join(question.split())
+    if len(text) <= MAX_QUESTION:
+        return text
+    cut = text[: MAX_QUESTION + 1]
+    return cut.rsplit(" ", 1)[0] if " " in cut else cut[:MAX_QUESTION]
+
+
 DEFAULT_TOP = 10
 MAX_CANDIDATES = 5
 
@@ -236,7 +247,7 @@ class _Parser:
         today: date,
         prefer: Collection[str],
     ) -> None:
-        self.tokens = tokenize(question[:MAX_QUESTION])
+        self.tokens = tokenize(clip(question))
         self.stems = [t.stem for t in self.tokens]
         self.index = index
         self.values = values
@@ -257,7 +268,7 @@ class _Parser:
             if options:
                 best = max(options, key=lambda o: (o.end - o.start, _priority(o)))
                 items.append(best)
-                if best.kind not in ("comma",):
+                if best.kind not in ("comma", "marker", "number"):
                     self.matched += best.end - best.start
                 i = best.end
                 continue
@@ -673,7 +684,9 @@ class _Parser:
         index = self.index
         key = index.explore.key
         if reading.unknown:
-            return NotUnderstood(key, tuple(reading.unknown), tuple(index.some_fields()))
+            return NotUnderstood(
+                key, tuple(reading.unknown), tuple(index.some_fields()), matched=self.matched
+            )
         for item, tops in reading.ambiguous:
             if not any(c.field.name in reading.chosen for c in tops):
                 return Ambiguity(key, item.text, tuple(c.field for c in tops[:MAX_CANDIDATES]))
@@ -682,7 +695,11 @@ class _Parser:
             return Ambiguity(key, value_item.text, tuple(value_fields[:MAX_CANDIDATES]))
         if reading.uncountable:
             return NotUnderstood(
-                key, (reading.uncountable,), tuple(index.some_fields()), reason="no_count"
+                key,
+                (reading.uncountable,),
+                tuple(index.some_fields()),
+                reason="no_count",
+                matched=self.matched,
             )
 
         measures = list(reading.measures) or list(reading.weak_measures)
@@ -691,7 +708,9 @@ class _Parser:
         if not measures and reading.how_many:
             count = index.count_measure()
             if count is None:
-                return NotUnderstood(key, (), tuple(index.some_fields()), reason="no_count")
+                return NotUnderstood(
+                    key, (), tuple(index.some_fields()), reason="no_count", matched=self.matched
+                )
             measures = [count]
         ranking = reading.rank is not None and reading.rank.rank != "order"
         if not measures and ranking:
@@ -707,19 +726,25 @@ class _Parser:
         if reading.grain is not None:
             time_dim = index.time_field(reading.grain)
             if time_dim is None:
-                return NotUnderstood(key, (), tuple(index.some_fields()), reason="no_timeframe")
+                return NotUnderstood(
+                    key, (), tuple(index.some_fields()), reason="no_timeframe", matched=self.matched
+                )
             dimensions = [time_dim, *(d for d in dimensions if d.name != time_dim.name)]
         if not measures and not dimensions:
             understood = reading.time or reading.includes or reading.excludes or reading.compares
             reason = "no_fields" if understood else "nothing"
-            return NotUnderstood(key, (), tuple(index.some_fields()), reason=reason)
+            return NotUnderstood(
+                key, (), tuple(index.some_fields()), reason=reason, matched=self.matched
+            )
 
         filters: dict[str, str] = {}
         phrases: dict[str, str] = {}
         if reading.time is not None:
             time_field = index.filter_time_field()
             if time_field is None:
-                return NotUnderstood(key, (), tuple(index.some_fields()), reason="no_time")
+                return NotUnderstood(
+                    key, (), tuple(index.some_fields()), reason="no_time", matched=self.matched
+                )
             filters[time_field.name] = reading.time.expression
             phrases[time_field.name] = reading.time.words
         for name in dict.fromkeys([*reading.includes, *reading.excludes]):
@@ -762,7 +787,9 @@ class _Parser:
                 filter_phrases=phrases,
             )
         except InvalidQuery:  # cannot happen: every field came from the index
-            return NotUnderstood(key, (), tuple(index.some_fields()), reason="nothing")
+            return NotUnderstood(
+                key, (), tuple(index.some_fields()), reason="nothing", matched=self.matched
+            )
 
 
 def _joins(item: _Item) -> bool:
@@ -858,4 +885,4 @@ def read_question(
 
 def tokens_of(question: str) -> list[Token]:
     """The tokens the parser reads (for tests and the benchmark)."""
-    return tokenize(question[:MAX_QUESTION])
+    return tokenize(clip(question))

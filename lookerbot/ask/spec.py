@@ -85,13 +85,11 @@ class Ambiguity:
         explore: ``model/explore`` the question was read against.
         phrase: the words that fit several fields (as typed).
         candidates: the fields that fit, best first.
-        question: what to ask, in words.
     """
 
     explore: str
     phrase: str
     candidates: tuple[ExploreField, ...]
-    question: str = ""
 
 
 @dataclass(frozen=True)
@@ -103,12 +101,14 @@ class NotUnderstood:
         unknown: the words that fit nothing, as typed.
         known: a few fields the Explore has, to suggest.
         reason: why, when it is not unknown words.
+        matched: how many words of the question fit something.
     """
 
     explore: str
     unknown: tuple[str, ...]
     known: tuple[str, ...]
     reason: str = ""
+    matched: int = 0
 
 
 ParseResult = QuerySpec | Ambiguity | NotUnderstood

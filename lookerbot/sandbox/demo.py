@@ -28,13 +28,21 @@ from lookerbot.settings import Secret, Settings
 DEMO_SIGNING_SECRET = "demo-signing-secret-0123456789ab"
 
 
-def sandbox_settings(looker: LookerEmulator, slack: SlackEmulator, **overrides: Any) -> Settings:
-    """Settings that point the bot at the emulators."""
+def sandbox_settings(
+    looker: LookerEmulator,
+    slack: SlackEmulator,
+    *,
+    ask_explores: tuple[str, ...] = (),
+    **overrides: Any,
+) -> Settings:
+    """Settings that point the bot at the emulators (``ask_explores`` turns ask on)."""
     settings = Settings(
         slack_bot_token=Secret(slack.bot_token),
         slack_signing_secret=Secret(DEMO_SIGNING_SECRET),
         slack_api_url=slack.api_url,
-        lookers=(looker.instance_settings(custom_command_folder_id="10"),),
+        lookers=(
+            looker.instance_settings(custom_command_folder_id="10", ask_explores=ask_explores),
+        ),
         host="127.0.0.1",
         port=0,
         shutdown_timeout=5.0,
@@ -49,6 +57,7 @@ class Sandbox:
         settings_overrides: changes to the sandbox's settings (see :func:`sandbox_settings`).
         deps: dependencies to give the bot instead of the defaults.
         looker: a Looker emulator to use; one the sandbox starts, it also stops.
+        ask_explores: the Explores ``ask`` answers from (none: ask is off).
     """
 
     def __init__(
@@ -56,10 +65,12 @@ class Sandbox:
         *,
         deps: Deps | None = None,
         looker: LookerEmulator | None = None,
+        ask_explores: tuple[str, ...] = (),
         **settings_overrides: Any,
     ) -> None:
         self.looker = looker or LookerEmulator()
         self.slack = SlackEmulator()
+        self._ask_explores = ask_explores
         self._overrides = settings_overrides
         self._deps = deps
         self._runner: web.AppRunner | None = None
@@ -76,7 +87,9 @@ class Sandbox:
         if self._owns_looker:
             await self.looker.start()
         await self.slack.start()
-        self.settings = sandbox_settings(self.looker, self.slack, **self._overrides)
+        self.settings = sandbox_settings(
+            self.looker, self.slack, ask_explores=self._ask_explores, **self._overrides
+        )
         self.app = create_app(self.settings, self._deps)
         self._runner = web.AppRunner(self.app, access_log=None, shutdown_timeout=5.0)
         await self._runner.setup()
@@ -209,6 +222,8 @@ BANNER = """Lookerbot {version} demo: the bot, an emulated Looker and an emulate
 Type what you would type in Slack:
   help                 a direct message to the bot
   find revenue         search Looks and dashboards
+  ask revenue by region last month
+                       a question in plain words, answered with a Looker query
   @looker help         a mention in #general
   /looker find sales   the slash command
 Ctrl-D (or "quit") ends the demo."""
@@ -218,7 +233,7 @@ async def run_demo(
     *, script: Iterable[str] | None, out: TextIO = sys.stdout, images: Path = Path("demo-images")
 ) -> int:
     """Run the demo: lines from ``script``, or typed at a prompt when it is ``None``."""
-    async with Sandbox() as sandbox:
+    async with Sandbox(ask_explores=("thelook/orders",)) as sandbox:
         transcript = Transcript(sandbox.slack, images)
         print(BANNER.format(version=__version__), file=out, flush=True)
         lines = iter(script) if script is not None else None
