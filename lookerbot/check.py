@@ -56,6 +56,9 @@ async def run_checks(settings: Settings, emit: Callable[[CheckResult], None]) ->
     lookers = build_registry(settings)
     try:
         looker_checks = [_check_looker(i) for i in lookers]
+        looker_checks += [
+            _check_explore(i, key) for i in lookers for key in i.settings.ask_explores
+        ]
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as session:
             client = AsyncWebClient(
                 token=settings.slack_bot_token.reveal(),
@@ -79,6 +82,20 @@ async def _check_looker(instance: LookerInstance) -> CheckResult:
     except LookerApiError as exc:
         return CheckResult(False, name, _plain(exc.reason))
     return CheckResult(True, name, f"logged in as {user.display_name} (API 4.0)")
+
+
+async def _check_explore(instance: LookerInstance, key: str) -> CheckResult:
+    name = f"ask {key} on {instance.url}"
+    model, _, explore_name = key.partition("/")
+    try:
+        explore = await instance.client.explore(model, explore_name)
+    except LookerApiError as exc:
+        return CheckResult(False, name, _plain(exc.reason))
+    visible = [f for f in explore.fields if not f.hidden]
+    measures = sum(1 for f in visible if f.is_measure)
+    return CheckResult(
+        True, name, f"{len(visible) - measures} dimensions and {measures} measures to answer from"
+    )
 
 
 async def _check_slack(client: AsyncWebClient) -> CheckResult:
