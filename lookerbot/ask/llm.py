@@ -51,7 +51,15 @@ Rules:
 - If the question cannot be answered from these fields, answer {"fields": []}."""
 
 
-def _field_json(question: ExploreQuestion, name: str) -> dict[str, Any]:
+def _values_by_field(question: ExploreQuestion) -> dict[str, list[str]]:
+    found: dict[str, set[str]] = {}
+    for matches in question.values.phrases.values():
+        for match in matches:
+            found.setdefault(match.field.name, set()).add(match.value)
+    return {name: sorted(values)[:MAX_VALUES_SHOWN] for name, values in found.items()}
+
+
+def _field_json(question: ExploreQuestion, name: str, values: list[str]) -> dict[str, Any]:
     f = question.index.fields[name]
     described: dict[str, Any] = {
         "name": f.name,
@@ -80,19 +88,18 @@ def build_messages(
     question: str, explores: Sequence[ExploreQuestion], today: date
 ) -> list[dict[str, str]]:
     """The chat messages sent for ``question``."""
-    payload = {
-        "today": today.isoformat(),
-        "explores": [
+    described = []
+    for e in explores:
+        values = _values_by_field(e)
+        described.append(
             {
                 "explore": e.index.explore.key,
                 "label": e.index.explore.label,
                 "description": e.index.explore.description,
-                "fields": [_field_json(e, name) for name in e.index.fields],
+                "fields": [_field_json(e, name, values.get(name, [])) for name in e.index.fields],
             }
-            for e in explores
-        ],
-        "question": question,
-    }
+        )
+    payload = {"today": today.isoformat(), "explores": described, "question": question}
     return [
         {"role": "system", "content": SYSTEM_PROMPT},
         {"role": "user", "content": json.dumps(payload, ensure_ascii=False)},

@@ -26,6 +26,7 @@ from lookerbot.content import ContentRunner
 from lookerbot.errors import CommandError, LookerApiError
 from lookerbot.formatting.message import Block, Message, context, section
 from lookerbot.formatting.results import ResultLink
+from lookerbot.formatting.slack_text import escape
 from lookerbot.looker.instances import LookerInstance, LookerRegistry
 from lookerbot.looker.models import Query
 
@@ -251,7 +252,7 @@ class AskCommand:
         if model is not None:
             blocks.append(context(messages.ASK_READ_BY_MODEL))
         return Reply(
-            Message.from_blocks(blocks, f"{spec.description}: {result.message.text}"),
+            Message.from_blocks(blocks, f"{escape(spec.description)}: {result.message.text}"),
             attachments=result.attachments,
         )
 

@@ -135,3 +135,20 @@ async def test_picking_a_button_does_not_ask_the_model_again(sandbox, llm):
     assert len(llm.requests) == 1
     (body,) = created_queries(sandbox.looker)
     assert body["fields"] == ["customers.region", "orders.count"]
+
+
+async def test_what_the_model_wrote_is_escaped_where_it_is_shown(sandbox, llm):
+    llm.answer = json.dumps(
+        {
+            "explore": "thelook/orders",
+            "fields": ["orders.count"],
+            "filters": {"orders.status": "<!channel>"},
+        }
+    )
+    await sandbox.driver.dm("ask orders")
+    await sandbox.settle()
+    (message,) = sandbox.slack.visible_messages(sandbox.slack.dm_channel("U0ALICE"))
+    (body,) = created_queries(sandbox.looker)
+    assert body["filters"] == {"orders.status": "<!channel>"}  # Looker gets it as written
+    shown = message.text + json.dumps(message.blocks)
+    assert "<!channel>" not in shown and "&lt;!channel&gt;" in shown
