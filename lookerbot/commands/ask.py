@@ -154,9 +154,17 @@ class AskCommand:
         if named is not None and named in targets and rest:
             targets, question = [named], rest
         via_slash = request.source is Source.SLASH
-        return await self.answer(question, targets, prefer=(), via_slash=via_slash)
+        return await self.answer(
+            question, targets, prefer=(), via_slash=via_slash, people=self.registry_for(request)
+        )
 
-    async def answer_pick(self, pick: Pick) -> Reply:
+    def registry_for(self, request: CommandRequest) -> LookerRegistry:
+        """The instances the person's query runs on (their own Looker sessions, where the bot
+        acts as its users). Explores and values are read with the bot's own client and
+        shared; the query is created and run with the instance returned here."""
+        return self._lookers
+
+    async def answer_pick(self, pick: Pick, request: CommandRequest) -> Reply:
         """Answer a question again, with the fields picked from an ambiguity's buttons."""
         looker = next((lk for lk in self._lookers if lk.url == pick.looker_url), None)
         if looker is None or pick.explore not in looker.settings.ask_explores:
@@ -167,6 +175,7 @@ class AskCommand:
             prefer=pick.prefer,
             via_slash=pick.via_slash,
             only=pick.explore,
+            people=self.registry_for(request),
         )
 
     async def answer(
@@ -176,9 +185,11 @@ class AskCommand:
         *,
         prefer: tuple[str, ...],
         via_slash: bool,
+        people: LookerRegistry,
         only: str | None = None,
     ) -> Reply:
-        """Read ``question`` against the Explores of ``targets``, run it, and reply."""
+        """Read ``question`` against the Explores of ``targets``, and run the query on the
+        same instance of ``people`` (see :meth:`registry_for`)."""
         loaded, failed = await self._catalog.load(targets)
         if only is not None:
             loaded = [e for e in loaded if e.key == only]
@@ -192,7 +203,7 @@ class AskCommand:
         today = self._today()
 
         if self._llm is not None and not prefer:
-            reply = await self._try_llm(question, loaded, today)
+            reply = await self._try_llm(question, loaded, today, people)
             if reply is not None:
                 return reply
 
@@ -210,14 +221,18 @@ class AskCommand:
                 )
                 explore = next(e for e in loaded if e.question is chosen)
         if isinstance(result, QuerySpec):
-            return await self._run(explore.looker, result, model=None)
+            return await self._run(_same(people, explore.looker), result, model=None)
         if isinstance(result, Ambiguity):
             pick = Pick(question, prefer, explore.looker.url, explore.key, via_slash)
             return self._ask_back(result, pick, explore)
         raise self._not_understood(result, explore)
 
     async def _try_llm(
-        self, question: str, loaded: Sequence[LoadedExplore], today: date
+        self,
+        question: str,
+        loaded: Sequence[LoadedExplore],
+        today: date,
+        people: LookerRegistry,
     ) -> Reply | None:
         assert self._llm is not None
         read = await self._llm.read(question, [e.question for e in loaded], today=today)
@@ -226,7 +241,7 @@ class AskCommand:
         spec, chosen = read
         explore = next(e for e in loaded if e.question is chosen)
         try:
-            return await self._run(explore.looker, spec, model=self._llm.model)
+            return await self._run(_same(people, explore.looker), spec, model=self._llm.model)
         except LookerApiError as exc:
             logger.warning("ask: Looker refused the language model's query (%s)", exc.reason)
             return None
@@ -344,6 +359,15 @@ class DmQuestion:
             if not suggestions:
                 raise
             raise CommandError(f"{exc.reason}\n{messages.did_you_mean(suggestions)}") from exc
+
+
+def _same(people: LookerRegistry, looker: LookerInstance) -> LookerInstance:
+    """``looker`` as the person sees it (the same URL in their registry); never the bot's
+    own instance in its place."""
+    for candidate in people:
+        if candidate.url == looker.url:
+            return candidate
+    raise CommandError(messages.ask_question_gone())
 
 
 def _explore_url(looker: LookerInstance, spec: QuerySpec, query: Query) -> str:

@@ -58,7 +58,7 @@ class AnswerPick:
     async def run(self, request: CommandRequest, args: str) -> Reply:
         if self._first is not None:
             await self._first()
-        return await self._ask.answer_pick(self._pick)
+        return await self._ask.answer_pick(self._pick, request)
 
 
 def register_ask_listeners(
