@@ -56,9 +56,6 @@ async def run_checks(settings: Settings, emit: Callable[[CheckResult], None]) ->
     lookers = build_registry(settings)
     try:
         looker_checks = [_check_looker(i) for i in lookers]
-        looker_checks += [
-            _check_explore(i, key) for i in lookers for key in i.settings.ask_explores
-        ]
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as session:
             client = AsyncWebClient(
                 token=settings.slack_bot_token.reveal(),
@@ -68,7 +65,10 @@ async def run_checks(settings: Settings, emit: Callable[[CheckResult], None]) ->
             slack_checks = [_check_slack(client)]
             if settings.slack_app_token is not None:
                 slack_checks.append(_check_app_token(client, settings.slack_app_token.reveal()))
-            for result in await asyncio.gather(*looker_checks, *slack_checks):
+            explore_checks = [
+                _check_explore(i, key) for i in lookers for key in i.settings.ask_explores
+            ]
+            for result in await asyncio.gather(*looker_checks, *explore_checks, *slack_checks):
                 report(result)
     finally:
         await lookers.aclose()
@@ -82,20 +82,6 @@ async def _check_looker(instance: LookerInstance) -> CheckResult:
     except LookerApiError as exc:
         return CheckResult(False, name, _plain(exc.reason))
     return CheckResult(True, name, f"logged in as {user.display_name} (API 4.0)")
-
-
-async def _check_explore(instance: LookerInstance, key: str) -> CheckResult:
-    name = f"ask {key} on {instance.url}"
-    model, _, explore_name = key.partition("/")
-    try:
-        explore = await instance.client.explore(model, explore_name)
-    except LookerApiError as exc:
-        return CheckResult(False, name, _plain(exc.reason))
-    visible = [f for f in explore.fields if not f.hidden]
-    measures = sum(1 for f in visible if f.is_measure)
-    return CheckResult(
-        True, name, f"{len(visible) - measures} dimensions and {measures} measures to answer from"
-    )
 
 
 async def _check_slack(client: AsyncWebClient) -> CheckResult:
@@ -132,3 +118,17 @@ async def _check_app_token(client: AsyncWebClient, app_token: str) -> CheckResul
     except (aiohttp.ClientError, TimeoutError) as exc:
         return CheckResult(False, "Slack Socket Mode", f"unreachable ({type(exc).__name__})")
     return CheckResult(True, "Slack Socket Mode", "app token accepted")
+
+
+async def _check_explore(instance: LookerInstance, key: str) -> CheckResult:
+    name = f"ask {key} on {instance.url}"
+    model, _, explore_name = key.partition("/")
+    try:
+        explore = await instance.client.explore(model, explore_name)
+    except LookerApiError as exc:
+        return CheckResult(False, name, _plain(exc.reason))
+    visible = [f for f in explore.fields if not f.hidden]
+    measures = sum(1 for f in visible if f.is_measure)
+    return CheckResult(
+        True, name, f"{len(visible) - measures} dimensions and {measures} measures to answer from"
+    )

@@ -294,6 +294,16 @@ def find_partial_failure(looker_url: str, reason: str) -> str:
     return f"_{escape(looker_url)} couldn't be searched: {reason}_"
 
 
+# -- HTTP ----------------------------------------------------------------------------------
+
+HEALTHY = "Healthy"
+INVALID_SLACK_SIGNATURE = "Invalid or expired Slack request signature."
+SLACK_BODY_TOO_LARGE = "Request body too large."
+NOT_FOUND = "Not found."
+METHOD_NOT_ALLOWED = "Method not allowed."
+INTERNAL_ERROR = "Internal error."
+
+
 # -- ask -----------------------------------------------------------------------------------
 
 ASK_OFF = (
@@ -371,13 +381,3 @@ def ask_explores_unavailable(explores: list[str], reason: str) -> str:
 
 def ask_question_gone() -> str:
     return "That question can't be answered any more (the Explore changed). Please ask again."
-
-
-# -- HTTP ----------------------------------------------------------------------------------
-
-HEALTHY = "Healthy"
-INVALID_SLACK_SIGNATURE = "Invalid or expired Slack request signature."
-SLACK_BODY_TOO_LARGE = "Request body too large."
-NOT_FOUND = "Not found."
-METHOD_NOT_ALLOWED = "Method not allowed."
-INTERNAL_ERROR = "Internal error."

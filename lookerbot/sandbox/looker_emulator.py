@@ -397,6 +397,8 @@ class LookerEmulator:
         self.state = default_state(today or date.today(), orders=orders)
         self.requests: list[RecordedRequest] = []
         self.logins = 0
+        self.suggestion_limit = 1000
+        """How many values a field suggestion answer holds at most (Looker's own cap)."""
         self.render_outcome = "success"
         """How render tasks end: "success", "failure", "hang" (never finish) or "empty"."""
         self.render_seconds = 0.2
@@ -404,8 +406,6 @@ class LookerEmulator:
         self.render_tasks: dict[str, dict[str, Any]] = {}
         self.data_action_result: dict[str, Any] = {"success": True, "message": "Done"}
         """What POST /data_actions answers."""
-        self.suggestion_limit = 1000
-        """How many values a field suggestion answer holds at most (Looker's own cap)."""
         self._tokens: dict[str, str] = {}
         self._faults: list[_Fault] = []
         self._runner: web.AppRunner | None = None

@@ -207,7 +207,18 @@ class SlackDriver:
         response = await self.post(path, body, content_type="application/x-www-form-urlencoded")
         return response, response_url
 
-    async def click(
+    async def url_verification(self, challenge: str) -> DriverResponse:
+        """Slack's request-URL check."""
+        body = json.dumps(
+            {
+                "token": "legacy-verification-token",
+                "challenge": challenge,
+                "type": "url_verification",
+            }
+        ).encode()
+        return await self.post("/slack/events", body, content_type="application/json")
+
+    async def click_button(
         self,
         blocks: list[dict[str, Any]],
         action_id: str,
@@ -264,14 +275,3 @@ class SlackDriver:
             "/slack/events", body, content_type="application/x-www-form-urlencoded"
         )
         return response, response_url
-
-    async def url_verification(self, challenge: str) -> DriverResponse:
-        """Slack's request-URL check."""
-        body = json.dumps(
-            {
-                "token": "legacy-verification-token",
-                "challenge": challenge,
-                "type": "url_verification",
-            }
-        ).encode()
-        return await self.post("/slack/events", body, content_type="application/json")

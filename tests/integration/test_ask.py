@@ -147,7 +147,7 @@ async def test_ambiguity_asks_back_with_buttons_and_a_click_answers(sandbox: San
     assert "[Orders Count]  [Customers Count]" in text
     assert "*Customers Count*: Number of distinct customers." in text
     channel = sandbox.slack.dm_channel("U0ALICE")
-    ack, _ = await sandbox.driver.click(
+    ack, _ = await sandbox.driver.click_button(
         question.blocks, "ask:pick:1", channel=channel, message_ts=question.ts
     )
     assert ack.status == 200
@@ -167,7 +167,7 @@ async def test_ambiguity_asks_back_with_buttons_and_a_click_answers(sandbox: San
 async def test_a_ranking_without_a_measure_asks_which_measure(sandbox: Sandbox):
     question = await dm(sandbox, "ask top products")
     assert text_of(question).startswith('"top" by which measure?')
-    await sandbox.driver.click(
+    await sandbox.driver.click_button(
         question.blocks,
         "ask:pick:0",
         channel=sandbox.slack.dm_channel("U0ALICE"),
@@ -186,7 +186,7 @@ async def test_a_click_on_a_slash_commands_question_answers_through_its_response
     await sandbox.settle()
     (question,) = [r for r in sandbox.slack.responses if response_url.endswith(r.response_id)]
     assert response_text(question.body).startswith('Which one did you mean by "name"?')
-    _, click_url = await sandbox.driver.click(
+    _, click_url = await sandbox.driver.click_button(
         question.body["blocks"], "ask:pick:1", channel="C0GENERAL"
     )
     await sandbox.settle()
@@ -214,14 +214,14 @@ async def test_a_forged_button_cannot_reach_another_explore_or_invent_a_field(
             ],
         }
     ]
-    await sandbox.driver.click(blocks, "ask:pick:0", channel=channel)
+    await sandbox.driver.click_button(blocks, "ask:pick:0", channel=channel)
     await sandbox.settle()
     assert created_queries(sandbox.looker) == []
     assert "can't be answered any more" in text_of(sandbox.slack.visible_messages(channel)[-1])
 
     invented = Pick("count by region", ("orders.secret_margin",), sandbox.looker.url, EXPLORES[0])
     blocks[0]["elements"][0]["value"] = invented.value()
-    await sandbox.driver.click(blocks, "ask:pick:0", channel=channel)
+    await sandbox.driver.click_button(blocks, "ask:pick:0", channel=channel)
     await sandbox.settle()
     assert created_queries(sandbox.looker) == []  # still ambiguous: asks again
     assert text_of(sandbox.slack.visible_messages(channel)[-1]).startswith("Which one")
@@ -277,7 +277,7 @@ async def test_a_guest_clicking_is_refused_and_leaves_the_buttons(sandbox: Sandb
     await sandbox.settle()
     question = sandbox.slack.visible_messages("C0GENERAL")[-1]
     buttons = list(question.blocks)
-    await sandbox.driver.click(
+    await sandbox.driver.click_button(
         question.blocks, "ask:pick:0", channel="C0GENERAL", message_ts=question.ts, user="U0GUEST"
     )
     await sandbox.settle()

@@ -128,7 +128,7 @@ async def test_picking_a_button_does_not_ask_the_model_again(sandbox, llm):
     await sandbox.settle()
     channel = sandbox.slack.dm_channel("U0ALICE")
     question = sandbox.slack.visible_messages(channel)[-1]
-    await sandbox.driver.click(
+    await sandbox.driver.click_button(
         question.blocks, "ask:pick:0", channel=channel, message_ts=question.ts
     )
     await sandbox.settle()

@@ -235,77 +235,6 @@ def test_lookers_json_with_secrets_is_never_echoed():
     assert found and "TOPSECRET" not in "\n".join(found)
 
 
-def test_http_mode_needs_a_signing_secret():
-    env = {k: v for k, v in BASE.items() if k != "SLACK_SIGNING_SECRET"}
-    assert any(p.startswith("SLACK_SIGNING_SECRET") for p in problems(env))
-
-
-def test_socket_mode_needs_no_signing_secret():
-    env = {k: v for k, v in BASE.items() if k != "SLACK_SIGNING_SECRET"}
-    s = load_settings({**env, "SLACK_APP_TOKEN": "xapp-1-abc"}, env_file=None)
-    assert s.socket_mode
-
-
-def test_legacy_verification_token_alone_works_with_a_note():
-    env = {k: v for k, v in BASE.items() if k != "SLACK_SIGNING_SECRET"}
-    s = load_settings({**env, "SLACK_SLASH_COMMAND_TOKEN": "legacy"}, env_file=None)
-    assert s.slack_signing_secret is None
-    assert any("deprecated" in n for n in s.notes)
-
-
-def test_dotenv_file_is_read_and_environment_wins(tmp_path: Path):
-    env_file = tmp_path / ".env"
-    env_file.write_text("PORT=4000\nLOOKER_URL=https://from-file.looker.com\n")
-    s = load_settings({**BASE, "LOOKER_URL": "https://from-env.looker.com"}, env_file=env_file)
-    assert s.port == 4000
-    assert s.lookers[0].url == "https://from-env.looker.com"
-
-
-def test_dotenv_in_working_directory_is_read_by_default(tmp_path: Path, monkeypatch):
-    (tmp_path / ".env").write_text("\n".join(f"{k}={v}" for k, v in BASE.items()) + "\n")
-    monkeypatch.chdir(tmp_path)
-    assert load_settings({}).lookers[0].url == "https://me.looker.com"
-
-
-def test_secret_never_shows_itself():
-    secret = Secret("hunter2")
-    assert "hunter2" not in repr(secret) and "hunter2" not in str(secret)
-    assert secret.matches("hunter2") and not secret.matches("hunter3")
-    assert not secret.matches(None)
-
-
-def test_secrets_lists_every_secret_for_redaction():
-    s = load_settings(
-        {
-            **BASE,
-            "LOOKER_WEBHOOK_TOKEN": "hook-token",
-            "LOOKERBOT_AUTH_TOKEN": "auth-token",
-            "AZURE_STORAGE_ACCESS_KEY": "azure-key",
-        },
-        env_file=None,
-    )
-    assert set(s.secrets()) >= {
-        "xoxb-1-2-abc",
-        "signing-secret-value",
-        "client-secret-value",
-        "hook-token",
-        "auth-token",
-        "azure-key",
-    }
-
-
-def test_userinfo_in_looker_url_is_refused_without_echo():
-    found = problems({**BASE, "LOOKER_URL": "https://admin:pw123@me.looker.com"})
-    assert any(p.startswith("LOOKER_URL") for p in found)
-    assert "pw123" not in "\n".join(found)
-
-
-def test_variable_registry_has_unique_names():
-    names = [n for v in VARIABLES for n in (v.name, *v.aliases)]
-    assert len(names) == len(set(names))
-    assert known_variable("SLACK_API_KEY") and not known_variable("NOPE")
-
-
 # -- ask -------------------------------------------------------------------------------------
 
 
@@ -417,3 +346,74 @@ def test_language_model_notes():
     )
     assert any("unencrypted" in n for n in s.notes)
     assert any("ask is off" in n for n in s.notes)
+
+
+def test_http_mode_needs_a_signing_secret():
+    env = {k: v for k, v in BASE.items() if k != "SLACK_SIGNING_SECRET"}
+    assert any(p.startswith("SLACK_SIGNING_SECRET") for p in problems(env))
+
+
+def test_socket_mode_needs_no_signing_secret():
+    env = {k: v for k, v in BASE.items() if k != "SLACK_SIGNING_SECRET"}
+    s = load_settings({**env, "SLACK_APP_TOKEN": "xapp-1-abc"}, env_file=None)
+    assert s.socket_mode
+
+
+def test_legacy_verification_token_alone_works_with_a_note():
+    env = {k: v for k, v in BASE.items() if k != "SLACK_SIGNING_SECRET"}
+    s = load_settings({**env, "SLACK_SLASH_COMMAND_TOKEN": "legacy"}, env_file=None)
+    assert s.slack_signing_secret is None
+    assert any("deprecated" in n for n in s.notes)
+
+
+def test_dotenv_file_is_read_and_environment_wins(tmp_path: Path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("PORT=4000\nLOOKER_URL=https://from-file.looker.com\n")
+    s = load_settings({**BASE, "LOOKER_URL": "https://from-env.looker.com"}, env_file=env_file)
+    assert s.port == 4000
+    assert s.lookers[0].url == "https://from-env.looker.com"
+
+
+def test_dotenv_in_working_directory_is_read_by_default(tmp_path: Path, monkeypatch):
+    (tmp_path / ".env").write_text("\n".join(f"{k}={v}" for k, v in BASE.items()) + "\n")
+    monkeypatch.chdir(tmp_path)
+    assert load_settings({}).lookers[0].url == "https://me.looker.com"
+
+
+def test_secret_never_shows_itself():
+    secret = Secret("hunter2")
+    assert "hunter2" not in repr(secret) and "hunter2" not in str(secret)
+    assert secret.matches("hunter2") and not secret.matches("hunter3")
+    assert not secret.matches(None)
+
+
+def test_secrets_lists_every_secret_for_redaction():
+    s = load_settings(
+        {
+            **BASE,
+            "LOOKER_WEBHOOK_TOKEN": "hook-token",
+            "LOOKERBOT_AUTH_TOKEN": "auth-token",
+            "AZURE_STORAGE_ACCESS_KEY": "azure-key",
+        },
+        env_file=None,
+    )
+    assert set(s.secrets()) >= {
+        "xoxb-1-2-abc",
+        "signing-secret-value",
+        "client-secret-value",
+        "hook-token",
+        "auth-token",
+        "azure-key",
+    }
+
+
+def test_userinfo_in_looker_url_is_refused_without_echo():
+    found = problems({**BASE, "LOOKER_URL": "https://admin:pw123@me.looker.com"})
+    assert any(p.startswith("LOOKER_URL") for p in found)
+    assert "pw123" not in "\n".join(found)
+
+
+def test_variable_registry_has_unique_names():
+    names = [n for v in VARIABLES for n in (v.name, *v.aliases)]
+    assert len(names) == len(set(names))
+    assert known_variable("SLACK_API_KEY") and not known_variable("NOPE")
