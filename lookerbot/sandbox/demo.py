@@ -54,10 +54,10 @@ class Sandbox:
     """The emulators and the bot, running together on 127.0.0.1.
 
     Args:
-        settings_overrides: changes to the sandbox's settings (see :func:`sandbox_settings`).
+        settings_overrides: changes to the sandbox's settings (see :func:`sandbox_settings`;
+            ``ask_explores=("model/explore",)`` turns ask on).
         deps: dependencies to give the bot instead of the defaults.
         looker: a Looker emulator to use; one the sandbox starts, it also stops.
-        ask_explores: the Explores ``ask`` answers from (none: ask is off).
     """
 
     def __init__(
@@ -65,12 +65,10 @@ class Sandbox:
         *,
         deps: Deps | None = None,
         looker: LookerEmulator | None = None,
-        ask_explores: tuple[str, ...] = (),
         **settings_overrides: Any,
     ) -> None:
         self.looker = looker or LookerEmulator()
         self.slack = SlackEmulator()
-        self._ask_explores = ask_explores
         self._overrides = settings_overrides
         self._deps = deps
         self._runner: web.AppRunner | None = None
@@ -87,9 +85,7 @@ class Sandbox:
         if self._owns_looker:
             await self.looker.start()
         await self.slack.start()
-        self.settings = sandbox_settings(
-            self.looker, self.slack, ask_explores=self._ask_explores, **self._overrides
-        )
+        self.settings = sandbox_settings(self.looker, self.slack, **self._overrides)
         self.app = create_app(self.settings, self._deps)
         self._runner = web.AppRunner(self.app, access_log=None, shutdown_timeout=5.0)
         await self._runner.setup()
