@@ -24,7 +24,10 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from lookerbot import __version__, messages
+from lookerbot.ask.catalog import AskCatalog
+from lookerbot.ask.llm import LlmReader
 from lookerbot.commands.access import AccessPolicy
+from lookerbot.commands.ask import AskCommand, DmQuestion
 from lookerbot.commands.base import Command
 from lookerbot.commands.custom import CustomCommandCatalog, RunCustomCommand
 from lookerbot.commands.dispatcher import CommandDispatcher
@@ -45,6 +48,7 @@ from lookerbot.looker.run_as import RunAsUser
 from lookerbot.observability import Metrics, correlation_id, new_correlation_id
 from lookerbot.redis import RedisClient
 from lookerbot.settings import Settings
+from lookerbot.slack.ask_listeners import register_ask_listeners
 from lookerbot.slack.dedup import (
     EventDeduplicator,
     InMemoryEventDeduplicator,
@@ -168,14 +172,20 @@ def _lifecycle(
             renderer=ChartRenderer(), data_actions=settings.data_actions_in_messages
         )
         catalog = CustomCommandCatalog(lookers=lookers)
-        help_command = HelpCommand(lookers=lookers, catalog=catalog)
-        builtins: list[Command] = [FindCommand(lookers=lookers), help_command]
+        llm = LlmReader(settings=settings.ask_llm, session=session) if settings.ask_llm else None
+        ask = AskCommand(lookers=lookers, catalog=AskCatalog(), runner=runner, llm=llm)
+        help_command = HelpCommand(lookers=lookers, catalog=catalog, ask=ask.configured)
+        builtins: list[Command] = [FindCommand(lookers=lookers), help_command, ask]
+        unknown = UnknownCommand(catalog=catalog, builtins=[c.name for c in builtins])
         router = CommandRouter(
             builtins=builtins,
             catalog=catalog,
             custom=lambda command: RunCustomCommand(command, runner=runner, catalog=catalog),
             help_command=help_command,
-            unknown_command=UnknownCommand(catalog=catalog, builtins=[c.name for c in builtins]),
+            unknown_command=unknown,
+            dm_fallback=DmQuestion(ask=ask, suggest=unknown.suggestions)
+            if ask.configured
+            else None,
         )
         run_as = RunAsUser(lookers=lookers, directory=directory)
         dispatcher = CommandDispatcher(
@@ -227,6 +237,7 @@ def _lifecycle(
             unfurler=unfurler if settings.expand_urls else None,
             data_actions=data_actions,
         )
+        register_ask_listeners(bolt, ask=ask, dispatcher=dispatcher, poster=poster, tasks=tasks)
         runtime = Runtime(
             settings=settings,
             lookers=lookers,

@@ -67,7 +67,10 @@ async def run_checks(settings: Settings, emit: Callable[[CheckResult], None]) ->
             slack_checks = [_check_slack(client)]
             if settings.slack_app_token is not None:
                 slack_checks.append(_check_app_token(client, settings.slack_app_token.reveal()))
-            for result in await asyncio.gather(*looker_checks, *slack_checks):
+            explore_checks = [
+                _check_explore(i, key) for i in lookers for key in i.settings.ask_explores
+            ]
+            for result in await asyncio.gather(*looker_checks, *explore_checks, *slack_checks):
                 report(result)
     finally:
         await lookers.aclose()
@@ -132,3 +135,17 @@ async def _check_app_token(client: AsyncWebClient, app_token: str) -> CheckResul
     except (aiohttp.ClientError, TimeoutError) as exc:
         return CheckResult(False, "Slack Socket Mode", f"unreachable ({type(exc).__name__})")
     return CheckResult(True, "Slack Socket Mode", "app token accepted")
+
+
+async def _check_explore(instance: LookerInstance, key: str) -> CheckResult:
+    name = f"ask {key} on {instance.url}"
+    model, _, explore_name = key.partition("/")
+    try:
+        explore = await instance.client.explore(model, explore_name)
+    except LookerApiError as exc:
+        return CheckResult(False, name, _plain(exc.reason))
+    visible = [f for f in explore.fields if not f.hidden]
+    measures = sum(1 for f in visible if f.is_measure)
+    return CheckResult(
+        True, name, f"{len(visible) - measures} dimensions and {measures} measures to answer from"
+    )

@@ -266,6 +266,12 @@ def folder_link(looker_url: str, folder_id: str, label: str = "this folder") -> 
     return link(f"{looker_url}/folders/{quote(folder_id, safe='')}", label)
 
 
+HELP_ASK = (
+    "• *ask* _&lt;question&gt;_ — Answers a question in plain words with a Looker query, "
+    "e.g. `ask total revenue by region last month`."
+)
+HELP_ASK_DM = "_In a direct message, just type the question._"
+
 UNKNOWN_COMMAND = (
     ":crying_cat_face: I couldn't understand that command. "
     "You can use `help` to see the list of possible commands."
@@ -422,3 +428,82 @@ SLACK_BODY_TOO_LARGE = "Request body too large."
 NOT_FOUND = "Not found."
 METHOD_NOT_ALLOWED = "Method not allowed."
 INTERNAL_ERROR = "Internal error."
+
+
+# -- ask -----------------------------------------------------------------------------------
+
+ASK_OFF = (
+    "Asking questions is off. A Looker admin can turn it on by listing the Explores I may "
+    "answer from in `LOOKERBOT_ASK_EXPLORES` (e.g. `thelook/orders`), or `askExplores` in "
+    "`LOOKERS`."
+)
+ASK_DM_HINT = "You can also ask me a question, e.g. `total revenue by region last month`."
+ASK_USAGE = "Ask me a question about your data, e.g. `ask total revenue by region last month`."
+ASK_OPEN_EXPLORE = "Open in Explore to check or change it"
+ASK_READ_BY_MODEL = "_Read by a language model, then checked against the Explore's fields._"
+
+
+def ask_heading(description: str) -> str:
+    return f":mag: *{escape(description)}*"
+
+
+def ask_which_one(phrase: str) -> str:
+    return f'Which one did you mean by "{escape(phrase)}"?'
+
+
+def ask_which_measure(phrase: str) -> str:
+    return f'"{escape(phrase)}" by which measure?'
+
+
+def ask_candidate(label: str, description: str) -> str:
+    text = f"*{escape(label)}*"
+    return f"{text}: {escape(description)}" if description else text
+
+
+def ask_picked(user_id: str, label: str) -> str:
+    return f"<@{escape(user_id)}> picked *{escape(label)}*."
+
+
+def _listed(items: list[str]) -> str:
+    return ", ".join(f"*{escape(i)}*" for i in items)
+
+
+def ask_not_understood(unknown: list[str], known: list[str], explore: str) -> str:
+    words = ", ".join(f"`{escape(w)}`" for w in unknown)
+    return (
+        f"I didn't understand {words} in that question. I know about {_listed(known)}, and "
+        f"more in {escape(explore)}."
+    )
+
+
+def ask_nothing_understood(known: list[str], explore: str) -> str:
+    return (
+        f"I couldn't find anything to show in that question. {escape(explore)} has "
+        f"{_listed(known)}, for example: `total revenue by region last month`."
+    )
+
+
+def ask_no_fields(known: list[str]) -> str:
+    return (
+        "I understood the filters but not what to show for them. Name a measure or a "
+        f"dimension, such as {_listed(known)}."
+    )
+
+
+def ask_no_count(what: str, known: list[str]) -> str:
+    return (
+        f"I can't count {escape(what)}: there is no count of them in the Explore. "
+        f"Try one of {_listed(known)}."
+    )
+
+
+def ask_no_timeframe(known: list[str]) -> str:
+    return f"The Explore has no such time period to group by. It has {_listed(known)}."
+
+
+def ask_explores_unavailable(explores: list[str], reason: str) -> str:
+    return f"I couldn't read the Explore {escape(', '.join(explores))} from Looker: {reason}"
+
+
+def ask_question_gone() -> str:
+    return "That question can't be answered any more (the Explore changed). Please ask again."

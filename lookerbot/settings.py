@@ -12,6 +12,7 @@ text ever contains a secret's value.
 
 from __future__ import annotations
 
+import dataclasses
 import hmac
 import ipaddress
 import json
@@ -177,7 +178,7 @@ VARIABLES: tuple[Variable, ...] = (
         "LOOKERS",
         "JSON array of Looker instances; when set, the single-instance LOOKER_* variables "
         "are ignored. Keys: url, apiBaseUrl, clientId, clientSecret, customCommandFolderId, "
-        "webhookToken, runAsUser.",
+        "webhookToken, runAsUser, askExplores.",
         "Looker",
         secret=True,
     ),
@@ -218,6 +219,37 @@ VARIABLES: tuple[Variable, ...] = (
         "ALLOW_SLACK_SHARED_WORKSPACES",
         "Set to true to let users from other workspaces (shared channels) use the bot.",
         "Behaviour",
+    ),
+    # Asking questions
+    Variable(
+        "LOOKERBOT_ASK_EXPLORES",
+        "Explores `ask` answers questions from, as model/explore separated by commas; with "
+        "LOOKERS, the default for instances without askExplores. Unset: ask is off.",
+        "Asking questions",
+        example="thelook/orders",
+    ),
+    Variable(
+        "LOOKERBOT_ASK_LLM_URL",
+        "Optional OpenAI-compatible API (its base URL, or its /chat/completions URL) that reads "
+        "questions first; the bot checks its query and falls back to its own parser.",
+        "Asking questions",
+        example="https://api.openai.com/v1",
+    ),
+    Variable(
+        "LOOKERBOT_ASK_LLM_KEY",
+        "API key sent to LOOKERBOT_ASK_LLM_URL as a Bearer token, if it needs one.",
+        "Asking questions",
+        secret=True,
+    ),
+    Variable(
+        "LOOKERBOT_ASK_LLM_MODEL",
+        "Model name to ask at LOOKERBOT_ASK_LLM_URL; required when that is set.",
+        "Asking questions",
+    ),
+    Variable(
+        "LOOKERBOT_ASK_LLM_TIMEOUT",
+        "Seconds to wait for the language model before the parser answers (default 20).",
+        "Asking questions",
     ),
     # Server
     Variable("PORT", f"Port the web server listens on (default {DEFAULT_PORT}).", "Server"),
@@ -326,7 +358,10 @@ _LOOKERS_KEYS = {
     "customCommandSpaceId": "customCommandFolderId",
     "webhookToken": "webhookToken",
     "runAsUser": "runAsUser",
+    "askExplores": "askExplores",
 }
+
+_EXPLORE = re.compile(r"[A-Za-z0-9_]+/[A-Za-z0-9_]+")
 
 _TRUE = frozenset({"true", "1", "yes", "on"})
 _FALSE = frozenset({"false", "0", "no", "off"})
@@ -345,6 +380,7 @@ class LookerInstanceSettings:
         custom_command_folder_id: folder whose dashboards are custom commands, if any.
         webhook_token: Looker's webhook validation token, if any.
         run_as_user: ``"email"`` to run people's requests as their own Looker user.
+        ask_explores: the Explores ``ask`` answers from, as ``model/explore``.
     """
 
     url: str
@@ -354,6 +390,24 @@ class LookerInstanceSettings:
     custom_command_folder_id: str | None = None
     webhook_token: Secret | None = None
     run_as_user: Literal["email"] | None = None
+    ask_explores: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class AskLlmSettings:
+    """An OpenAI-compatible chat-completions endpoint that reads questions before the parser.
+
+    Attributes:
+        url: the chat-completions URL (``.../chat/completions``).
+        model: the model to ask for.
+        api_key: sent as a Bearer token, if set.
+        timeout: seconds to wait for an answer.
+    """
+
+    url: str
+    model: str
+    api_key: Secret | None = None
+    timeout: float = 20.0
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -405,8 +459,14 @@ class Settings:
     log_level: str = "INFO"
     log_format: Literal["text", "json"] = "text"
     storage: StorageSettings = field(default_factory=StorageSettings)
+    ask_llm: AskLlmSettings | None = None
     notes: tuple[str, ...] = ()
     """Warnings about the configuration that do not stop the bot (logged at start)."""
+
+    @property
+    def ask_configured(self) -> bool:
+        """Whether any instance has Explores to answer questions from."""
+        return any(looker.ask_explores for looker in self.lookers)
 
     @property
     def socket_mode(self) -> bool:
@@ -428,6 +488,7 @@ class Settings:
                 self.storage.azure_access_key,
                 self.storage.azure_connection_string,
                 self.storage.gcs_credentials_json,
+                self.ask_llm.api_key if self.ask_llm else None,
             )
             if s is not None
         ]
@@ -730,6 +791,11 @@ class _Parser:
                 continue
             if canonical == "runAsUser" and isinstance(value, bool):
                 value = "email" if value else "false"
+            if canonical == "askExplores" and isinstance(value, list):
+                if not all(isinstance(item, str) for item in value):
+                    self.problems.append(f"{where}.{key}: must be a list of model/explore strings.")
+                    continue
+                value = ",".join(value)
             if isinstance(value, bool) or not isinstance(value, str | int):
                 self.problems.append(f"{where}.{key}: must be a string.")
                 continue
@@ -750,6 +816,7 @@ class _Parser:
             if "runAsUser" in values
             else self.run_as_default
         )
+        explores = values.get("askExplores")
         return LookerInstanceSettings(
             url=url,
             api_base_url=api_base,
@@ -758,7 +825,93 @@ class _Parser:
             custom_command_folder_id=values.get("customCommandFolderId"),
             webhook_token=None if token is None else Secret(token),
             run_as_user=run_as,
+            ask_explores=()
+            if explores is None
+            else self.explores(f"{where}.askExplores", explores, echo=False),
         )
+
+    def explores(self, where: str, value: str, *, echo: bool = True) -> tuple[str, ...]:
+        """``model/explore`` names separated by commas, without duplicates."""
+        found: list[str] = []
+        invalid = False
+        for item in (part.strip() for part in value.split(",")):
+            if not item:
+                continue
+            if not _EXPLORE.fullmatch(item):
+                invalid = True
+                shown = f" (got {item!r})" if echo else ""
+                self.problems.append(
+                    f"{where}: each entry must be model/explore, e.g. thelook/orders{shown}."
+                )
+            elif item not in found:
+                found.append(item)
+        if not found and not invalid:
+            self.problems.append(f"{where}: list at least one model/explore, e.g. thelook/orders.")
+        return tuple(found)
+
+    def llm_url(self, value: str) -> str | None:
+        """The chat-completions URL from LOOKERBOT_ASK_LLM_URL (never echoed: it may hold a
+        key in its query string)."""
+        name = "LOOKERBOT_ASK_LLM_URL"
+        try:
+            parts = urlsplit(value)
+            parts.port  # noqa: B018 - raises ValueError for a bad port
+        except ValueError:
+            self.problems.append(f"{name}: not a valid URL.")
+            return None
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            self.problems.append(f"{name}: must be an http:// or https:// URL with a host.")
+            return None
+        if parts.username is not None or parts.password is not None:
+            self.problems.append(f"{name}: must not contain a user name or password.")
+            return None
+        path = parts.path.rstrip("/")
+        if not path.endswith("/chat/completions"):
+            path += "/chat/completions"
+        return parts._replace(path=path, fragment="").geturl()
+
+    def ask(
+        self, lookers: tuple[LookerInstanceSettings, ...]
+    ) -> tuple[tuple[LookerInstanceSettings, ...], AskLlmSettings | None]:
+        """Ask's Explores applied to the instances, and the language model, if any."""
+        raw = self.raw("LOOKERBOT_ASK_EXPLORES")
+        if raw is not None:
+            default = self.explores("LOOKERBOT_ASK_EXPLORES", raw)
+            lookers = tuple(
+                looker if looker.ask_explores else dataclasses.replace(looker, ask_explores=default)
+                for looker in lookers
+            )
+        url_raw = self.raw("LOOKERBOT_ASK_LLM_URL")
+        key = self.secret("LOOKERBOT_ASK_LLM_KEY")
+        model = self.raw("LOOKERBOT_ASK_LLM_MODEL")
+        timeout = self.number("LOOKERBOT_ASK_LLM_TIMEOUT", 20.0, low=1, high=300)
+        if url_raw is None:
+            if key is not None or model is not None:
+                self.notes.append(
+                    "LOOKERBOT_ASK_LLM_KEY or LOOKERBOT_ASK_LLM_MODEL is set without "
+                    "LOOKERBOT_ASK_LLM_URL, so no language model is used."
+                )
+            return lookers, None
+        url = self.llm_url(url_raw)
+        if model is None:
+            self.problems.append(
+                "LOOKERBOT_ASK_LLM_MODEL: required when LOOKERBOT_ASK_LLM_URL is set (the name "
+                "of a model that endpoint serves)."
+            )
+        if url is None or model is None:
+            return lookers, None
+        plain = url.startswith("http://") and not _is_loopback(urlsplit(url).hostname or "")
+        if key is not None and plain:
+            self.notes.append(
+                "LOOKERBOT_ASK_LLM_URL is plain http, so LOOKERBOT_ASK_LLM_KEY travels "
+                "unencrypted: prefer https."
+            )
+        if not any(looker.ask_explores for looker in lookers):
+            self.notes.append(
+                "LOOKERBOT_ASK_LLM_URL is set but no Explores are (LOOKERBOT_ASK_EXPLORES), so "
+                "ask is off and the language model unused."
+            )
+        return lookers, AskLlmSettings(url=url, model=model, api_key=key, timeout=timeout)
 
     def server(self) -> dict[str, Any]:
         public_url = None
@@ -857,7 +1010,7 @@ class _Parser:
 
     def parse(self) -> Settings:
         slack = self.slack()
-        lookers = self.lookers()
+        lookers, ask_llm = self.ask(self.lookers())
         server = self.server()
         behaviour = self.behaviour()
         storage = self.storage()
@@ -869,6 +1022,7 @@ class _Parser:
             **server,
             **behaviour,
             storage=storage,
+            ask_llm=ask_llm,
             notes=tuple(self.notes),
         )
 

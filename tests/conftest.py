@@ -56,6 +56,25 @@ def clean_environ(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)
 
 
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> None:
+    """Report the parser's accuracy on the question set, when that test ran."""
+    from tests.ask_support import ACCURACY
+
+    found = config.stash.get(ACCURACY, None)
+    if found is None:
+        return
+    exact, total, misses = found
+    terminalreporter.write_sep("-", "ask: question set")
+    terminalreporter.write_line(
+        f"{exact} of {total} questions answered with exactly the expected query "
+        f"({exact / total:.1%})"
+    )
+    for question in misses:
+        terminalreporter.write_line(f"  missed: {question}")
+
+
 @pytest.fixture
 async def looker() -> AsyncIterator[LookerEmulator]:
     """A running Looker emulator whose "today" is fixed."""

@@ -7,7 +7,7 @@ import difflib
 from collections.abc import Sequence
 
 from lookerbot import messages
-from lookerbot.commands.base import CommandRequest, Reply
+from lookerbot.commands.base import CommandRequest, Reply, Source
 from lookerbot.commands.custom import ROOT_CATEGORY, CustomCommand, CustomCommandCatalog
 from lookerbot.errors import CommandError, LookerApiError
 from lookerbot.formatting.message import MAX_BLOCKS, Block, Message, context, section
@@ -38,9 +38,12 @@ class HelpCommand:
     name = "help"
     slow = False
 
-    def __init__(self, *, lookers: LookerRegistry, catalog: CustomCommandCatalog) -> None:
+    def __init__(
+        self, *, lookers: LookerRegistry, catalog: CustomCommandCatalog, ask: bool = False
+    ) -> None:
         self._lookers = lookers
         self._catalog = catalog
+        self._ask = ask
 
     async def run(self, request: CommandRequest, args: str) -> Reply:
         if self._catalog.configured:
@@ -60,11 +63,12 @@ class HelpCommand:
         if left_out:
             notes.append(messages.help_more_commands(left_out))
         if not words:
-            blocks.append(
-                section(
-                    f"*{messages.HELP_BUILTINS_TITLE}*\n{messages.HELP_FIND}\n{messages.HELP_HELP}"
-                )
-            )
+            builtins = [messages.HELP_FIND, messages.HELP_HELP]
+            if self._ask:
+                builtins.insert(0, messages.HELP_ASK)
+                if request.source is Source.DM:
+                    builtins.append(messages.HELP_ASK_DM)
+            blocks.append(section(f"*{messages.HELP_BUILTINS_TITLE}*\n" + "\n".join(builtins)))
         folders = [
             messages.folder_link(looker.url, looker.settings.custom_command_folder_id)
             for looker in self._lookers

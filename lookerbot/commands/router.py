@@ -13,7 +13,8 @@ class CommandRouter:
 
     Built-in commands match on their first word; then custom commands (the longest name the
     text starts with). Text that matches nothing gets help in a channel or an empty slash
-    command, and "I couldn't understand that" in a DM.
+    command; in a DM it goes to ``dm_fallback`` (questions, when ask is configured), else
+    "I couldn't understand that".
 
     Args:
         builtins: commands matched by their name as the first word.
@@ -21,6 +22,7 @@ class CommandRouter:
         custom: makes the command that runs a custom command.
         help_command: answers empty text and unknown text outside DMs.
         unknown_command: answers unknown text in DMs.
+        dm_fallback: answers unknown text in DMs instead, when given.
     """
 
     def __init__(
@@ -31,12 +33,14 @@ class CommandRouter:
         custom: Callable[[CustomCommand], Command],
         help_command: Command,
         unknown_command: Command,
+        dm_fallback: Command | None = None,
     ) -> None:
         self._builtins = {c.name: c for c in builtins}
         self._catalog = catalog
         self._custom = custom
         self._help = help_command
         self._unknown = unknown_command
+        self._dm_fallback = dm_fallback
 
     @property
     def builtin_names(self) -> list[str]:
@@ -54,5 +58,5 @@ class CommandRouter:
             command, args = matched
             return Route(self._custom(command), args)
         if request.text and request.source is Source.DM:
-            return Route(self._unknown, request.text)
+            return Route(self._dm_fallback or self._unknown, request.text)
         return Route(self._help, "")

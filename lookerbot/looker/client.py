@@ -9,6 +9,8 @@ from lookerbot.looker.models import (
     ContentKind,
     ContentRef,
     Dashboard,
+    Explore,
+    FieldSuggestions,
     Folder,
     Look,
     LookerUser,
@@ -73,6 +75,20 @@ class LookerClient(Protocol):
 
     async def create_query(self, body: dict[str, Any]) -> Query:
         """Create a query (queries are immutable: changing filters means a new query)."""
+        ...
+
+    async def explore(self, model: str, explore: str) -> Explore:
+        """An Explore with its fields (``GET /lookml_models/{model}/explores/{explore}``)."""
+        ...
+
+    async def field_suggestions(
+        self, model: str, explore: str, field: str, *, term: str = ""
+    ) -> FieldSuggestions:
+        """Values Looker suggests for ``field`` of ``explore`` (those containing ``term``).
+
+        ``explore`` and ``field`` are the field's ``suggest_explore`` and
+        ``suggest_dimension`` when it has them.
+        """
         ...
 
     async def run_query(self, query_id: str) -> QueryResult:

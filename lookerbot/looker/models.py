@@ -479,3 +479,176 @@ class RenderTask:
             status=_text(data.get("status")),
             status_detail=_text(data.get("status_detail")),
         )
+
+
+def _opt(value: Any) -> str | None:
+    return None if value is None or value == "" else str(value)
+
+
+@dataclass(frozen=True)
+class ExploreField:
+    """A dimension or measure of an Explore, as the Explore's metadata describes it.
+
+    Attributes:
+        name: ``view.field``, as queries name it.
+        label: the label Looker shows with its view (``Orders Total Revenue``).
+        label_short: the label without the view (``Total Revenue``).
+        view_label: the label of its view (``Orders``).
+        description: the LookML description.
+        category: ``dimension`` or ``measure``.
+        type: the LookML type; timeframes of a dimension group are ``date_<timeframe>``.
+        tags: the LookML tags (synonyms people may use for the field).
+        hidden: hidden in the field picker.
+        dimension_group: ``view.group`` for the timeframes of a dimension group.
+        group_label: the field group label.
+        group_variant: the timeframe's name within its group (``Month``).
+        is_numeric: whether its values are numbers.
+        is_timeframe: a timeframe of a dimension group.
+        value_format: the value format, if any.
+        suggestable: whether Looker suggests values for it.
+        suggest_dimension: the field whose values are suggested.
+        suggest_explore: the Explore the suggestions come from.
+    """
+
+    name: str
+    label: str
+    label_short: str
+    view_label: str
+    description: str
+    category: str
+    type: str
+    tags: tuple[str, ...] = ()
+    hidden: bool = False
+    dimension_group: str | None = None
+    group_label: str | None = None
+    group_variant: str | None = None
+    is_numeric: bool = False
+    is_timeframe: bool = False
+    value_format: str | None = None
+    suggestable: bool = False
+    suggest_dimension: str | None = None
+    suggest_explore: str | None = None
+
+    @classmethod
+    def from_api(cls, data: dict[str, Any], *, category: str) -> ExploreField:
+        """Build from an entry of an Explore's ``fields.dimensions`` or ``fields.measures``."""
+        name = _text(data.get("name"))
+        label_short = _text(data.get("label_short")) or _text(data.get("label")) or name
+        view_label = _text(data.get("view_label"))
+        return cls(
+            name=name,
+            label=_text(data.get("label")) or f"{view_label} {label_short}".strip(),
+            label_short=label_short,
+            view_label=view_label,
+            description=_text(data.get("description")),
+            category=_text(data.get("category")) or category,
+            type=_text(data.get("type")),
+            tags=_strs(data.get("tags")),
+            hidden=bool(data.get("hidden")),
+            dimension_group=_opt(data.get("dimension_group")),
+            group_label=_opt(data.get("field_group_label")),
+            group_variant=_opt(data.get("field_group_variant")),
+            is_numeric=bool(data.get("is_numeric")),
+            is_timeframe=bool(data.get("is_timeframe")) or data.get("dimension_group") is not None,
+            value_format=_opt(data.get("value_format")),
+            suggestable=bool(data.get("suggestable")),
+            suggest_dimension=_opt(data.get("suggest_dimension")),
+            suggest_explore=_opt(data.get("suggest_explore")),
+        )
+
+    @property
+    def is_measure(self) -> bool:
+        """Whether it is a measure (else a dimension)."""
+        return self.category == "measure"
+
+    @property
+    def view(self) -> str:
+        """The view it belongs to."""
+        return self.name.partition(".")[0]
+
+    @property
+    def timeframe(self) -> str | None:
+        """``date``, ``week``, ``month``... for a timeframe of a dimension group."""
+        if not self.is_timeframe or not self.type.startswith("date_"):
+            return None
+        return self.type.removeprefix("date_")
+
+
+@dataclass(frozen=True)
+class Explore:
+    """An Explore and its fields (hidden ones included; callers decide what to offer).
+
+    Attributes:
+        model: the LookML model.
+        name: the Explore's name.
+        label: its label.
+        description: its description.
+        base_view: the view it starts from.
+        fields: every dimension, then every measure.
+    """
+
+    model: str
+    name: str
+    label: str
+    description: str
+    base_view: str
+    fields: tuple[ExploreField, ...]
+
+    @classmethod
+    def from_api(cls, data: dict[str, Any]) -> Explore:
+        """Build from a ``lookml_model_explore`` object."""
+        groups = data.get("fields")
+        meta: dict[str, Any] = groups if isinstance(groups, dict) else {}
+        fields = tuple(
+            ExploreField.from_api(item, category=category)
+            for key, category in (("dimensions", "dimension"), ("measures", "measure"))
+            for item in meta.get(key) or []
+            if isinstance(item, dict) and item.get("name")
+        )
+        name = _text(data.get("name"))
+        return cls(
+            model=_text(data.get("model_name")),
+            name=name,
+            label=_text(data.get("label")) or name,
+            description=_text(data.get("description")),
+            base_view=_text(data.get("view_name")) or name,
+            fields=fields,
+        )
+
+    @property
+    def key(self) -> str:
+        """``model/explore``."""
+        return f"{self.model}/{self.name}"
+
+    @property
+    def path(self) -> str:
+        """The Explore's path in Looker's web UI."""
+        return f"/explore/{quote(self.model, safe='')}/{quote(self.name, safe='')}"
+
+    def field(self, name: str) -> ExploreField | None:
+        """The field called ``name``, if the Explore has it."""
+        return next((f for f in self.fields if f.name == name), None)
+
+
+@dataclass(frozen=True)
+class FieldSuggestions:
+    """Values Looker suggests for a field.
+
+    Attributes:
+        values: the suggested values.
+        hit_limit: Looker had more values than it returned.
+    """
+
+    values: tuple[str, ...]
+    hit_limit: bool = False
+
+    @classmethod
+    def from_api(cls, data: Any) -> FieldSuggestions:
+        """Build from a ``model_fieldname_suggestions`` object."""
+        if not isinstance(data, dict):
+            return cls(values=())
+        values = data.get("suggestions") or []
+        return cls(
+            values=tuple(str(v) for v in values if v is not None),
+            hit_limit=bool(data.get("hit_limit")),
+        )

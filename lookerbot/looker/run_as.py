@@ -23,6 +23,8 @@ from lookerbot.looker.models import (
     ContentKind,
     ContentRef,
     Dashboard,
+    Explore,
+    FieldSuggestions,
     Folder,
     Look,
     LookerUser,
@@ -155,6 +157,14 @@ class RefusingLookerClient:
         raise self._refuse()
 
     async def run_query(self, query_id: str) -> QueryResult:
+        raise self._refuse()
+
+    async def explore(self, model: str, explore: str) -> Explore:
+        raise self._refuse()
+
+    async def field_suggestions(
+        self, model: str, explore: str, field: str, *, term: str = ""
+    ) -> FieldSuggestions:
         raise self._refuse()
 
     async def create_render_task(

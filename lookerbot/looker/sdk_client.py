@@ -37,6 +37,8 @@ from lookerbot.looker.models import (
     ContentKind,
     ContentRef,
     Dashboard,
+    Explore,
+    FieldSuggestions,
     Folder,
     Look,
     LookerUser,
@@ -51,6 +53,7 @@ logger = logging.getLogger(__name__)
 
 API_VERSION = "4.0"
 _CONTENT_FIELDS = "id,title,description,folder(id,name)"
+_EXPLORE_FIELDS = "id,name,label,model_name,view_name,description,fields"
 
 
 class _Settings(api_settings.ApiSettings):
@@ -319,6 +322,25 @@ class SdkLookerClient:
 
     async def create_query(self, body: dict[str, Any]) -> Query:
         return Query.from_api(_object(await self._json("POST", "/queries", body=body)))
+
+    async def explore(self, model: str, explore: str) -> Explore:
+        data = await self._json(
+            "GET",
+            f"/lookml_models/{_id(model)}/explores/{_id(explore)}",
+            params={"fields": _EXPLORE_FIELDS},
+        )
+        return Explore.from_api(_object(data))
+
+    async def field_suggestions(
+        self, model: str, explore: str, field: str, *, term: str = ""
+    ) -> FieldSuggestions:
+        params = {"term": term} if term else {}
+        data = await self._json(
+            "GET",
+            f"/models/{_id(model)}/views/{_id(explore)}/fields/{_id(field)}/suggestions",
+            params=params,
+        )
+        return FieldSuggestions.from_api(data)
 
     async def run_query(self, query_id: str) -> QueryResult:
         data = await self._json("GET", f"/queries/{_id(query_id)}/run/json_detail")

@@ -29,13 +29,21 @@ from lookerbot.settings import Secret, Settings
 DEMO_SIGNING_SECRET = "demo-signing-secret-CANARY-0123456789"
 
 
-def sandbox_settings(looker: LookerEmulator, slack: SlackEmulator, **overrides: Any) -> Settings:
-    """Settings that point the bot at the emulators."""
+def sandbox_settings(
+    looker: LookerEmulator,
+    slack: SlackEmulator,
+    *,
+    ask_explores: tuple[str, ...] = (),
+    **overrides: Any,
+) -> Settings:
+    """Settings that point the bot at the emulators (``ask_explores`` turns ask on)."""
     settings = Settings(
         slack_bot_token=Secret(slack.bot_token),
         slack_signing_secret=Secret(DEMO_SIGNING_SECRET),
         slack_api_url=slack.api_url,
-        lookers=(looker.instance_settings(custom_command_folder_id="10"),),
+        lookers=(
+            looker.instance_settings(custom_command_folder_id="10", ask_explores=ask_explores),
+        ),
         host="127.0.0.1",
         port=0,
         shutdown_timeout=5.0,
@@ -47,7 +55,8 @@ class Sandbox:
     """The emulators and the bot, running together on 127.0.0.1.
 
     Args:
-        settings_overrides: changes to the sandbox's settings (see :func:`sandbox_settings`).
+        settings_overrides: changes to the sandbox's settings (see :func:`sandbox_settings`;
+            ``ask_explores=("model/explore",)`` turns ask on).
         deps: dependencies to give the bot instead of the defaults.
         looker: a Looker emulator to use; one the sandbox starts, it also stops.
         slack: a Slack emulator to use (two sandboxes sharing one are two bot processes
@@ -232,6 +241,8 @@ BANNER = """Lookerbot {version} demo: the bot, an emulated Looker and an emulate
 Type what you would type in Slack:
   help                 a direct message to the bot
   find revenue         search Looks and dashboards
+  ask revenue by region last month
+                       a question in plain words, answered with a Looker query
   @looker help         a mention in #general
   /looker find sales   the slash command
 Ctrl-D (or "quit") ends the demo."""
@@ -241,7 +252,7 @@ async def run_demo(
     *, script: Iterable[str] | None, out: TextIO = sys.stdout, images: Path = Path("demo-images")
 ) -> int:
     """Run the demo: lines from ``script``, or typed at a prompt when it is ``None``."""
-    async with Sandbox() as sandbox:
+    async with Sandbox(ask_explores=("thelook/orders",)) as sandbox:
         transcript = Transcript(sandbox.slack, images)
         print(BANNER.format(version=__version__), file=out, flush=True)
         lines = iter(script) if script is not None else None

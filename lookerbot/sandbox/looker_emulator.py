@@ -1,6 +1,7 @@
 """A Looker API 4.0 emulator: an aiohttp server on loopback that the bot's SDK client talks to.
 
-It serves a small shop's Looks and dashboards over the sample dataset, checks logins and
+It serves a small shop's Looks, dashboards and its Explore (``thelook/orders``, with field
+metadata and value suggestions) over the sample dataset, checks logins and
 tokens like Looker, records every request (without credentials), and can be told to fail or
 stall on any path. The demo and the tests both use it.
 """
@@ -21,8 +22,8 @@ from aiohttp import web
 
 from lookerbot.sandbox import canary
 from lookerbot.sandbox.png import bar_chart
-from lookerbot.sandbox.query_engine import QueryError, run_query
-from lookerbot.sandbox.sample_data import Dataset, generate
+from lookerbot.sandbox.query_engine import QueryError, dimension_value, run_query
+from lookerbot.sandbox.sample_data import FIELDS, FIELDS_BY_NAME, Dataset, generate
 from lookerbot.settings import LookerInstanceSettings, Secret
 
 API = "/api/4.0"
@@ -405,6 +406,8 @@ class LookerEmulator:
         self.state = default_state(today or date.today(), orders=orders)
         self.requests: list[RecordedRequest] = []
         self.logins = 0
+        self.suggestion_limit = 1000
+        """How many values a field suggestion answer holds at most (Looker's own cap)."""
         self.render_outcome = "success"
         """How render tasks end: "success", "failure", "hang" (never finish) or "empty"."""
         self.render_seconds = 0.2
@@ -618,6 +621,8 @@ class LookerEmulator:
             ("GET", r"/render_tasks/([^/]+)/results", self._render_results),
             ("POST", r"/data_actions", self._data_action),
             ("POST", r"/data_actions/form", self._data_action_form),
+            ("GET", r"/lookml_models/([^/]+)/explores/([^/]+)", self._explore),
+            ("GET", r"/models/([^/]+)/views/([^/]+)/fields/([^/]+)/suggestions", self._suggest),
             ("GET", r"/users/search", self._users_search),
             ("GET", r"/users/([^/]+)", self._user),
         ]
@@ -849,6 +854,41 @@ class LookerEmulator:
             return web.json_response(rows)
         return web.json_response(result)
 
+    # -- explores ----------------------------------------------------------------------
+
+    async def _explore(
+        self, request: web.Request, user_id: str, body: Any, model: str, explore: str
+    ) -> web.Response:
+        if (model, explore) != ("thelook", "orders"):
+            return _error(404, "Not found")
+        return web.json_response(explore_json())
+
+    async def _suggest(
+        self, request: web.Request, user_id: str, body: Any, model: str, view: str, name: str
+    ) -> web.Response:
+        field = FIELDS_BY_NAME.get(name)
+        if (model, view) != ("thelook", "orders") or field is None:
+            return _error(404, "Not found")
+        term = request.query.get("term", "").lower()
+        values = sorted(
+            {
+                str(dimension_value(row, name))
+                for row in self.state.dataset.rows
+                if field.category == "dimension"
+            }
+        )
+        values = [v for v in values if term in v.lower()]
+        limited = values[: self.suggestion_limit]
+        return web.json_response(
+            {
+                "suggestions": limited,
+                "error": None,
+                "from_cache": False,
+                "hit_limit": len(limited) < len(values),
+                "used_calcite_materialization": False,
+            }
+        )
+
     # -- users -------------------------------------------------------------------------
 
     def _sudo_login(self, user_id: str | None, target: str) -> web.Response:
@@ -1001,6 +1041,29 @@ class LookerEmulator:
             return web.Response(body=b"", content_type="image/png")
         image = bar_chart(stored["values"], width=stored["width"], height=stored["height"])
         return web.Response(body=image, content_type="image/png")
+
+
+def explore_json() -> dict[str, Any]:
+    """The ``thelook/orders`` Explore as Looker's API describes it."""
+    return {
+        "id": "thelook::orders",
+        "name": "orders",
+        "label": "Orders",
+        "title": "Orders",
+        "model_name": "thelook",
+        "view_name": "orders",
+        "description": "Orders placed in the online shop, with their customers and products.",
+        "group_label": "The Look",
+        "hidden": False,
+        "scopes": ["orders", "customers", "products"],
+        "can_total": True,
+        "fields": {
+            "dimensions": [f.metadata() for f in FIELDS if f.category == "dimension"],
+            "measures": [f.metadata() for f in FIELDS if f.category == "measure"],
+            "filters": [],
+            "parameters": [],
+        },
+    }
 
 
 def _like(pattern: str) -> re.Pattern[str]:

@@ -34,6 +34,8 @@ def dimension_value(row: dict[str, Any], name: str) -> Any:
             return (day - timedelta(days=day.weekday())).isoformat()
         if timeframe == "month":
             return f"{day.year:04d}-{day.month:02d}"
+        if timeframe == "quarter":
+            return f"{day.year:04d}-Q{(day.month - 1) // 3 + 1}"
         if timeframe == "year":
             return day.year
     return row[name]
@@ -44,11 +46,19 @@ def _measure(name: str, rows: list[dict[str, Any]]) -> float | int | None:
         return len(rows)
     if name == "customers.count":
         return len({r["customers.email"] for r in rows})
+    if name == "orders.returned_count":
+        return sum(1 for r in rows if r["orders.status"] == "returned")
     amounts = [float(r["orders.amount"]) for r in rows]
     if name == "orders.total_revenue":
         return round(sum(amounts), 2)
+    if name == "orders.net_revenue":
+        return round(
+            sum(float(r["orders.amount"]) for r in rows if r["orders.status"] == "complete"), 2
+        )
     if name == "orders.average_order_value":
         return round(sum(amounts) / len(amounts), 2) if amounts else None
+    if name == "orders.largest_order":
+        return max(amounts) if amounts else None
     raise QueryError(f"Unknown measure {name}")
 
 
@@ -65,7 +75,11 @@ def render(field: FieldDef, value: Any) -> str | None:
 
 # -- filters ---------------------------------------------------------------------------------
 
-_UNITS = {"day": 1, "week": 7, "month": 30, "year": 365}
+_UNITS = {"day": 1, "week": 7, "month": 30, "quarter": 91, "year": 365}
+
+
+def _quarter_start(day: date) -> date:
+    return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
 
 
 def _date_range(expr: str, today: date) -> tuple[date, date] | None:
@@ -75,15 +89,16 @@ def _date_range(expr: str, today: date) -> tuple[date, date] | None:
         return today, today + timedelta(days=1)
     if e == "yesterday":
         return today - timedelta(days=1), today
-    m = re.fullmatch(r"(?:last )?(\d+) (day|week|month|year)s?", e)
+    m = re.fullmatch(r"(?:last )?(\d+) (day|week|month|quarter|year)s?", e)
     if m:
         days = int(m.group(1)) * _UNITS[m.group(2)]
         return today - timedelta(days=days - 1), today + timedelta(days=1)
-    m = re.fullmatch(r"(this|last) (week|month|year)", e)
+    m = re.fullmatch(r"(this|last) (week|month|quarter|year)", e)
     if m:
         start_this = {
             "week": today - timedelta(days=today.weekday()),
             "month": today.replace(day=1),
+            "quarter": _quarter_start(today),
             "year": today.replace(month=1, day=1),
         }[m.group(2)]
         if m.group(1) == "this":
@@ -93,6 +108,8 @@ def _date_range(expr: str, today: date) -> tuple[date, date] | None:
         if m.group(2) == "month":
             previous = (start_this - timedelta(days=1)).replace(day=1)
             return previous, start_this
+        if m.group(2) == "quarter":
+            return _quarter_start(start_this - timedelta(days=1)), start_this
         return start_this.replace(year=start_this.year - 1), start_this
     m = re.fullmatch(r"(\d{4})(?:[-/](\d{1,2}))?(?:[-/](\d{1,2}))?", e)
     if m:

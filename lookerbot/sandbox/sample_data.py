@@ -82,6 +82,8 @@ class FieldDef:
     group_label: str | None = None
     dimension_group: str | None = None
     suggestable: bool = False
+    group_variant: str | None = None
+    primary_key: bool = False
 
     @property
     def view(self) -> str:
@@ -93,7 +95,11 @@ class FieldDef:
 
     @property
     def is_numeric(self) -> bool:
-        return self.type in ("number", "count", "sum", "average", "count_distinct")
+        return self.type in ("number", "count", "sum", "average", "count_distinct", "max")
+
+    @property
+    def is_timeframe(self) -> bool:
+        return self.dimension_group is not None
 
     def metadata(self) -> dict[str, Any]:
         """The field as Looker describes it in query results and explores."""
@@ -113,7 +119,12 @@ class FieldDef:
             "measure": self.category == "measure",
             "dimension_group": self.dimension_group,
             "field_group_label": self.group_label,
+            "field_group_variant": self.group_variant,
+            "is_timeframe": self.is_timeframe,
+            "primary_key": self.primary_key,
             "suggestable": self.suggestable,
+            "suggest_dimension": self.name if self.suggestable else None,
+            "suggest_explore": "orders" if self.suggestable else None,
             "sortable": True,
         }
 
@@ -121,7 +132,7 @@ class FieldDef:
 _MONEY = "$#,##0.00"
 
 FIELDS: tuple[FieldDef, ...] = (
-    FieldDef("orders.id", "ID", "dimension", "number", "Orders"),
+    FieldDef("orders.id", "ID", "dimension", "number", "Orders", primary_key=True),
     FieldDef(
         "orders.status",
         "Status",
@@ -140,6 +151,7 @@ FIELDS: tuple[FieldDef, ...] = (
         "The day the order was placed.",
         dimension_group="orders.created",
         group_label="Created Date",
+        group_variant="Date",
     ),
     FieldDef(
         "orders.created_week",
@@ -149,6 +161,7 @@ FIELDS: tuple[FieldDef, ...] = (
         "Orders",
         dimension_group="orders.created",
         group_label="Created Date",
+        group_variant="Week",
     ),
     FieldDef(
         "orders.created_month",
@@ -158,6 +171,17 @@ FIELDS: tuple[FieldDef, ...] = (
         "Orders",
         dimension_group="orders.created",
         group_label="Created Date",
+        group_variant="Month",
+    ),
+    FieldDef(
+        "orders.created_quarter",
+        "Created Quarter",
+        "dimension",
+        "date_quarter",
+        "Orders",
+        dimension_group="orders.created",
+        group_label="Created Date",
+        group_variant="Quarter",
     ),
     FieldDef(
         "orders.created_year",
@@ -167,6 +191,7 @@ FIELDS: tuple[FieldDef, ...] = (
         "Orders",
         dimension_group="orders.created",
         group_label="Created Date",
+        group_variant="Year",
     ),
     FieldDef(
         "orders.amount",
@@ -229,6 +254,36 @@ FIELDS: tuple[FieldDef, ...] = (
         "Average amount per order.",
         value_format=_MONEY,
         tags=("aov", "basket size"),
+    ),
+    FieldDef(
+        "orders.net_revenue",
+        "Net Revenue",
+        "measure",
+        "sum",
+        "Orders",
+        "Sum of the amounts of completed orders: cancelled, pending and returned orders are "
+        "left out.",
+        value_format=_MONEY,
+        tags=("net sales",),
+    ),
+    FieldDef(
+        "orders.returned_count",
+        "Returned Orders",
+        "measure",
+        "count",
+        "Orders",
+        "Number of orders that customers sent back.",
+        tags=("returns",),
+    ),
+    FieldDef(
+        "orders.largest_order",
+        "Largest Order",
+        "measure",
+        "max",
+        "Orders",
+        "The amount of the biggest single order.",
+        value_format=_MONEY,
+        tags=("biggest order", "max order"),
     ),
     FieldDef(
         "customers.count",

@@ -301,3 +301,61 @@ class SlackDriver:
             }
         ).encode()
         return await self.post("/slack/events", body, content_type="application/json")
+
+    async def click_button(
+        self,
+        blocks: list[dict[str, Any]],
+        action_id: str,
+        *,
+        channel: str,
+        message_ts: str | None = None,
+        thread_ts: str | None = None,
+        user: str = "U0ALICE",
+    ) -> tuple[DriverResponse, str]:
+        """Click the button ``action_id`` among ``blocks`` of a message in ``channel``.
+
+        Returns the bot's answer and the interaction's response URL.
+        """
+        block, button = next(
+            (b, e)
+            for b in blocks
+            if b.get("type") == "actions"
+            for e in b.get("elements", [])
+            if e.get("action_id") == action_id
+        )
+        response_url = self.slack.new_response_url()
+        message: dict[str, Any] = {"type": "message", "ts": message_ts, "blocks": blocks}
+        if thread_ts:
+            message["thread_ts"] = thread_ts
+        payload = {
+            "type": "block_actions",
+            "team": {"id": TEAM_ID, "domain": "acme"},
+            "user": {"id": user, "team_id": TEAM_ID},
+            "api_app_id": "A0LOOKER",
+            "token": "legacy-verification-token",
+            "container": {
+                "type": "message",
+                "message_ts": message_ts,
+                "channel_id": channel,
+                "is_ephemeral": message_ts is None,
+            },
+            "trigger_id": f"{secrets.randbelow(10**10)}.{secrets.token_hex(8)}",
+            "channel": {"id": channel},
+            "message": message,
+            "response_url": response_url,
+            "actions": [
+                {
+                    "type": button.get("type", "button"),
+                    "action_id": action_id,
+                    "block_id": block.get("block_id", "b"),
+                    "text": button.get("text"),
+                    "value": button.get("value"),
+                    "action_ts": f"{int(self._clock())}.000100",
+                }
+            ],
+        }
+        body = urlencode({"payload": json.dumps(payload)}).encode()
+        response = await self.post(
+            "/slack/events", body, content_type="application/x-www-form-urlencoded"
+        )
+        return response, response_url

@@ -157,6 +157,26 @@ def default_channels() -> dict[str, dict[str, Any]]:
     }
 
 
+def _valid_actions(block: dict[str, Any]) -> bool:
+    """Slack's limits on an actions block of buttons: 25 elements, unique action ids of up to
+    255 characters, labels of up to 75, values of up to 2,000."""
+    elements = block.get("elements")
+    if not isinstance(elements, list) or not 1 <= len(elements) <= 25:
+        return False
+    ids = [e.get("action_id") for e in elements if isinstance(e, dict)]
+    if len(ids) != len(elements) or len(set(ids)) != len(ids):
+        return False
+    for element in elements:
+        if element.get("type") != "button":
+            continue
+        label = (element.get("text") or {}).get("text", "")
+        if not label or len(label) > 75 or len(str(element.get("value", ""))) > 2000:
+            return False
+        if not isinstance(element.get("action_id"), str) or len(element["action_id"]) > 255:
+            return False
+    return True
+
+
 class SlackEmulator:
     """Serves the Slack Web API on 127.0.0.1.
 
@@ -485,6 +505,8 @@ class SlackEmulator:
                         return "invalid_blocks"
                     if len(section_text) > MAX_SECTION_TEXT:
                         return "invalid_blocks"
+                if block["type"] == "actions" and not _valid_actions(block):
+                    return "invalid_blocks"
         return None
 
     def _auth_test(self, args: dict[str, Any]) -> dict[str, Any]:

@@ -64,6 +64,17 @@ async def test_check_passes_against_working_services(looker, slack):
     assert "ok   Slack: connected to workspace Acme as @looker" in lines
 
 
+async def test_check_reads_the_explores_ask_answers_from(looker, slack):
+    env = bot_env(looker, slack, LOOKERBOT_ASK_EXPLORES="thelook/orders,thelook/nope")
+    code, out, err = await run("check", env=env)
+    assert code == 1, (out, err)
+    lines = out.splitlines()
+    assert (
+        f"ok   ask thelook/orders on {looker.url}: 14 dimensions and 7 measures to answer from"
+    ) in lines
+    assert any(line.startswith(f"FAIL ask thelook/nope on {looker.url}: ") for line in lines)
+
+
 async def test_check_fails_on_a_wrong_looker_secret_without_printing_it(looker, slack):
     code, out, err = await run(
         "check", env=bot_env(looker, slack, LOOKER_API_CLIENT_SECRET="wrong-secret-123")

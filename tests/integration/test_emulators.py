@@ -163,6 +163,27 @@ async def test_upload_size_mismatch_is_refused(web):
     assert caught.value.response["error"] == "file_upload_size_mismatch"
 
 
+def _buttons(*, value: str = "v", label: str = "Pick", action_ids: tuple[str, ...] = ("a",)):
+    return {
+        "type": "actions",
+        "elements": [
+            {
+                "type": "button",
+                "action_id": action_id,
+                "text": {"type": "plain_text", "text": label},
+                "value": value,
+            }
+            for action_id in action_ids
+        ],
+    }
+
+
+async def test_buttons_within_slacks_limits_are_accepted(web):
+    blocks = [_buttons(value="v" * 2000, label="l" * 75, action_ids=("a", "b"))]
+    posted = await web.chat_postMessage(channel="C0GENERAL", text="x", blocks=blocks)
+    assert posted["ok"]
+
+
 @pytest.mark.parametrize(
     ("args", "error"),
     [
@@ -180,6 +201,18 @@ async def test_upload_size_mismatch_is_refused(web):
         ),
         (
             {"channel": "C0GENERAL", "text": "x", "blocks": [{"type": "divider"}] * 51},
+            "invalid_blocks",
+        ),
+        (
+            {"channel": "C0GENERAL", "text": "x", "blocks": [_buttons(value="v" * 2001)]},
+            "invalid_blocks",
+        ),
+        (
+            {"channel": "C0GENERAL", "text": "x", "blocks": [_buttons(label="l" * 76)]},
+            "invalid_blocks",
+        ),
+        (
+            {"channel": "C0GENERAL", "text": "x", "blocks": [_buttons(action_ids=("a", "a"))]},
             "invalid_blocks",
         ),
     ],

@@ -138,3 +138,38 @@ async def test_error_statuses_become_plain_messages(client, looker, status, body
         await client.search_content("look", "%x%", limit=5)
     assert caught.value.status == status
     assert expected in caught.value.reason
+
+
+async def test_explore_reads_the_fields_with_their_metadata(client, looker):
+    explore = await client.explore("thelook", "orders")
+    assert (explore.key, explore.label, explore.base_view) == ("thelook/orders", "Orders", "orders")
+    revenue = explore.field("orders.total_revenue")
+    assert revenue is not None and revenue.is_measure
+    assert revenue.tags == ("sales", "revenue", "gmv")
+    assert revenue.description.startswith("Sum of order amounts")
+    month = explore.field("orders.created_month")
+    assert month is not None and month.timeframe == "month"
+    assert month.dimension_group == "orders.created" and month.group_label == "Created Date"
+    region = explore.field("customers.region")
+    assert region is not None and region.suggestable and region.suggest_explore == "orders"
+    (request,) = looker.requests_to("/lookml_models/")
+    assert request.path == "/lookml_models/thelook/explores/orders"
+    assert "fields" in request.query["fields"].split(",")
+
+
+async def test_an_unknown_explore_is_a_404_for_people(client):
+    with pytest.raises(LookerApiError) as raised:
+        await client.explore("thelook", "nope")
+    assert raised.value.status == 404
+
+
+async def test_field_suggestions_come_from_the_data_and_narrow_by_term(client, looker):
+    regions = await client.field_suggestions("thelook", "orders", "customers.region")
+    assert set(regions.values) == {"West", "East", "North", "South"} and not regions.hit_limit
+    names = await client.field_suggestions("thelook", "orders", "customers.name", term="hop")
+    assert names.values == ("Grace Hopper",)
+    looker.suggestion_limit = 2
+    capped = await client.field_suggestions("thelook", "orders", "customers.region")
+    assert len(capped.values) == 2 and capped.hit_limit
+    last = looker.requests_to("/suggestions")[-1]
+    assert last.path == "/models/thelook/views/orders/fields/customers.region/suggestions"

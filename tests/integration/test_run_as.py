@@ -129,3 +129,14 @@ async def test_an_api_user_that_cannot_sudo_is_reported(looker: LookerEmulator):
     async with Sandbox(looker=looker, lookers=(instance,)) as sandbox:
         text = await ask(sandbox, "revenue", "U0ALICE")
         assert "couldn't act as your Looker user" in text and "admin API user" in text
+
+
+async def test_questions_run_as_the_person_asking(looker: LookerEmulator):
+    looker.state.access_filters["3"] = {"customers.region": "East"}
+    instance = looker.instance_settings(run_as_user="email", ask_explores=("thelook/orders",))
+    async with Sandbox(looker=looker, lookers=(instance,)) as sandbox:
+        bob = await ask(sandbox, "ask total revenue by region", "U0BOB")
+        alice = await ask(sandbox, "ask total revenue by region", "U0ALICE")
+    assert regions(bob) == {"East"}
+    assert regions(alice) == {"West", "East", "North", "South"}
+    assert sorted(r.user_id for r in looker.requests_to("/run/json_detail")) == ["2", "3"]

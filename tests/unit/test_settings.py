@@ -235,6 +235,119 @@ def test_lookers_json_with_secrets_is_never_echoed():
     assert found and "TOPSECRET" not in "\n".join(found)
 
 
+# -- ask -------------------------------------------------------------------------------------
+
+
+def test_ask_is_off_unless_explores_are_listed():
+    s = load_settings(BASE, env_file=None)
+    assert not s.ask_configured and s.lookers[0].ask_explores == () and s.ask_llm is None
+
+
+def test_ask_explores_for_the_single_instance_without_duplicates():
+    s = load(LOOKERBOT_ASK_EXPLORES=" thelook/orders, thelook/users,thelook/orders ")
+    assert s.lookers[0].ask_explores == ("thelook/orders", "thelook/users")
+    assert s.ask_configured
+
+
+def test_ask_explores_per_instance_with_the_variable_as_default():
+    lookers = [
+        {"url": "https://a.looker.com", "clientId": "a", "clientSecret": "sa"},
+        {
+            "url": "https://b.looker.com",
+            "clientId": "b",
+            "clientSecret": "sb",
+            "askExplores": ["sales/orders", "sales/returns"],
+        },
+        {
+            "url": "https://c.looker.com",
+            "clientId": "c",
+            "clientSecret": "sc",
+            "askExplores": "x/y",
+        },
+    ]
+    s = load(LOOKERS=json.dumps(lookers), LOOKERBOT_ASK_EXPLORES="thelook/orders")
+    assert [lk.ask_explores for lk in s.lookers] == [
+        ("thelook/orders",),
+        ("sales/orders", "sales/returns"),
+        ("x/y",),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"LOOKERBOT_ASK_EXPLORES": "orders"}, "LOOKERBOT_ASK_EXPLORES: each entry must be"),
+        ({"LOOKERBOT_ASK_EXPLORES": "a/b/c"}, "(got 'a/b/c')"),
+        ({"LOOKERBOT_ASK_EXPLORES": " , "}, "LOOKERBOT_ASK_EXPLORES: list at least one"),
+        (
+            {"LOOKERBOT_ASK_LLM_URL": "https://llm.example.com/v1"},
+            "LOOKERBOT_ASK_LLM_MODEL: required when LOOKERBOT_ASK_LLM_URL is set",
+        ),
+        (
+            {"LOOKERBOT_ASK_LLM_URL": "llm.example.com", "LOOKERBOT_ASK_LLM_MODEL": "m"},
+            "LOOKERBOT_ASK_LLM_URL: must be an http:// or https:// URL",
+        ),
+        (
+            {
+                "LOOKERBOT_ASK_LLM_URL": "https://llm.example.com",
+                "LOOKERBOT_ASK_LLM_MODEL": "m",
+                "LOOKERBOT_ASK_LLM_TIMEOUT": "0",
+            },
+            "LOOKERBOT_ASK_LLM_TIMEOUT: must be between 1 and 300",
+        ),
+    ],
+)
+def test_bad_ask_settings_name_their_variable(env, expected):
+    found = problems({**BASE, **env})
+    assert any(expected in p for p in found), found
+
+
+def test_bad_ask_explores_in_lookers_name_the_entry_and_echo_nothing():
+    lookers = [
+        {"url": "https://a.looker.com", "clientId": "a", "clientSecret": "TOPSECRET"},
+        {"url": "https://b.looker.com", "clientId": "b", "clientSecret": "sb", "askExplores": [1]},
+        {"url": "https://c.looker.com", "clientId": "c", "clientSecret": "sc", "askExplores": "z"},
+    ]
+    found = problems({**BASE, "LOOKERS": json.dumps(lookers)})
+    assert any(p.startswith("LOOKERS[1].askExplores: must be a list") for p in found), found
+    assert any(p.startswith("LOOKERS[2].askExplores: each entry must be") for p in found), found
+    assert "TOPSECRET" not in "\n".join(found) and "'z'" not in "\n".join(found)
+
+
+def test_language_model_settings_and_their_key_stays_secret():
+    s = load(
+        LOOKERBOT_ASK_EXPLORES="thelook/orders",
+        LOOKERBOT_ASK_LLM_URL="https://llm.example.com/v1/",
+        LOOKERBOT_ASK_LLM_KEY="sk-LLMSECRET",
+        LOOKERBOT_ASK_LLM_MODEL="small-model",
+        LOOKERBOT_ASK_LLM_TIMEOUT="5",
+    )
+    assert s.ask_llm is not None
+    assert s.ask_llm.url == "https://llm.example.com/v1/chat/completions"
+    assert (s.ask_llm.model, s.ask_llm.timeout) == ("small-model", 5.0)
+    assert "sk-LLMSECRET" in s.secrets()
+    assert "LLMSECRET" not in repr(s)
+    full = load(
+        LOOKERBOT_ASK_EXPLORES="thelook/orders",
+        LOOKERBOT_ASK_LLM_URL="http://127.0.0.1:8000/v1/chat/completions",
+        LOOKERBOT_ASK_LLM_MODEL="m",
+    )
+    assert full.ask_llm is not None
+    assert full.ask_llm.url == "http://127.0.0.1:8000/v1/chat/completions"
+
+
+def test_language_model_notes():
+    s = load(LOOKERBOT_ASK_LLM_MODEL="m")
+    assert s.ask_llm is None and any("no language model is used" in n for n in s.notes)
+    s = load(
+        LOOKERBOT_ASK_LLM_URL="http://llm.internal/v1",
+        LOOKERBOT_ASK_LLM_MODEL="m",
+        LOOKERBOT_ASK_LLM_KEY="k",
+    )
+    assert any("unencrypted" in n for n in s.notes)
+    assert any("ask is off" in n for n in s.notes)
+
+
 def test_http_mode_needs_a_signing_secret():
     env = {k: v for k, v in BASE.items() if k != "SLACK_SIGNING_SECRET"}
     assert any(p.startswith("SLACK_SIGNING_SECRET") for p in problems(env))

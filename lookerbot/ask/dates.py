@@ -1,0 +1,397 @@
+"""Time phrases of a question, as Looker date filter expressions.
+
+"last month" is the previous calendar month and "last 7 days" the seven days up to today
+(Looker's ``7 days``); a month or day named without a year is the latest one that is not
+after today; ranges include the last day people name (Looker's ``A to B`` leaves ``B`` out,
+so ``B`` is the day after it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Literal
+
+from lookerbot.ask.words import Token, number_value
+
+Unit = Literal["day", "week", "month", "quarter", "year"]
+Grain = Literal["day", "month", "year"]
+
+MONTHS = {
+    name: index
+    for index, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+UNITS: dict[str, Unit] = {
+    "day": "day",
+    "week": "week",
+    "month": "month",
+    "quarter": "quarter",
+    "year": "year",
+}
+_LEADS = frozenset({"in", "during", "for", "over", "within", "of", "throughout"})
+_LAST = frozenset({"last", "past", "previous", "prior", "trailing"})
+_THIS = frozenset({"this", "current"})
+_TO_DATE = {
+    ("year", "to", "date"): "year",
+    ("ytd",): "year",
+    ("month", "to", "date"): "month",
+    ("mtd",): "month",
+    ("quarter", "to", "date"): "quarter",
+    ("qtd",): "quarter",
+    ("week", "to", "date"): "week",
+    ("wtd",): "week",
+}
+
+
+@dataclass(frozen=True)
+class TimeFilter:
+    """A time filter.
+
+    Attributes:
+        expression: the Looker filter expression.
+        words: how to say it ("last 7 days", "since 2026-01-01").
+    """
+
+    expression: str
+    words: str
+
+
+@dataclass(frozen=True)
+class _Point:
+    """A date people named, and how much time it covers (a day, a month or a year)."""
+
+    start: date
+    grain: Grain
+
+    @property
+    def end(self) -> date:
+        if self.grain == "day":
+            return self.start + timedelta(days=1)
+        if self.grain == "month":
+            return _add_months(self.start, 1)
+        return date(self.start.year + 1, 1, 1)
+
+    def words(self) -> str:
+        if self.grain == "day":
+            return self.start.isoformat()
+        if self.grain == "month":
+            return f"{_MONTH_NAMES[self.start.month - 1]} {self.start.year}"
+        return str(self.start.year)
+
+    def expression(self) -> str:
+        if self.grain == "day":
+            return looker_day(self.start)
+        if self.grain == "month":
+            return f"{self.start.year:04d}/{self.start.month:02d}"
+        return f"{self.start.year:04d}"
+
+
+def looker_day(day: date) -> str:
+    """A day as Looker's filter expressions write it."""
+    return f"{day.year:04d}/{day.month:02d}/{day.day:02d}"
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _unit(token: Token) -> Unit | None:
+    return UNITS.get(token.stem) if token.kind == "word" else None
+
+
+def _period_start(unit: Unit, today: date, *, previous: bool) -> date:
+    if unit == "day":
+        start = today
+        return start - timedelta(days=1) if previous else start
+    if unit == "week":
+        start = today - timedelta(days=today.weekday())
+        return start - timedelta(days=7) if previous else start
+    if unit == "month":
+        start = today.replace(day=1)
+        return _add_months(start, -1) if previous else start
+    if unit == "quarter":
+        start = date(today.year, (today.month - 1) // 3 * 3 + 1, 1)
+        return _add_months(start, -3) if previous else start
+    start = date(today.year, 1, 1)
+    return date(today.year - 1, 1, 1) if previous else start
+
+
+class _Reader:
+    """Reads time phrases at a position of a question's tokens."""
+
+    def __init__(self, tokens: Sequence[Token], today: date) -> None:
+        self.tokens = tokens
+        self.today = today
+
+    def norm(self, i: int) -> str:
+        return self.tokens[i].norm if 0 <= i < len(self.tokens) else ""
+
+    def year(self, i: int) -> int | None:
+        if i < len(self.tokens) and self.tokens[i].kind == "number":
+            text = self.tokens[i].norm
+            if len(text) == 4 and text.isdigit() and 1990 <= int(text) <= 2100:
+                return int(text)
+        return None
+
+    def day_number(self, i: int) -> int | None:
+        if i >= len(self.tokens):
+            return None
+        token = self.tokens[i]
+        text = token.norm
+        if token.kind == "ordinal":
+            text = text[:-2]
+        elif token.kind != "number":
+            return None
+        if text.isdigit() and 1 <= int(text) <= 31:
+            return int(text)
+        return None
+
+    def _latest(self, month: int, day: int = 1) -> date | None:
+        """The latest such day that is not after today."""
+        try:
+            candidate = date(self.today.year, month, day)
+            return candidate if candidate <= self.today else date(self.today.year - 1, month, day)
+        except ValueError:
+            return None
+
+    def point(self, i: int) -> tuple[int, _Point] | None:
+        """A date at ``i``: 2026-03-01, March 2026, March 1st, 1 March 2026, 2025, March."""
+        if i >= len(self.tokens):
+            return None
+        token = self.tokens[i]
+        if token.kind == "date":
+            parts = token.norm.replace("/", "-").replace(".", "-").split("-")
+            try:
+                return i + 1, _Point(date(int(parts[0]), int(parts[1]), int(parts[2])), "day")
+            except ValueError:
+                return None
+        if token.kind == "yearmonth":
+            year_text, month_text = token.norm.replace("/", "-").split("-")
+            if 1 <= int(month_text) <= 12:
+                return i + 1, _Point(date(int(year_text), int(month_text), 1), "month")
+            return None
+        if (year := self.year(i)) is not None:
+            return i + 1, _Point(date(year, 1, 1), "year")
+        named_month = MONTHS.get(token.norm) if token.kind == "word" else None
+        if named_month is not None:
+            return self._month_point(i + 1, named_month)
+        day = self.day_number(i)
+        if day is not None:
+            j = i + 1 + (self.norm(i + 1) == "of")
+            month = MONTHS.get(self.norm(j))
+            if month is not None:
+                day_year = self.year(j + 1)
+                if day_year is not None:
+                    return self._day(j + 2, day_year, month, day)
+                found = self._latest(month, day)
+                return None if found is None else (j + 1, _Point(found, "day"))
+        return None
+
+    def _month_point(self, j: int, month: int) -> tuple[int, _Point] | None:
+        day = self.day_number(j)
+        if day is not None:
+            k = j + 1 + (self.norm(j + 1) in (",",))
+            year = self.year(k)
+            if year is not None:
+                return self._day(k + 1, year, month, day)
+            found = self._latest(month, day)
+            return None if found is None else (j + 1, _Point(found, "day"))
+        k = j + (self.norm(j) == ",")
+        year = self.year(k)
+        if year is not None:
+            return k + 1, _Point(date(year, month, 1), "month")
+        found = self._latest(month)
+        return None if found is None else (j, _Point(found, "month"))
+
+    @staticmethod
+    def _day(end: int, year: int, month: int, day: int) -> tuple[int, _Point] | None:
+        try:
+            return end, _Point(date(year, month, day), "day")
+        except ValueError:
+            return None
+
+    def relative_start(self, i: int) -> tuple[int, date, str] | None:
+        """``yesterday``, ``last month``, ``this year`` as the day they start, for "since"."""
+        if self.norm(i) == "today":
+            return i + 1, self.today, "today"
+        if self.norm(i) == "yesterday":
+            return i + 1, self.today - timedelta(days=1), "yesterday"
+        if self.norm(i) in _LAST | _THIS and i + 1 < len(self.tokens):
+            unit = _unit(self.tokens[i + 1])
+            if unit is not None:
+                previous = self.norm(i) in _LAST
+                start = _period_start(unit, self.today, previous=previous)
+                return i + 2, start, f"{'last' if previous else 'this'} {unit}"
+        return None
+
+    def since(self, i: int) -> tuple[int, TimeFilter] | None:
+        relative = self.relative_start(i)
+        if relative is not None:
+            end, start, words = relative
+            return end, TimeFilter(f"after {looker_day(start)}", f"since {words}")
+        found = self.point(i)
+        if found is None:
+            return None
+        end, point = found
+        return end, TimeFilter(f"after {looker_day(point.start)}", f"since {point.words()}")
+
+    def range(self, i: int, separators: frozenset[str]) -> tuple[int, TimeFilter] | None:
+        first = self.point(i)
+        if first is None:
+            return None
+        j, start = first
+        if self.norm(j) not in separators:
+            return None
+        second = self.point(j + 1)
+        if second is None:
+            return None
+        end, last = second
+        begin = start.start
+        if begin >= last.end and begin.year == last.start.year + 1:
+            begin = begin.replace(year=begin.year - 1)  # "from December to February"
+        if begin >= last.end:
+            return None
+        first_words = _Point(begin, start.grain).words()
+        return end, TimeFilter(
+            f"{looker_day(begin)} to {looker_day(last.end)}",
+            f"between {first_words} and {last.words()}",
+        )
+
+    def read(self, i: int) -> tuple[int, TimeFilter] | None:
+        """The time phrase starting at ``i``, and where it ends."""
+        start = i
+        if self.norm(i) in _LEADS:
+            i += 1
+        if self.norm(i) == "the":
+            i += 1
+        found = self._read_core(i)
+        if found is None and start != i:
+            return None
+        return found
+
+    def _read_core(self, i: int) -> tuple[int, TimeFilter] | None:
+        word = self.norm(i)
+        today = self.today
+        for phrase, unit in _TO_DATE.items():
+            if tuple(self.norm(i + k) for k in range(len(phrase))) == phrase:
+                return i + len(phrase), TimeFilter(f"this {unit}", f"this {unit} so far")
+        if word == "today":
+            return i + 1, TimeFilter("today", "today")
+        if word == "yesterday":
+            return i + 1, TimeFilter("yesterday", "yesterday")
+        if word in _THIS and i + 1 < len(self.tokens):
+            this_unit = _unit(self.tokens[i + 1])
+            if this_unit == "day":
+                return i + 2, TimeFilter("today", "today")
+            if this_unit is not None:
+                return i + 2, TimeFilter(f"this {this_unit}", f"this {this_unit}")
+        if word in _LAST and i + 1 < len(self.tokens):
+            last_unit = _unit(self.tokens[i + 1])
+            if last_unit is not None and self.tokens[i + 1].norm == last_unit:  # singular
+                if last_unit == "day":
+                    return i + 2, TimeFilter("yesterday", "yesterday")
+                if word in ("past", "trailing"):
+                    days = {"week": 7, "month": 30, "quarter": 90, "year": 365}[last_unit]
+                    return i + 2, TimeFilter(f"{days} days", f"past {last_unit}")
+                return i + 2, TimeFilter(f"last {last_unit}", f"last {last_unit}")
+            count = number_value(self.tokens[i + 1])
+            counted = _unit(self.tokens[i + 2]) if i + 2 < len(self.tokens) else None
+            if count is not None and count.is_integer() and 1 <= count <= 10_000 and counted:
+                n = int(count)
+                plural = f"{n} {counted}s" if n != 1 else f"1 {counted}"
+                return i + 3, TimeFilter(plural, f"last {plural}")
+        if word in ("since", "after") or (word == "from" and not self._is_range(i + 1)):
+            return self.since(i + 1)
+        if word == "before":
+            found = self.point(i + 1)
+            if found is not None:
+                end, point = found
+                return end, TimeFilter(
+                    f"before {looker_day(point.start)}", f"before {point.words()}"
+                )
+        if word in ("until", "through", "thru"):
+            found = self.point(i + 1)
+            if found is not None:
+                end, point = found
+                return end, TimeFilter(f"before {looker_day(point.end)}", f"until {point.words()}")
+        if word == "between":
+            return self.range(i + 1, frozenset({"and", "to"}))
+        if word == "from":
+            return self.range(i + 1, frozenset({"to", "until", "through", "thru", "and"}))
+        if i < len(self.tokens) and self.tokens[i].kind == "quarter":
+            quarter = int(self.tokens[i].norm[1])
+            year = self.year(i + 1)
+            end = i + 2 if year is not None else i + 1
+            first = date(year or today.year, quarter * 3 - 2, 1)
+            if year is None and first > today:
+                first = first.replace(year=first.year - 1)
+            last = _add_months(first, 3)
+            return end, TimeFilter(
+                f"{looker_day(first)} to {looker_day(last)}", f"Q{quarter} {first.year}"
+            )
+        if word == "on":
+            day = self.point(i + 1)
+            if day is not None and day[1].grain == "day":
+                end, point = day
+                return end, TimeFilter(point.expression(), f"on {point.words()}")
+            return None
+        ranged = self.range(i, frozenset({"to", "until", "through", "thru"}))
+        if ranged is not None:
+            return ranged
+        named = self.point(i)
+        if named is not None:
+            end, point = named
+            prefix = "on" if point.grain == "day" else "in"
+            return end, TimeFilter(point.expression(), f"{prefix} {point.words()}")
+        return None
+
+    def _is_range(self, i: int) -> bool:
+        found = self.point(i)
+        return found is not None and self.norm(found[0]) in (
+            "to",
+            "until",
+            "through",
+            "thru",
+            "and",
+        )
+
+
+def read_time(tokens: Sequence[Token], i: int, today: date) -> tuple[int, TimeFilter] | None:
+    """The time phrase starting at token ``i`` (with a leading "in", "for", "over the"...),
+    and the index just after it; ``None`` when no time phrase starts there."""
+    if i >= len(tokens):
+        return None
+    return _Reader(tokens, today).read(i)

@@ -1,0 +1,237 @@
+"""What the parser knows of an Explore: the phrases that name each field, and known values.
+
+Built once per Explore (and once per set of suggested values) and cached with it, so that
+parsing a question is only dictionary lookups.
+
+A field is named by (strongest first) its full label ("Orders Count"), its short label
+("Total Revenue"), each of its LookML tags ("gmv", "number of orders"), its name
+("total_revenue"), the end of its short label ("revenue"), and single words of its
+description. A view's name or label ("customers") names the view's "Name" or "Title"
+dimension when a dimension is wanted. Hidden fields are never offered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from lookerbot.ask.words import FILLERS, content_words, stems
+from lookerbot.looker.models import Explore, ExploreField
+
+FULL_LABEL = 4.0
+LABEL = 3.0
+TAG = 3.0
+NAME = 2.5
+LABEL_END = 2.0
+VIEW = 1.5
+DESCRIPTION = 1.0
+
+_DISPLAY_LABELS = ("name", "title", "full name")
+_MAX_VALUE_WORDS = 8
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A field a phrase may name, and how strongly."""
+
+    field: ExploreField
+    score: float
+    view_noun: bool = False
+    """The phrase names the field's view, not the field."""
+
+
+@dataclass
+class ExploreIndex:
+    """The phrases of one Explore's visible fields, ready for matching.
+
+    Attributes:
+        explore: the Explore.
+        phrases: stems of a phrase -> the fields it may name (best score per field).
+        max_words: the longest phrase, in words.
+        timeframes: dimension group -> timeframe (``month``) -> field.
+        default_group: the dimension group time filters and grains use.
+        display_name: how to name each field in answers (short label unless shared).
+    """
+
+    explore: Explore
+    phrases: dict[tuple[str, ...], list[Candidate]] = field(default_factory=dict)
+    max_words: int = 1
+    timeframes: dict[str, dict[str, ExploreField]] = field(default_factory=dict)
+    default_group: str | None = None
+    display_name: dict[str, str] = field(default_factory=dict)
+    fields: dict[str, ExploreField] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, explore: Explore) -> ExploreIndex:
+        """Index ``explore``'s visible fields."""
+        index = cls(explore=explore)
+        visible = [f for f in explore.fields if not f.hidden and f.name]
+        index.fields = {f.name: f for f in visible}
+        short_counts: dict[str, int] = {}
+        for f in visible:
+            short_counts[f.label_short.lower()] = short_counts.get(f.label_short.lower(), 0) + 1
+        for f in visible:
+            shared = short_counts[f.label_short.lower()] > 1
+            index.display_name[f.name] = f.label if shared else f.label_short
+            index._add(stems(f.label), f, FULL_LABEL)
+            index._add(stems(f.label_short), f, LABEL)
+            for tag in f.tags:
+                index._add(stems(tag), f, TAG)
+            index._add(stems(f.name.partition(".")[2].replace("_", " ")), f, NAME)
+            words = stems(f.label_short)
+            for start in range(1, len(words)):
+                if words[start:] != (words[-1],) or words[-1] not in FILLERS:
+                    index._add(words[start:], f, LABEL_END)
+            for word in set(content_words(f.description)):
+                index._add((word,), f, DESCRIPTION)
+            if f.is_timeframe and f.dimension_group and f.timeframe:
+                index.timeframes.setdefault(f.dimension_group, {})[f.timeframe] = f
+                if f.group_label and f.timeframe in ("date", "time"):
+                    index._add(stems(f.group_label), f, LABEL)
+        for view, display in _display_dimensions(visible).items():
+            labels = {f.view_label for f in visible if f.view == view} | {view.replace("_", " ")}
+            for label in labels:
+                index._add(stems(label), display, VIEW, view_noun=True)
+        index.default_group = _default_group(explore, index.timeframes)
+        index.max_words = max((len(p) for p in index.phrases), default=1)
+        return index
+
+    def _add(
+        self, phrase: tuple[str, ...], f: ExploreField, score: float, *, view_noun: bool = False
+    ) -> None:
+        if not phrase:
+            return
+        candidates = self.phrases.setdefault(phrase, [])
+        for i, existing in enumerate(candidates):
+            if existing.field.name == f.name:
+                if score > existing.score:
+                    candidates[i] = Candidate(f, score, view_noun)
+                return
+        candidates.append(Candidate(f, score, view_noun))
+
+    def time_field(self, timeframe: str) -> ExploreField | None:
+        """The default dimension group's field for ``timeframe``."""
+        if self.default_group is None:
+            return None
+        return self.timeframes[self.default_group].get(timeframe)
+
+    def filter_time_field(self) -> ExploreField | None:
+        """The field time filters go on: the default group's date (else any timeframe)."""
+        if self.default_group is None:
+            return None
+        group = self.timeframes[self.default_group]
+        for timeframe in ("date", "time", "raw", "week", "month"):
+            if timeframe in group:
+                return group[timeframe]
+        return next(iter(group.values()))
+
+    def count_measure(self) -> ExploreField | None:
+        """The count of the Explore's base view (what "how many" counts by default)."""
+        counts = [
+            f
+            for f in self.fields.values()
+            if f.is_measure and f.type in ("count", "count_distinct")
+        ]
+        base = [f for f in counts if f.view == self.explore.base_view]
+        return next(iter(base or counts), None)
+
+    def money_dimensions(self) -> list[ExploreField]:
+        """Numeric dimensions formatted as money (what "over $200" compares)."""
+        return [
+            f
+            for f in self.fields.values()
+            if not f.is_measure
+            and f.is_numeric
+            and not f.is_timeframe
+            and any(sign in (f.value_format or "") for sign in ("$", "€", "£", "usd"))
+        ]
+
+    def some_fields(self, measures: int = 5, dimensions: int = 4) -> list[str]:
+        """A few fields to suggest: measures, then text dimensions (not ids or timeframes)."""
+        chosen = [f for f in self.fields.values() if f.is_measure][:measures]
+        text = [
+            f
+            for f in self.fields.values()
+            if not f.is_measure and not f.is_timeframe and not f.is_numeric
+        ]
+        chosen += sorted(text, key=lambda f: not f.suggestable)[:dimensions]
+        return [self.display_name[f.name] for f in chosen]
+
+
+def _display_dimensions(visible: Sequence[ExploreField]) -> dict[str, ExploreField]:
+    found: dict[str, ExploreField] = {}
+    for f in visible:
+        if f.is_measure or f.view in found:
+            continue
+        if f.label_short.lower() in _DISPLAY_LABELS or f.name.endswith((".name", ".title")):
+            found[f.view] = f
+    return found
+
+
+def _default_group(
+    explore: Explore, timeframes: Mapping[str, Mapping[str, ExploreField]]
+) -> str | None:
+    if not timeframes:
+        return None
+    own = [g for g in timeframes if g.partition(".")[0] == explore.base_view]
+    return (own or list(timeframes))[0]
+
+
+@dataclass(frozen=True)
+class ValueMatch:
+    """A value of a field that a phrase of the question spells."""
+
+    field: ExploreField
+    value: str
+
+
+@dataclass
+class ValueIndex:
+    """Values Looker suggests for an Explore's fields, by the stems of their words."""
+
+    phrases: dict[tuple[str, ...], list[ValueMatch]] = field(default_factory=dict)
+    max_words: int = 0
+
+    @classmethod
+    def build(cls, index: ExploreIndex, values: Mapping[str, Iterable[str]]) -> ValueIndex:
+        """Index ``values`` (field name -> values); fields not in ``index`` are ignored."""
+        built = cls()
+        for name, field_values in values.items():
+            f = index.fields.get(name)
+            if f is None:
+                continue
+            for value in field_values:
+                built.add(f, value)
+        return built
+
+    def add(self, f: ExploreField, value: str) -> None:
+        """Make ``value`` of ``f`` known."""
+        phrase = stems(value)
+        if not phrase or len(phrase) > _MAX_VALUE_WORDS:
+            return
+        matches = self.phrases.setdefault(phrase, [])
+        if all(m.field.name != f.name for m in matches):
+            matches.append(ValueMatch(f, value))
+            self.max_words = max(self.max_words, len(phrase))
+
+    def merged(self, other: ValueIndex) -> ValueIndex:
+        """Both indexes' values."""
+        result = ValueIndex()
+        for source in (self, other):
+            for matches in source.phrases.values():
+                for match in matches:
+                    result.add(match.field, match.value)
+        return result
+
+
+def value_fields(index: ExploreIndex) -> list[ExploreField]:
+    """The fields whose values the parser should know: suggestable string dimensions."""
+    return [
+        f
+        for f in index.fields.values()
+        if not f.is_measure
+        and f.suggestable
+        and not f.is_numeric
+        and not f.is_timeframe
+        and f.type in ("string", "zipcode", "tier", "")
+    ]

@@ -1,0 +1,888 @@
+"""The deterministic question parser: plain words -> a query on an Explore.
+
+Two passes over the question's tokens:
+
+1. **Matching**, left to right, longest phrase first: time phrases ("last 7 days", "since
+   2026-01-01"), comparisons ("over $200"), rankings ("top 5", "least"), time grains
+   ("monthly", "by week"), structure words ("by", "which", "not", "and"), field phrases
+   (labels, tags, names, descriptions: see :mod:`lookerbot.ask.index`) and field values
+   (from Looker's suggestions). Filler words are dropped; anything else is not understood.
+2. **Reading** the matched items: "by X" groups by X (or sorts by X when X is a measure), a
+   value filters its field, "top N X by M" ranks X by M, "how many" counts, a time grain adds
+   the timeframe and sorts by it.
+
+The result only ever names fields of the Explore (:func:`~lookerbot.ask.spec.build_spec`
+checks it again). When two fields fit a phrase equally, it returns an
+:class:`~lookerbot.ask.spec.Ambiguity` instead of guessing; ``prefer`` (the fields a person
+picked from an earlier ambiguity) settles it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+from lookerbot.ask.dates import TimeFilter, read_time
+from lookerbot.ask.index import DESCRIPTION, Candidate, ExploreIndex, ValueIndex, ValueMatch
+from lookerbot.ask.spec import (
+    Ambiguity,
+    InvalidQuery,
+    NotUnderstood,
+    ParseResult,
+    QuerySpec,
+    build_spec,
+    escape_value,
+)
+from lookerbot.ask.words import FILLERS, Token, number_value, tokenize
+from lookerbot.looker.models import ExploreField
+
+MAX_QUESTION = 500
+"""Characters of a question read; longer ones are cut (a question, not an essay)."""
+
+
+def clip(question: str) -> str:
+    """``question`` with its spaces squeezed, cut after a word within :data:`MAX_QUESTION`."""
+    text = " ".join(question.split())
+    if len(text) <= MAX_QUESTION:
+        return text
+    cut = text[: MAX_QUESTION + 1]
+    return cut.rsplit(" ", 1)[0] if " " in cut else cut[:MAX_QUESTION]
+
+
+DEFAULT_TOP = 10
+MAX_CANDIDATES = 5
+
+ItemKind = Literal[
+    "field", "value", "time", "grain", "rank", "number", "compare", "marker", "comma", "unknown"
+]
+RankKind = Literal["top", "most", "order"]
+
+# -- phrase tables (stems) ---------------------------------------------------------------
+
+_MARKERS: dict[tuple[str, ...], str] = {
+    ("by",): "by",
+    ("per",): "by",
+    ("each",): "by",
+    ("every",): "by",
+    ("across",): "by",
+    ("for", "each"): "by",
+    ("for", "every"): "by",
+    ("in", "each"): "by",
+    ("in", "every"): "by",
+    ("broken", "down", "by"): "by",
+    ("break", "down", "by"): "by",
+    ("breakdown", "by"): "by",
+    ("split", "by"): "by",
+    ("grouped", "by"): "by",
+    ("group", "by"): "by",
+    ("sorted", "by"): "sortby",
+    ("sort", "by"): "sortby",
+    ("ordered", "by"): "sortby",
+    ("order", "by"): "sortby",
+    ("ranked", "by"): "sortby",
+    ("rank", "by"): "sortby",
+    ("which",): "which",
+    ("what",): "which",
+    ("how", "many"): "howmany",
+    ("and",): "and",
+    ("or",): "and",
+    ("plus",): "and",
+    ("as", "well", "as"): "and",
+    ("not",): "not",
+    ("non",): "not",
+    ("excluding",): "not",
+    ("exclude",): "not",
+    ("except",): "not",
+    ("without",): "not",
+    ("other", "than"): "not",
+    ("apart", "from"): "not",
+    ("but", "not"): "not",
+}
+_GRAINS: dict[tuple[str, ...], str] = {
+    ("daily",): "date",
+    ("weekly",): "week",
+    ("monthly",): "month",
+    ("quarterly",): "quarter",
+    ("yearly",): "year",
+    ("annual",): "year",
+    ("annually",): "year",
+    ("over", "time"): "month",
+    ("trend",): "month",
+    ("trending",): "month",
+}
+_UNIT_TIMEFRAME = {"day": "date", "week": "week", "month": "month", "quarter": "quarter"}
+_UNIT_TIMEFRAME["year"] = "year"
+_GRAIN_LEADS = (("by",), ("per",), ("each",), ("every",), ("for", "each"), ("for", "every"))
+for _lead in _GRAIN_LEADS:
+    for _unit, _timeframe in _UNIT_TIMEFRAME.items():
+        _GRAINS[(*_lead, _unit)] = _timeframe
+        _GRAINS[(*_lead, "the", _unit)] = _timeframe
+
+# word -> (direction, kind); "top"/"bottom"/"best"/"worst" default to 10 rows.
+_RANKS: dict[str, tuple[str, RankKind]] = {
+    "top": ("desc", "top"),
+    "best": ("desc", "top"),
+    "bottom": ("asc", "top"),
+    "worst": ("asc", "top"),
+    "highest": ("desc", "most"),
+    "largest": ("desc", "most"),
+    "biggest": ("desc", "most"),
+    "most": ("desc", "most"),
+    "greatest": ("desc", "most"),
+    "lowest": ("asc", "most"),
+    "smallest": ("asc", "most"),
+    "least": ("asc", "most"),
+    "fewest": ("asc", "most"),
+}
+_ORDER_WORDS: dict[tuple[str, ...], str] = {
+    ("descending",): "desc",
+    ("desc",): "desc",
+    ("ascending",): "asc",
+    ("asc",): "asc",
+}
+for _word in ("highest", "largest", "biggest", "most"):
+    _ORDER_WORDS[(_word, "first")] = "desc"
+for _word in ("lowest", "smallest", "least", "fewest"):
+    _ORDER_WORDS[(_word, "first")] = "asc"
+
+_COMPARE: dict[tuple[str, ...], str] = {
+    ("over",): ">",
+    ("above",): ">",
+    ("more", "than"): ">",
+    ("greater", "than"): ">",
+    ("bigger", "than"): ">",
+    ("larger", "than"): ">",
+    ("exceeding",): ">",
+    ("at", "least"): ">=",
+    ("under",): "<",
+    ("below",): "<",
+    ("less", "than"): "<",
+    ("smaller", "than"): "<",
+    ("cheaper", "than"): "<",
+    ("at", "most"): "<=",
+    (">",): ">",
+    (">=",): ">=",
+    ("<",): "<",
+    ("<=",): "<=",
+}
+_MONEY_WORDS = frozenset({"dollar", "usd", "buck", "euro", "eur", "pound", "gbp"})
+
+# Priorities break ties between matches of the same length.
+_PRIORITY = {
+    "time": 10,
+    "compare": 9,
+    "rank": 8,
+    "grain": 7,
+    "marker": 6,
+    "field": 5,
+    "value": 4,
+    "weak_field": 3,
+    "number": 2,
+    "comma": 1,
+}
+
+
+@dataclass
+class _Item:
+    kind: ItemKind
+    start: int
+    end: int
+    text: str
+    candidates: list[Candidate] = field(default_factory=list)
+    values: list[ValueMatch] = field(default_factory=list)
+    time: TimeFilter | None = None
+    grain: str | None = None
+    direction: str = "desc"
+    rank: RankKind = "top"
+    limit: int | None = None
+    number: float | None = None
+    op: str = ""
+    money: bool = False
+    marker: str = ""
+
+
+@dataclass
+class _Reading:
+    """What the second pass found."""
+
+    dimensions: list[ExploreField] = field(default_factory=list)
+    measures: list[ExploreField] = field(default_factory=list)
+    weak_measures: list[ExploreField] = field(default_factory=list)
+    includes: dict[str, list[str]] = field(default_factory=dict)
+    excludes: dict[str, list[str]] = field(default_factory=dict)
+    compares: dict[str, str] = field(default_factory=dict)
+    time: TimeFilter | None = None
+    grain: str | None = None
+    rank: _Item | None = None
+    sort_key: tuple[ExploreField, str] | None = None
+    limit: int | None = None
+    how_many: bool = False
+    unknown: list[str] = field(default_factory=list)
+    ambiguous: list[tuple[_Item, list[Candidate]]] = field(default_factory=list)
+    value_ambiguity: tuple[_Item, list[ExploreField]] | None = None
+    uncountable: str = ""
+
+    def add_dimension(self, f: ExploreField) -> None:
+        if all(d.name != f.name for d in self.dimensions):
+            self.dimensions.append(f)
+
+    def add_measure(self, f: ExploreField, *, weak: bool = False) -> None:
+        target = self.weak_measures if weak else self.measures
+        if all(m.name != f.name for m in target):
+            target.append(f)
+
+    @property
+    def chosen(self) -> set[str]:
+        return {f.name for f in [*self.dimensions, *self.measures, *self.weak_measures]}
+
+
+class _Parser:
+    def __init__(
+        self,
+        question: str,
+        index: ExploreIndex,
+        values: ValueIndex,
+        today: date,
+        prefer: Collection[str],
+    ) -> None:
+        self.tokens = tokenize(clip(question))
+        self.stems = [t.stem for t in self.tokens]
+        self.index = index
+        self.values = values
+        self.today = today
+        self.prefer = set(prefer)
+        self.matched = 0
+
+    # -- pass 1: matching ------------------------------------------------------------------
+
+    def text(self, start: int, end: int) -> str:
+        return " ".join(t.text for t in self.tokens[start:end])
+
+    def match(self) -> list[_Item]:
+        items: list[_Item] = []
+        i = 0
+        while i < len(self.tokens):
+            options = self.options(i)
+            if options:
+                best = max(options, key=lambda o: (o.end - o.start, _priority(o)))
+                items.append(best)
+                if best.kind not in ("comma", "marker", "number"):
+                    self.matched += best.end - best.start
+                i = best.end
+                continue
+            token = self.tokens[i]
+            if token.norm not in FILLERS and token.stem not in FILLERS:
+                items.append(_Item("unknown", i, i + 1, token.text))
+            i += 1
+        return items
+
+    def options(self, i: int) -> list[_Item]:
+        found: list[_Item] = []
+        time = read_time(self.tokens, i, self.today)
+        if time is not None:
+            found.append(_Item("time", i, time[0], self.text(i, time[0]), time=time[1]))
+        found.extend(self.compare_at(i))
+        found.extend(self.rank_at(i))
+        for phrase, timeframe in _GRAINS.items():
+            if self.starts_with(i, phrase):
+                end = i + len(phrase)
+                found.append(_Item("grain", i, end, self.text(i, end), grain=timeframe))
+        for phrase, marker in _MARKERS.items():
+            if self.starts_with(i, phrase, exact=True):  # "orders by" is not "order by"
+                end = i + len(phrase)
+                found.append(_Item("marker", i, end, self.text(i, end), marker=marker))
+        for length in range(min(self.index.max_words, len(self.tokens) - i), 0, -1):
+            phrase = tuple(self.stems[i : i + length])
+            candidates = self.index.phrases.get(phrase)
+            if candidates:
+                kind: ItemKind = "field"
+                item = _Item(kind, i, i + length, self.text(i, i + length), list(candidates))
+                found.append(item)
+                break
+        for length in range(min(self.values.max_words, len(self.tokens) - i), 0, -1):
+            phrase = tuple(self.stems[i : i + length])
+            matches = self.values.phrases.get(phrase)
+            if matches:
+                end = i + length
+                found.append(_Item("value", i, end, self.text(i, end), values=list(matches)))
+                break
+        token = self.tokens[i]
+        value = number_value(token)
+        if value is not None and token.kind != "money":
+            found.append(_Item("number", i, i + 1, token.text, number=value))
+        if token.kind == "comma":
+            found.append(_Item("comma", i, i + 1, token.text))
+        return found
+
+    def starts_with(self, i: int, phrase: tuple[str, ...], *, exact: bool = False) -> bool:
+        if i + len(phrase) > len(self.tokens):
+            return False
+        return all(
+            self.tokens[i + k].norm == word or (not exact and self.stems[i + k] == word)
+            for k, word in enumerate(phrase)
+        )
+
+    def compare_at(self, i: int) -> list[_Item]:
+        for phrase, op in _COMPARE.items():
+            if not self.starts_with(i, phrase):
+                continue
+            j = i + len(phrase)
+            if j >= len(self.tokens):
+                continue
+            token = self.tokens[j]
+            value = number_value(token)
+            if value is None or token.kind == "word":
+                continue
+            end = j + 1
+            money = token.kind == "money"
+            if end < len(self.tokens) and self.stems[end] in _MONEY_WORDS:
+                money, end = True, end + 1
+            return [_Item("compare", i, end, self.text(i, end), number=value, op=op, money=money)]
+        return []
+
+    def rank_at(self, i: int) -> list[_Item]:
+        found = []
+        for phrase, direction in _ORDER_WORDS.items():
+            if self.starts_with(i, phrase):
+                end = i + len(phrase)
+                found.append(
+                    _Item("rank", i, end, self.text(i, end), direction=direction, rank="order")
+                )
+        word = self.tokens[i].norm
+        if word in _RANKS:
+            direction, kind = _RANKS[word]
+            end = i + 1
+            limit = None
+            if end < len(self.tokens):
+                value = number_value(self.tokens[end])
+                if value is not None and value.is_integer() and 1 <= value <= 5000:
+                    limit, end = int(value), end + 1
+            found.append(
+                _Item(
+                    "rank", i, end, self.text(i, end), direction=direction, rank=kind, limit=limit
+                )
+            )
+        return found
+
+    # -- pass 2: reading ---------------------------------------------------------------
+
+    def read(self, items: list[_Item]) -> _Reading:
+        reading = _Reading()
+        strong_measures = self.strong_measure_items(items)
+        i = 0
+        while i < len(items):
+            item = items[i]
+            kind = item.kind
+            if kind == "marker":
+                i = self.read_marker(items, i, reading)
+                continue
+            if kind == "rank":
+                i = self.read_rank(items, i, reading)
+                continue
+            if kind == "field":
+                converted = self.as_value(item, strong_measures)
+                if converted is not None:
+                    items[i] = converted
+                    continue
+                self.read_field(items, i, reading)
+            elif kind == "value":
+                i = self.read_values(items, i, reading, negate=False)
+                continue
+            elif kind == "time":
+                assert item.time is not None
+                if reading.time is None or reading.time == item.time:
+                    reading.time = item.time
+                else:
+                    reading.unknown.append(item.text)
+            elif kind == "grain":
+                if reading.grain is None or reading.grain == item.grain:
+                    reading.grain = item.grain
+                else:
+                    reading.unknown.append(item.text)
+            elif kind == "compare":
+                self.read_compare(items, i, reading)
+            elif kind in ("number", "unknown"):
+                reading.unknown.append(item.text)
+            i += 1
+        return reading
+
+    def strong_measure_items(self, items: Sequence[_Item]) -> set[int]:
+        """Items that name a measure and do not merely follow a value ("cancelled orders")."""
+        strong = set()
+        for i, item in enumerate(items):
+            if item.kind != "field":
+                continue
+            tops = _tops(item.candidates, "any")
+            after_value = i > 0 and items[i - 1].kind == "value"
+            if tops and all(c.field.is_measure for c in tops) and not after_value:
+                strong.add(id(item))
+        return strong
+
+    def as_value(self, item: _Item, strong_measures: set[int]) -> _Item | None:
+        """A measure phrase that is really a value and its noun ("returned orders" in "AOV
+        of returned orders"), when another measure is asked for: the value, else None."""
+        tops = _tops(item.candidates, "any")
+        if not tops or not all(c.field.is_measure for c in tops):
+            return None
+        if not strong_measures - {id(item)}:
+            return None
+        for length in range(item.end - item.start - 1, 0, -1):
+            phrase = tuple(self.stems[item.start : item.start + length])
+            matches = self.values.phrases.get(phrase)
+            if not matches:
+                continue
+            rest = tuple(self.stems[item.start + length : item.end])
+            nouns = self.index.phrases.get(rest, [])
+            if any(c.view_noun or c.field.is_measure for c in nouns):
+                end = item.start + length
+                return _Item("value", item.start, end, self.text(item.start, end), values=matches)
+        return None
+
+    def read_marker(self, items: list[_Item], i: int, reading: _Reading) -> int:
+        item = items[i]
+        marker = item.marker
+        if marker == "by":
+            j = i + 1
+            took = False
+            while j < len(items):
+                nxt = items[j]
+                if nxt.kind == "field":
+                    self.group_or_sort(nxt, reading)
+                elif nxt.kind == "grain":
+                    reading.grain = nxt.grain
+                else:
+                    break
+                took = True
+                j += 1
+                joined = j + 1 < len(items) and _joins(items[j])
+                if joined and items[j + 1].kind in ("field", "grain"):
+                    j += 1
+                    continue
+                break
+            if not took:
+                if j < len(items) and items[j].kind in ("value", "unknown"):
+                    return j  # "by West": read as the value it is; "by planet": say "planet"
+                reading.unknown.append(item.text)
+            return j
+        if marker == "sortby":
+            if i + 1 < len(items) and items[i + 1].kind == "field":
+                picked = self.resolve(items[i + 1], "any", reading)
+                if picked is not None:
+                    f = picked.field
+                    direction = "desc" if f.is_measure else "asc"
+                    if reading.rank is not None:
+                        direction = reading.rank.direction
+                    reading.sort_key = (f, direction)
+                    (reading.add_measure if f.is_measure else reading.add_dimension)(f)
+                return i + 2
+            reading.unknown.append(item.text)
+            return i + 1
+        if marker == "which":
+            j = i + 1
+            if j < len(items) and items[j].kind == "number":
+                number = items[j].number or 0.0
+                if number.is_integer() and number >= 1:
+                    reading.limit = int(number)
+                j += 1
+            names_dimension = j < len(items) and any(
+                not c.field.is_measure and _named(c) for c in items[j].candidates
+            )
+            if names_dimension and items[j].kind == "field":
+                chosen = self.resolve(items[j], "dim", reading)
+                if chosen is not None:
+                    if chosen.field.is_measure:
+                        reading.add_measure(chosen.field)
+                    else:
+                        reading.add_dimension(chosen.field)
+                return j + 1
+            return j
+        if marker == "howmany":
+            reading.how_many = True
+            following = items[i + 1] if i + 1 < len(items) else None
+            if following is not None and following.kind == "field":
+                nxt = following
+                tops = _tops(nxt.candidates, "any")
+                if tops and all(c.view_noun for c in tops):
+                    # "how many products": a count of that view, if it has one.
+                    view = tops[0].field.view
+                    counts = [
+                        f
+                        for f in self.index.fields.values()
+                        if f.view == view and f.is_measure and f.type in ("count", "count_distinct")
+                    ]
+                    if counts:
+                        reading.add_measure(counts[0])
+                    else:
+                        reading.uncountable = nxt.text
+                    return i + 2
+            return i + 1
+        if marker == "not":
+            if i + 1 < len(items) and items[i + 1].kind == "value":
+                return self.read_values(items, i + 1, reading, negate=True)
+            reading.unknown.append(item.text)
+            return i + 1
+        return i + 1  # "and", ","
+
+    def read_rank(self, items: list[_Item], i: int, reading: _Reading) -> int:
+        item = items[i]
+        if reading.rank is None or (item.limit is not None and reading.rank.limit is None):
+            reading.rank = item
+        j = i + 1
+        if item.rank != "order" and j < len(items) and items[j].kind == "number":
+            number = items[j].number or 0.0
+            if number.is_integer() and number >= 1 and item.limit is None:
+                item.limit = int(number)
+            j += 1
+        if item.rank != "order" and j < len(items) and items[j].kind == "field":
+            self.group_or_sort(items[j], reading)
+            return j + 1
+        return j
+
+    def group_or_sort(self, item: _Item, reading: _Reading) -> None:
+        """X in "by X", "top 5 X": a dimension to group by, or a measure to rank by."""
+        chosen = self.resolve(item, "dim", reading)
+        if chosen is None:
+            return
+        if chosen.field.is_measure:
+            reading.add_measure(chosen.field)
+            if reading.sort_key is None:
+                reading.sort_key = (chosen.field, "")
+        else:
+            reading.add_dimension(chosen.field)
+
+    def read_field(self, items: list[_Item], i: int, reading: _Reading) -> None:
+        item = items[i]
+        if self.is_hint(items, i):
+            return
+        chosen = self.resolve(item, "any", reading)
+        if chosen is None:
+            return
+        if chosen.field.is_measure:
+            weak = i > 0 and items[i - 1].kind == "value"
+            reading.add_measure(chosen.field, weak=weak)
+        else:
+            reading.add_dimension(chosen.field)
+
+    def is_hint(self, items: Sequence[_Item], i: int) -> bool:
+        """A field named next to one of its values ("the West region", "status complete"),
+        or a numeric field before a comparison ("amount over 200"): not a grouping."""
+        item = items[i]
+        dims = [c for c in item.candidates if not c.field.is_measure and _named(c)]
+        if not dims or any(c.field.is_measure for c in _tops(item.candidates, "any")):
+            return False
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(items) and items[j].kind == "value":
+                for match in items[j].values:
+                    for c in dims:
+                        if c.field.name == match.field.name:
+                            return True
+                        if c.view_noun and c.field.view == match.field.view:
+                            return True
+        if i + 1 < len(items) and items[i + 1].kind == "compare":
+            return any(c.field.is_numeric for c in dims)
+        return False
+
+    def read_values(self, items: list[_Item], i: int, reading: _Reading, *, negate: bool) -> int:
+        """A value, or several joined by "and", "or" or commas, all of one field."""
+        group = [items[i]]
+        j = i + 1
+        while j + 1 < len(items):
+            if _joins(items[j]) and items[j + 1].kind == "value":
+                group.append(items[j + 1])
+                j += 2
+                continue
+            break
+        common = {m.field.name: m.field for m in group[0].values}
+        for other in group[1:]:
+            names = {m.field.name for m in other.values}
+            common = {n: f for n, f in common.items() if n in names}
+        if not common:  # different fields: read them one by one
+            group, j = [items[i]], i + 1
+            common = {m.field.name: m.field for m in items[i].values}
+        target = self.value_field(items, i, j, list(common.values()), reading)
+        if target is None:
+            return j
+        for value_item in group:
+            value = next(m.value for m in value_item.values if m.field.name == target.name)
+            bucket = reading.excludes if negate else reading.includes
+            values = bucket.setdefault(target.name, [])
+            if value not in values:
+                values.append(value)
+        return j
+
+    def value_field(
+        self,
+        items: Sequence[_Item],
+        start: int,
+        end: int,
+        fields: list[ExploreField],
+        reading: _Reading,
+    ) -> ExploreField | None:
+        if len(fields) == 1:
+            return fields[0]
+        near = [items[k] for k in (start - 1, end) if 0 <= k < len(items)]
+        named = [
+            f
+            for f in fields
+            if any(
+                it.kind == "field"
+                and any(
+                    c.field.name == f.name or (c.view_noun and c.field.view == f.view)
+                    for c in it.candidates
+                )
+                for it in near
+            )
+        ]
+        if len(named) == 1:
+            return named[0]
+        preferred = [f for f in fields if f.name in self.prefer]
+        if len(preferred) == 1:
+            return preferred[0]
+        if reading.value_ambiguity is None:
+            reading.value_ambiguity = (items[start], fields)
+        return None
+
+    def read_compare(self, items: Sequence[_Item], i: int, reading: _Reading) -> None:
+        item = items[i]
+        target: ExploreField | None = None
+        if i > 0 and items[i - 1].kind == "field":
+            numeric = [
+                c.field
+                for c in items[i - 1].candidates
+                if not c.field.is_measure
+                and c.field.is_numeric
+                and not c.field.is_timeframe
+                and _named(c)
+            ]
+            if len(numeric) == 1:
+                target = numeric[0]
+        if target is None and item.money:
+            money = self.index.money_dimensions()
+            if len(money) == 1:
+                target = money[0]
+        if target is None or item.number is None:
+            reading.unknown.append(item.text)
+            return
+        number = int(item.number) if item.number.is_integer() else item.number
+        reading.compares[target.name] = f"{item.op}{number}"
+
+    def resolve(self, item: _Item, want: str, reading: _Reading) -> Candidate | None:
+        tops = _tops(item.candidates, want)
+        if len(tops) == 1:
+            return tops[0]
+        preferred = [c for c in tops if c.field.name in self.prefer]
+        if len(preferred) == 1:
+            return preferred[0]
+        reading.ambiguous.append((item, tops))
+        return None
+
+    # -- result ----------------------------------------------------------------------------
+
+    def result(self, reading: _Reading) -> ParseResult:
+        index = self.index
+        key = index.explore.key
+        if reading.unknown:
+            return NotUnderstood(
+                key, tuple(reading.unknown), tuple(index.some_fields()), matched=self.matched
+            )
+        for item, tops in reading.ambiguous:
+            if not any(c.field.name in reading.chosen for c in tops):
+                return Ambiguity(key, item.text, tuple(c.field for c in tops[:MAX_CANDIDATES]))
+        if reading.value_ambiguity is not None:
+            value_item, value_fields = reading.value_ambiguity
+            return Ambiguity(key, value_item.text, tuple(value_fields[:MAX_CANDIDATES]))
+        if reading.uncountable:
+            return NotUnderstood(
+                key,
+                (reading.uncountable,),
+                tuple(index.some_fields()),
+                reason="no_count",
+                matched=self.matched,
+            )
+
+        measures = list(reading.measures) or list(reading.weak_measures)
+        if not measures and reading.sort_key is not None and reading.sort_key[0].is_measure:
+            measures = [reading.sort_key[0]]
+        if not measures and reading.how_many:
+            count = index.count_measure()
+            if count is None:
+                return NotUnderstood(
+                    key, (), tuple(index.some_fields()), reason="no_count", matched=self.matched
+                )
+            measures = [count]
+        ranking = reading.rank is not None and reading.rank.rank != "order"
+        if not measures and ranking:
+            all_measures = [f for f in index.fields.values() if f.is_measure]
+            preferred = [f for f in all_measures if f.name in self.prefer]
+            if len(preferred) == 1:
+                measures = preferred
+            else:
+                assert reading.rank is not None
+                return Ambiguity(key, reading.rank.text, tuple(all_measures[:MAX_CANDIDATES]))
+
+        dimensions = list(reading.dimensions)
+        if reading.grain is not None:
+            time_dim = index.time_field(reading.grain)
+            if time_dim is None:
+                return NotUnderstood(
+                    key, (), tuple(index.some_fields()), reason="no_timeframe", matched=self.matched
+                )
+            dimensions = [time_dim, *(d for d in dimensions if d.name != time_dim.name)]
+        if not measures and not dimensions:
+            understood = reading.time or reading.includes or reading.excludes or reading.compares
+            reason = "no_fields" if understood else "nothing"
+            return NotUnderstood(
+                key, (), tuple(index.some_fields()), reason=reason, matched=self.matched
+            )
+
+        filters: dict[str, str] = {}
+        phrases: dict[str, str] = {}
+        if reading.time is not None:
+            time_field = index.filter_time_field()
+            if time_field is None:
+                return NotUnderstood(
+                    key, (), tuple(index.some_fields()), reason="no_time", matched=self.matched
+                )
+            filters[time_field.name] = reading.time.expression
+            phrases[time_field.name] = reading.time.words
+        for name in dict.fromkeys([*reading.includes, *reading.excludes]):
+            parts = [escape_value(v) for v in reading.includes.get(name, [])]
+            parts += ["-" + escape_value(v) for v in reading.excludes.get(name, [])]
+            filters[name] = ",".join(parts)
+        filters.update(reading.compares)
+
+        sorts: list[str] = []
+        limit = reading.limit
+        rank = reading.rank
+        sort_key = reading.sort_key
+        if sort_key is not None and (rank is not None or sort_key[1]):
+            f, direction = sort_key
+            direction = direction or (rank.direction if rank else "desc")
+            sorts = [f"{f.name} desc" if direction == "desc" else f.name]
+        elif rank is not None and measures:
+            sorts = [f"{measures[0].name} desc" if rank.direction == "desc" else measures[0].name]
+        if rank is not None and rank.rank != "order":
+            if rank.limit is not None:
+                limit = rank.limit
+            elif limit is None and rank.rank == "top":
+                limit = DEFAULT_TOP
+            elif limit is None and rank.rank == "most" and dimensions:
+                limit = 1
+        if not sorts:
+            time_dims = [d for d in dimensions if d.is_timeframe]
+            if time_dims:
+                sorts = [time_dims[0].name]
+        fields = [f.name for f in dimensions] + [
+            m.name for m in measures if m.name not in {d.name for d in dimensions}
+        ]
+        try:
+            return build_spec(
+                index,
+                fields=fields,
+                filters=filters,
+                sorts=sorts,
+                limit=limit,
+                filter_phrases=phrases,
+            )
+        except InvalidQuery:  # cannot happen: every field came from the index
+            return NotUnderstood(
+                key, (), tuple(index.some_fields()), reason="nothing", matched=self.matched
+            )
+
+
+def _joins(item: _Item) -> bool:
+    """A comma, "and" or "or"."""
+    return item.kind == "comma" or (item.kind == "marker" and item.marker == "and")
+
+
+def _named(candidate: Candidate) -> bool:
+    """Named by more than a word of its description."""
+    return candidate.score > DESCRIPTION or candidate.view_noun
+
+
+def _priority(item: _Item) -> int:
+    if item.kind == "field" and max(c.score for c in item.candidates) <= DESCRIPTION:
+        return _PRIORITY["weak_field"]  # a word of a description loses to a value
+    return _PRIORITY[item.kind]
+
+
+def _tops(candidates: Sequence[Candidate], want: str) -> list[Candidate]:
+    """The best candidates for a slot: "dim" prefers dimensions (a view's name counts),
+    "any" takes the best of all, a view's name only when nothing else fits."""
+    pool = list(candidates)
+    if want == "dim":
+        # A word of a dimension's description does not outweigh a measure's name.
+        dims = [c for c in candidates if not c.field.is_measure and _named(c)]
+        pool = dims or pool
+    else:
+        # A field's own name first, then a view's name, then words of descriptions.
+        pool = (
+            [c for c in candidates if not c.view_noun and c.score > DESCRIPTION]
+            or [c for c in candidates if c.view_noun]
+            or pool
+        )
+    if not pool:
+        return []
+    best = max(c.score for c in pool)
+    return [c for c in pool if c.score == best]
+
+
+@dataclass(frozen=True)
+class ExploreQuestion:
+    """What one Explore offers the parser: its index and the values known for its fields."""
+
+    index: ExploreIndex
+    values: ValueIndex
+
+
+def parse(
+    question: str,
+    explores: Sequence[ExploreQuestion],
+    *,
+    today: date,
+    prefer: Collection[str] = (),
+) -> ParseResult:
+    """Read ``question`` against each Explore; the best reading wins (the first on a tie).
+
+    Args:
+        question: what the person asked.
+        explores: the Explores to read it against, in order of preference.
+        today: the day relative dates count from.
+        prefer: field names picked by the person to settle an earlier ambiguity.
+    """
+    return read_question(question, explores, today=today, prefer=prefer)[0]
+
+
+def read_question(
+    question: str,
+    explores: Sequence[ExploreQuestion],
+    *,
+    today: date,
+    prefer: Collection[str] = (),
+) -> tuple[ParseResult, ExploreQuestion]:
+    """As :func:`parse`, and which of ``explores`` the result is for."""
+    if not explores:
+        raise ValueError("parse needs at least one Explore")
+    best: tuple[tuple[int, int, int], ParseResult, ExploreQuestion] | None = None
+    for explore in explores:
+        parser = _Parser(question, explore.index, explore.values, today, prefer)
+        result = parser.result(parser.read(parser.match()))
+        if isinstance(result, QuerySpec):
+            rank = 2
+        elif isinstance(result, Ambiguity):
+            rank = 1
+        else:
+            rank = 0
+        unknown = len(result.unknown) if isinstance(result, NotUnderstood) else 0
+        score = (rank, -unknown, parser.matched)
+        if best is None or score > best[0]:
+            best = (score, result, explore)
+    assert best is not None
+    return best[1], best[2]
+
+
+def tokens_of(question: str) -> list[Token]:
+    """The tokens the parser reads (for tests and the benchmark)."""
+    return tokenize(clip(question))

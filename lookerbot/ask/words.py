@@ -1,0 +1,171 @@
+"""Words of a question: tokens, their normal and stemmed forms, and words that carry no field.
+
+Stemming is deliberately small (plurals, a few irregular forms and common abbreviations): it
+only has to make "orders" meet "Orders" and "categories" meet "Category", in English.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+TokenKind = Literal[
+    "word", "number", "ordinal", "money", "date", "yearmonth", "quarter", "op", "comma"
+]
+
+_TOKEN = re.compile(
+    r"(?P<date>\d{4}[-/.]\d{1,2}[-/.]\d{1,2})"
+    r"|(?P<yearmonth>\d{4}[-/]\d{1,2})(?![\d])"
+    r"|(?P<money>\$\s?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?k?)"
+    r"|(?P<ordinal>\d{1,2}(?:st|nd|rd|th))\b"
+    r"|(?P<number>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?k?)(?![\w])"
+    r"|(?P<quarter>\bq[1-4])\b"
+    r"|(?P<op>>=|<=|>|<|=)"
+    r"|(?P<word>[^\W\d_]+(?:['’][^\W\d_]+)*)"
+    r"|(?P<comma>[,;])",
+    re.IGNORECASE,
+)
+
+IRREGULAR = {
+    "sold": "sale",
+    "sell": "sale",
+    "sells": "sale",
+    "selling": "sale",
+    "avg": "average",
+    "num": "number",
+    "qty": "quantity",
+    "amt": "amount",
+    "pct": "percent",
+    "people": "person",
+    "children": "child",
+}
+
+NUMBER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "fifty": 50,
+    "hundred": 100,
+}
+
+FILLERS = frozenset(
+    """
+    a an the of for in on at to from by with and or but as into within during
+    what whats which who whom whose how much many when where why
+    is are was were be been being am do does did done doing have has had having
+    i me my we us our ours you your it its they them their there here this that these those
+    show shows showing give gave tell list display pull see get got find report fetch
+    please can could would should will shall may might must want need like know let lets
+    all any some something anything everything every whole entire overall total totals
+    so far just only also up out about over right now currently still ever
+    come came coming bring brings brought make makes made place placed places
+    buy bought buys purchase purchased purchases happen happened
+    look looking hey hi hello thanks thank bot looker
+    number sum value amount figure figures data numbers stats
+    """.split()  # noqa: SIM905
+)
+"""Words that may stay unmatched without making the question misunderstood (matched words
+win: "total" is part of "Total Revenue", "number of orders" may be a tag)."""
+
+DESCRIPTION_STOPWORDS = FILLERS | frozenset(
+    """
+    not no nor than then same other others each per one two such via using used use
+    s t before after left out include includes including excluded exclude
+    """.split()  # noqa: SIM905
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    """One token of a question.
+
+    Attributes:
+        text: as typed.
+        norm: lowercased, apostrophes and a trailing "'s" removed.
+        stem: ``norm`` stemmed (words only).
+        kind: what the token is.
+    """
+
+    text: str
+    norm: str
+    stem: str
+    kind: TokenKind
+
+
+def stem(word: str) -> str:
+    """``word`` (already normalized) without its plural ending or irregular form."""
+    if word in IRREGULAR:
+        return IRREGULAR[word]
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("sses", "uses", "xes", "ches", "shes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def _normal(text: str) -> str:
+    lowered = text.lower().replace("’", "'")
+    if lowered.endswith("'s"):
+        lowered = lowered[:-2]
+    return lowered.replace("'", "")
+
+
+def tokenize(text: str) -> list[Token]:
+    """The tokens of ``text``; anything that is not a word, number, date or operator is
+    dropped (punctuation other than commas)."""
+    tokens: list[Token] = []
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        raw = match.group()
+        if kind == "word":
+            norm = _normal(raw)
+            tokens.append(Token(raw, norm, stem(norm), "word"))
+        elif kind == "quarter":
+            tokens.append(Token(raw, raw.lower(), raw.lower(), "quarter"))
+        elif kind in ("number", "money", "ordinal", "date", "yearmonth", "op", "comma"):
+            norm = raw.lower().replace(" ", "")
+            tokens.append(Token(raw, norm, norm, kind))  # type: ignore[arg-type]
+    return tokens
+
+
+def stems(text: str) -> tuple[str, ...]:
+    """The stems of the words (and numbers) of ``text``, for matching phrases."""
+    return tuple(t.stem for t in tokenize(text) if t.kind != "comma")
+
+
+def number_value(token: Token) -> float | None:
+    """The number a token stands for (``5``, ``five``, ``$1,200``, ``2k``), if any."""
+    if token.kind == "word":
+        value = NUMBER_WORDS.get(token.norm)
+        return None if value is None else float(value)
+    if token.kind not in ("number", "money"):
+        return None
+    text = token.norm.lstrip("$").replace(",", "")
+    scale = 1000.0 if text.endswith("k") else 1.0
+    try:
+        return float(text.rstrip("k")) * scale
+    except ValueError:
+        return None
+
+
+def content_words(text: str) -> Iterable[str]:
+    """Stems of the words of a description that could name its field."""
+    for token in tokenize(text):
+        if token.kind == "word" and len(token.norm) > 2 and token.norm not in DESCRIPTION_STOPWORDS:
+            yield token.stem

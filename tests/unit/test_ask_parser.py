@@ -1,0 +1,259 @@
+"""The question parser: fields by label, tag and description, filters, rankings, ambiguity."""
+
+from __future__ import annotations
+
+import copy
+import random
+from datetime import date
+
+import pytest
+
+from lookerbot.ask.dates import read_time
+from lookerbot.ask.index import ValueIndex
+from lookerbot.ask.parser import ExploreQuestion, parse, read_question
+from lookerbot.ask.spec import (
+    Ambiguity,
+    InvalidQuery,
+    NotUnderstood,
+    QuerySpec,
+    build_spec,
+    escape_value,
+)
+from lookerbot.ask.words import tokenize
+from lookerbot.sandbox.looker_emulator import explore_json
+from tests.ask_support import shop, shop_index
+
+TODAY = date(2026, 9, 30)  # a Wednesday
+
+
+def ask(question: str, *, prefer: tuple[str, ...] = (), explore: ExploreQuestion | None = None):
+    return parse(question, [explore or shop()], today=TODAY, prefer=prefer)
+
+
+def query(question: str, **kwargs) -> QuerySpec:
+    result = ask(question, **kwargs)
+    assert isinstance(result, QuerySpec), result
+    return result
+
+
+def explore_with(change) -> ExploreQuestion:
+    data = copy.deepcopy(explore_json())
+    change(data)
+    return ExploreQuestion(shop_index(data), shop().values)
+
+
+def field_json(data: dict, name: str) -> dict:
+    return next(f for group in data["fields"].values() for f in group if f.get("name") == name)
+
+
+def test_labels_group_by_and_the_description_in_words():
+    spec = query("Total revenue by region last month, top 5")
+    assert spec.fields == ("customers.region", "orders.total_revenue")
+    assert spec.filters == {"orders.created_date": "last month"}
+    assert spec.sorts == ("orders.total_revenue desc",) and spec.limit == 5
+    assert spec.description == "Total Revenue by Region, last month, top 5"
+    assert spec.vis == "table"
+    assert spec.body() == {
+        "model": "thelook",
+        "view": "orders",
+        "fields": ["customers.region", "orders.total_revenue"],
+        "filters": {"orders.created_date": "last month"},
+        "sorts": ["orders.total_revenue desc"],
+        "limit": "5",
+        "vis_config": {"type": "table"},
+    }
+
+
+def test_a_time_dimension_makes_a_line_chart_and_one_measure_a_single_value():
+    monthly = query("monthly revenue this year")
+    assert monthly.vis == "looker_line" and monthly.sorts == ("orders.created_month",)
+    assert query("revenue").vis == "single_value"
+
+
+def test_tags_are_synonyms_a_lookml_developer_can_add():
+    assert query("gmv").fields == ("orders.total_revenue",)
+    assert isinstance(ask("turnover"), NotUnderstood)
+
+    def tag(data):
+        field_json(data, "orders.total_revenue")["tags"].append("turnover")
+
+    assert query("turnover by region", explore=explore_with(tag)).fields == (
+        "customers.region",
+        "orders.total_revenue",
+    )
+
+
+def test_descriptions_count_when_nothing_else_names_the_word():
+    # "distinct" is only in the description of Customers Count.
+    assert query("distinct customers in the West").fields == ("customers.count",)
+
+
+def test_hidden_fields_are_never_offered():
+    def hide(data):
+        field_json(data, "orders.net_revenue")["hidden"] = True
+
+    explore = explore_with(hide)
+    result = ask("net revenue last month", explore=explore)
+    assert not (isinstance(result, QuerySpec) and "orders.net_revenue" in result.fields)
+
+
+def test_two_measures_that_fit_equally_ask_back_and_a_pick_settles_it():
+    result = ask("count by region")
+    assert isinstance(result, Ambiguity)
+    assert result.phrase == "count"
+    assert [f.name for f in result.candidates] == ["orders.count", "customers.count"]
+    picked = query("count by region", prefer=("customers.count",))
+    assert picked.fields == ("customers.region", "customers.count")
+
+
+def test_two_dimensions_that_fit_equally_ask_back():
+    result = ask("revenue by name")
+    assert isinstance(result, Ambiguity)
+    assert {f.name for f in result.candidates} == {"customers.name", "products.name"}
+
+
+def test_a_ranking_without_a_measure_asks_which_measure():
+    result = ask("top products")
+    assert isinstance(result, Ambiguity)
+    assert all(f.is_measure for f in result.candidates)
+    spec = query("top products", prefer=("orders.count",))
+    assert spec.fields == ("products.name", "orders.count")
+    assert spec.sorts == ("orders.count desc",) and spec.limit == 10
+
+
+def test_words_nothing_fits_are_named_with_some_known_fields():
+    result = ask("revenue by planet")
+    assert isinstance(result, NotUnderstood)
+    assert result.unknown == ("planet",)
+    assert "Total Revenue" in result.known and "Region" in result.known
+    assert len(result.known) <= 9
+    nothing = ask("hello there")
+    assert isinstance(nothing, NotUnderstood) and nothing.reason == "nothing"
+
+
+def test_values_come_from_suggestions_and_keep_their_spelling():
+    spec = query("revenue for west and EAST, excluding cancelled orders")
+    assert spec.filters == {"customers.region": "West,East", "orders.status": "-cancelled"}
+    assert spec.fields == ("orders.total_revenue",)
+    assert isinstance(ask("revenue in Atlantis"), NotUnderstood)
+
+
+def test_a_value_of_a_large_field_is_found_once_looked_up():
+    base = shop()
+    values = ValueIndex()
+    values.add(base.index.fields["customers.name"], "Zed Shaw")
+    known = ExploreQuestion(base.index, base.values.merged(values))
+    assert isinstance(ask("orders for Zed Shaw"), NotUnderstood)
+    assert query("orders for Zed Shaw", explore=known).filters == {"customers.name": "Zed Shaw"}
+
+
+def test_filter_values_are_escaped_for_looker():
+    assert escape_value("Smith, John") == "Smith^, John"
+    assert escape_value("-5% off") == "^-5^% off"
+    assert escape_value("NULL") == '"NULL"'
+
+
+def test_money_comparisons_go_to_the_money_dimension():
+    assert query("orders over $200").filters == {"orders.amount": ">200"}
+    assert query("orders under 50 dollars").filters == {"orders.amount": "<50"}
+    assert query("orders with an amount of at least 1,000").filters == {"orders.amount": ">=1000"}
+
+
+@pytest.mark.parametrize(
+    ("words", "expression", "said"),
+    [
+        ("today", "today", "today"),
+        ("yesterday", "yesterday", "yesterday"),
+        ("in the last 7 days", "7 days", "last 7 days"),
+        ("over the past two weeks", "2 weeks", "last 2 weeks"),
+        ("last month", "last month", "last month"),
+        ("this year", "this year", "this year"),
+        ("year to date", "this year", "this year so far"),
+        ("last quarter", "last quarter", "last quarter"),
+        ("since 2025-01-01", "after 2025/01/01", "since 2025-01-01"),
+        ("since last month", "after 2026/08/01", "since last month"),
+        ("in March 2025", "2025/03", "in March 2025"),
+        ("in March", "2026/03", "in March 2026"),
+        ("in December", "2025/12", "in December 2025"),
+        ("in 2025", "2025", "in 2025"),
+        ("on 2026-09-14", "2026/09/14", "on 2026-09-14"),
+        ("on June 1st", "2026/06/01", "on 2026-06-01"),
+        (
+            "between 2025-01-01 and 2025-03-31",
+            "2025/01/01 to 2025/04/01",
+            "between 2025-01-01 and 2025-03-31",
+        ),
+        (
+            "from January to March",
+            "2026/01/01 to 2026/04/01",
+            "between January 2026 and March 2026",
+        ),
+        ("before 2026-06-01", "before 2026/06/01", "before 2026-06-01"),
+        ("in Q1", "2026/01/01 to 2026/04/01", "Q1 2026"),
+    ],
+)
+def test_time_phrases(words, expression, said):
+    tokens = tokenize(words)
+    found = read_time(tokens, 0, TODAY)
+    assert found is not None
+    end, time = found
+    assert end == len(tokens)
+    assert (time.expression, time.words) == (expression, said)
+
+
+def test_the_best_fitting_explore_answers():
+    other_data = copy.deepcopy(explore_json())
+    other_data.update(name="returns", model_name="shop", view_name="returns")
+    for group in other_data["fields"].values():
+        group[:] = [f for f in group if f["name"] == "orders.returned_count"]
+    other = ExploreQuestion(shop_index(other_data), ValueIndex())
+    result, chosen = read_question("revenue by region", [other, shop()], today=TODAY)
+    assert isinstance(result, QuerySpec) and result.key == "thelook/orders"
+    assert chosen is not other
+    result, chosen = read_question("returned orders", [other, shop()], today=TODAY)
+    assert isinstance(result, QuerySpec) and result.key == "shop/returns"
+    assert chosen is other
+
+
+def test_every_query_names_only_fields_of_the_explore():
+    """Whatever the words, the parser never makes up a field."""
+    rng = random.Random(10)
+    fields = shop().index.fields
+    vocabulary = (  # noqa: SIM905
+        "revenue orders by region top 5 last month West cancelled not count name customers "
+        "products brand weekly since 2026-01-01 over $100 which most least and average "
+        "category status per each sorted planet the of in for 3 Boots Ada Lovelace"
+    ).split()
+    for _ in range(2000):
+        words = rng.choices(vocabulary, k=rng.randint(1, 9))
+        result = ask(" ".join(words))
+        if isinstance(result, QuerySpec):
+            assert set(result.fields) <= set(fields)
+            assert set(result.filters) <= set(fields)
+            assert all(s.split(" ")[0] in result.fields for s in result.sorts)
+        elif isinstance(result, Ambiguity):
+            assert {f.name for f in result.candidates} <= set(fields)
+
+
+def test_build_spec_refuses_fields_that_do_not_exist_or_are_hidden():
+    index = shop().index
+
+    def build(**overrides):
+        spec = {"fields": ["orders.count"], "filters": {}, "sorts": [], "limit": None}
+        spec.update(overrides)
+        return build_spec(index, **spec)
+
+    assert build().fields == ("orders.count",)
+    for bad in (
+        {"fields": []},
+        {"fields": ["orders.profit"]},
+        {"fields": ["orders.count", "orders.count"]},
+        {"filters": {"orders.secret": "x"}},
+        {"filters": {"orders.status": " "}},
+        {"sorts": ["orders.total_revenue desc"]},
+        {"sorts": ["orders.count; drop"]},
+        {"limit": 0},
+        {"limit": 100_000},
+    ):
+        with pytest.raises(InvalidQuery):
+            build(**bad)
