@@ -67,14 +67,21 @@ class SlackPoster(Protocol):
 
     async def upload_file(
         self,
-        channel: str,
+        channel: str | None,
         *,
         filename: str,
         data: bytes,
         title: str,
         thread_ts: str | None = None,
     ) -> str:
-        """Share a file in a channel or thread (Slack's file upload v2); returns its id."""
+        """Share a file in a channel or thread (Slack's file upload v2); returns its id.
+
+        With ``channel=None`` the file is uploaded but shared nowhere (only the bot sees it).
+        """
+        ...
+
+    async def delete_file(self, file_id: str) -> None:
+        """Delete a file the bot uploaded."""
         ...
 
     async def unfurl(
@@ -161,7 +168,7 @@ class WebApiSlackPoster:
 
     async def upload_file(
         self,
-        channel: str,
+        channel: str | None,
         *,
         filename: str,
         data: bytes,
@@ -187,14 +194,16 @@ class WebApiSlackPoster:
             raise SlackPostError("upload_unreachable") from exc
         if resp.status != 200:
             raise SlackPostError(f"upload_http_{resp.status}")
-        args: dict[str, Any] = {
-            "files": [{"id": file_id, "title": title}],
-            "channel_id": channel,
-        }
+        args: dict[str, Any] = {"files": [{"id": file_id, "title": title}]}
+        if channel:
+            args["channel_id"] = channel
         if thread_ts:
             args["thread_ts"] = thread_ts
         await self._call("files.completeUploadExternal", args)
         return file_id
+
+    async def delete_file(self, file_id: str) -> None:
+        await self._call("files.delete", {"file": file_id}, form=True)
 
     async def unfurl(
         self,
