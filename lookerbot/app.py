@@ -35,6 +35,8 @@ from lookerbot.commands.router import CommandRouter
 from lookerbot.commands.unfurl import Unfurler
 from lookerbot.content import ContentRunner
 from lookerbot.images.render import ChartRenderer
+from lookerbot.images.sizes import ChartSizes
+from lookerbot.images.store import ImageStore, build_image_store
 from lookerbot.logs import new_error_id
 from lookerbot.looker.instances import LookerRegistry, build_registry, keep_connecting
 from lookerbot.settings import Settings
@@ -84,6 +86,7 @@ class Runtime:
     dedup: EventDeduplicator
     slack_client: AsyncWebClient
     catalog: CustomCommandCatalog
+    image_store: ImageStore
 
 
 RUNTIME = web.AppKey("runtime", Runtime)
@@ -126,7 +129,13 @@ def _lifecycle(
         tasks = BackgroundTasks()
         directory = SlackDirectory(client=slack_client)
         access = AccessPolicy(directory=directory, settings=settings)
-        runner = ContentRunner(renderer=ChartRenderer())
+        image_store = build_image_store(settings, poster=poster)
+        logger.info("Chart images go to the %s image store", image_store.name)
+        runner = ContentRunner(
+            renderer=ChartRenderer(timeout=settings.charts.render_timeout),
+            image_store=image_store,
+            sizes=ChartSizes(settings.charts.sizes),
+        )
         catalog = CustomCommandCatalog(lookers=lookers)
         help_command = HelpCommand(lookers=lookers, catalog=catalog)
         builtins: list[Command] = [FindCommand(lookers=lookers), help_command]
@@ -173,6 +182,7 @@ def _lifecycle(
             dedup=dedup,
             slack_client=slack_client,
             catalog=catalog,
+            image_store=image_store,
         )
         app[RUNTIME] = runtime
         loop = asyncio.get_running_loop()
@@ -197,6 +207,7 @@ def _lifecycle(
             await asyncio.gather(*background, return_exceptions=True)
             await catalog.aclose()
             await lookers.aclose()
+            await image_store.aclose()
             await session.close()
 
     return lifecycle

@@ -16,9 +16,6 @@ from lookerbot.looker.instances import LookerInstance
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_CHART = DEFAULT_SIZES["default"]
-DEFAULT_DASHBOARD = DEFAULT_SIZES["dashboard"]
-
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 

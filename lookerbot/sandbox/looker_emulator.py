@@ -401,6 +401,8 @@ class LookerEmulator:
         self.render_seconds = 0.2
         self.render_failure_detail = "Rendering failed: the query timed out"
         self.render_tasks: dict[str, dict[str, Any]] = {}
+        self.rendered: list[bytes] = []
+        """Every image a render task returned, in order."""
         self.data_action_result: dict[str, Any] = {"success": True, "message": "Done"}
         """What POST /data_actions answers."""
         self._tokens: dict[str, str] = {}
@@ -921,6 +923,7 @@ class LookerEmulator:
         if stored["outcome"] == "empty":
             return web.Response(body=b"", content_type="image/png")
         image = bar_chart(stored["values"], width=stored["width"], height=stored["height"])
+        self.rendered.append(image)
         return web.Response(body=image, content_type="image/png")
 
 
