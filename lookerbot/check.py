@@ -6,15 +6,18 @@ import asyncio
 import html
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from lookerbot.errors import LookerApiError
+from lookerbot.errors import ImageStoreError, LookerApiError
+from lookerbot.images.store import ImageStore, build_image_store
 from lookerbot.looker.instances import LookerInstance, build_registry
 from lookerbot.manifest import BOT_SCOPES
 from lookerbot.settings import Settings
+from lookerbot.slack.poster import WebApiSlackPoster
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,13 @@ async def run_checks(settings: Settings, emit: Callable[[CheckResult], None]) ->
             slack_checks = [_check_slack(client)]
             if settings.slack_app_token is not None:
                 slack_checks.append(_check_app_token(client, settings.slack_app_token.reveal()))
-            for result in await asyncio.gather(*looker_checks, *slack_checks):
+            poster = WebApiSlackPoster(
+                client=client,
+                session=session,
+                trusted_hosts=frozenset({urlsplit(settings.slack_api_url).hostname or ""}),
+            )
+            store_check = _check_image_store(settings, poster)
+            for result in await asyncio.gather(*looker_checks, *slack_checks, store_check):
                 report(result)
     finally:
         await lookers.aclose()
@@ -115,3 +124,17 @@ async def _check_app_token(client: AsyncWebClient, app_token: str) -> CheckResul
     except (aiohttp.ClientError, TimeoutError) as exc:
         return CheckResult(False, "Slack Socket Mode", f"unreachable ({type(exc).__name__})")
     return CheckResult(True, "Slack Socket Mode", "app token accepted")
+
+
+async def _check_image_store(settings: Settings, poster: WebApiSlackPoster) -> CheckResult:
+    name = f"image store {settings.storage.image_store}"
+    try:
+        store: ImageStore = build_image_store(settings, poster=poster)
+    except ImageStoreError as exc:
+        return CheckResult(False, name, exc.reason)
+    try:
+        return CheckResult(True, name, await store.check())
+    except ImageStoreError as exc:
+        return CheckResult(False, name, exc.reason)
+    finally:
+        await store.aclose()
