@@ -42,6 +42,8 @@ from lookerbot.delivery.data_actions import DataActionHandler
 from lookerbot.delivery.routes import DeliveryRoutes
 from lookerbot.delivery.scheduled import Deliveries
 from lookerbot.images.render import ChartRenderer
+from lookerbot.images.sizes import ChartSizes
+from lookerbot.images.store import ImageStore, build_image_store
 from lookerbot.logs import new_error_id
 from lookerbot.looker.instances import LookerRegistry, build_registry, keep_connecting
 from lookerbot.looker.run_as import RunAsUser
@@ -101,6 +103,7 @@ class Runtime:
     slack_client: AsyncWebClient
     catalog: CustomCommandCatalog
     delivery: DeliveryRoutes
+    image_store: ImageStore
 
 
 RUNTIME = web.AppKey("runtime", Runtime)
@@ -168,8 +171,13 @@ def _lifecycle(
         tasks = BackgroundTasks()
         directory = SlackDirectory(poster=poster)
         access = AccessPolicy(directory=directory, settings=settings)
+        image_store = build_image_store(settings, poster=poster)
+        logger.info("Chart images go to the %s image store", image_store.name)
         runner = ContentRunner(
-            renderer=ChartRenderer(), data_actions=settings.data_actions_in_messages
+            renderer=ChartRenderer(timeout=settings.charts.render_timeout),
+            image_store=image_store,
+            sizes=ChartSizes(settings.charts.sizes),
+            data_actions=settings.data_actions_in_messages,
         )
         catalog = CustomCommandCatalog(lookers=lookers)
         llm = LlmReader(settings=settings.ask_llm, session=session) if settings.ask_llm else None
@@ -254,6 +262,7 @@ def _lifecycle(
             slack_client=slack_client,
             catalog=catalog,
             delivery=delivery,
+            image_store=image_store,
         )
         app[RUNTIME] = runtime
         loop = asyncio.get_running_loop()
@@ -278,6 +287,7 @@ def _lifecycle(
             await asyncio.gather(*background, return_exceptions=True)
             await catalog.aclose()
             await lookers.aclose()
+            await image_store.aclose()
             if redis is not None:
                 await redis.aclose()
             await session.close()

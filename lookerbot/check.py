@@ -6,15 +6,18 @@ import asyncio
 import html
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from lookerbot.errors import LookerApiError
+from lookerbot.errors import ImageStoreError, LookerApiError
+from lookerbot.images.store import ImageStore, build_image_store
 from lookerbot.looker.instances import LookerInstance, build_registry
 from lookerbot.manifest import BOT_SCOPES
 from lookerbot.settings import Settings
+from lookerbot.slack.poster import WebApiSlackPoster
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,15 @@ async def run_checks(settings: Settings, emit: Callable[[CheckResult], None]) ->
             explore_checks = [
                 _check_explore(i, key) for i in lookers for key in i.settings.ask_explores
             ]
-            for result in await asyncio.gather(*looker_checks, *explore_checks, *slack_checks):
+            poster = WebApiSlackPoster(
+                client=client,
+                session=session,
+                trusted_hosts=frozenset({urlsplit(settings.slack_api_url).hostname or ""}),
+            )
+            store_check = _check_image_store(settings, poster)
+            for result in await asyncio.gather(
+                *looker_checks, *explore_checks, *slack_checks, store_check
+            ):
                 report(result)
     finally:
         await lookers.aclose()
@@ -149,3 +160,17 @@ async def _check_explore(instance: LookerInstance, key: str) -> CheckResult:
     return CheckResult(
         True, name, f"{len(visible) - measures} dimensions and {measures} measures to answer from"
     )
+
+
+async def _check_image_store(settings: Settings, poster: WebApiSlackPoster) -> CheckResult:
+    name = f"image store {settings.storage.image_store}"
+    try:
+        store: ImageStore = build_image_store(settings, poster=poster)
+    except ImageStoreError as exc:
+        return CheckResult(False, name, exc.reason)
+    try:
+        return CheckResult(True, name, await store.check())
+    except ImageStoreError as exc:
+        return CheckResult(False, name, exc.reason)
+    finally:
+        await store.aclose()

@@ -1,25 +1,39 @@
 """Running Looker content (queries, Looks, dashboards) and turning it into a reply.
 
 Used by custom commands, unfurls and scheduled deliveries alike: a text visualization is
-run and formatted as text; anything else is rendered as a PNG chart.
+run and formatted as text; anything else is rendered as a PNG chart, sized for its
+visualization, and shown from the image store (an image block) or uploaded to Slack with
+the reply. A store that fails never costs the chart: it goes to Slack as a file instead.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 import re
 from collections.abc import Mapping
+from typing import Literal
 from urllib.parse import urlencode
 
 from lookerbot import messages
 from lookerbot.commands.base import Reply
 from lookerbot.delivery.data_actions import action_buttons
-from lookerbot.errors import CommandError
-from lookerbot.formatting.message import Attachment, Message, context, section
+from lookerbot.errors import CommandError, ImageStoreError
+from lookerbot.formatting.message import Attachment, Message, context, image, section
 from lookerbot.formatting.results import ResultLink, format_result, is_text_visualization
 from lookerbot.formatting.slack_text import escape
-from lookerbot.images.render import DEFAULT_CHART, DEFAULT_DASHBOARD, ChartRenderer
+from lookerbot.images.render import ChartRenderer
+from lookerbot.images.sizes import ChartSizes
+from lookerbot.images.store import ImageStore
 from lookerbot.looker.instances import LookerInstance
 from lookerbot.looker.models import Dashboard, Look, Query
+
+logger = logging.getLogger(__name__)
+
+Charts = bool | Literal["hosted"]
+"""How a reply shows a chart: ``True`` renders it; ``False`` describes it in words;
+``"hosted"`` renders it only when the image store serves images from URLs (a link preview
+cannot carry a file) and describes it otherwise."""
 
 
 def _filename(title: str, extension: str) -> str:
@@ -38,12 +52,29 @@ class ContentRunner:
 
     Args:
         renderer: renders charts.
+        image_store: where chart images go; ``None`` uploads them to Slack with the reply
+            (as the ``slack`` store does).
+        sizes: the size each visualization is rendered at.
         data_actions: whether single values show their LookML data actions as buttons.
     """
 
-    def __init__(self, *, renderer: ChartRenderer, data_actions: bool = True) -> None:
+    def __init__(
+        self,
+        *,
+        renderer: ChartRenderer,
+        image_store: ImageStore | None = None,
+        sizes: ChartSizes | None = None,
+        data_actions: bool = True,
+    ) -> None:
         self._renderer = renderer
+        self._store = image_store
+        self._sizes = sizes or ChartSizes()
         self._data_actions = data_actions
+
+    @property
+    def hosts_images(self) -> bool:
+        """Whether charts are shown from URLs (so link previews can show them too)."""
+        return self._store is not None and self._store.hosts_images
 
     async def query_reply(
         self,
@@ -52,16 +83,18 @@ class ContentRunner:
         *,
         title: str,
         source: ResultLink | None,
-        charts: bool = True,
+        charts: Charts = True,
     ) -> Reply:
         """Run ``query`` (text), or render it (chart); ``source`` is linked with the result.
 
-        With ``charts=False`` a chart is described instead of rendered.
+        ``charts`` says how a chart is shown (see :data:`Charts`).
         """
-        if not is_text_visualization(query.vis_type) and not charts:
-            heading = f"*{source.mrkdwn()}*" if source else f"*{escape(title)}*"
-            text = f"{heading}\n{messages.chart_not_shown(query.vis_type)}"
-            return Reply(Message.from_blocks([section(text)], escape(title)))
+        heading = f"*{source.mrkdwn()}*" if source else f"*{escape(title)}*"
+        description = messages.chart_not_shown(query.vis_type)
+        if not is_text_visualization(query.vis_type) and (
+            charts is False or (charts == "hosted" and not self.hosts_images)
+        ):
+            return Reply(Message.from_blocks([section(f"{heading}\n{description}")], escape(title)))
         if is_text_visualization(query.vis_type):
             result = await looker.client.run_query(query.id)
             formatted = format_result(query, result, looker_url=looker.url, source=source)
@@ -82,10 +115,16 @@ class ContentRunner:
                     ),
                 )
             return Reply(message, attachments=attachments)
-        image = await self._renderer.render(
-            looker, "query", query.id, what=f"_{escape(title)}_", size=DEFAULT_CHART
+        png = await self._renderer.render(
+            looker,
+            "query",
+            query.id,
+            what=f"_{escape(title)}_",
+            size=self._sizes.for_vis(query.vis_type),
         )
-        return self._chart_reply(title, image, source)
+        return await self._chart_reply(
+            title, png, heading, hosted_only=charts == "hosted", description=description
+        )
 
     async def look_reply(
         self,
@@ -94,7 +133,7 @@ class ContentRunner:
         *,
         query_id: str | None = None,
         variant_url: str | None = None,
-        charts: bool = True,
+        charts: Charts = True,
     ) -> Reply:
         """A Look's result.
 
@@ -120,15 +159,15 @@ class ContentRunner:
             "dashboard_filters": urlencode({k: v for k, v in filters.items() if v}),
             "dashboard_style": "tiled",
         }
-        image = await self._renderer.render(
+        png = await self._renderer.render(
             looker,
             "dashboard",
             dashboard.id,
             what=f"the dashboard _{escape(dashboard.title)}_",
-            size=DEFAULT_DASHBOARD,
+            size=self._sizes.dashboard,
             body=body,
         )
-        return self._chart_reply(dashboard.title, image, source)
+        return await self._chart_reply(dashboard.title, png, f"*{source.mrkdwn()}*")
 
     @staticmethod
     def dashboard_summary(looker: LookerInstance, dashboard: Dashboard) -> Reply:
@@ -147,12 +186,49 @@ class ContentRunner:
             blocks.append(context(escape(", ".join(tiles[:12]))))
         return Reply(Message.from_blocks(blocks, escape(dashboard.title)))
 
-    @staticmethod
-    def _chart_reply(title: str, image: bytes, source: ResultLink | None) -> Reply:
-        heading = f"*{source.mrkdwn()}*" if source else f"*{escape(title)}*"
-        return Reply(
-            Message.from_blocks([section(heading)], escape(title)),
-            attachments=(
-                Attachment(filename=_filename(title, "png"), data=image, title=title, inline=True),
-            ),
+    async def _chart_reply(
+        self,
+        title: str,
+        png: bytes,
+        heading: str,
+        *,
+        hosted_only: bool = False,
+        description: str = "",
+    ) -> Reply:
+        attachment = Attachment(
+            filename=_filename(title, "png"), data=png, title=title, inline=True
         )
+        url = await self._publish(png)
+        if url is not None:
+            # The bytes stay with the reply: if Slack cannot fetch the URL, they are uploaded.
+            return Reply(
+                Message.from_blocks(
+                    [section(heading), image(url, f"Chart: {title}")], escape(title)
+                ),
+                attachments=(dataclasses.replace(attachment, hosted_url=url),),
+            )
+        if hosted_only:
+            return Reply(Message.from_blocks([section(f"{heading}\n{description}")], escape(title)))
+        return Reply(
+            Message.from_blocks([section(heading)], escape(title)), attachments=(attachment,)
+        )
+
+    async def _publish(self, png: bytes) -> str | None:
+        """The image's URL from the store; ``None`` when it goes to Slack as a file."""
+        store = self._store
+        if store is None or not store.hosts_images:
+            return None
+        try:
+            return await store.publish(png)
+        except ImageStoreError as exc:
+            logger.warning(
+                "Image store %s failed, so the chart goes to Slack as a file: %s",
+                store.name,
+                exc.reason,
+            )
+        except Exception:
+            logger.exception(
+                "Image store %s failed unexpectedly, so the chart goes to Slack as a file",
+                store.name,
+            )
+        return None

@@ -4,6 +4,7 @@
 
     LookerbotError
      ├── SettingsError        configuration is invalid; lists every problem at once
+     ├── ImageStoreError      a chart image store failed; the chart goes to Slack as a file
      └── CommandError         a known failure; its reason is shown to the user as ":warning: reason"
           └── LookerApiError  Looker answered with an error or could not be reached
 
@@ -31,6 +32,20 @@ class SettingsError(LookerbotError):
     def __init__(self, problems: Sequence[str]) -> None:
         self.problems = tuple(problems)
         super().__init__("\n".join(self.problems))
+
+
+class ImageStoreError(LookerbotError):
+    """An image store could not keep or serve a chart image.
+
+    Args:
+        reason: what went wrong and what an admin can do about it, in plain words. It is
+            logged and printed by ``lookerbot check``, never shown in Slack, and never
+            contains a secret.
+    """
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
 
 
 class CommandError(LookerbotError):

@@ -133,8 +133,21 @@ def configure_logging(
         )
     root.addHandler(handler)
     root.setLevel(level)
-    # The SDKs are chatty at DEBUG and INFO; their warnings are what matters.
-    for noisy in ("slack_sdk", "slack_bolt", "looker_sdk", "urllib3", "aiohttp.access"):
+    # The SDKs are chatty at DEBUG and INFO (Azure's logs every request and its headers at
+    # INFO); their warnings are what matters.
+    noisy_loggers = (
+        "slack_sdk",
+        "slack_bolt",
+        "looker_sdk",
+        "urllib3",
+        "aiohttp.access",
+        "azure",
+        "botocore",
+        "boto3",
+        "s3transfer",
+        "google",
+    )
+    for noisy in noisy_loggers:
         logging.getLogger(noisy).setLevel(max(logging.getLevelName(level), logging.WARNING))
     _handler = handler
     return handler

@@ -197,6 +197,9 @@ def chart_not_shown(vis_type: str) -> str:
     return f"_A {escape(kind)} chart: open it in Looker to see it._"
 
 
+CHART_UNAVAILABLE = "_The chart couldn't be shown here: open it in Looker to see it._"
+
+
 def explore_title(model: str, view: str) -> str:
     return f"Explore {model}/{view}" if model else "Looker query"
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import hmac
+import importlib.util
 import ipaddress
 import json
 import os
@@ -30,6 +31,19 @@ from lookerbot.errors import SettingsError
 
 DEFAULT_PORT = 3333
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+DEFAULT_RENDER_TIMEOUT = 120.0
+ImageStoreName = Literal["slack", "s3", "azure", "gcs"]
+IMAGE_STORES: dict[str, ImageStoreName] = {
+    "slack": "slack",
+    "s3": "s3",
+    "azure": "azure",
+    "gcs": "gcs",
+}
+MAX_S3_PRESIGN_SECONDS = 7 * 24 * 3600  # SigV4 presigned URLs live at most a week
+MAX_AZURE_SAS_SECONDS = 365 * 24 * 3600
+MIN_CHART_SIDE, MAX_CHART_SIDE = 100, 4000
+_GCS_CREDENTIAL_TYPES = ("service_account", "authorized_user")
+_STORE_MODULES = {"s3": "boto3", "azure": "azure.storage.blob", "gcs": "google.cloud.storage"}
 
 
 class Secret:
@@ -304,6 +318,12 @@ VARIABLES: tuple[Variable, ...] = (
         "Server",
     ),
     # Chart images
+    Variable(
+        "LOOKERBOT_IMAGE_STORE",
+        "Where chart images go: slack, s3, azure or gcs (default: the first of S3, Azure, "
+        "Google Cloud whose bucket or container is set, else slack).",
+        "Chart images",
+    ),
     Variable("SLACKBOT_S3_BUCKET", "Amazon S3 bucket for chart images.", "Chart images"),
     Variable(
         "SLACKBOT_S3_BUCKET_REGION",
@@ -316,6 +336,17 @@ VARIABLES: tuple[Variable, ...] = (
         "Chart images",
     ),
     Variable("AWS_SECRET_ACCESS_KEY", "Secret for that access key.", "Chart images", secret=True),
+    Variable(
+        "LOOKERBOT_S3_PRESIGN_SECONDS",
+        "Post presigned S3 URLs valid this long (up to 604800) instead of public objects, "
+        "for buckets that forbid public access.",
+        "Chart images",
+    ),
+    Variable(
+        "AWS_ENDPOINT_URL",
+        "An S3-compatible endpoint to use instead of AWS's (MinIO, Cloudflare R2, moto).",
+        "Chart images",
+    ),
     Variable("AZURE_STORAGE_ACCOUNT", "Azure Storage account for chart images.", "Chart images"),
     Variable(
         "SLACKBOT_AZURE_CONTAINER",
@@ -335,14 +366,37 @@ VARIABLES: tuple[Variable, ...] = (
         secret=True,
     ),
     Variable(
+        "LOOKERBOT_AZURE_SAS_SECONDS",
+        "Post SAS URLs valid this long instead of relying on a public container (needs the "
+        "account key).",
+        "Chart images",
+    ),
+    Variable(
         "GOOGLE_CLOUD_BUCKET", "Google Cloud Storage bucket for chart images.", "Chart images"
     ),
     Variable("GOOGLE_CLOUD_PROJECT", "Google Cloud project of that bucket.", "Chart images"),
     Variable(
         "GOOGLE_CLOUD_CREDENTIALS_JSON",
-        "Content of a service account's credentials JSON (else the default credentials).",
+        "Content of a service account's credentials JSON, or the path of that file "
+        "(else the default credentials).",
         "Chart images",
         secret=True,
+    ),
+    Variable(
+        "STORAGE_EMULATOR_HOST",
+        "URL of a Google Cloud Storage emulator to use instead of Google's (development).",
+        "Chart images",
+    ),
+    Variable(
+        "LOOKERBOT_RENDER_TIMEOUT",
+        f"Seconds to wait for Looker to render one chart (default {DEFAULT_RENDER_TIMEOUT:g}).",
+        "Chart images",
+    ),
+    Variable(
+        "LOOKERBOT_CHART_SIZES",
+        "Chart sizes in pixels by visualization type, over the defaults, e.g. "
+        "looker_pie=600x600,default=800x500,dashboard=1600x1200.",
+        "Chart images",
     ),
 )
 
@@ -412,19 +466,42 @@ class AskLlmSettings:
 
 @dataclass(frozen=True, kw_only=True)
 class StorageSettings:
-    """The raw chart-image storage variables (the image store chooses among them)."""
+    """Where chart images go, and the settings of that store.
 
+    ``image_store`` is the store in use; the other stores' variables are kept as read (a
+    store that is not chosen is not validated beyond its values' shape).
+    """
+
+    image_store: ImageStoreName = "slack"
     s3_bucket: str | None = None
     s3_region: str = "us-east-1"
     aws_access_key_id: str | None = None
     aws_secret_access_key: Secret | None = None
+    aws_endpoint_url: str | None = None
+    s3_presign_seconds: int | None = None
     azure_account: str | None = None
     azure_container: str | None = None
     azure_access_key: Secret | None = None
     azure_connection_string: Secret | None = None
+    azure_sas_seconds: int | None = None
     gcs_bucket: str | None = None
     gcs_project: str | None = None
     gcs_credentials_json: Secret | None = None
+    storage_emulator_host: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChartSettings:
+    """How charts are rendered.
+
+    Attributes:
+        render_timeout: seconds to wait for one render task.
+        sizes: ``(name, width, height)`` over the built-in sizes; ``name`` is a
+            visualization type (``looker_pie``), ``default`` or ``dashboard``.
+    """
+
+    render_timeout: float = DEFAULT_RENDER_TIMEOUT
+    sizes: tuple[tuple[str, int, int], ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -460,6 +537,7 @@ class Settings:
     log_format: Literal["text", "json"] = "text"
     storage: StorageSettings = field(default_factory=StorageSettings)
     ask_llm: AskLlmSettings | None = None
+    charts: ChartSettings = field(default_factory=ChartSettings)
     notes: tuple[str, ...] = ()
     """Warnings about the configuration that do not stop the bot (logged at start)."""
 
@@ -597,6 +675,12 @@ class _Parser:
             self.problems.append(f"{name}: must be between {low} and {high}, got {value}.")
             return default
         return number
+
+    def optional_integer(self, name: str, *, low: int, high: int) -> int | None:
+        """A whole number within bounds, or ``None`` when the variable is not set."""
+        if self.raw(name) is None:
+            return None
+        return self.integer(name, 0, low=low, high=high) or None
 
     def url(self, where: str, value: str) -> str | None:
         """Validate an http(s) URL and return it without a trailing slash."""
@@ -994,18 +1078,166 @@ class _Parser:
         }
 
     def storage(self) -> StorageSettings:
-        return StorageSettings(
+        configured = {
+            "s3": "SLACKBOT_S3_BUCKET",
+            "azure": "SLACKBOT_AZURE_CONTAINER",
+            "gcs": "GOOGLE_CLOUD_BUCKET",
+        }
+        present = [store for store, name in configured.items() if self.raw(name) is not None]
+        chosen_raw = self.raw("LOOKERBOT_IMAGE_STORE")
+        store: ImageStoreName = "slack"
+        if chosen_raw is not None:
+            if chosen_raw.lower() not in IMAGE_STORES:
+                self.problems.append(
+                    f"LOOKERBOT_IMAGE_STORE: expected slack, s3, azure or gcs, got {chosen_raw!r}."
+                )
+            else:
+                store = IMAGE_STORES[chosen_raw.lower()]
+            for other in present:
+                if other != store:
+                    self.notes.append(
+                        f"{configured[other]} is set, but LOOKERBOT_IMAGE_STORE={store}: "
+                        f"charts do not go to {other}."
+                    )
+        elif present:
+            store = IMAGE_STORES[present[0]]
+            if len(present) > 1:
+                names = " and ".join(configured[p] for p in present)
+                self.notes.append(
+                    f"{names} are set; charts go to {store} (the first of S3, Azure, Google "
+                    "Cloud). Set LOOKERBOT_IMAGE_STORE to choose."
+                )
+
+        access_key_id = self.raw("AWS_ACCESS_KEY_ID")
+        secret_access_key = self.secret("AWS_SECRET_ACCESS_KEY")
+        if (access_key_id is None) != (secret_access_key is None):
+            self.problems.append(
+                "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY: set both, or neither (to use the "
+                "default AWS credential chain)."
+            )
+        endpoint_raw = self.raw("AWS_ENDPOINT_URL")
+        endpoint = self.url("AWS_ENDPOINT_URL", endpoint_raw) if endpoint_raw else None
+        emulator_raw = self.raw("STORAGE_EMULATOR_HOST")
+        emulator = None
+        if emulator_raw is not None:
+            if "://" not in emulator_raw:  # Google's tools accept a bare host:port
+                emulator_raw = f"http://{emulator_raw}"
+            emulator = self.url("STORAGE_EMULATOR_HOST", emulator_raw)
+        settings = StorageSettings(
+            image_store=store,
             s3_bucket=self.raw("SLACKBOT_S3_BUCKET"),
             s3_region=self.raw("SLACKBOT_S3_BUCKET_REGION") or "us-east-1",
-            aws_access_key_id=self.raw("AWS_ACCESS_KEY_ID"),
-            aws_secret_access_key=self.secret("AWS_SECRET_ACCESS_KEY"),
+            aws_access_key_id=access_key_id,
+            aws_secret_access_key=secret_access_key,
+            aws_endpoint_url=endpoint,
+            s3_presign_seconds=self.optional_integer(
+                "LOOKERBOT_S3_PRESIGN_SECONDS", low=1, high=MAX_S3_PRESIGN_SECONDS
+            ),
             azure_account=self.raw("AZURE_STORAGE_ACCOUNT"),
             azure_container=self.raw("SLACKBOT_AZURE_CONTAINER"),
             azure_access_key=self.secret("AZURE_STORAGE_ACCESS_KEY"),
             azure_connection_string=self.secret("AZURE_STORAGE_CONNECTION_STRING"),
+            azure_sas_seconds=self.optional_integer(
+                "LOOKERBOT_AZURE_SAS_SECONDS", low=1, high=MAX_AZURE_SAS_SECONDS
+            ),
             gcs_bucket=self.raw("GOOGLE_CLOUD_BUCKET"),
             gcs_project=self.raw("GOOGLE_CLOUD_PROJECT"),
             gcs_credentials_json=self.secret("GOOGLE_CLOUD_CREDENTIALS_JSON"),
+            storage_emulator_host=emulator,
+        )
+        if store != "slack" and store not in present:
+            self.problems.append(
+                f"{configured[store]}: required when LOOKERBOT_IMAGE_STORE={store}."
+            )
+        if store == "azure":
+            self.azure_credentials(settings)
+        if store == "gcs" and settings.gcs_credentials_json is not None:
+            self.gcs_credentials(settings.gcs_credentials_json)
+        if store != "slack" and not _module_available(_STORE_MODULES[store]):
+            self.problems.append(
+                f"LOOKERBOT_IMAGE_STORE: the {store} image store needs {_STORE_MODULES[store]}, "
+                f"which is not installed: pip install 'lookerbot[{store}]'."
+            )
+        return settings
+
+    def azure_credentials(self, settings: StorageSettings) -> None:
+        has_key = settings.azure_access_key is not None
+        if settings.azure_connection_string is not None:
+            parts = _connection_string(settings.azure_connection_string.reveal())
+            if parts is None:
+                self.problems.append(
+                    "AZURE_STORAGE_CONNECTION_STRING: not a connection string (expected "
+                    "Name=value pairs separated by semicolons, as the Azure portal shows it)."
+                )
+                return
+            has_key = has_key or "accountkey" in parts
+            if "accountname" not in parts and "blobendpoint" not in parts:
+                self.problems.append(
+                    "AZURE_STORAGE_CONNECTION_STRING: names no account (AccountName=...) or "
+                    "blob endpoint (BlobEndpoint=...)."
+                )
+        elif settings.azure_account is None or settings.azure_access_key is None:
+            self.problems.append(
+                "AZURE_STORAGE_ACCOUNT and AZURE_STORAGE_ACCESS_KEY (or "
+                "AZURE_STORAGE_CONNECTION_STRING): required for the azure image store."
+            )
+        if settings.azure_sas_seconds is not None and not has_key:
+            self.problems.append(
+                "LOOKERBOT_AZURE_SAS_SECONDS: SAS URLs are signed with the account key: set "
+                "AZURE_STORAGE_ACCESS_KEY, or a connection string with AccountKey=."
+            )
+
+    def gcs_credentials(self, credentials: Secret) -> None:
+        value = credentials.reveal()
+        if value.lstrip().startswith("{"):
+            try:
+                info = json.loads(value)
+            except json.JSONDecodeError as exc:
+                # Never echo the value: it holds a private key.
+                self.problems.append(
+                    f"GOOGLE_CLOUD_CREDENTIALS_JSON: not valid JSON ({exc.msg} at line "
+                    f"{exc.lineno} column {exc.colno})."
+                )
+                return
+            if not isinstance(info, dict) or info.get("type") not in _GCS_CREDENTIAL_TYPES:
+                self.problems.append(
+                    "GOOGLE_CLOUD_CREDENTIALS_JSON: expected a service account key (the JSON "
+                    'file Google Cloud gives, with "type": "service_account") or an authorized '
+                    "user's credentials."
+                )
+        elif not Path(value).is_file():
+            self.problems.append(
+                "GOOGLE_CLOUD_CREDENTIALS_JSON: neither credentials JSON nor the path of a "
+                "readable file."
+            )
+
+    def charts(self) -> ChartSettings:
+        sizes: list[tuple[str, int, int]] = []
+        raw = self.raw("LOOKERBOT_CHART_SIZES")
+        for item in (raw or "").split(","):
+            item = item.strip()
+            if not item:
+                continue
+            match = re.fullmatch(r"([A-Za-z0-9_:.\-]+)\s*=\s*(\d+)\s*[xX×]\s*(\d+)", item)
+            if match is None:
+                self.problems.append(
+                    f"LOOKERBOT_CHART_SIZES: {item!r} is not NAME=WIDTHxHEIGHT "
+                    "(e.g. looker_pie=600x600)."
+                )
+                continue
+            name, width, height = match.group(1), int(match.group(2)), int(match.group(3))
+            if not all(MIN_CHART_SIDE <= n <= MAX_CHART_SIDE for n in (width, height)):
+                self.problems.append(
+                    f"LOOKERBOT_CHART_SIZES: {name}: width and height must be between "
+                    f"{MIN_CHART_SIDE} and {MAX_CHART_SIDE} pixels, got {width}x{height}."
+                )
+                continue
+            sizes.append((name.lower(), width, height))
+        return ChartSettings(
+            render_timeout=self.number(
+                "LOOKERBOT_RENDER_TIMEOUT", DEFAULT_RENDER_TIMEOUT, low=1, high=3600
+            ),
+            sizes=tuple(sizes),
         )
 
     def parse(self) -> Settings:
@@ -1014,6 +1246,7 @@ class _Parser:
         server = self.server()
         behaviour = self.behaviour()
         storage = self.storage()
+        charts = self.charts()
         if self.problems:
             raise SettingsError(self.problems)
         return Settings(
@@ -1023,8 +1256,30 @@ class _Parser:
             **behaviour,
             storage=storage,
             ask_llm=ask_llm,
+            charts=charts,
             notes=tuple(self.notes),
         )
+
+
+def _module_available(module: str) -> bool:
+    """Whether ``module`` can be imported (without importing it)."""
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ImportError:  # a parent package is missing
+        return False
+
+
+def _connection_string(value: str) -> dict[str, str] | None:
+    """An Azure Storage connection string's keys (lowercased) and values, or ``None``."""
+    parts: dict[str, str] = {}
+    for item in value.split(";"):
+        if not item.strip():
+            continue
+        key, sep, rest = item.partition("=")
+        if not sep or not key.strip():
+            return None
+        parts[key.strip().lower()] = rest.strip()
+    return parts or None
 
 
 def _is_loopback(host: str) -> bool:

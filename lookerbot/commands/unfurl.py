@@ -2,6 +2,12 @@
 
 Links are matched to an instance by origin (scheme, host and port), never by prefix, and the
 bot never fetches a posted URL: it reads the id from the path and asks Looker's API.
+
+A chart Look or query unfurls with its image when the image store serves images from URLs
+(S3, Azure, GCS). With the ``slack`` store it is described in words: a preview cannot carry
+a file, and although an image block can name a Slack file (``slack_file``), Slack refuses
+one it has not finished processing (uploads complete asynchronously) and does not document
+who may see a file the bot uploaded but shared nowhere; see docs/design-notes.md.
 """
 
 from __future__ import annotations
@@ -110,16 +116,32 @@ class Unfurler:
         theirs = await self._run_as.registry_for(user)
         links = [dataclasses.replace(lk, looker=theirs.same(lk.looker)) for lk in links]
         previews = await asyncio.gather(*(self.preview(link) for link in links))
+        unfurls = {link.url: preview for link, preview in zip(links, previews, strict=True)}
+        where = {"channel": channel, "ts": ts, "unfurl_id": unfurl_id, "source": source}
         try:
-            await self._poster.unfurl(
-                {link.url: preview for link, preview in zip(links, previews, strict=True)},
-                channel=channel,
-                ts=ts,
-                unfurl_id=unfurl_id,
-                source=source,
-            )
+            await self._poster.unfurl(unfurls, **where)
         except SlackPostError as exc:
-            logger.warning("chat.unfurl failed: %s", exc.error)
+            images = {
+                str(b["image_url"])
+                for m in unfurls.values()
+                for b in m.blocks
+                if b.get("type") == "image"
+            }
+            if not images:
+                logger.warning("chat.unfurl failed: %s", exc.error)
+                return
+            # Slack fetches image URLs when unfurling and refuses what it cannot fetch.
+            logger.warning(
+                "chat.unfurl with chart images failed (%s); unfurling without them", exc.error
+            )
+            plain = {
+                url: m.without_images(images, note=messages.CHART_UNAVAILABLE)
+                for url, m in unfurls.items()
+            }
+            try:
+                await self._poster.unfurl(plain, **where)
+            except SlackPostError as again:
+                logger.warning("chat.unfurl failed: %s", again.error)
 
     async def preview(self, link: LookerLink) -> Message:
         """The preview of one link; a failure becomes a warning inside the preview."""
@@ -138,12 +160,12 @@ class Unfurler:
         client = link.looker.client
         if link.kind == "look":
             look = await client.look(link.id)
-            return await self._runner.look_reply(link.looker, look, charts=False)
+            return await self._runner.look_reply(link.looker, look, charts="hosted")
         if link.kind == "query":
             query = await client.query_for_slug(link.id)
             title = messages.explore_title(query.model, query.view)
             return await self._runner.query_reply(
-                link.looker, query, title=title, source=ResultLink(link.url, title), charts=False
+                link.looker, query, title=title, source=ResultLink(link.url, title), charts="hosted"
             )
         dashboard = await client.dashboard(link.id)
         return self._runner.dashboard_summary(link.looker, dashboard)

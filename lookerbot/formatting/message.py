@@ -8,6 +8,7 @@ its size: 50 blocks, 3,000 characters per section, 2,000 per context element, 15
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,7 @@ MAX_BLOCKS = 50
 MAX_SECTION_TEXT = 3000
 MAX_CONTEXT_TEXT = 2000
 MAX_HEADER_TEXT = 150
+MAX_ALT_TEXT = 2000
 MAX_MESSAGE_TEXT = 40000
 _CUT = "…"
 
@@ -58,6 +60,11 @@ def divider() -> Block:
     return {"type": "divider"}
 
 
+def image(url: str, alt_text: str) -> Block:
+    """An image block showing the image at ``url`` (Slack downloads it when posting)."""
+    return {"type": "image", "image_url": url, "alt_text": truncate(alt_text, MAX_ALT_TEXT)}
+
+
 @dataclass(frozen=True)
 class Attachment:
     """A file sent with a reply.
@@ -68,12 +75,15 @@ class Attachment:
         title: its title in Slack.
         inline: shown where the reply is (a chart); otherwise put in the reply's thread
             (a CSV of a long result).
+        hosted_url: the message already shows this image from this URL (an image store's);
+            the file is then uploaded only if Slack refuses the URL.
     """
 
     filename: str
     data: bytes
     title: str
     inline: bool = False
+    hosted_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -98,6 +108,18 @@ class Message:
     def from_blocks(cls, blocks: list[Block], fallback: str) -> Message:
         """A Block Kit message with its fallback text."""
         return cls(text=fallback, blocks=tuple(blocks))
+
+    def without_images(self, urls: Collection[str], *, note: str | None = None) -> Message:
+        """This message without the image blocks showing ``urls``; ``note`` (mrkdwn) takes
+        the place of each, when given."""
+        blocks: list[Block] = []
+        for block in self.blocks:
+            if block.get("type") == "image" and block.get("image_url") in urls:
+                if note is not None:
+                    blocks.append(context(note))
+                continue
+            blocks.append(block)
+        return Message(text=self.text, blocks=tuple(blocks))
 
     def payload(self) -> dict[str, Any]:
         """The ``text``/``blocks`` arguments for Slack, within Slack's limits."""

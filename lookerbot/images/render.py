@@ -6,29 +6,17 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from lookerbot import messages
 from lookerbot.errors import CommandError
+from lookerbot.images.sizes import DEFAULT_SIZES, ChartSize
 from lookerbot.looker.client import RenderKind
 from lookerbot.looker.instances import LookerInstance
 
 logger = logging.getLogger(__name__)
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-@dataclass(frozen=True)
-class ChartSize:
-    """Pixel size of a rendered chart."""
-
-    width: int
-    height: int
-
-
-DEFAULT_CHART = ChartSize(800, 500)
-DEFAULT_DASHBOARD = ChartSize(1280, 960)
 
 
 class ChartRenderer:
@@ -60,7 +48,7 @@ class ChartRenderer:
         target_id: str,
         *,
         what: str,
-        size: ChartSize = DEFAULT_CHART,
+        size: ChartSize = DEFAULT_SIZES["default"],
         body: dict[str, Any] | None = None,
     ) -> bytes:
         """The PNG of ``target_id``; ``what`` names it in messages ("the Look Revenue").

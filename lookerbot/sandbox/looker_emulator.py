@@ -415,6 +415,8 @@ class LookerEmulator:
         self.render_tasks: dict[str, dict[str, Any]] = {}
         self.admin_user_ids = {"1"}
         """Users who may act as others (the API user is user 1)."""
+        self.rendered: list[bytes] = []
+        """Every image a render task returned, in order."""
         self.data_action_result: dict[str, Any] = {"success": True, "message": "Done"}
         """What POST /data_actions answers."""
         self.data_action_delay = 0.0
@@ -1040,6 +1042,7 @@ class LookerEmulator:
         if stored["outcome"] == "empty":
             return web.Response(body=b"", content_type="image/png")
         image = bar_chart(stored["values"], width=stored["width"], height=stored["height"])
+        self.rendered.append(image)
         return web.Response(body=image, content_type="image/png")
 
 

@@ -4,6 +4,10 @@ It keeps a small workspace (people, channels, DMs), applies Slack's rules where 
 matter (membership, message size limits, tokens), records every call, and can be told to
 fail a method (429 with Retry-After, 5xx, or a Slack error code). It also serves response
 URLs, file uploads and a Socket Mode WebSocket. The demo and the tests both use it.
+
+Like Slack, it downloads the image of every image block (``image_url``) when a message,
+an update, an unfurl or a response is posted, and refuses it with ``invalid_blocks`` when
+the download fails or is no image; what it downloaded is kept in :attr:`SlackEmulator.images`.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import aiohttp
 from aiohttp import WSMsgType, web
 
 from lookerbot.manifest import BOT_SCOPES
@@ -31,6 +36,11 @@ DEFAULT_APP_TOKEN = "xapp-emulator-CANARY-app-token"
 MAX_BLOCKS = 50
 MAX_SECTION_TEXT = 3000
 MAX_TEXT = 40000
+MAX_IMAGE_URL = 3000
+_IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
+_MESSAGE_METHODS = frozenset(
+    {"chat.postMessage", "chat.update", "chat.postEphemeral", "chat.unfurl"}
+)
 
 
 @dataclass(frozen=True)
@@ -199,7 +209,11 @@ class SlackEmulator:
         self.socket_acks: list[dict[str, Any]] = []
         self.views: dict[str, dict[str, Any]] = {}
         """Modals the bot opened, as they stand now, by view id."""
+        self.images: dict[str, bytes] = {}
+        """Images downloaded for image blocks, by URL (as Slack fetches them)."""
+        self.deleted_files: list[str] = []
         self._failures: list[_Failure] = []
+        self._http: aiohttp.ClientSession | None = None
         self.channel_rate_limit: float | None = None
         """If set, posts to one channel closer than this many seconds get a 429 (Slack's
         one-message-a-second rule, enforced strictly)."""
@@ -228,6 +242,7 @@ class SlackEmulator:
         site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
         self.url = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
+        self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
         return self
 
     async def stop(self) -> None:
@@ -237,6 +252,9 @@ class SlackEmulator:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        if self._http is not None:
+            await self._http.close()
+            self._http = None
 
     async def __aenter__(self) -> SlackEmulator:
         return await self.start()
@@ -435,6 +453,12 @@ class SlackEmulator:
         handler = self._methods().get(method)
         if handler is None:
             return web.json_response({"ok": False, "error": "unknown_method"})
+        if method in _MESSAGE_METHODS:
+            problems = await self._check_images(_blocks_of(method, args))
+            if problems:
+                return web.json_response(
+                    {"ok": False, "error": "invalid_blocks", "errors": problems}
+                )
         result = handler(args)
         if result == "ratelimited":
             return web.json_response(
@@ -463,6 +487,7 @@ class SlackEmulator:
             "conversations.members": self._conversations_members,
             "files.getUploadURLExternal": self._get_upload_url,
             "files.completeUploadExternal": self._complete_upload,
+            "files.delete": self._delete_file,
             "views.open": self._views_open,
             "views.update": self._views_update,
             "apps.connections.open": lambda args: {
@@ -508,6 +533,42 @@ class SlackEmulator:
                 if block["type"] == "actions" and not _valid_actions(block):
                     return "invalid_blocks"
         return None
+
+    async def _check_images(self, blocks: list[Any]) -> list[str]:
+        """Slack's image block rules, including fetching the image (as Slack does)."""
+        problems = []
+        for index, block in enumerate(blocks):
+            if not isinstance(block, dict) or block.get("type") != "image":
+                continue
+            where = f"[json-pointer:/blocks/{index}/image_url]"
+            url = block.get("image_url")
+            if not block.get("alt_text"):
+                problems.append(f"must provide alt_text [json-pointer:/blocks/{index}/alt_text]")
+            if not isinstance(url, str) or not url:
+                if not block.get("slack_file"):
+                    problems.append(f"must provide image_url or slack_file {where}")
+                continue
+            if len(url) > MAX_IMAGE_URL:
+                problems.append(f"must be less than {MAX_IMAGE_URL + 1} characters {where}")
+                continue
+            data = await self._fetch_image(url)
+            if data is None:
+                problems.append(f"downloading image failed {where}")
+            elif not data.startswith(_IMAGE_SIGNATURES):
+                problems.append(f"invalid image type {where}")
+            else:
+                self.images[url] = data
+        return problems
+
+    async def _fetch_image(self, url: str) -> bytes | None:
+        assert self._http is not None, "start() the emulator first"
+        try:
+            async with self._http.get(url) as response:
+                if response.status != 200:
+                    return None
+                return await response.read()
+        except (aiohttp.ClientError, TimeoutError, ValueError):
+            return None
 
     def _auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -731,6 +792,13 @@ class SlackEmulator:
             self.messages.append(message)
         return {"files": done}
 
+    def _delete_file(self, args: dict[str, Any]) -> dict[str, Any] | str:
+        uploaded = self.files.pop(str(args.get("file")), None)
+        if uploaded is None:
+            return "file_not_found"
+        self.deleted_files.append(uploaded.id)
+        return {}
+
     async def _upload(self, request: web.Request) -> web.Response:
         uploaded = self.files.get(request.match_info["file_id"])
         if uploaded is None:
@@ -759,5 +827,23 @@ class SlackEmulator:
         if not isinstance(body, dict) or self._check_message(body):
             return web.Response(status=400, text="invalid_payload")
         canary.check("response_url", json.dumps(body))
+        if await self._check_images(list(body.get("blocks") or [])):
+            return web.Response(status=400, text="invalid_blocks")
         self.responses.append(ResponseUrlPost(request.match_info["rid"], body))
         return web.Response(text="ok")
+
+
+def _blocks_of(method: str, args: dict[str, Any]) -> list[Any]:
+    """The blocks a message method's arguments carry (an unfurl's, all previews')."""
+    if method == "chat.unfurl":
+        unfurls = args.get("unfurls")
+        if not isinstance(unfurls, dict):
+            return []
+        return [
+            block
+            for preview in unfurls.values()
+            if isinstance(preview, dict)
+            for block in preview.get("blocks") or []
+        ]
+    blocks = args.get("blocks")
+    return blocks if isinstance(blocks, list) else []

@@ -28,7 +28,11 @@ class Conversation(Protocol):
         attachments: Sequence[Attachment] = (),
     ) -> None:
         """Send the answer, then its files. ``private`` answers only the person who asked
-        (and sends no files: Slack has no private files in channels)."""
+        (and sends no files: Slack has no private files in channels).
+
+        An attachment with a ``hosted_url`` is already shown by the message's image block;
+        its file is uploaded only if Slack refuses the message because it cannot fetch that
+        URL (the message then goes without the image)."""
         ...
 
 
@@ -60,17 +64,37 @@ class ChannelConversation:
         private: bool = False,
         attachments: Sequence[Attachment] = (),
     ) -> None:
+        hosted = _hosted_urls(attachments)
         if private and not self.channel.startswith("D"):
-            await self._poster.post_ephemeral(
-                self.channel, self.user, message, thread_ts=self.thread_ts
-            )
+            try:
+                await self._poster.post_ephemeral(
+                    self.channel, self.user, message, thread_ts=self.thread_ts
+                )
+            except SlackPostError as exc:
+                if not hosted:
+                    raise
+                _log_refused_image(exc)
+                await self._poster.post_ephemeral(
+                    self.channel,
+                    self.user,
+                    message.without_images(hosted, note=messages.CHART_UNAVAILABLE),
+                    thread_ts=self.thread_ts,
+                )
             return
-        if self._loading is not None:
-            posted, self._loading = self._loading, None
-            await self._poster.update(posted, message)
-        else:
-            posted = await self._poster.post(self.channel, message, thread_ts=self.thread_ts)
+        loading, self._loading = self._loading, None
+        try:
+            posted = await self._post_or_update(loading, message)
+        except SlackPostError as exc:
+            if not hosted:
+                raise
+            # Slack fetches an image block's URL when the message is posted, and refuses the
+            # message if it cannot: post it without the image, and upload the image instead.
+            _log_refused_image(exc)
+            posted = await self._post_or_update(loading, message.without_images(hosted))
+            hosted = frozenset()
         for attachment in attachments:
+            if attachment.hosted_url in hosted:
+                continue  # shown from the image store
             # Charts go where the answer is; other files into the answer's thread.
             thread = self.thread_ts if attachment.inline else (self.thread_ts or posted.ts)
             await self._poster.upload_file(
@@ -80,6 +104,14 @@ class ChannelConversation:
                 title=attachment.title,
                 thread_ts=thread,
             )
+
+    async def _post_or_update(
+        self, loading: PostedMessage | None, message: Message
+    ) -> PostedMessage:
+        if loading is not None:
+            await self._poster.update(loading, message)
+            return loading
+        return await self._poster.post(self.channel, message, thread_ts=self.thread_ts)
 
 
 class SlashCommandConversation:
@@ -105,10 +137,23 @@ class SlashCommandConversation:
         private: bool = False,
         attachments: Sequence[Attachment] = (),
     ) -> None:
-        await self._poster.respond(self.response_url, message, ephemeral=private)
+        hosted = _hosted_urls(attachments)
+        try:
+            await self._poster.respond(self.response_url, message, ephemeral=private)
+        except SlackPostError as exc:
+            if not hosted:
+                raise
+            _log_refused_image(exc)
+            note = messages.CHART_UNAVAILABLE if private else None
+            await self._poster.respond(
+                self.response_url, message.without_images(hosted, note=note), ephemeral=private
+            )
+            hosted = frozenset()
         if private:
             return
         for attachment in attachments:
+            if attachment.hosted_url in hosted:
+                continue  # shown from the image store
             try:
                 await self._poster.upload_file(
                     self.channel,
@@ -126,3 +171,15 @@ class SlashCommandConversation:
                     Message.of(messages.cannot_attach(attachment.title, exc.error)),
                     ephemeral=True,
                 )
+
+
+def _hosted_urls(attachments: Sequence[Attachment]) -> frozenset[str]:
+    return frozenset(a.hosted_url for a in attachments if a.hosted_url)
+
+
+def _log_refused_image(exc: SlackPostError) -> None:
+    logger.warning(
+        "Slack refused a message showing a chart from the image store (%s); sending it "
+        "without the image, and the image as a file where files can go",
+        exc.error,
+    )

@@ -152,14 +152,21 @@ class SlackPoster(Protocol):
 
     async def upload_file(
         self,
-        channel: str,
+        channel: str | None,
         *,
         filename: str,
         data: bytes,
         title: str,
         thread_ts: str | None = None,
     ) -> str:
-        """Share a file in a channel or thread (Slack's file upload v2); returns its id."""
+        """Share a file in a channel or thread (Slack's file upload v2); returns its id.
+
+        With ``channel=None`` the file is uploaded but shared nowhere (only the bot sees it).
+        """
+        ...
+
+    async def delete_file(self, file_id: str) -> None:
+        """Delete a file the bot uploaded."""
         ...
 
     async def unfurl(
@@ -260,7 +267,7 @@ class WebApiSlackPoster:
 
     async def upload_file(
         self,
-        channel: str,
+        channel: str | None,
         *,
         filename: str,
         data: bytes,
@@ -284,12 +291,18 @@ class WebApiSlackPoster:
 
         # Sending the same bytes to the same upload URL again is harmless.
         await self._with_retries("file upload", attempt, idempotent=True)
-        args: dict[str, Any] = {"files": [{"id": file_id, "title": title}], "channel_id": channel}
+        args: dict[str, Any] = {"files": [{"id": file_id, "title": title}]}
+        if channel:
+            args["channel_id"] = channel
         if thread_ts:
             args["thread_ts"] = thread_ts
-        await self._pacer.wait_turn(channel)
+        if channel:
+            await self._pacer.wait_turn(channel)
         await self._api("files.completeUploadExternal", args, idempotent=False)
         return file_id
+
+    async def delete_file(self, file_id: str) -> None:
+        await self._api("files.delete", {"file": file_id}, idempotent=True, form=True)
 
     async def unfurl(
         self,

@@ -8,7 +8,7 @@ import logging
 
 import pytest
 
-from lookerbot.logs import JsonFormatter, RedactingFilter, SecretRedactor
+from lookerbot.logs import JsonFormatter, RedactingFilter, SecretRedactor, configure_logging
 
 
 @pytest.mark.parametrize(
@@ -71,3 +71,22 @@ def test_json_formatter_emits_one_object_per_line_with_extras():
     data = json.loads(line)
     assert data["message"] == "hello world"
     assert data["level"] == "INFO" and data["command"] == "find"
+
+
+def test_cloud_sdks_log_only_their_warnings():
+    root = logging.getLogger()
+    level, handlers = root.level, list(root.handlers)
+    names = ("azure.core.pipeline.policies.http_logging_policy", "botocore", "google")
+    try:
+        configure_logging(level="INFO", fmt="text")
+        for name in names:
+            assert logging.getLogger(name).getEffectiveLevel() == logging.WARNING, name
+        assert logging.getLogger("lookerbot.images").getEffectiveLevel() == logging.INFO
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+        for name in (
+            *("slack_sdk", "slack_bolt", "looker_sdk", "urllib3", "aiohttp.access"),
+            *("azure", "botocore", "boto3", "s3transfer", "google"),
+        ):
+            logging.getLogger(name).setLevel(logging.NOTSET)
