@@ -45,10 +45,12 @@ _MESSAGE_METHODS = frozenset(
 
 @dataclass(frozen=True)
 class SlackCall:
-    """One Web API call the emulator received."""
+    """One Web API call the emulator received: when (loop time) and the status it got."""
 
     method: str
     args: dict[str, Any]
+    at: float = 0.0
+    status: int = 200
 
 
 @dataclass
@@ -219,6 +221,7 @@ class SlackEmulator:
         one-message-a-second rule, enforced strictly)."""
         self._last_post: dict[str, float] = {}
         self.rate_limited_posts = 0
+        self._upload_failures: list[int] = []
         self._clock = itertools.count(1)
         self._response_ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
@@ -423,30 +426,33 @@ class SlackEmulator:
         token = self._token(request, args)
         args.pop("token", None)
         canary.check(f"Slack {method}", json.dumps(args, default=str))
-        self.calls.append(SlackCall(method, args))
-        for failure in list(self._failures):
-            if failure.method == method:
-                if failure.times is not None:
-                    failure.times -= 1
-                    if failure.times <= 0:
-                        self._failures.remove(failure)
-                if failure.status == 429:
-                    headers = {"Retry-After": str(failure.retry_after or 1)}
-                    return web.json_response(
-                        {"ok": False, "error": "ratelimited"}, status=429, headers=headers
-                    )
-                if failure.status >= 500:
-                    return web.Response(status=failure.status, text="upstream error")
-                if failure.status == -1:
-                    # Do the work, then drop the connection before answering: the caller
-                    # cannot know whether it happened.
-                    handler = self._methods().get(method)
-                    if handler is not None:
-                        handler(args)
-                    if request.transport is not None:
-                        request.transport.close()
-                    return web.Response(status=500)
-                return web.json_response({"ok": False, "error": failure.error or "fatal_error"})
+        now = asyncio.get_running_loop().time()
+        failure = next((f for f in self._failures if f.method == method), None)
+        self.calls.append(
+            SlackCall(method, args, at=now, status=failure.status if failure else 200)
+        )
+        if failure is not None:
+            if failure.times is not None:
+                failure.times -= 1
+                if failure.times <= 0:
+                    self._failures.remove(failure)
+            if failure.status == 429:
+                headers = {"Retry-After": str(failure.retry_after or 1)}
+                return web.json_response(
+                    {"ok": False, "error": "ratelimited"}, status=429, headers=headers
+                )
+            if failure.status >= 500:
+                return web.Response(status=failure.status, text="upstream error")
+            if failure.status == -1:
+                # Do the work, then drop the connection before answering: the caller
+                # cannot know whether it happened.
+                handler = self._methods().get(method)
+                if handler is not None:
+                    handler(args)
+                if request.transport is not None:
+                    request.transport.close()
+                return web.Response(status=500)
+            return web.json_response({"ok": False, "error": failure.error or "fatal_error"})
         expected = self.app_token if method == "apps.connections.open" else self.bot_token
         if not secrets.compare_digest(token.encode(), expected.encode()):
             return web.json_response({"ok": False, "error": "invalid_auth"})
@@ -799,10 +805,17 @@ class SlackEmulator:
         self.deleted_files.append(uploaded.id)
         return {}
 
+    def fail_uploads(self, *, status: int = 503, times: int = 1) -> None:
+        """Make the next ``times`` posts to upload URLs answer ``status``."""
+        self._upload_failures = [status] * times
+
     async def _upload(self, request: web.Request) -> web.Response:
         uploaded = self.files.get(request.match_info["file_id"])
         if uploaded is None:
             return web.Response(status=404, text="unknown upload")
+        if self._upload_failures:
+            await request.read()
+            return web.Response(status=self._upload_failures.pop(0), text="upload failed")
         if request.content_type.startswith("multipart/"):
             reader = await request.multipart()
             data = b""

@@ -258,3 +258,28 @@ async def test_chart_sizes_are_configurable(looker: LookerEmulator):
         assert size_of(png) == (600, 300)
         (render,) = looker.requests_to("/render_tasks/queries/")
         assert render.query["width"] == "600" and render.query["height"] == "300"
+
+
+@pytest.mark.parametrize("store", STORES)
+async def test_a_scheduled_chart_ends_in_a_png_in_slack(
+    looker: LookerEmulator, image_storage: StorageSettings, store: str
+):
+    instance = looker.instance_settings(webhook_token=Secret("hook"))
+    async with Sandbox(looker=looker, storage=image_storage, lookers=(instance,)) as sandbox:
+        plan = {"scheduled_plan": {"type": "Look", "url": f"{looker.url}/looks/3", "query_id": 3}}
+        async with sandbox.session.post(
+            sandbox.bot_url + "/slack/post/channel/general",
+            json=plan,
+            headers={"X-Looker-Webhook-Token": "hook"},
+        ) as response:
+            assert response.status == 200
+        (png,) = looker.rendered  # Orders per Day, a line chart
+        posted = sandbox.slack.visible_messages("C0GENERAL")
+        if store == "slack":
+            answer, upload = posted
+            assert sandbox.slack.files[upload.files[0]].data == png
+        else:
+            (answer,) = posted
+            (url,) = images_in(answer.blocks)
+            assert sandbox.slack.images[url] == png
+        assert f"Orders per Day ({looker.url}/looks/3)" in text_of(answer)
