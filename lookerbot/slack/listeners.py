@@ -71,7 +71,16 @@ def register_listeners(
             dispatcher.run(route, request, conversation), name=f"command:{route.command.name}"
         )
 
-    @bolt.event("app_mention")
+    # One listener for every event, dispatching on its type: Bolt matches listeners one by
+    # one, at a real cost per listener, so one match per event keeps acknowledgements cheap.
+    @bolt.event(_ANY)
+    async def on_event(event: dict[str, Any], context: AsyncBoltContext) -> None:
+        handler = handlers.get(_str(event, "type") or "")
+        if handler is None:
+            logger.debug("Ignored Slack event %s", _str(event, "type"))
+            return
+        await handler(event, context)
+
     async def on_mention(event: dict[str, Any], context: AsyncBoltContext) -> None:
         channel, user = _str(event, "channel"), _str(event, "user")
         if channel is None or user is None or channel.startswith("D"):
@@ -91,7 +100,6 @@ def register_listeners(
         )
         await start(request, conversation)
 
-    @bolt.event("message")
     async def on_message(event: dict[str, Any], context: AsyncBoltContext) -> None:
         if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
             return
@@ -139,7 +147,6 @@ def register_listeners(
             dispatcher.run(route, request, conversation), name=f"command:{route.command.name}"
         )
 
-    @bolt.event("link_shared")
     async def on_link_shared(event: dict[str, Any], context: AsyncBoltContext) -> None:
         if unfurler is None:
             return
@@ -173,7 +180,8 @@ def register_listeners(
     ) -> None:
         await data_actions.submitted(ack, body, view)
 
-    # Acknowledge everything else, so Slack never retries or disables the subscription.
-    @bolt.event(_ANY)
-    async def on_other_event(event: dict[str, Any]) -> None:
-        logger.debug("Ignored Slack event %s", _str(event, "type"))
+    handlers: dict[str, Callable[[dict[str, Any], AsyncBoltContext], Awaitable[None]]] = {
+        "app_mention": on_mention,
+        "message": on_message,
+        "link_shared": on_link_shared,
+    }

@@ -1,0 +1,305 @@
+"""Shared pieces of the benchmarks: processes, emulators, load generators, statistics.
+
+The bot under test runs as its own process (``python -m lookerbot serve``), as in
+production; the benchmark process hosts the Looker and Slack emulators and generates load.
+Everything binds 127.0.0.1, every loop is bounded in requests and time, and every process a
+benchmark starts is stopped when it ends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import platform
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+from lookerbot.sandbox.demo import DEMO_SIGNING_SECRET
+from lookerbot.sandbox.looker_emulator import LookerEmulator
+from lookerbot.sandbox.slack_driver import SlackDriver
+from lookerbot.sandbox.slack_emulator import BOT_USER_ID, TEAM_ID, SlackEmulator
+from lookerbot.slack.verify import sign
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def machine() -> str:
+    """The machine, for the report."""
+    cpu = "unknown CPU"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    return (
+        f"{os.cpu_count()} CPU ({cpu}), Linux {platform.release()}, "
+        f"Python {platform.python_version()}"
+    )
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process, in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmRSS")
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The ``q``-th percentile (0-100) of ``values``, nearest rank."""
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def summary(latencies_s: list[float]) -> str:
+    """p50, p90, p99 and max in milliseconds."""
+    ms = [x * 1000 for x in latencies_s]
+    return (
+        f"p50 {statistics.median(ms):.1f} ms, p90 {percentile(ms, 90):.1f} ms, "
+        f"p99 {percentile(ms, 99):.1f} ms, max {max(ms):.1f} ms (n={len(ms)})"
+    )
+
+
+@dataclass
+class Emulators:
+    """The Looker and Slack emulators, running in this process."""
+
+    looker: LookerEmulator
+    slack: SlackEmulator
+
+    def bot_env(self, port: int, **extra: str) -> dict[str, str]:
+        """The environment of a bot pointed at these emulators."""
+        return {
+            "SLACK_BOT_TOKEN": self.slack.bot_token,
+            "SLACK_SIGNING_SECRET": DEMO_SIGNING_SECRET,
+            "SLACK_API_URL": self.slack.api_url,
+            "LOOKER_URL": self.looker.url,
+            "LOOKER_API_CLIENT_ID": self.looker.client_id,
+            "LOOKER_API_CLIENT_SECRET": self.looker.client_secret,
+            "LOOKER_CUSTOM_COMMAND_FOLDER_ID": "10",
+            "LOOKER_WEBHOOK_TOKEN": "bench-webhook-token",
+            "LOOKERBOT_HOST": "127.0.0.1",
+            "PORT": str(port),
+            **extra,
+        }
+
+
+@contextlib.asynccontextmanager
+async def emulators(**looker_args: Any) -> AsyncIterator[Emulators]:
+    """Start both emulators; stop them after."""
+    async with LookerEmulator(**looker_args) as looker, SlackEmulator() as slack:
+        yield Emulators(looker, slack)
+
+
+@dataclass
+class Server:
+    """A server process under test."""
+
+    process: subprocess.Popen[bytes]
+    url: str
+    started_at: float
+    healthy_after: float = 0.0
+    log: Path = field(default_factory=Path)
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+
+@contextlib.asynccontextmanager
+async def server(
+    args: list[str],
+    env: dict[str, str],
+    port: int,
+    *,
+    health: str = "/health_check",
+    timeout: float = 20.0,
+) -> AsyncIterator[Server]:
+    """Run ``args`` as a process, wait until ``health`` answers 200, stop it after."""
+    log = Path(f"/tmp/lookerbot-bench-{port}.log")
+    started = time.monotonic()
+    with log.open("wb") as out:
+        process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            args, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT, cwd="/tmp"
+        )
+    url = f"http://127.0.0.1:{port}"
+    running = Server(process, url, started, log=log)
+    try:
+        async with aiohttp.ClientSession() as session:
+            while True:
+                if process.poll() is not None:
+                    raise RuntimeError(f"server exited: {log.read_text()[-2000:]}")
+                if time.monotonic() - started > timeout:
+                    raise RuntimeError("server did not become healthy")
+                with contextlib.suppress(aiohttp.ClientError):
+                    async with session.get(url + health) as response:
+                        if response.status < 500:
+                            running.healthy_after = time.monotonic() - started
+                            break
+                await asyncio.sleep(0.02)
+        yield running
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def bot_process(env: dict[str, str], port: int) -> contextlib.AbstractAsyncContextManager[Server]:
+    """The bot (``lookerbot serve``) as its own process."""
+    return server([sys.executable, "-m", "lookerbot", "serve"], env, port)
+
+
+def bare_bolt_process(
+    slack: SlackEmulator, port: int
+) -> contextlib.AbstractAsyncContextManager[Server]:
+    """A bare slack-bolt AsyncApp on its own aiohttp server, doing nothing."""
+    env = {
+        "BENCH_SLACK_API_URL": slack.api_url,
+        "BENCH_BOT_TOKEN": slack.bot_token,
+        "BENCH_SIGNING_SECRET": DEMO_SIGNING_SECRET,
+        "BENCH_PORT": str(port),
+        "PYTHONPATH": str(ROOT),
+    }
+    return server([sys.executable, "-m", "benchmarks.bare_bolt"], env, port, health="/")
+
+
+_counter = 0
+
+
+def event_body(event: dict[str, Any]) -> bytes:
+    """A signed-ready ``event_callback`` body with a unique event id."""
+    global _counter
+    _counter += 1
+    return json.dumps(
+        {
+            "token": "x",
+            "team_id": TEAM_ID,
+            "api_app_id": "A0LOOKER",
+            "type": "event_callback",
+            "event_id": f"EvBENCH{_counter:09d}",
+            "event_time": int(time.time()),
+            "event": event,
+            "authorizations": [{"team_id": TEAM_ID, "user_id": BOT_USER_ID, "is_bot": True}],
+        }
+    ).encode()
+
+
+def ignored_event() -> bytes:
+    """An event both bots acknowledge and do nothing with (a reaction)."""
+    return event_body(
+        {
+            "type": "reaction_added",
+            "user": "U0ALICE",
+            "reaction": "tada",
+            "item": {"type": "message", "channel": "C0GENERAL", "ts": "1.1"},
+            "event_ts": "1.2",
+        }
+    )
+
+
+def signed_headers(body: bytes) -> dict[str, str]:
+    ts = str(int(time.time()))
+    return {
+        "Content-Type": "application/json",
+        "X-Slack-Request-Timestamp": ts,
+        "X-Slack-Signature": sign(DEMO_SIGNING_SECRET, ts, body),
+    }
+
+
+async def open_loop(
+    send: Callable[[], Awaitable[int]], *, rate: float, duration: float, max_in_flight: int = 5000
+) -> tuple[list[float], int]:
+    """Send at ``rate`` per second for ``duration`` seconds, on schedule whatever the answers.
+
+    Latency is counted from each request's scheduled time, so a server that falls behind is
+    charged for the queue (no coordinated omission). Returns latencies and errors.
+    """
+    latencies: list[float] = []
+    errors = 0
+    tasks: set[asyncio.Task[None]] = set()
+    loop = asyncio.get_running_loop()
+    start = loop.time() + 0.1
+    total = int(rate * duration)
+
+    async def one(scheduled: float) -> None:
+        nonlocal errors
+        try:
+            status = await send()
+        except (aiohttp.ClientError, TimeoutError):
+            errors += 1
+            return
+        if status >= 400:
+            errors += 1
+        latencies.append(loop.time() - scheduled)
+
+    for i in range(total):
+        scheduled = start + i / rate
+        delay = scheduled - loop.time()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        if len(tasks) >= max_in_flight:
+            errors += 1
+            continue
+        task = loop.create_task(one(scheduled))
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+    await asyncio.wait_for(asyncio.gather(*tasks), 60)
+    return latencies, errors
+
+
+async def closed_loop(
+    send: Callable[[], Awaitable[int]], *, concurrency: int, duration: float
+) -> float:
+    """Requests per second with ``concurrency`` senders back to back for ``duration``."""
+    done = 0
+    deadline = asyncio.get_running_loop().time() + duration
+
+    async def worker() -> None:
+        nonlocal done
+        while asyncio.get_running_loop().time() < deadline:
+            status = await send()
+            if status < 400:
+                done += 1
+
+    started = time.monotonic()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return done / (time.monotonic() - started)
+
+
+def driver(bot_url: str, slack: SlackEmulator, session: aiohttp.ClientSession) -> SlackDriver:
+    """Signed Slack requests to a bot."""
+    return SlackDriver(
+        bot_url=bot_url, signing_secret=DEMO_SIGNING_SECRET, slack=slack, session=session
+    )
+
+
+def report(title: str, lines: list[str]) -> None:
+    """Print a result block (the docs quote these)."""
+    print(f"\n## {title}\n{machine()}")
+    for line in lines:
+        print(f"- {line}")
+    sys.stdout.flush()
