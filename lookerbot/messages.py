@@ -391,3 +391,47 @@ SLACK_BODY_TOO_LARGE = "Request body too large."
 NOT_FOUND = "Not found."
 METHOD_NOT_ALLOWED = "Method not allowed."
 INTERNAL_ERROR = "Internal error."
+
+
+# -- Action Hub actions (Braze, RudderStack): plain text for Looker's schedule history -------
+
+ACTION_NO_DATA = (
+    "The request carries no query result: expected scheduled_plan.download_url or "
+    "attachment.data (json_detail)."
+)
+RESULT_NOT_JSON_DETAIL = "The query result is not json_detail JSON (it does not start with '{')."
+RESULT_NOT_UTF8 = "The query result is not UTF-8 text."
+RESULT_FIELDS_MISSING = "The query result has no fields: send it as json_detail."
+RESULT_FIELDS_INVALID = "The query result's fields are not json_detail field descriptions."
+RESULT_FIELDS_AFTER_ROWS = (
+    "The query result lists its rows before its fields, so it cannot be streamed: send it as "
+    "json_detail or json_detail_lite_stream."
+)
+RESULT_DATA_NOT_A_LIST = "The query result's data is not a list of rows."
+RESULT_ROW_NOT_OBJECT = "A row of the query result is not a JSON object."
+
+
+def result_bad_json(detail: str, rows: int) -> str:
+    return f"The query result is not valid JSON after row {rows:,}: {detail}."
+
+
+def result_truncated(rows: int) -> str:
+    return f"The query result ended early, after row {rows:,}."
+
+
+def result_value_too_large(limit: int, rows: int) -> str:
+    return (
+        f"A value of the query result after row {rows:,} is larger than "
+        f"{limit // (1024 * 1024)} MiB."
+    )
+
+
+def download_refused(status: int) -> str:
+    return (
+        f"Looker answered {status} to the result's download_url (it can be used only once and "
+        "expires after an hour)."
+    )
+
+
+def download_broke(error: str) -> str:
+    return f"Downloading the query result from Looker failed ({error})."
