@@ -24,6 +24,8 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from lookerbot import __version__, messages
+from lookerbot.actions.registry import ActionHubOptions, build_actions
+from lookerbot.actions.routes import ActionHubRoutes
 from lookerbot.commands.access import AccessPolicy
 from lookerbot.commands.base import Command
 from lookerbot.commands.custom import CustomCommandCatalog, RunCustomCommand
@@ -66,12 +68,15 @@ class Deps:
         poster: how to post to Slack (default: the Web API at ``SLACK_API_URL``).
         dedup: which events were seen (default: in memory).
         clock: seconds since the epoch, for signature timestamps.
+        action_hub: how the Braze action behaves (default: production's;
+            tests and the demo allow the emulators' loopback URLs here, and only here).
     """
 
     lookers: LookerRegistry | None = None
     poster: SlackPoster | None = None
     dedup: EventDeduplicator | None = None
     clock: Callable[[], float] = time.time
+    action_hub: ActionHubOptions | None = None
 
 
 @dataclass
@@ -89,6 +94,7 @@ class Runtime:
     slack_client: AsyncWebClient
     catalog: CustomCommandCatalog
     delivery: DeliveryRoutes
+    action_hub: ActionHubRoutes
 
 
 RUNTIME = web.AppKey("runtime", Runtime)
@@ -114,6 +120,9 @@ def create_app(settings: Settings, deps: Deps | None = None) -> web.Application:
     app.router.add_post("/", _delivery("action_list"))
     app.router.add_post("/data_actions/form", _delivery("data_action_form"))
     app.router.add_post("/data_actions", _delivery("data_action"))
+    # The Action Hub's other actions (lookerbot/actions/routes.py).
+    app.router.add_post("/actions/{name}/form", _action_hub("form"))
+    app.router.add_post("/actions/{name}/execute", _action_hub("execute"))
     return app
 
 
@@ -125,6 +134,17 @@ def _delivery(name: str) -> Callable[[web.Request], Awaitable[web.StreamResponse
         return await route(request)
 
     handler.__name__ = name
+    return handler
+
+
+def _action_hub(name: str) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    async def handler(request: web.Request) -> web.StreamResponse:
+        route: Callable[[web.Request], Awaitable[web.StreamResponse]] = getattr(
+            request.app[RUNTIME].action_hub, name
+        )
+        return await route(request)
+
+    handler.__name__ = f"action_{name}"
     return handler
 
 
@@ -172,13 +192,27 @@ def _lifecycle(
             tasks=tasks,
             wait=settings.delivery_wait,
         )
+        looker_auth = LookerRequestAuth(auth_token=settings.lookerbot_auth_token)
+        # The actions' own session: no default deadline (a result download may stream for
+        # minutes); each request sets its timeouts.
+        action_session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=None))
+        action_options = deps.action_hub or ActionHubOptions()
+        actions = build_actions(session=action_session, options=action_options)
         delivery = DeliveryRoutes(
             settings=settings,
             lookers=lookers,
-            auth=LookerRequestAuth(auth_token=settings.lookerbot_auth_token),
+            auth=looker_auth,
             deliveries=deliveries,
             channels=channels,
             runner=runner,
+            actions=actions,
+        )
+        action_hub = ActionHubRoutes(
+            lookers=lookers,
+            auth=looker_auth,
+            actions=actions,
+            session=action_session,
+            options=action_options,
         )
         data_actions = DataActionHandler(lookers=lookers, access=access, poster=poster, tasks=tasks)
         bolt = AsyncApp(
@@ -217,6 +251,7 @@ def _lifecycle(
             slack_client=slack_client,
             catalog=catalog,
             delivery=delivery,
+            action_hub=action_hub,
         )
         app[RUNTIME] = runtime
         loop = asyncio.get_running_loop()
@@ -241,6 +276,7 @@ def _lifecycle(
             await asyncio.gather(*background, return_exceptions=True)
             await catalog.aclose()
             await lookers.aclose()
+            await action_session.close()
             await session.close()
 
     return lifecycle
