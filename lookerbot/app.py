@@ -68,7 +68,7 @@ class Deps:
         poster: how to post to Slack (default: the Web API at ``SLACK_API_URL``).
         dedup: which events were seen (default: in memory).
         clock: seconds since the epoch, for signature timestamps.
-        action_hub: how the Braze action behaves (default: production's;
+        action_hub: how the Braze and RudderStack actions behave (default: production's;
             tests and the demo allow the emulators' loopback URLs here, and only here).
     """
 

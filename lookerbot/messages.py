@@ -458,6 +458,21 @@ BRAZE_ID_MISSING = (
     "id (external_id or braze_id) and include it in the query."
 )
 BRAZE_PIVOTED = "Braze cannot take pivoted results: remove the pivot and send again."
+RUDDERSTACK_URL_INVALID = (
+    "The RudderStack Data Plane URL must be an https URL like https://hosted.rudderlabs.com, "
+    "without a user name, password, query or fragment."
+)
+RUDDERSTACK_URL_PRIVATE = (
+    "The RudderStack Data Plane URL must not be a loopback, private or link-local address."
+)
+RUDDERSTACK_EVENT_MISSING = "Event Name is required: the name of the event each row becomes."
+RUDDERSTACK_IDENTIFIER_MISSING = (
+    "No field identifies the user: tag one field user_id, email or rudder_anonymous_id and "
+    "include it in the query."
+)
+RUDDERSTACK_GROUP_ID_MISSING = (
+    "No field is tagged rudder_group_id: Group needs the group's id in a field with that tag."
+)
 
 
 def param_missing(label: str, name: str) -> str:
@@ -509,6 +524,10 @@ def braze_rows_skipped(count: int, field: str) -> str:
     return f"Skipped {count:,} {_rows(count)} with no value in {field} (tagged braze_id)."
 
 
+def rudderstack_rows_skipped(count: int) -> str:
+    return f"Skipped {count:,} {_rows(count)} with no user (or group) id."
+
+
 def batch_unreachable(service: str, error: str) -> str:
     return f"{service} could not be reached ({error})"
 
@@ -553,7 +572,7 @@ MAX_FAILED_BATCHES_SHOWN = 10
 
 
 def batch_outcome(report: BatchReport, *, skipped: str) -> str:
-    """What a run of an action did, for Looker's schedule history."""
+    """What a Braze or RudderStack run did, for Looker's schedule history."""
     service = report.service
     to_send = report.rows_read - report.rows_skipped
     parts: list[str] = []

@@ -8,8 +8,9 @@ backoff (``Retry-After`` honoured); any other 4xx fails it at once; 401 and 403 
 whole run (the credentials are wrong, every batch would fail). At most
 ``concurrency`` batches are held at a time, so memory does not grow with the result.
 
-Retrying a batch whose connection broke after it was sent may deliver it twice; Braze
-tolerates that (a repeated attribute update sets the same values again).
+Retrying a batch whose connection broke after it was sent may deliver it twice; both
+services tolerate that (RudderStack de-duplicates by ``messageId``; a Braze attribute update
+sets the same values again).
 """
 
 from __future__ import annotations
@@ -97,7 +98,7 @@ class BatchReport:
     """What a run did.
 
     Attributes:
-        service: the service's name ("Braze").
+        service: "Braze", "RudderStack".
         rows_read: result rows read.
         rows_sent: records in batches the service accepted.
         rows_skipped: rows that could not become a record (no identifier).

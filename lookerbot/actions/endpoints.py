@@ -1,7 +1,9 @@
 """Which URLs the actions may call: the only outgoing requests they make.
 
 - the request's ``download_url``, and only on a configured Looker's host;
-- a Braze REST endpoint (``https://rest.<cluster>.braze.com`` or ``.eu``).
+- a Braze REST endpoint (``https://rest.<cluster>.braze.com`` or ``.eu``);
+- a RudderStack data plane (any ``https`` host that is not a loopback, private or link-local
+  address).
 
 The emulators listen on loopback over plain http, which none of these rules allow. A
 :class:`LoopbackAllowance` names the exact emulator origins to accept as well. Only code
@@ -11,6 +13,7 @@ environment variable or request can, and it refuses anything that is not a loopb
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -98,6 +101,43 @@ def braze_endpoint(value: object, allowance: LoopbackAllowance | None) -> str:
     ):
         raise ActionInputError({field: messages.BRAZE_ENDPOINT_INVALID})
     return f"https://{parts.hostname}"
+
+
+def _private_address(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return not address.is_global
+
+
+def rudderstack_data_plane(value: object, allowance: LoopbackAllowance | None) -> str:
+    """The data plane base URL in ``value`` (a trailing ``/v1/batch`` is dropped).
+
+    Raises:
+        ActionInputError: about ``rudder_server_url``.
+    """
+    field = "rudder_server_url"
+    if not isinstance(value, str) or not value.strip():
+        raise ActionInputError({field: messages.param_missing("RudderStack Data Plane URL", field)})
+    parts = _split(value)
+    path = "" if parts is None else parts.path.rstrip("/").removesuffix("/v1/batch").rstrip("/")
+    if parts is not None and allowance is not None and allowance.allows(parts):
+        return _base_url(parts, path)
+    if (
+        parts is None
+        or parts.scheme != "https"
+        or parts.username is not None
+        or parts.password is not None
+        or parts.query
+        or parts.fragment
+    ):
+        raise ActionInputError({field: messages.RUDDERSTACK_URL_INVALID})
+    if _private_address(parts.hostname or ""):
+        raise ActionInputError({field: messages.RUDDERSTACK_URL_PRIVATE})
+    return _base_url(parts, path)
 
 
 def check_download_url(value: object, lookers: Iterable[LookerInstance]) -> str:

@@ -15,3 +15,8 @@ BRAZE_ICON = _svg(
     '<circle cx="32" cy="32" r="17" fill="none" stroke="#fff" stroke-width="6"/>'
     '<circle cx="44" cy="20" r="5" fill="#fff"/>'
 )
+RUDDERSTACK_ICON = _svg(
+    '<rect width="64" height="64" rx="14" fill="#3a2f8f"/>'
+    '<path d="M16 46 32 14 48 46Z" fill="none" stroke="#fff" stroke-width="6" '
+    'stroke-linejoin="round"/>'
+)

@@ -12,6 +12,7 @@ from lookerbot.actions.base import Action
 from lookerbot.actions.batches import RetryPolicy
 from lookerbot.actions.braze import MAX_ROWS, BrazeAction
 from lookerbot.actions.endpoints import LoopbackAllowance
+from lookerbot.actions.rudderstack import RudderStackAction
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -61,7 +62,7 @@ class ActionRegistry:
 
 
 def build_actions(*, session: aiohttp.ClientSession, options: ActionHubOptions) -> ActionRegistry:
-    """The Braze action, sending through ``session``."""
+    """Braze and the three RudderStack actions, sending through ``session``."""
     common: dict[str, Any] = {
         "session": session,
         "retry": options.retry,
@@ -71,6 +72,9 @@ def build_actions(*, session: aiohttp.ClientSession, options: ActionHubOptions) 
     return ActionRegistry(
         [
             BrazeAction(max_rows=options.braze_max_rows, **common),
+            RudderStackAction("identify", **common),
+            RudderStackAction("track", **common),
+            RudderStackAction("group", **common),
         ]
     )
 

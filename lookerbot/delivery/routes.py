@@ -63,7 +63,7 @@ class DeliveryRoutes:
     channels: ChannelDirectory
     runner: ContentRunner
     actions: ActionRegistry = field(default_factory=lambda: ActionRegistry([]))
-    """The Action Hub's other actions (Braze), listed after "Slack"."""
+    """The Action Hub's other actions (Braze, RudderStack), listed after "Slack"."""
 
     # -- scheduled webhooks (Lookerbot's shape) ------------------------------------------
 

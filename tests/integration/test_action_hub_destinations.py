@@ -1,10 +1,12 @@
-"""The Action Hub beyond Slack: Braze, through the real app and the emulators."""
+"""The Action Hub beyond Slack: Braze and RudderStack, through the real app and emulators."""
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import tracemalloc
+import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -19,7 +21,7 @@ from lookerbot.sandbox.braze_emulator import DEFAULT_API_KEY, BrazeEmulator
 from lookerbot.sandbox.demo import Sandbox
 from lookerbot.sandbox.json_detail import field, json_detail, json_detail_parts
 from lookerbot.sandbox.looker_emulator import LookerEmulator
-from lookerbot.sandbox.rudderstack_emulator import RudderStackEmulator
+from lookerbot.sandbox.rudderstack_emulator import DEFAULT_WRITE_KEY, RudderStackEmulator
 from lookerbot.settings import Secret
 
 TOKEN = "lookerbot-auth-token"
@@ -66,6 +68,20 @@ def braze_payload(braze: BrazeEmulator, **parts: Any) -> dict[str, Any]:
         "scheduled_plan": {"title": "VIPs", "type": "Look"},
         "data": {**BRAZE_PARAMS, "braze_api_endpoint": braze.url},
         "form_params": {"braze_key": "external_id", "braze_segment": "SPRING_VIPS"},
+    }
+    payload.update(parts)
+    return payload
+
+
+def rudder_payload(rudder: RudderStackEmulator, **parts: Any) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "type": "query",
+        "scheduled_plan": {
+            "title": "Users",
+            "query": {"vis_config": {"hidden_fields": ["users.plan"]}},
+        },
+        "data": {"rudder_write_key": DEFAULT_WRITE_KEY, "rudder_server_url": rudder.url},
+        "form_params": {},
     }
     payload.update(parts)
     return payload
@@ -119,14 +135,19 @@ async def post(
 # -- the listing and the forms ----------------------------------------------------------------
 
 
-async def test_the_listing_adds_braze_after_slack(sandbox: Sandbox):
+async def test_the_listing_adds_braze_and_rudderstack_after_slack(sandbox: Sandbox):
     status, body = await post(sandbox, "/")
     assert status == 200
     slack, *others = body["integrations"]
     assert slack["name"] == "post" and slack["url"].endswith("/slack/post_from_query_action")
     assert slack["supported_formats"] == ["json_detail"] and slack["params"] == []
-    assert [a["name"] for a in others] == ["braze"]
-    (braze,) = others
+    assert [a["name"] for a in others] == [
+        "braze",
+        "rudderstack_identify",
+        "rudderstack_track",
+        "rudderstack_group",
+    ]
+    braze, identify, track, group = others
     assert braze["url"] == "https://bot.example.com/actions/braze/execute"
     assert braze["form_url"] == "https://bot.example.com/actions/braze/form"
     assert [(p["name"], p["required"], p["sensitive"]) for p in braze["params"]] == [
@@ -134,10 +155,16 @@ async def test_the_listing_adds_braze_after_slack(sandbox: Sandbox):
         ("braze_api_endpoint", True, False),
     ]
     assert braze["required_fields"] == [{"tag": "braze_id"}]
-    assert braze["supported_formats"] == ["json_detail_lite_stream", "json_detail"]
-    assert braze["supported_download_settings"] == ["url"]
-    assert braze["supported_action_types"] == ["query"]
-    assert braze["icon_data_uri"].startswith("data:image/svg+xml;base64,")
+    for action in others:
+        assert action["supported_formats"] == ["json_detail_lite_stream", "json_detail"]
+        assert action["supported_download_settings"] == ["url"]
+        assert action["supported_action_types"] == ["query"]
+        assert action["icon_data_uri"].startswith("data:image/svg+xml;base64,")
+    assert [p["name"] for p in identify["params"]] == ["rudder_write_key", "rudder_server_url"]
+    ids = {"any_tag": ["email", "user_id", "rudder_anonymous_id"]}
+    assert identify["required_fields"] == [ids] and identify["form_url"] is None
+    assert track["form_url"] == "https://bot.example.com/actions/rudderstack_track/form"
+    assert group["required_fields"] == [ids, {"tag": "rudder_group_id"}]
 
 
 async def test_the_forms(sandbox: Sandbox):
@@ -147,11 +174,15 @@ async def test_the_forms(sandbox: Sandbox):
     assert (key["name"], key["type"], key["default"]) == ("braze_key", "select", "external_id")
     assert [o["name"] for o in key["options"]] == ["external_id", "braze_id"]
     assert (label["name"], label["default"]) == ("braze_segment", "LOOKER_EXPORT")
+    status, form = await post(sandbox, "/actions/rudderstack_track/form")
+    assert status == 200 and [(f["name"], f["required"]) for f in form] == [("event", True)]
     status, body = await post(sandbox, "/actions/nope/form")
-    assert status == 404 and "this Action Hub has: braze." in body["looker"]["message"]
+    assert status == 404 and "braze, rudderstack_identify" in body["looker"]["message"]
 
 
-@pytest.mark.parametrize("path", ["/actions/braze/execute", "/actions/braze/form"])
+@pytest.mark.parametrize(
+    "path", ["/actions/braze/execute", "/actions/braze/form", "/actions/rudderstack_track/execute"]
+)
 async def test_unauthenticated_requests_get_401_and_nothing_is_sent(
     sandbox: Sandbox, braze, rudder, path
 ):
@@ -515,3 +546,205 @@ async def test_a_long_run_keeps_the_connection_alive(looker, braze: BrazeEmulato
             text = await response.text()
     assert text.startswith("\n") and text.strip().startswith("{")
     assert json.loads(text)["looker"]["message"] == "Sent 5 rows to Braze in 1 batch."
+
+
+# -- RudderStack ------------------------------------------------------------------------------------
+
+RUDDER_FIELDS = [
+    field("users.id", tags=["user_id"]),
+    field("users.email", tags=["email"]),
+    field("users.first_name"),
+    field("users.lifetime_orders", type="number"),
+    field("users.plan"),  # hidden in the query's visualization
+]
+
+
+def rudder_rows(count: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "users.id": f"user-{i:06d}",
+            "users.email": f"u{i}@example.com",
+            "users.first_name": f"Name {i}",
+            "users.lifetime_orders": i,
+            "users.plan": "gold",
+        }
+        for i in range(1, count + 1)
+    ]
+
+
+def basic(write_key: str) -> str:
+    return "Basic " + base64.b64encode(f"{write_key}:".encode()).decode()
+
+
+async def test_rudderstack_identify(sandbox: Sandbox, rudder: RudderStackEmulator):
+    payload = rudder_payload(rudder, attachment=inline(rudder_rows(250), RUDDER_FIELDS))
+    status, body = await post(sandbox, "/actions/rudderstack_identify/execute", payload)
+    assert status == 200
+    assert body["looker"]["message"] == "Sent 250 rows to RudderStack in 3 batches."
+    assert sorted(b.count for b in rudder.batches) == [50, 100, 100]
+    assert {b.authorization for b in rudder.batches} == {basic(DEFAULT_WRITE_KEY)}
+    assert all(b.extra["sentAt"].endswith("Z") for b in rudder.batches)
+    calls = sorted(rudder.records(), key=lambda c: c["userId"])
+    first = calls[0]
+    assert uuid.UUID(first["messageId"]) and len({c["messageId"] for c in calls}) == 250
+    del first["messageId"]
+    assert first == {
+        "type": "identify",
+        "userId": "user-000001",
+        "traits": {
+            "users.first_name": "Name 1",
+            "users.lifetime_orders": 1,
+            "email": "u1@example.com",
+        },
+        "context": {
+            "library": {"name": "lookerbot", "version": first["context"]["library"]["version"]}
+        },
+        "timestamp": "2026-09-30T08:00:00.000Z",
+    }
+
+
+async def test_rudderstack_track_and_group(sandbox: Sandbox, rudder: RudderStackEmulator):
+    fields = [*RUDDER_FIELDS, field("accounts.id", tags=["rudder_group_id"])]
+    rows = [{**r, "accounts.id": f"acct-{i % 2}"} for i, r in enumerate(rudder_rows(3))]
+    track = rudder_payload(
+        rudder, attachment=inline(rows, fields), form_params={"event": "Plan Renewed"}
+    )
+    status, body = await post(sandbox, "/actions/rudderstack_track/execute", track)
+    assert status == 200 and body["looker"]["success"] is True
+    call = next(c for c in rudder.records() if c["userId"] == "user-000002")
+    assert (call["type"], call["event"]) == ("track", "Plan Renewed")
+    assert call["properties"] == {"users.first_name": "Name 2", "users.lifetime_orders": 2}
+    assert call["context"]["traits"] == {"email": "u2@example.com"}
+    group = rudder_payload(rudder, attachment=inline(rows, fields))
+    status, body = await post(sandbox, "/actions/rudderstack_group/execute", group)
+    assert status == 200 and body["looker"]["message"] == "Sent 3 rows to RudderStack in 1 batch."
+    calls = [c for c in rudder.records() if c["type"] == "group"]
+    assert [(c["userId"], c["groupId"]) for c in calls] == [
+        ("user-000001", "acct-0"),
+        ("user-000002", "acct-1"),
+        ("user-000003", "acct-0"),
+    ]
+
+
+async def test_rows_identified_by_email_only_get_a_stable_anonymous_id(sandbox, rudder):
+    fields = [field("users.email", tags=["email"]), field("users.city")]
+    rows = [
+        {"users.email": "a@example.com", "users.city": "Paris"},
+        {"users.email": None, "users.city": "Oslo"},
+    ]
+    for _ in range(2):
+        status, body = await post(
+            sandbox,
+            "/actions/rudderstack_identify/execute",
+            rudder_payload(rudder, attachment=inline(rows, fields)),
+        )
+        assert (
+            status == 200
+            and "Skipped 1 row with no user (or group) id." in body["looker"]["message"]
+        )
+    first, second = rudder.records()
+    assert "userId" not in first and first["anonymousId"] == second["anonymousId"]
+    assert first["traits"] == {"users.city": "Paris", "email": "a@example.com"}
+
+
+async def test_a_failing_rudderstack_batch_is_retried_and_reported(sandbox: Sandbox, rudder):
+    rudder.fail_batch("user-000150", status=429, times=1, headers={"Retry-After": "0"})
+    rudder.fail_batch("user-000250", status=502, times=None)
+    payload = rudder_payload(rudder, attachment=inline(rudder_rows(300), RUDDER_FIELDS))
+    status, body = await post(sandbox, "/actions/rudderstack_identify/execute", payload)
+    assert status == 502
+    assert body["looker"]["message"] == (
+        "Sent 200 of 300 rows to RudderStack (3 batches). 1 of 3 batches failed: batch 3 "
+        "(rows 201–300): RudderStack answered 502 (emulated failure), 4 attempts."
+    )
+    by_batch = {}
+    for batch in rudder.batches:
+        by_batch.setdefault(batch.first_id, []).append(batch.status)
+    assert by_batch == {"user-000001": [200], "user-000101": [429, 200], "user-000201": [502] * 4}
+
+
+@pytest.mark.parametrize(
+    ("action", "fields", "form", "errors"),
+    [
+        (
+            "rudderstack_identify",
+            [field("users.id"), field("users.name")],
+            {},
+            {"identifier": "No field identifies the user: tag one field user_id, email or "},
+        ),
+        (
+            "rudderstack_group",
+            [field("users.id", tags=["user_id"])],
+            {},
+            {"rudder_group_id": "No field is tagged rudder_group_id"},
+        ),
+        (
+            "rudderstack_identify",
+            [field("users.id", tags=["user_id"]), field("users.other", tags=["user_id"])],
+            {},
+            {"user_id": "Only one field may be tagged user_id"},
+        ),
+        (
+            "rudderstack_track",
+            [field("users.id", tags=["user_id"])],
+            {"event": " "},
+            {"event": "Event Name is required"},
+        ),
+    ],
+)
+async def test_bad_rudderstack_tags_and_forms_are_rejected(
+    sandbox: Sandbox, rudder, action, fields, form, errors
+):
+    rows = [{f["name"]: "x" for f in fields}]
+    payload = rudder_payload(rudder, attachment=inline(rows, fields), form_params=form)
+    status, body = await post(sandbox, f"/actions/{action}/execute", payload)
+    assert status == 400 and body["looker"]["success"] is False
+    found = body["looker"]["validation_errors"]
+    assert set(found) == set(errors)
+    for key, text in errors.items():
+        assert text in found[key]
+    assert rudder.batches == []
+
+
+@pytest.mark.parametrize(
+    ("params", "key", "text"),
+    [
+        ({"rudder_server_url": "https://hosted.rudderlabs.com"}, "rudder_write_key", "is required"),
+        (
+            {"rudder_write_key": "k", "rudder_server_url": "http://hosted.rudderlabs.com"},
+            "rudder_server_url",
+            "must be an https URL",
+        ),
+        (
+            {"rudder_write_key": "k", "rudder_server_url": "https://10.1.2.3/v1/batch"},
+            "rudder_server_url",
+            "private",
+        ),
+        (
+            {"rudder_write_key": "k", "rudder_server_url": "https://localhost:8080"},
+            "rudder_server_url",
+            "loopback",
+        ),
+        (
+            {"rudder_write_key": "k", "rudder_server_url": "https://u:p@hosted.rudderlabs.com"},
+            "rudder_server_url",
+            "without a user name",
+        ),
+    ],
+)
+async def test_bad_rudderstack_params_are_rejected(sandbox: Sandbox, rudder, params, key, text):
+    payload = rudder_payload(rudder, attachment=inline(rudder_rows(1), RUDDER_FIELDS), data=params)
+    status, body = await post(sandbox, "/actions/rudderstack_identify/execute", payload)
+    assert status == 400 and text in body["looker"]["validation_errors"][key]
+    assert rudder.batches == []
+
+
+async def test_a_wrong_write_key_stops_the_run(sandbox: Sandbox, rudder):
+    payload = rudder_payload(rudder, attachment=inline(rudder_rows(3), RUDDER_FIELDS))
+    payload["data"]["rudder_write_key"] = "wrong"
+    status, body = await post(sandbox, "/actions/rudderstack_identify/execute", payload)
+    assert status == 502
+    assert (
+        "RudderStack refused the credentials (401: Invalid write key)" in body["looker"]["message"]
+    )
+    assert [b.status for b in rudder.batches] == [401]

@@ -1,4 +1,4 @@
-"""Which URLs the actions may call."""
+"""Which URLs the Braze and RudderStack actions may call."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from lookerbot.actions.endpoints import (
     LoopbackAllowance,
     braze_endpoint,
     check_download_url,
+    rudderstack_data_plane,
 )
 from lookerbot.errors import ActionInputError
 from lookerbot.looker.instances import LookerInstance
@@ -58,10 +59,49 @@ def test_the_loopback_allowance_is_exact_and_loopback_only():
     with pytest.raises(ActionInputError):
         braze_endpoint("http://127.0.0.1:4568", allowance)  # another port
     with pytest.raises(ActionInputError):
-        braze_endpoint("http://localhost:4567", allowance)  # another origin
+        rudderstack_data_plane("http://localhost:4567", allowance)  # another origin
     for origin in ("https://rest.iad-01.braze.com", "http://10.0.0.1:80", "http://127.0.0.1"):
         with pytest.raises(ValueError, match="loopback"):
             LoopbackAllowance([origin])
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("https://hosted.rudderlabs.com", "https://hosted.rudderlabs.com"),
+        ("https://hosted.rudderlabs.com/v1/batch", "https://hosted.rudderlabs.com"),
+        ("https://example.com/rudder/v1/batch/", "https://example.com/rudder"),
+        (
+            "https://acme.dataplane.rudderstack.com:8443/",
+            "https://acme.dataplane.rudderstack.com:8443",
+        ),
+    ],
+)
+def test_rudderstack_data_planes(value, expected):
+    assert rudderstack_data_plane(value, None) == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "http://hosted.rudderlabs.com",
+        "https://127.0.0.1",
+        "https://[::1]:8080",
+        "https://10.0.0.8",
+        "https://192.168.1.1",
+        "https://169.254.169.254/latest",
+        "https://localhost",
+        "https://api.localhost",
+        "https://u:p@hosted.rudderlabs.com",
+        "https://hosted.rudderlabs.com#x",
+        "ftp://hosted.rudderlabs.com",
+        "",
+    ],
+)
+def test_rudderstack_refuses_other_urls(value):
+    with pytest.raises(ActionInputError) as error:
+        rudderstack_data_plane(value, None)
+    assert set(error.value.errors) == {"rudder_server_url"}
 
 
 def looker(url: str, api: str) -> LookerInstance:
