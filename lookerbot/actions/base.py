@@ -16,7 +16,7 @@ Both steps raise :class:`~lookerbot.errors.ActionInputError` for bad input.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -242,7 +242,7 @@ def text_param(request: ActionRequest, name: str, label: str) -> str:
     return value.strip()
 
 
-def merge_errors(*checks: Any) -> None:
+def merge_errors(*checks: Callable[[], None]) -> None:
     """Run each zero-argument check, then raise one error listing every problem found."""
     errors: dict[str, str] = {}
     for check in checks:
