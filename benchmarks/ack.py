@@ -39,7 +39,7 @@ async def main(seconds: float, rate: float, open_seconds: float) -> None:
         aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session,
     ):
 
-        def sender(url: str):  # noqa: ANN202
+        def sender(url: str):
             async def send() -> int:
                 body = ignored_event()
                 async with session.post(

@@ -24,7 +24,7 @@ from benchmarks.harness import bot_process, driver, emulators, free_port, report
 from tests.conftest import TODAY
 
 
-async def wait_for(predicate, timeout: float = 60.0) -> float:  # noqa: ANN001
+async def wait_for(predicate, timeout: float = 60.0) -> float:
     """Poll ``predicate`` every millisecond; the loop time when it came true."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout

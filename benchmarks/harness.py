@@ -18,6 +18,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -136,11 +137,15 @@ async def server(
     timeout: float = 20.0,
 ) -> AsyncIterator[Server]:
     """Run ``args`` as a process, wait until ``health`` answers 200, stop it after."""
-    log = Path(f"/tmp/lookerbot-bench-{port}.log")
+    log = Path(tempfile.gettempdir()) / f"lookerbot-bench-{port}.log"
     started = time.monotonic()
     with log.open("wb") as out:
-        process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            args, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT, cwd="/tmp"
+        process = subprocess.Popen(
+            args,
+            env={**os.environ, **env},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=tempfile.gettempdir(),
         )
     url = f"http://127.0.0.1:{port}"
     running = Server(process, url, started, log=log)

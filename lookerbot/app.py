@@ -24,6 +24,8 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from lookerbot import __version__, messages
+from lookerbot.actions.registry import ActionHubOptions, build_actions
+from lookerbot.actions.routes import ActionHubRoutes
 from lookerbot.ask.catalog import AskCatalog
 from lookerbot.ask.llm import LlmReader
 from lookerbot.commands.access import AccessPolicy
@@ -80,12 +82,15 @@ class Deps:
         poster: how to post to Slack (default: the Web API at ``SLACK_API_URL``).
         dedup: which events were seen (default: in memory).
         clock: seconds since the epoch, for signature timestamps.
+        action_hub: how the Braze and RudderStack actions behave (default: production's;
+            tests and the demo allow the emulators' loopback URLs here, and only here).
     """
 
     lookers: LookerRegistry | None = None
     poster: SlackPoster | None = None
     dedup: EventDeduplicator | None = None
     clock: Callable[[], float] = time.time
+    action_hub: ActionHubOptions | None = None
 
 
 @dataclass
@@ -104,6 +109,7 @@ class Runtime:
     catalog: CustomCommandCatalog
     delivery: DeliveryRoutes
     image_store: ImageStore
+    action_hub: ActionHubRoutes
 
 
 RUNTIME = web.AppKey("runtime", Runtime)
@@ -132,6 +138,9 @@ def create_app(settings: Settings, deps: Deps | None = None) -> web.Application:
     app.router.add_post("/", _delivery("action_list"))
     app.router.add_post("/data_actions/form", _delivery("data_action_form"))
     app.router.add_post("/data_actions", _delivery("data_action"))
+    # The Action Hub's other actions (lookerbot/actions/routes.py).
+    app.router.add_post("/actions/{name}/form", _action_hub("form"))
+    app.router.add_post("/actions/{name}/execute", _action_hub("execute"))
     return app
 
 
@@ -143,6 +152,17 @@ def _delivery(name: str) -> Callable[[web.Request], Awaitable[web.StreamResponse
         return await route(request)
 
     handler.__name__ = name
+    return handler
+
+
+def _action_hub(name: str) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    async def handler(request: web.Request) -> web.StreamResponse:
+        route: Callable[[web.Request], Awaitable[web.StreamResponse]] = getattr(
+            request.app[RUNTIME].action_hub, name
+        )
+        return await route(request)
+
+    handler.__name__ = f"action_{name}"
     return handler
 
 
@@ -211,13 +231,27 @@ def _lifecycle(
             wait=settings.delivery_wait,
             metrics=metrics,
         )
+        looker_auth = LookerRequestAuth(auth_token=settings.lookerbot_auth_token)
+        # The actions' own session: no default deadline (a result download may stream for
+        # minutes); each request sets its timeouts.
+        action_session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=None))
+        action_options = deps.action_hub or ActionHubOptions()
+        actions = build_actions(session=action_session, options=action_options)
         delivery = DeliveryRoutes(
             settings=settings,
             lookers=lookers,
-            auth=LookerRequestAuth(auth_token=settings.lookerbot_auth_token),
+            auth=looker_auth,
             deliveries=deliveries,
             channels=channels,
             runner=runner,
+            actions=actions,
+        )
+        action_hub = ActionHubRoutes(
+            lookers=lookers,
+            auth=looker_auth,
+            actions=actions,
+            session=action_session,
+            options=action_options,
         )
         data_actions = DataActionHandler(
             lookers=lookers, access=access, poster=poster, tasks=tasks, run_as=run_as
@@ -263,6 +297,7 @@ def _lifecycle(
             catalog=catalog,
             delivery=delivery,
             image_store=image_store,
+            action_hub=action_hub,
         )
         app[RUNTIME] = runtime
         loop = asyncio.get_running_loop()
@@ -290,6 +325,7 @@ def _lifecycle(
             await image_store.aclose()
             if redis is not None:
                 await redis.aclose()
+            await action_session.close()
             await session.close()
 
     return lifecycle

@@ -5,8 +5,11 @@
     LookerbotError
      ├── SettingsError        configuration is invalid; lists every problem at once
      ├── ImageStoreError      a chart image store failed; the chart goes to Slack as a file
-     └── CommandError         a known failure; its reason is shown to the user as ":warning: reason"
-          └── LookerApiError  Looker answered with an error or could not be reached
+     ├── CommandError         a known failure; its reason is shown to the user as ":warning: reason"
+     │    └── LookerApiError  Looker answered with an error or could not be reached
+     └── ActionError          an Action Hub action cannot go on; its reason goes back to Looker
+          ├── ActionInputError  bad params, form values, field tags or payload (400)
+          └── ResultError       the query result could not be read (download or JSON)
 
 Anything else that escapes a command is a bug: it is logged with a traceback and an error id,
 and the user sees only a short message carrying that id.
@@ -74,3 +77,41 @@ class LookerApiError(CommandError):
         super().__init__(reason)
         self.status = status
         self.looker_message = looker_message
+
+
+class ActionError(LookerbotError):
+    """An Action Hub action cannot go on; ``reason`` is what Looker is told.
+
+    Args:
+        reason: plain text for Looker's schedule history (no secrets).
+        status: the HTTP status the execute or form route answers with.
+    """
+
+    status = 502
+
+    def __init__(self, reason: str, *, status: int | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        if status is not None:
+            self.status = status
+
+
+class ActionInputError(ActionError):
+    """The request cannot be carried out as sent: nothing was sent anywhere.
+
+    Args:
+        errors: the problems, by the name of the param, form field or payload part they are
+            about (the Action API's ``validation_errors``).
+    """
+
+    status = 400
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(" ".join(errors.values()))
+        self.errors = dict(errors)
+
+
+class ResultError(ActionError):
+    """The query result is not the JSON it should be (400), or could not be downloaded (502)."""
+
+    status = 400

@@ -7,9 +7,13 @@ plain Slack mrkdwn.
 from __future__ import annotations
 
 import random
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from lookerbot.formatting.slack_text import escape, link
+
+if TYPE_CHECKING:
+    from lookerbot.actions.batches import BatchReport
 
 BOT_NAME = "Lookerbot"
 
@@ -510,3 +514,219 @@ def ask_explores_unavailable(explores: list[str], reason: str) -> str:
 
 def ask_question_gone() -> str:
     return "That question can't be answered any more (the Explore changed). Please ask again."
+
+
+# -- Action Hub actions (Braze, RudderStack): plain text for Looker's schedule history -------
+
+ACTION_NO_DATA = (
+    "The request carries no query result: expected scheduled_plan.download_url or "
+    "attachment.data (json_detail)."
+)
+RESULT_NOT_JSON_DETAIL = "The query result is not json_detail JSON (it does not start with '{')."
+RESULT_NOT_UTF8 = "The query result is not UTF-8 text."
+RESULT_FIELDS_MISSING = "The query result has no fields: send it as json_detail."
+RESULT_FIELDS_INVALID = "The query result's fields are not json_detail field descriptions."
+RESULT_FIELDS_AFTER_ROWS = (
+    "The query result lists its rows before its fields, so it cannot be streamed: send it as "
+    "json_detail or json_detail_lite_stream."
+)
+RESULT_DATA_NOT_A_LIST = "The query result's data is not a list of rows."
+RESULT_ROW_NOT_OBJECT = "A row of the query result is not a JSON object."
+
+
+def result_bad_json(detail: str, rows: int) -> str:
+    return f"The query result is not valid JSON after row {rows:,}: {detail}."
+
+
+def result_truncated(rows: int) -> str:
+    return f"The query result ended early, after row {rows:,}."
+
+
+def result_value_too_large(limit: int, rows: int) -> str:
+    return (
+        f"A value of the query result after row {rows:,} is larger than "
+        f"{limit // (1024 * 1024)} MiB."
+    )
+
+
+def download_refused(status: int) -> str:
+    return (
+        f"Looker answered {status} to the result's download_url (it can be used only once and "
+        "expires after an hour)."
+    )
+
+
+def download_broke(error: str) -> str:
+    return f"Downloading the query result from Looker failed ({error})."
+
+
+ACTION_BODY_NOT_OBJECT = "The request body must be a JSON object (the Action API's payload)."
+DOWNLOAD_URL_INVALID = "scheduled_plan.download_url must be an http(s) URL without credentials."
+DOWNLOAD_URL_NOT_LOOKER = (
+    "scheduled_plan.download_url must point to one of the bot's Looker instances (LOOKER_URL, "
+    "LOOKER_API_BASE_URL or LOOKERS); the bot downloads results from nowhere else."
+)
+BRAZE_ENDPOINT_INVALID = (
+    "The Braze REST API Endpoint must be your instance's REST endpoint, an https URL like "
+    "https://rest.iad-01.braze.com (rest.<cluster>.braze.com or .braze.eu, nothing after the "
+    "host)."
+)
+BRAZE_KEY_INVALID = "Unique Key must be external_id or braze_id."
+BRAZE_ID_MISSING = (
+    'No field is tagged braze_id: add tags: ["braze_id"] to the dimension holding the user\'s '
+    "id (external_id or braze_id) and include it in the query."
+)
+BRAZE_PIVOTED = "Braze cannot take pivoted results: remove the pivot and send again."
+RUDDERSTACK_URL_INVALID = (
+    "The RudderStack Data Plane URL must be an https URL like https://hosted.rudderlabs.com, "
+    "without a user name, password, query or fragment."
+)
+RUDDERSTACK_URL_PRIVATE = (
+    "The RudderStack Data Plane URL must not be a loopback, private or link-local address."
+)
+RUDDERSTACK_EVENT_MISSING = "Event Name is required: the name of the event each row becomes."
+RUDDERSTACK_IDENTIFIER_MISSING = (
+    "No field identifies the user: tag one field user_id, email or rudder_anonymous_id and "
+    "include it in the query."
+)
+RUDDERSTACK_GROUP_ID_MISSING = (
+    "No field is tagged rudder_group_id: Group needs the group's id in a field with that tag."
+)
+
+
+def param_missing(label: str, name: str) -> str:
+    return f"{label} ({name}) is required: set it in Looker's Admin > Actions."
+
+
+def action_type_unsupported(kind: str) -> str:
+    return f'This action takes requests of type "query", not "{kind}".'
+
+
+def action_body_too_large(limit: int) -> str:
+    return (
+        f"The request body is larger than {limit // (1024 * 1024)} MiB: let Looker stream the "
+        "result (the action supports download URLs)."
+    )
+
+
+def action_crashed(error_id: str) -> str:
+    return f"Internal error (error id {error_id}); what was sent is in the bot's log."
+
+
+def unknown_action(name: str, known: list[str]) -> str:
+    return f"No action named {name!r} here; this Action Hub has: {', '.join(known)}."
+
+
+def tag_on_several(tag: str, fields: list[str]) -> str:
+    return f"Only one field may be tagged {tag}; these are: {', '.join(fields)}."
+
+
+def braze_tag_malformed(tag: str, field: str) -> str:
+    return (
+        f'The tag "{tag}" on {field} is not braze[<attribute>]: put the Braze attribute\'s '
+        'name in the brackets, e.g. "braze[first_name]".'
+    )
+
+
+def braze_attribute_reserved(tag: str, field: str) -> str:
+    return (
+        f'The tag "{tag}" on {field} names an attribute the action sets itself (external_id, '
+        "braze_id, user_alias, _update_existing_only, looker_export): use another attribute."
+    )
+
+
+def braze_label_invalid(limit: int) -> str:
+    return f"Export Label must be text of at most {limit} characters."
+
+
+def braze_rows_skipped(count: int, field: str) -> str:
+    return f"Skipped {count:,} {_rows(count)} with no value in {field} (tagged braze_id)."
+
+
+def rudderstack_rows_skipped(count: int) -> str:
+    return f"Skipped {count:,} {_rows(count)} with no user (or group) id."
+
+
+def batch_unreachable(service: str, error: str) -> str:
+    return f"{service} could not be reached ({error})"
+
+
+def batch_refused(service: str, status: int, detail: str) -> str:
+    return f"{service} answered {status}" + (f" ({detail})" if detail else "")
+
+
+def batch_gave_up(reason: str, attempts: int) -> str:
+    return f"{reason}, {attempts} attempts"
+
+
+def batch_stopped(reason: str) -> str:
+    return (
+        f"{reason}, not retried once the run had stopped"
+        if reason
+        else "not sent: the run had stopped"
+    )
+
+
+def credentials_refused(service: str, status: int, detail: str) -> str:
+    shown = f": {detail}" if detail else ""
+    return (
+        f"{service} refused the credentials ({status}{shown}); check the action's settings in "
+        "Looker's Admin > Actions."
+    )
+
+
+def batches_failed_in_a_row(count: int) -> str:
+    return f"{count} batches in a row failed, so the rest of the result was not sent."
+
+
+def _rows(count: int) -> str:
+    return "row" if count == 1 else "rows"
+
+
+def _batches(count: int) -> str:
+    return "batch" if count == 1 else "batches"
+
+
+MAX_FAILED_BATCHES_SHOWN = 10
+
+
+def batch_outcome(report: BatchReport, *, skipped: str) -> str:
+    """What a Braze or RudderStack run did, for Looker's schedule history."""
+    service = report.service
+    to_send = report.rows_read - report.rows_skipped
+    parts: list[str] = []
+    if report.rows_sent == to_send and not report.failures:
+        parts.append(
+            f"Sent {report.rows_sent:,} {_rows(report.rows_sent)} to {service} in "
+            f"{report.batches:,} {_batches(report.batches)}."
+        )
+    else:
+        of = f"{to_send:,} {_rows(to_send)}"
+        if report.stopped:
+            of = f"the {of} read"
+        parts.append(
+            f"Sent {report.rows_sent:,} of {of} to {service}"
+            f" ({report.batches:,} {_batches(report.batches)})."
+        )
+    if report.failures:
+        failures = sorted(report.failures, key=lambda f: f.number)
+        shown = "; ".join(
+            f"batch {f.number} (rows {f.first_row:,}–{f.last_row:,}): {f.reason}"
+            for f in failures[:MAX_FAILED_BATCHES_SHOWN]
+        )
+        more = len(failures) - MAX_FAILED_BATCHES_SHOWN
+        if more > 0:
+            shown += f"; and {more:,} more"
+        parts.append(
+            f"{len(failures):,} of {report.batches:,} {_batches(report.batches)} failed: {shown}."
+        )
+    if report.stopped:
+        parts.append(f"Stopped early: {report.stopped}")
+    if report.capped is not None:
+        parts.append(
+            f"Stopped after {report.capped:,} rows, the most {service} takes per run: the rest "
+            "of the result was not sent."
+        )
+    if report.rows_skipped:
+        parts.append(skipped)
+    return " ".join(parts)

@@ -11,12 +11,13 @@ from __future__ import annotations
 import base64
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
 
 from lookerbot import messages
+from lookerbot.actions.registry import ActionRegistry, describe
 from lookerbot.commands.base import Reply
 from lookerbot.content import ContentRunner
 from lookerbot.delivery.auth import LookerRequestAuth
@@ -61,6 +62,8 @@ class DeliveryRoutes:
     deliveries: Deliveries
     channels: ChannelDirectory
     runner: ContentRunner
+    actions: ActionRegistry = field(default_factory=lambda: ActionRegistry([]))
+    """The Action Hub's other actions (Braze, RudderStack), listed after "Slack"."""
 
     # -- scheduled webhooks (Lookerbot's shape) ------------------------------------------
 
@@ -120,7 +123,8 @@ class DeliveryRoutes:
                         "supported_visualization_formattings": ["noapply"],
                         "params": [],
                         "required_fields": [],
-                    }
+                    },
+                    *(describe(action, base) for action in self.actions),
                 ],
             }
         )

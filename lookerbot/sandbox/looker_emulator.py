@@ -1,9 +1,10 @@
 """A Looker API 4.0 emulator: an aiohttp server on loopback that the bot's SDK client talks to.
 
 It serves a small shop's Looks, dashboards and its Explore (``thelook/orders``, with field
-metadata and value suggestions) over the sample dataset, checks logins and
-tokens like Looker, records every request (without credentials), and can be told to fail or
-stall on any path. The demo and the tests both use it.
+metadata and value suggestions) over the sample dataset, checks logins and tokens like
+Looker, records every request (without credentials), serves one-time result download URLs
+as Looker gives actions, and can be told to fail or stall on any path. The demo and the
+tests both use it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import dataclasses
 import re
 import secrets
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -462,6 +463,7 @@ class LookerEmulator:
         }
         """LookML data actions offered on result cells, by field."""
         self._tokens: dict[str, str] = {}
+        self._downloads: dict[str, Callable[[], Iterable[bytes]]] = {}
         self._faults: list[_Fault] = []
         self._runner: web.AppRunner | None = None
         self.url = ""
@@ -472,6 +474,7 @@ class LookerEmulator:
         """Listen on 127.0.0.1 (a free port unless ``port`` is given)."""
         app = web.Application(middlewares=[self._middleware])
         app.router.add_route("*", API + "/{path:.*}", self._dispatch)
+        app.router.add_get("/downloads/{token}", self._download)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", port)
@@ -522,6 +525,16 @@ class LookerEmulator:
         self._faults.append(
             _Fault(method, re.compile(path), status, body, times, delay, content_type)
         )
+
+    def serve_download(self, parts: Callable[[], Iterable[bytes]]) -> str:
+        """A one-time download URL (as Looker gives actions) streaming ``parts()``.
+
+        The parts are produced as they are sent, so a large result is never held whole.
+        A second request to the URL gets 404, as from Looker.
+        """
+        token = secrets.token_urlsafe(16)
+        self._downloads[token] = parts
+        return f"{self.url}/downloads/{token}"
 
     def clear_faults(self) -> None:
         """Stop failing."""
@@ -615,6 +628,18 @@ class LookerEmulator:
             if method == request.method and (m := re.fullmatch(pattern, path)):
                 return await handler(request, user_id, body, *m.groups())
         return _error(404, "Not found")
+
+    async def _download(self, request: web.Request) -> web.StreamResponse:
+        self._record(request, "/downloads", None, None)  # the token is a secret: not recorded
+        parts = self._downloads.pop(request.match_info["token"], None)
+        if parts is None:
+            return _error(404, "Not found")
+        response = web.StreamResponse(headers={"Content-Type": "application/json"})
+        await response.prepare(request)
+        for part in parts():
+            await response.write(part)
+        await response.write_eof()
+        return response
 
     def _routes(self) -> list[tuple[str, str, Callable[..., Awaitable[web.StreamResponse]]]]:
         return [

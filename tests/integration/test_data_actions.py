@@ -102,7 +102,13 @@ async def test_action_routes_need_credentials(sandbox: Sandbox, path):
 async def test_the_action_hub_lists_the_slack_action(sandbox: Sandbox):
     status, body = await call(sandbox, "/")
     assert status == 200 and body["label"] == "Lookerbot"
-    (action,) = body["integrations"]
+    action, *others = body["integrations"]  # Slack first, then Braze and RudderStack
+    assert [a["name"] for a in others] == [
+        "braze",
+        "rudderstack_identify",
+        "rudderstack_track",
+        "rudderstack_group",
+    ]
     assert action["name"] == "post" and action["label"] == "Slack"
     assert action["url"] == "https://bot.example.com/slack/post_from_query_action"
     assert action["form_url"] == "https://bot.example.com/data_actions/form"
