@@ -57,6 +57,7 @@ async def head_of_line(session: aiohttp.ClientSession) -> list[str]:
 async def concurrency(session: aiohttp.ClientSession) -> list[str]:
     async with emulators(today=TODAY) as emu:
         emu.looker.fail(r"/run/json_detail", status=0, delay=1.0, times=None)
+        emu.slack.add_channels(100)  # 100 teams asking at once (one channel is paced by Slack)
         port = free_port()
         async with bot_process(emu.bot_env(port), port) as bot:
             slack = driver(bot.url, emu.slack, session)
@@ -65,7 +66,9 @@ async def concurrency(session: aiohttp.ClientSession) -> list[str]:
             emu.slack.calls.clear()
             loop = asyncio.get_running_loop()
             first = loop.time()
-            await asyncio.gather(*(slack.dm("revenue") for _ in range(100)))
+            await asyncio.gather(
+                *(slack.mention("revenue", channel=f"C9{i:06d}") for i in range(100))
+            )
             last = await wait_for(lambda: len(emu.slack.calls_to("chat.update")) >= 100)
             return [
                 f"100 custom commands at once, Looker taking 1 s per query: last reply "

@@ -217,7 +217,12 @@ def _lifecycle(
         )
         run_as = RunAsUser(lookers=lookers, directory=directory)
         dispatcher = CommandDispatcher(
-            router=router, settings=settings, access=access, run_as=run_as, metrics=metrics
+            router=router,
+            settings=settings,
+            access=access,
+            run_as=run_as,
+            metrics=metrics,
+            catalog=catalog,
         )
         unfurler = Unfurler(
             lookers=lookers, runner=runner, poster=poster, access=access, run_as=run_as
@@ -301,15 +306,17 @@ def _lifecycle(
         )
         app[RUNTIME] = runtime
         loop = asyncio.get_running_loop()
-        # Each instance logs in on its own; once it does, its custom commands are loaded.
+        # Each instance logs in on its own. Custom commands load at once (an instance that
+        # cannot be reached yet loads when it answers), so routing is final within moments.
         background = [
             loop.create_task(
-                keep_connecting(i, on_connect=lambda _: catalog.refresh_soon()),
+                keep_connecting(i, on_recover=lambda _: catalog.refresh_soon()),
                 name=f"login:{i.url}",
             )
             for i in lookers
         ]
         if catalog.configured:
+            catalog.refresh_soon()
             background.append(loop.create_task(catalog.run_periodically(), name="custom-commands"))
         socket_mode = await _start_socket_mode(settings, bolt, session)
         try:

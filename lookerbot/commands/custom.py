@@ -116,6 +116,11 @@ class CustomCommandCatalog:
         )
         self._loaded.set()
 
+    @property
+    def loaded(self) -> bool:
+        """Whether a first refresh has finished (successfully or not)."""
+        return self._loaded.is_set()
+
     async def wait_refreshed(self) -> None:
         """Wait for a background refresh in progress, if any."""
         if self._refreshing is not None and not self._refreshing.done():

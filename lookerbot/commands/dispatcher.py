@@ -8,6 +8,7 @@ import logging
 from lookerbot import messages
 from lookerbot.commands.access import AccessPolicy
 from lookerbot.commands.base import CommandRequest, Route, Source
+from lookerbot.commands.custom import CustomCommandCatalog
 from lookerbot.commands.router import CommandRouter
 from lookerbot.errors import CommandError
 from lookerbot.formatting.message import Message
@@ -19,6 +20,9 @@ from lookerbot.slack.conversation import Conversation
 from lookerbot.slack.poster import SlackPostError
 
 logger = logging.getLogger(__name__)
+
+STARTUP_WAIT = 10.0
+"""Seconds a request waits, just after start, for the custom commands to load."""
 
 
 class CommandDispatcher:
@@ -37,12 +41,14 @@ class CommandDispatcher:
         access: AccessPolicy,
         run_as: RunAsUser,
         metrics: Metrics | None = None,
+        catalog: CustomCommandCatalog | None = None,
     ) -> None:
         self._router = router
         self._settings = settings
         self._access = access
         self._run_as = run_as
         self._metrics = metrics or Metrics()
+        self._catalog = catalog
 
     def route(self, request: CommandRequest) -> Route:
         """The command for ``request`` (cheap: no I/O)."""
@@ -58,8 +64,19 @@ class CommandDispatcher:
             return "…"
         return messages.loading_message(development=self._settings.unsafe_local_dev)
 
+    @property
+    def ready(self) -> bool:
+        """Whether the custom commands have been loaded once (so routing is final)."""
+        return self._catalog is None or not self._catalog.configured or self._catalog.loaded
+
     async def handle(self, request: CommandRequest, conversation: Conversation) -> None:
-        """Route and run ``request``, replying in ``conversation``."""
+        """Route and run ``request``, replying in ``conversation``.
+
+        Just after start, routing waits (a few seconds at most) for the custom commands to
+        load, so a command typed during a restart is not answered with help.
+        """
+        if not self.ready and self._catalog is not None:
+            await self._catalog.wait_loaded(timeout=STARTUP_WAIT)
         await self.run(self.route(request), request, conversation)
 
     async def run(self, route: Route, request: CommandRequest, conversation: Conversation) -> None:

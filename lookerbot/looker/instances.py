@@ -121,14 +121,16 @@ async def keep_connecting(
     *,
     first_delay: float = 5.0,
     max_delay: float = 300.0,
-    on_connect: Callable[[LookerInstance], object] | None = None,
+    on_recover: Callable[[LookerInstance], object] | None = None,
 ) -> None:
     """Log in to ``instance`` until it works, with exponential backoff; report each failure.
 
     A Looker that cannot be reached at start does not stop the bot: the other instances
-    keep working, and this one is tried again until it answers.
+    keep working, and this one is tried again until it answers. ``on_recover`` is called when
+    it answers after having failed (what was loaded from it at start needs loading again).
     """
     delay = first_delay
+    failed = False
     while True:
         try:
             user = await instance.client.me()
@@ -141,6 +143,7 @@ async def keep_connecting(
                 delay,
                 exc.reason,
             )
+            failed = True
             await asyncio.sleep(delay)
             delay = min(delay * 2, max_delay)
             continue
@@ -148,6 +151,6 @@ async def keep_connecting(
         instance.last_error = ""
         instance.logged_in_as = user.display_name
         logger.info("Looker %s: logged in as %s", instance.url, user.display_name)
-        if on_connect is not None:
-            on_connect(instance)
+        if failed and on_recover is not None:
+            on_recover(instance)
         return

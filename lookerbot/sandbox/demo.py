@@ -109,6 +109,7 @@ class Sandbox:
         if self.runtime.catalog.configured:
             # Start answering once custom commands are known, as a long-running bot would.
             await self.runtime.catalog.wait_loaded(timeout=10)
+            await self.runtime.catalog.wait_refreshed()
         return self
 
     async def stop(self) -> None:

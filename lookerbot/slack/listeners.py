@@ -66,10 +66,7 @@ def register_listeners(
         return None
 
     async def start(request: CommandRequest, conversation: ChannelConversation) -> None:
-        route = dispatcher.route(request)
-        tasks.spawn(
-            dispatcher.run(route, request, conversation), name=f"command:{route.command.name}"
-        )
+        tasks.spawn(dispatcher.handle(request, conversation), name="command")
 
     # One listener for every event, dispatching on its type: Bolt matches listeners one by
     # one, at a real cost per listener, so one match per event keeps acknowledgements cheap.
@@ -135,14 +132,20 @@ def register_listeners(
             source=Source.SLASH,
             team_id=_str(command, "team_id"),
         )
+        conversation = SlashCommandConversation(
+            poster, response_url=response_url, channel=channel, user=user
+        )
+        if not dispatcher.ready:
+            # Just started: the custom commands are still loading, so which command this
+            # is will be known in a moment. Acknowledge as for a slow one.
+            await ack(response_type="ephemeral", text=dispatcher.loading_text(request))
+            tasks.spawn(dispatcher.handle(request, conversation), name="command")
+            return
         route = dispatcher.route(request)
         if dispatcher.wants_loading_message(route):
             await ack(response_type="ephemeral", text=dispatcher.loading_text(request))
         else:
             await ack()
-        conversation = SlashCommandConversation(
-            poster, response_url=response_url, channel=channel, user=user
-        )
         tasks.spawn(
             dispatcher.run(route, request, conversation), name=f"command:{route.command.name}"
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import struct
@@ -290,3 +291,24 @@ async def test_lookers_query_errors_are_shown(looker: LookerEmulator):
         text = await ask(sandbox, "revenue date:someday")
         assert text.startswith(":warning: Revenue (")
         assert 'Invalid date filter "someday"' in text
+
+
+async def test_a_command_typed_while_the_bot_starts_waits_for_the_command_list(
+    looker: LookerEmulator,
+):
+    looker.fail(r"/folders/10/dashboards", status=0, delay=1.0)  # a slow first load
+    sandbox = Sandbox(looker=looker)
+    # Talk to the bot as soon as it listens, as Slack would, not once its commands are loaded.
+    task = asyncio.ensure_future(sandbox.start())
+    while sandbox.app is None or not sandbox.bot_url:
+        await asyncio.sleep(0.01)
+    try:
+        await sandbox.driver.dm("revenue west")
+        await sandbox.driver.slash("revenue east")
+        await task
+        await sandbox.settle()
+        text = text_of(sandbox.slack.visible_messages()[-1])
+        assert "West" in text and "Built-in commands" not in text
+        assert "East" in response_text(sandbox.slack.responses[-1].body)
+    finally:
+        await sandbox.stop()

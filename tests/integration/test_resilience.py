@@ -48,7 +48,7 @@ async def test_a_looker_that_fails_at_start_is_retried_until_it_answers(looker: 
     connected: list[str] = []
     try:
         await keep_connecting(
-            instance, first_delay=0.01, on_connect=lambda i: connected.append(i.url)
+            instance, first_delay=0.01, on_recover=lambda i: connected.append(i.url)
         )
     finally:
         await client.aclose()
