@@ -300,7 +300,7 @@ async def test_a_command_typed_while_the_bot_starts_waits_for_the_command_list(
     sandbox = Sandbox(looker=looker)
     # Talk to the bot as soon as it listens, as Slack would, not once its commands are loaded.
     task = asyncio.ensure_future(sandbox.start())
-    while sandbox.app is None or not sandbox.bot_url:
+    while sandbox.app is None or not sandbox.bot_url:  # noqa: ASYNC110 - polls another task
         await asyncio.sleep(0.01)
     try:
         await sandbox.driver.dm("revenue west")
