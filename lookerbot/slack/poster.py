@@ -89,13 +89,13 @@ def retry_after_seconds(value: str | None, *, now: datetime | None = None) -> fl
 
 
 class ChannelPacer:
-    """Spaces posts to one channel by ``interval`` seconds (Slack allows about one a
-    second per channel); posts to different channels are not held back."""
+    """Spaces posts to one channel by ``interval`` seconds (Slack allows about one a second
+    per channel; the margin absorbs network jitter); different channels are not held back."""
 
     def __init__(
         self,
         *,
-        interval: float = 1.0,
+        interval: float = 1.05,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._interval = interval
@@ -229,8 +229,7 @@ class WebApiSlackPoster:
         args: dict[str, Any] = {"channel": channel, **message.payload()}
         if thread_ts:
             args["thread_ts"] = thread_ts
-        await self._pacer.wait_turn(channel)
-        response = await self._api("chat.postMessage", args, idempotent=False)
+        response = await self._api("chat.postMessage", args, idempotent=False, paced=channel)
         return PostedMessage(channel=str(response["channel"]), ts=str(response["ts"]))
 
     async def update(self, posted: PostedMessage, message: Message) -> None:
@@ -296,9 +295,7 @@ class WebApiSlackPoster:
             args["channel_id"] = channel
         if thread_ts:
             args["thread_ts"] = thread_ts
-        if channel:
-            await self._pacer.wait_turn(channel)
-        await self._api("files.completeUploadExternal", args, idempotent=False)
+        await self._api("files.completeUploadExternal", args, idempotent=False, paced=channel)
         return file_id
 
     async def delete_file(self, file_id: str) -> None:
@@ -334,9 +331,20 @@ class WebApiSlackPoster:
         return await self._api(method, args, idempotent=idempotent)
 
     async def _api(
-        self, method: str, args: dict[str, Any], *, idempotent: bool, form: bool = False
+        self,
+        method: str,
+        args: dict[str, Any],
+        *,
+        idempotent: bool,
+        form: bool = False,
+        paced: str | None = None,
     ) -> Any:
+        """Call ``method``; ``paced`` names the channel a post goes to, so every attempt
+        (a retry too) waits for that channel's next free slot."""
+
         async def attempt() -> Any:
+            if paced:
+                await self._pacer.wait_turn(paced)
             try:
                 if form:  # some methods take form arguments only
                     return await self.client.api_call(method, data=args)

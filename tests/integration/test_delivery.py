@@ -321,6 +321,23 @@ async def test_posts_to_one_channel_are_paced_to_slacks_limit(looker: LookerEmul
         assert len(sandbox.slack.visible_messages("C0GENERAL")) == 3
 
 
+async def test_a_retried_post_waits_for_the_channels_next_turn(looker: LookerEmulator):
+    # The first post fails with a 503 and is retried after its backoff (0.5 s); had the
+    # retry skipped the channel's pacing, it would land half a second before the second
+    # post's turn, and Slack would refuse one of them.
+    async with bot(looker) as sandbox:
+        sandbox.slack.channel_rate_limit = 1.0
+        sandbox.slack.fail("chat.postMessage", status=503)
+        payload = look_plan(looker, "2")
+        statuses = await asyncio.gather(
+            *(webhook(sandbox, "/slack/post/channel/general", payload) for _ in range(2))
+        )
+        assert [s for s, _ in statuses] == [200, 200]
+        assert len(sandbox.slack.calls_to("chat.postMessage")) == 3
+        assert sandbox.slack.rate_limited_posts == 0
+        assert len(sandbox.slack.visible_messages("C0GENERAL")) == 2
+
+
 async def test_a_post_with_an_unknown_outcome_is_not_sent_twice(sandbox: Sandbox, caplog):
     sandbox.slack.fail("chat.postMessage", status=-1)
     status, body = await webhook(sandbox, "/slack/post/channel/general", look_plan(sandbox.looker))
