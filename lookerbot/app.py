@@ -59,9 +59,10 @@ from lookerbot.slack.dedup import (
     RedisEventDeduplicator,
 )
 from lookerbot.slack.directory import SlackDirectory
+from lookerbot.slack.events import EventHandlers
 from lookerbot.slack.listeners import register_listeners
 from lookerbot.slack.payloads import classify
-from lookerbot.slack.poster import SlackPoster, WebApiSlackPoster
+from lookerbot.slack.poster import SlackPoster, SlackPostError, WebApiSlackPoster
 from lookerbot.slack.verify import SlackRequestVerifier
 from lookerbot.tasks import BackgroundTasks
 
@@ -110,6 +111,8 @@ class Runtime:
     delivery: DeliveryRoutes
     image_store: ImageStore
     action_hub: ActionHubRoutes
+    events: EventHandlers
+    directory: SlackDirectory
 
 
 RUNTIME = web.AppKey("runtime", Runtime)
@@ -120,7 +123,7 @@ METRICS = web.AppKey("metrics", Metrics)
 def create_app(settings: Settings, deps: Deps | None = None) -> web.Application:
     """The bot as an aiohttp application; dependencies are built when it starts."""
     deps = deps or Deps()
-    app = web.Application(client_max_size=MAX_BODY, middlewares=[_observe, _json_errors])
+    app = web.Application(client_max_size=MAX_BODY, middlewares=[_observe])
     app[SETTINGS] = settings
     app[METRICS] = Metrics()
     app.cleanup_ctx.append(_lifecycle(settings, deps))
@@ -275,13 +278,20 @@ def _lifecycle(
         dedup = deps.dedup or (
             RedisEventDeduplicator(client=redis) if redis else InMemoryEventDeduplicator()
         )
+        events = EventHandlers(
+            dispatcher=dispatcher,
+            poster=poster,
+            tasks=tasks,
+            unfurler=unfurler if settings.expand_urls else None,
+        )
         register_listeners(
             bolt,
             dispatcher=dispatcher,
             poster=poster,
             tasks=tasks,
-            dedup=dedup,
-            unfurler=unfurler if settings.expand_urls else None,
+            events=events,
+            # HTTP requests are de-duplicated in _slack_handler; Socket Mode's in Bolt.
+            dedup=dedup if settings.socket_mode else None,
             data_actions=data_actions,
         )
         register_ask_listeners(bolt, ask=ask, dispatcher=dispatcher, poster=poster, tasks=tasks)
@@ -303,6 +313,8 @@ def _lifecycle(
             delivery=delivery,
             image_store=image_store,
             action_hub=action_hub,
+            events=events,
+            directory=directory,
         )
         app[RUNTIME] = runtime
         loop = asyncio.get_running_loop()
@@ -372,37 +384,14 @@ def failure(reason: str, status: int) -> web.Response:
 async def _observe(
     request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
 ) -> web.StreamResponse:
-    """One log line and metrics per request, under a correlation id its work inherits."""
+    """Around every request: a correlation id its work inherits, one log line, metrics, and
+    errors as JSON (a bug as a 500 with an error id, logged, never a traceback)."""
     token = correlation_id.set(new_correlation_id())
     started = time.perf_counter()
     route = request.match_info.route.resource
     route_name = route.canonical if route is not None else "unmatched"
-    status = 500
     try:
         response = await handler(request)
-        status = response.status
-        return response
-    except web.HTTPException as exc:
-        status = exc.status
-        raise
-    finally:
-        elapsed = time.perf_counter() - started
-        metrics = request.app[METRICS]
-        metrics.requests.labels(route_name, str(status)).inc()
-        metrics.request_seconds.labels(route_name).observe(elapsed)
-        logger.info(
-            "http %s %s status=%d ms=%.1f", request.method, route_name, status, elapsed * 1000
-        )
-        correlation_id.reset(token)
-
-
-@web.middleware
-async def _json_errors(
-    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
-) -> web.StreamResponse:
-    """Every error as JSON; a bug as a 500 with an error id, logged, never a traceback."""
-    try:
-        return await handler(request)
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
@@ -411,13 +400,26 @@ async def _json_errors(
             405: messages.METHOD_NOT_ALLOWED,
             413: messages.SLACK_BODY_TOO_LARGE,
         }.get(exc.status, exc.reason)
-        return failure(reason, exc.status)
+        response = failure(reason, exc.status)
     except Exception:
         error_id = new_error_id()
         logger.exception("%s %s failed; error_id=%s", request.method, request.path, error_id)
-        return json_response(
+        response = json_response(
             {"success": False, "reason": messages.INTERNAL_ERROR, "error_id": error_id}, 500
         )
+    elapsed = time.perf_counter() - started
+    metrics = request.app[METRICS]
+    metrics.requests.labels(route_name, str(response.status)).inc()
+    metrics.request_seconds.labels(route_name).observe(elapsed)
+    logger.info(
+        "http %s %s status=%d ms=%.1f",
+        request.method,
+        route_name,
+        response.status,
+        elapsed * 1000,
+    )
+    correlation_id.reset(token)
+    return response
 
 
 async def _read_limited(request: web.Request, limit: int) -> bytes:
@@ -437,13 +439,15 @@ async def _slack_handler(request: web.Request) -> web.StreamResponse:
     if not runtime.verifier.verify(body, request.headers):
         logger.warning("Rejected a Slack request with an invalid signature on %s", request.path)
         return failure(messages.INVALID_SLACK_SIGNATURE, 401)
-    kind = classify(body)
-    if kind is None:
+    payload = classify(body)
+    if payload is None:
         logger.warning("Refused a signed Slack request of a shape Slack does not send")
         return failure(messages.UNSUPPORTED_SLACK_PAYLOAD, 400)
-    if kind == "rate_limited":
+    if payload.kind == "rate_limited":
         logger.warning("Slack says it is holding back events (app_rate_limited)")
         return web.Response(status=200)
+    if payload.event is not None:
+        return await _slack_event(runtime, payload.event_id, payload.event)
     # The body was read above (with a size limit), so it is handed to Bolt directly rather
     # than through to_bolt_request, which would read the request again.
     bolt_request = AsyncBoltRequest(
@@ -453,6 +457,26 @@ async def _slack_handler(request: web.Request) -> web.StreamResponse:
     )
     bolt_response = await runtime.bolt.async_dispatch(bolt_request)
     return await to_aiohttp_response(bolt_response)
+
+
+async def _slack_event(
+    runtime: Runtime, event_id: str | None, event: dict[str, Any]
+) -> web.Response:
+    """Acknowledge an event and start its work, without Bolt (see slack/events.py)."""
+    try:
+        bot = await runtime.directory.bot_identity()
+    except SlackPostError as error:
+        # Without knowing who the bot is, its own messages cannot be told apart. Slack
+        # delivers the event again when it is not acknowledged, so nothing is lost.
+        logger.error("Could not ask Slack who the bot is (auth.test: %s)", error.error)
+        return failure(messages.SLACK_IDENTITY_UNAVAILABLE, 503)
+    # Slack delivers an event again when the first delivery was not acknowledged in time
+    # (X-Slack-Retry-Num), and may deliver one twice: act on each event_id once.
+    if event_id is not None and not await runtime.dedup.first_time(event_id):
+        logger.info("Ignored a repeated delivery of Slack event %s", event_id)
+        return web.Response(status=200)
+    await runtime.events.dispatch(event, bot)
+    return web.Response(status=200)
 
 
 async def _metrics(request: web.Request) -> web.Response:

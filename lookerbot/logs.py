@@ -31,6 +31,9 @@ _TOKEN_PATTERNS = (
 )
 
 
+_MAYBE_TOKEN = re.compile(r"(?i)xox|xapp|bearer|token|secret")
+
+
 class SecretRedactor:
     """Removes known secret values and token-shaped strings from text."""
 
@@ -48,6 +51,8 @@ class SecretRedactor:
         for value in self._values:
             if value in text:
                 text = text.replace(value, _MASK)
+        if not _MAYBE_TOKEN.search(text):  # most lines: nothing token-shaped at all
+            return text
         for pattern in _TOKEN_PATTERNS:
             text = pattern.sub(_replacement, text)
         return text
@@ -117,6 +122,12 @@ def configure_logging(
     """
     global _handler
     redactor.add(secret_values)
+    # What the log lines never show need not be collected for every record (the logging
+    # HOWTO's "Optimization" section): caller, thread and process details.
+    logging._srcfile = None
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False
     root = logging.getLogger()
     if _handler is not None:
         root.removeHandler(_handler)

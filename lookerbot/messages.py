@@ -431,6 +431,9 @@ FORM_SENDING = "Sending…"
 HEALTHY = "Healthy"
 INVALID_SLACK_SIGNATURE = "Invalid or expired Slack request signature."
 UNSUPPORTED_SLACK_PAYLOAD = "Not a Slack event, command or interaction this bot handles."
+SLACK_IDENTITY_UNAVAILABLE = (
+    "The bot could not ask Slack who it is (auth.test failed); deliver the event again later."
+)
 SLACK_BODY_TOO_LARGE = "Request body too large."
 NOT_FOUND = "Not found."
 METHOD_NOT_ALLOWED = "Method not allowed."

@@ -51,6 +51,14 @@ class SlackUser:
         )
 
 
+@dataclass(frozen=True)
+class BotIdentity:
+    """Who the bot is in Slack (from ``auth.test``)."""
+
+    user_id: str | None
+    team_id: str | None
+
+
 class SlackDirectory:
     """Looks people up with ``users.info`` and caches them for a few minutes.
 
@@ -72,7 +80,7 @@ class SlackDirectory:
         self._clock = clock
         self._users: dict[str, tuple[float, SlackUser]] = {}
         self._pending: dict[str, asyncio.Task[SlackUser]] = {}
-        self._team_id: str | None = None
+        self._bot: BotIdentity | None = None
         self._lock = asyncio.Lock()
 
     async def user(self, user_id: str) -> SlackUser:
@@ -100,11 +108,23 @@ class SlackDirectory:
             self._users.clear()
         return user
 
+    async def bot_identity(self) -> BotIdentity:
+        """Who the bot is (from ``auth.test``, asked once and then remembered).
+
+        Raises:
+            SlackPostError: Slack could not say (the token is wrong, or Slack is down).
+        """
+        if self._bot is None:
+            async with self._lock:
+                if self._bot is None:
+                    response = await self._poster.call("auth.test", {}, idempotent=True)
+                    user_id, team_id = response.get("user_id"), response.get("team_id")
+                    self._bot = BotIdentity(
+                        user_id=user_id if isinstance(user_id, str) and user_id else None,
+                        team_id=team_id if isinstance(team_id, str) and team_id else None,
+                    )
+        return self._bot
+
     async def bot_team_id(self) -> str:
         """The workspace the bot is installed in (from ``auth.test``, asked once)."""
-        if self._team_id is None:
-            async with self._lock:
-                if self._team_id is None:
-                    response = await self._poster.call("auth.test", {}, idempotent=True)
-                    self._team_id = str(response.get("team_id", ""))
-        return self._team_id
+        return (await self.bot_identity()).team_id or ""

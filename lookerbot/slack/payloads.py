@@ -8,6 +8,7 @@ a 400, so a malformed request never reaches Bolt.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import parse_qs
 
@@ -29,7 +30,16 @@ _INTERACTIONS = frozenset(
 )
 
 
-def classify(body: bytes) -> PayloadKind | None:
+@dataclass(frozen=True)
+class SlackPayload:
+    """What a Slack request is; for an event, its id and the event itself."""
+
+    kind: PayloadKind
+    event_id: str | None = None
+    event: dict[str, Any] | None = None
+
+
+def classify(body: bytes) -> SlackPayload | None:
     """What kind of Slack request ``body`` is, or ``None`` if it is none Slack sends."""
     try:
         text = body.decode("utf-8")
@@ -48,11 +58,14 @@ def classify(body: bytes) -> PayloadKind | None:
                 and _shaped(data, dicts=("enterprise",), strs=("team_id", "event_id"))
                 and _authorizations_ok(data.get("authorizations"))
             )
-            return "event" if ok else None
+            if not ok:
+                return None
+            return SlackPayload("event", data.get("event_id"), event)
         if kind == "url_verification":
-            return "url_verification" if isinstance(data.get("challenge"), str) else None
+            ok = isinstance(data.get("challenge"), str)
+            return SlackPayload("url_verification") if ok else None
         if kind == "app_rate_limited":
-            return "rate_limited"
+            return SlackPayload("rate_limited")
         return None
     try:
         form = parse_qs(text, strict_parsing=False)
@@ -62,11 +75,11 @@ def classify(body: bytes) -> PayloadKind | None:
         payload = _json_object(form["payload"][0])
         if payload is None or payload.get("type") not in _INTERACTIONS:
             return None
-        return "interaction" if _interaction_ok(payload) else None
+        return SlackPayload("interaction") if _interaction_ok(payload) else None
     if "command" in form:
-        return "command"
+        return SlackPayload("command")
     if "ssl_check" in form:
-        return "ssl_check"
+        return SlackPayload("ssl_check")
     return None
 
 

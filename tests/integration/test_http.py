@@ -119,3 +119,30 @@ async def test_events_the_bot_does_not_use_are_acknowledged(sandbox: Sandbox):
     assert response.status == 200
     await sandbox.settle()
     assert sandbox.slack.calls_to("chat.postMessage") == []
+
+
+async def test_an_event_slack_cannot_identify_the_bot_for_is_left_for_redelivery(
+    sandbox: Sandbox,
+):
+    # Without auth.test the bot cannot tell its own messages apart: it answers 503 so Slack
+    # delivers the event again, and must not mark the event as seen in the meantime.
+    sandbox.slack.fail("auth.test", error="invalid_auth", times=1)
+    event = {
+        "type": "message",
+        "channel_type": "im",
+        "user": "U0ALICE",
+        "text": "help",
+        "ts": "1.2",
+        "channel": sandbox.slack.dm_channel("U0ALICE"),
+    }
+    first = await sandbox.driver.send_event(event, event_id="Ev0NOAUTH")
+    assert first.status == 503
+    assert "auth.test" in first.json()["reason"]
+    await sandbox.settle()
+    assert sandbox.slack.calls_to("chat.postMessage") == []
+    retry = await sandbox.driver.send_event(
+        event, event_id="Ev0NOAUTH", headers={"X-Slack-Retry-Num": "1"}
+    )
+    assert retry.status == 200
+    await sandbox.settle()
+    assert len(sandbox.slack.calls_to("chat.postMessage")) == 1

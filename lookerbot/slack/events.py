@@ -1,0 +1,131 @@
+"""Slack events (mentions, DMs, shared links): from payload to background work.
+
+Events arriving over HTTP are handled here directly, after the bot's own verification,
+payload checks and de-duplication: Bolt's per-request machinery (authorization, middleware,
+listener matching) costs more than everything else on the acknowledgement path and adds
+nothing events need. Socket Mode events come through a Bolt listener to the same handlers.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from lookerbot.commands.base import CommandRequest, Source
+from lookerbot.commands.dispatcher import CommandDispatcher
+from lookerbot.commands.unfurl import Unfurler
+from lookerbot.formatting.slack_text import normalize_input
+from lookerbot.slack.conversation import ChannelConversation
+from lookerbot.slack.directory import BotIdentity
+from lookerbot.slack.poster import SlackPoster
+from lookerbot.tasks import BackgroundTasks
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["BotIdentity", "EventHandlers", "field"]
+
+
+def field(data: Any, key: str) -> str | None:
+    """A non-empty string field of a payload, or ``None`` (wrong types are ignored)."""
+    value = data.get(key) if isinstance(data, dict) else None
+    return value if isinstance(value, str) and value else None
+
+
+class EventHandlers:
+    """Turns events into command requests and unfurls, handed to background tasks.
+
+    Args:
+        dispatcher: runs commands.
+        poster: posts to Slack.
+        tasks: background work.
+        unfurler: previews Looker links; ``None`` when unfurling is off.
+    """
+
+    def __init__(
+        self,
+        *,
+        dispatcher: CommandDispatcher,
+        poster: SlackPoster,
+        tasks: BackgroundTasks,
+        unfurler: Unfurler | None,
+    ) -> None:
+        self._dispatcher = dispatcher
+        self._poster = poster
+        self._tasks = tasks
+        self._unfurler = unfurler
+        self._handlers: dict[str, Callable[[dict[str, Any], BotIdentity], Awaitable[None]]] = {
+            "app_mention": self._mention,
+            "message": self._message,
+            "link_shared": self._link_shared,
+        }
+
+    async def dispatch(self, event: dict[str, Any], bot: BotIdentity) -> None:
+        """Handle one event (quickly: slow work goes to the background)."""
+        handler = self._handlers.get(field(event, "type") or "")
+        if handler is None:
+            logger.debug("Ignored Slack event %s", field(event, "type"))
+            return
+        await handler(event, bot)
+
+    def _start(self, request: CommandRequest, conversation: ChannelConversation) -> None:
+        self._tasks.spawn(self._dispatcher.handle(request, conversation), name="command")
+
+    async def _mention(self, event: dict[str, Any], bot: BotIdentity) -> None:
+        channel, user = field(event, "channel"), field(event, "user")
+        if channel is None or user is None or channel.startswith("D"):
+            return  # DMs arrive as message.im; answering the mention too would answer twice
+        if event.get("bot_id") or event.get("subtype") or user == bot.user_id:
+            return
+        request = CommandRequest(
+            text=normalize_input(field(event, "text") or "", bot_user_id=bot.user_id),
+            user_id=user,
+            channel_id=channel,
+            source=Source.MENTION,
+            team_id=field(event, "team") or bot.team_id,
+        )
+        thread = field(event, "thread_ts")
+        self._start(
+            request, ChannelConversation(self._poster, channel=channel, user=user, thread_ts=thread)
+        )
+
+    async def _message(self, event: dict[str, Any], bot: BotIdentity) -> None:
+        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+            return
+        channel, user = field(event, "channel"), field(event, "user")
+        raw = field(event, "text") or ""
+        if channel is None or user is None or user == bot.user_id:
+            return
+        if raw.startswith("/"):
+            return  # a slash command typed as text; Slack runs the real one separately
+        request = CommandRequest(
+            text=normalize_input(raw, bot_user_id=bot.user_id),
+            user_id=user,
+            channel_id=channel,
+            source=Source.DM,
+            team_id=field(event, "team") or bot.team_id,
+        )
+        thread = field(event, "thread_ts")
+        self._start(
+            request, ChannelConversation(self._poster, channel=channel, user=user, thread_ts=thread)
+        )
+
+    async def _link_shared(self, event: dict[str, Any], bot: BotIdentity) -> None:
+        if self._unfurler is None:
+            return
+        user = field(event, "user")
+        links = event.get("links")
+        if user is None or user == bot.user_id or not isinstance(links, list):
+            return
+        urls = [url for item in links if (url := field(item, "url")) is not None]
+        self._tasks.spawn(
+            self._unfurler.unfurl(
+                urls,
+                user=user,
+                channel=field(event, "channel"),
+                ts=field(event, "message_ts"),
+                unfurl_id=field(event, "unfurl_id"),
+                source=field(event, "source"),
+            ),
+            name="unfurl",
+        )
