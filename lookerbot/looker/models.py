@@ -335,7 +335,7 @@ class Link:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cell:
     """One value of a result."""
 
@@ -348,12 +348,14 @@ class Cell:
         """Build from a ``json_detail`` cell."""
         if not isinstance(data, dict):
             return cls(value=data, rendered=None)
-        links = data.get("links") or []
+        # Called for every cell of a result (40,000 for 10,000 rows of 4 columns): no work
+        # for what a cell does not have.
+        links = data.get("links")
         rendered = data.get("rendered")
         return cls(
-            value=data.get("value"),
-            rendered=None if rendered is None else str(rendered),
-            links=tuple(Link.from_api(x) for x in links if isinstance(x, dict)),
+            data.get("value"),
+            rendered if rendered is None or type(rendered) is str else str(rendered),
+            tuple(Link.from_api(x) for x in links if isinstance(x, dict)) if links else (),
         )
 
     @property

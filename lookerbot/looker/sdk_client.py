@@ -20,7 +20,7 @@ import logging
 import threading
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
 
 import requests
@@ -50,6 +50,13 @@ from lookerbot.observability import Metrics
 from lookerbot.settings import LookerInstanceSettings
 
 logger = logging.getLogger(__name__)
+
+_T = TypeVar("_T")
+
+
+def _raw_bytes(raw: bytes) -> bytes:
+    return raw
+
 
 API_VERSION = "4.0"
 _CONTENT_FIELDS = "id,title,description,folder(id,name)"
@@ -343,8 +350,8 @@ class SdkLookerClient:
         return FieldSuggestions.from_api(data)
 
     async def run_query(self, query_id: str) -> QueryResult:
-        data = await self._json("GET", f"/queries/{_id(query_id)}/run/json_detail")
-        return QueryResult.from_api(data)
+        path = f"/queries/{_id(query_id)}/run/json_detail"
+        return await self._built(QueryResult.from_api, "GET", path)
 
     async def create_render_task(
         self,
@@ -370,7 +377,7 @@ class SdkLookerClient:
         )
 
     async def render_task_results(self, task_id: str) -> bytes:
-        return await self._call("GET", f"/render_tasks/{_id(task_id)}/results")
+        return await self._call("GET", f"/render_tasks/{_id(task_id)}/results", decode=_raw_bytes)
 
     async def perform_data_action(
         self, action: dict[str, Any], *, form_values: dict[str, str] | None = None
@@ -399,13 +406,29 @@ class SdkLookerClient:
         params: Mapping[str, str] | None = None,
         body: Any = None,
     ) -> Any:
-        raw = await self._call(method, path, params=params, body=body)
+        return await self._call(
+            method, path, params=params, body=body, decode=lambda raw: self._decode(raw, path)
+        )
+
+    async def _built(
+        self,
+        build: Callable[[Any], _T],
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+    ) -> _T:
+        """The answer read by ``build``, in the Looker thread: reading a large result (a
+        10,000-row query is megabytes of JSON) must not hold up the event loop."""
+        return await self._call(
+            method, path, params=params, decode=lambda raw: build(self._decode(raw, path))
+        )
+
+    def _decode(self, raw: bytes, path: str) -> Any:
         try:
             return json.loads(raw) if raw else None
         except ValueError as exc:
-            logger.warning(
-                "Looker %s answered %s %s with invalid JSON", self.instance.url, method, path
-            )
+            logger.warning("Looker %s answered %s with invalid JSON", self.instance.url, path)
             raise LookerApiError(
                 messages.looker_error(self.instance.url, 200, "its answer was not valid JSON"),
                 status=200,
@@ -418,15 +441,19 @@ class SdkLookerClient:
         *,
         params: Mapping[str, str] | None = None,
         body: Any = None,
-    ) -> bytes:
+        decode: Callable[[bytes], _T],
+    ) -> _T:
         loop = asyncio.get_running_loop()
         payload = None if body is None else json.dumps(body).encode("utf-8")
         host = urlsplit(self.instance.url).hostname or "looker"
+        args = dict(params or {})
+
+        def call() -> _T:
+            return decode(self._call_blocking(method, path, args, payload))
+
         with self._metrics.looker_call(host, method, path) as outcome:
             try:
-                return await loop.run_in_executor(
-                    self._executor, self._call_blocking, method, path, dict(params or {}), payload
-                )
+                return await loop.run_in_executor(self._executor, call)
             except LookerApiError as exc:
                 outcome[0] = str(exc.status or "unreachable")
                 raise
