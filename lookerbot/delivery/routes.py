@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -171,19 +172,8 @@ class DeliveryRoutes:
             return _looker_failure(messages.field_must_be("message", "a string"), 400)
         if not isinstance(channel, str) or not channel.strip():
             return _looker_failure(messages.field_must_be("channel", "a string"), 400)
-        try:
-            destination = await self.channels.resolve_any(channel)
-            await self.deliveries.post(destination, _reply(Message.of(escape(message))))
-        except DeliveryError as exc:
-            self._count("data_action", "failed")
-            return _looker_failure(exc.reason, exc.status)
-        except SlackPostError as exc:
-            self._count("data_action", "failed")
-            return _looker_failure(messages.slack_refused(channel, exc.error), 502)
-        self._count("data_action", "posted")
-        logger.info("data_action to=%s outcome=posted", destination.label)
-        return web.json_response(
-            {"looker": {"success": True, "message": messages.data_action_sent(destination.label)}}
+        return await self._post_for_looker(
+            "data_action", channel, Message.of(escape(message)), messages.data_action_sent
         )
 
     async def post_from_query_action(self, request: web.Request) -> web.Response:
@@ -200,25 +190,26 @@ class DeliveryRoutes:
             message = self._attached_result(data)
         except PayloadError as exc:
             return _looker_failure(exc.reason, 400)
+        return await self._post_for_looker(
+            "action_hub", channel, message, lambda label: messages.delivered("the data", label)
+        )
+
+    async def _post_for_looker(
+        self, kind: str, channel: str, message: Message, sent: Callable[[str], str]
+    ) -> web.Response:
+        """Post ``message`` to ``channel`` (a name) and answer Looker with the outcome."""
         try:
             destination: Destination = await self.channels.resolve_any(channel)
             await self.deliveries.post(destination, _reply(message))
         except DeliveryError as exc:
-            self._count("action_hub", "failed")
+            self._count(kind, "failed")
             return _looker_failure(exc.reason, exc.status)
         except SlackPostError as exc:
-            self._count("action_hub", "failed")
+            self._count(kind, "failed")
             return _looker_failure(messages.slack_refused(channel, exc.error), 502)
-        self._count("action_hub", "posted")
-        logger.info("action_hub post to=%s outcome=posted", destination.label)
-        return web.json_response(
-            {
-                "looker": {
-                    "success": True,
-                    "message": messages.delivered("the data", destination.label),
-                }
-            }
-        )
+        self._count(kind, "posted")
+        logger.info("%s to=%s outcome=posted", kind, destination.label)
+        return web.json_response({"looker": {"success": True, "message": sent(destination.label)}})
 
     def _count(self, kind: str, outcome: str) -> None:
         self.deliveries.metrics.deliveries.labels(kind, outcome).inc()

@@ -68,7 +68,20 @@ class EventHandlers:
             return
         await handler(event, bot)
 
-    def _start(self, request: CommandRequest, conversation: ChannelConversation) -> None:
+    def _start(self, event: dict[str, Any], bot: BotIdentity, source: Source) -> None:
+        """Run the command in ``event`` (from ``user`` in ``channel``, checked by the caller)
+        in the background, answering in the event's thread if it has one."""
+        channel, user = event["channel"], event["user"]
+        request = CommandRequest(
+            text=normalize_input(field(event, "text") or "", bot_user_id=bot.user_id),
+            user_id=user,
+            channel_id=channel,
+            source=source,
+            team_id=field(event, "team") or bot.team_id,
+        )
+        conversation = ChannelConversation(
+            self._poster, channel=channel, user=user, thread_ts=field(event, "thread_ts")
+        )
         self._tasks.spawn(self._dispatcher.handle(request, conversation), name="command")
 
     async def _mention(self, event: dict[str, Any], bot: BotIdentity) -> None:
@@ -77,38 +90,17 @@ class EventHandlers:
             return  # DMs arrive as message.im; answering the mention too would answer twice
         if event.get("bot_id") or event.get("subtype") or user == bot.user_id:
             return
-        request = CommandRequest(
-            text=normalize_input(field(event, "text") or "", bot_user_id=bot.user_id),
-            user_id=user,
-            channel_id=channel,
-            source=Source.MENTION,
-            team_id=field(event, "team") or bot.team_id,
-        )
-        thread = field(event, "thread_ts")
-        self._start(
-            request, ChannelConversation(self._poster, channel=channel, user=user, thread_ts=thread)
-        )
+        self._start(event, bot, Source.MENTION)
 
     async def _message(self, event: dict[str, Any], bot: BotIdentity) -> None:
         if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
             return
         channel, user = field(event, "channel"), field(event, "user")
-        raw = field(event, "text") or ""
         if channel is None or user is None or user == bot.user_id:
             return
-        if raw.startswith("/"):
+        if (field(event, "text") or "").startswith("/"):
             return  # a slash command typed as text; Slack runs the real one separately
-        request = CommandRequest(
-            text=normalize_input(raw, bot_user_id=bot.user_id),
-            user_id=user,
-            channel_id=channel,
-            source=Source.DM,
-            team_id=field(event, "team") or bot.team_id,
-        )
-        thread = field(event, "thread_ts")
-        self._start(
-            request, ChannelConversation(self._poster, channel=channel, user=user, thread_ts=thread)
-        )
+        self._start(event, bot, Source.DM)
 
     async def _link_shared(self, event: dict[str, Any], bot: BotIdentity) -> None:
         if self._unfurler is None:
