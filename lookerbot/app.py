@@ -103,10 +103,7 @@ class Runtime:
     tasks: BackgroundTasks
     bolt: AsyncApp
     poster: SlackPoster
-    dispatcher: CommandDispatcher
     verifier: SlackRequestVerifier
-    dedup: EventDeduplicator
-    slack_client: AsyncWebClient
     catalog: CustomCommandCatalog
     delivery: DeliveryRoutes
     image_store: ImageStore
@@ -147,26 +144,26 @@ def create_app(settings: Settings, deps: Deps | None = None) -> web.Application:
     return app
 
 
-def _delivery(name: str) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+_Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def _routed(part: str, name: str) -> _Handler:
+    """A handler calling ``runtime.<part>.<name>`` (built at start-up, after routing)."""
+
     async def handler(request: web.Request) -> web.StreamResponse:
-        route: Callable[[web.Request], Awaitable[web.StreamResponse]] = getattr(
-            request.app[RUNTIME].delivery, name
-        )
+        route: _Handler = getattr(getattr(request.app[RUNTIME], part), name)
         return await route(request)
 
-    handler.__name__ = name
+    handler.__name__ = f"{part}_{name}"
     return handler
 
 
-def _action_hub(name: str) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
-    async def handler(request: web.Request) -> web.StreamResponse:
-        route: Callable[[web.Request], Awaitable[web.StreamResponse]] = getattr(
-            request.app[RUNTIME].action_hub, name
-        )
-        return await route(request)
+def _delivery(name: str) -> _Handler:
+    return _routed("delivery", name)
 
-    handler.__name__ = f"action_{name}"
-    return handler
+
+def _action_hub(name: str) -> _Handler:
+    return _routed("action_hub", name)
 
 
 def _lifecycle(
@@ -251,7 +248,6 @@ def _lifecycle(
             auth=looker_auth,
             deliveries=deliveries,
             channels=channels,
-            runner=runner,
             actions=actions,
         )
         action_hub = ActionHubRoutes(
@@ -261,9 +257,7 @@ def _lifecycle(
             session=action_session,
             options=action_options,
         )
-        data_actions = DataActionHandler(
-            lookers=lookers, access=access, poster=poster, tasks=tasks, run_as=run_as
-        )
+        data_actions = DataActionHandler(access=access, poster=poster, tasks=tasks, run_as=run_as)
         bolt = AsyncApp(
             client=slack_client,
             signing_secret="",
@@ -283,6 +277,7 @@ def _lifecycle(
             poster=poster,
             tasks=tasks,
             unfurler=unfurler if settings.expand_urls else None,
+            dedup=dedup,
         )
         register_listeners(
             bolt,
@@ -290,8 +285,6 @@ def _lifecycle(
             poster=poster,
             tasks=tasks,
             events=events,
-            # HTTP requests are de-duplicated in _slack_handler; Socket Mode's in Bolt.
-            dedup=dedup if settings.socket_mode else None,
             data_actions=data_actions,
         )
         register_ask_listeners(bolt, ask=ask, dispatcher=dispatcher, poster=poster, tasks=tasks)
@@ -301,14 +294,11 @@ def _lifecycle(
             tasks=tasks,
             bolt=bolt,
             poster=poster,
-            dispatcher=dispatcher,
             verifier=SlackRequestVerifier(
                 signing_secret=settings.slack_signing_secret,
                 verification_token=settings.slack_verification_token,
                 clock=deps.clock,
             ),
-            dedup=dedup,
-            slack_client=slack_client,
             catalog=catalog,
             delivery=delivery,
             image_store=image_store,
@@ -470,12 +460,7 @@ async def _slack_event(
         # delivers the event again when it is not acknowledged, so nothing is lost.
         logger.error("Could not ask Slack who the bot is (auth.test: %s)", error.error)
         return failure(messages.SLACK_IDENTITY_UNAVAILABLE, 503)
-    # Slack delivers an event again when the first delivery was not acknowledged in time
-    # (X-Slack-Retry-Num), and may deliver one twice: act on each event_id once.
-    if event_id is not None and not await runtime.dedup.first_time(event_id):
-        logger.info("Ignored a repeated delivery of Slack event %s", event_id)
-        return web.Response(status=200)
-    await runtime.events.dispatch(event, bot)
+    await runtime.events.dispatch(event, bot, event_id)
     return web.Response(status=200)
 
 

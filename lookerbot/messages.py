@@ -15,8 +15,6 @@ from lookerbot.formatting.slack_text import escape, link
 if TYPE_CHECKING:
     from lookerbot.actions.batches import BatchReport
 
-BOT_NAME = "Lookerbot"
-
 # -- loading messages (Lookerbot's, with their flags) ---------------------------------------
 
 _LOADING = (

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from lookerbot import messages
-from lookerbot.actions.results import ResultHeader
+from lookerbot.actions.results import ResultHeader, Row
 from lookerbot.errors import ActionInputError
 
 JSON_DETAIL_FORMATS: tuple[str, ...] = ("json_detail_lite_stream", "json_detail")
@@ -188,9 +188,6 @@ class ActionOutcome:
         if not self.success:
             body.update(success=False, reason=self.message)
         return body
-
-
-Row = dict[str, Any]
 
 
 class Sending(Protocol):

@@ -21,8 +21,6 @@ import logging
 import random
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import aiohttp
@@ -30,6 +28,7 @@ import aiohttp
 from lookerbot import messages
 from lookerbot.actions.base import ActionOutcome
 from lookerbot.errors import ResultError
+from lookerbot.slack.poster import parse_retry_after
 
 logger = logging.getLogger(__name__)
 
@@ -229,7 +228,7 @@ class BatchSender:
                         await response.read()
                         return None
                     detail = _detail(await response.content.read(2048), self._secrets)
-                    retry_after = _retry_after(response.headers.get("Retry-After"))
+                    retry_after = parse_retry_after(response.headers.get("Retry-After"))
             except (aiohttp.ClientError, TimeoutError) as exc:
                 status = 0
                 reason = messages.batch_unreachable(service, type(exc).__name__)
@@ -257,8 +256,6 @@ class BatchSender:
 def _detail(raw: bytes, secrets: tuple[str, ...]) -> str:
     """A short, printable reason from an error response body, without ``secrets``."""
     text = raw.decode("utf-8", "replace")
-    for secret in secrets:
-        text = text.replace(secret, "***")
     try:
         parsed = json.loads(text)
     except ValueError:
@@ -272,22 +269,6 @@ def _detail(raw: bytes, secrets: tuple[str, ...]) -> str:
         text = text.replace(secret, "***")
     printable = "".join(c if c.isprintable() else " " for c in text).strip()
     return printable[:200]
-
-
-def _retry_after(value: str | None) -> float | None:
-    if not value:
-        return None
-    try:
-        return float(value)
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return (when - datetime.now(UTC)).total_seconds()
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -27,7 +27,6 @@ from lookerbot.actions.base import (
     FormField,
     Param,
     RequiredField,
-    Row,
     merge_errors,
     text_param,
 )
@@ -41,7 +40,7 @@ from lookerbot.actions.batches import (
 )
 from lookerbot.actions.endpoints import LoopbackAllowance, braze_endpoint
 from lookerbot.actions.icons import BRAZE_ICON
-from lookerbot.actions.results import ResultField, ResultHeader
+from lookerbot.actions.results import ResultField, ResultHeader, Row, cell_value, identifier
 from lookerbot.errors import ActionInputError
 
 ID_TAG: Final = "braze_id"
@@ -241,12 +240,12 @@ class BrazeSending:
     def record(self, row: Row) -> Mapping[str, Any] | None:
         """One attributes object, or ``None`` for a row without an id."""
         assert self.id_field is not None
-        user = _identifier(_value(row.get(self.id_field.name)))
+        user = identifier(cell_value(row.get(self.id_field.name)))
         if user is None:
             return None
         out: dict[str, Any] = {self.unique_key: user}
         for name, field in self.attributes:
-            value = _attribute(_value(row.get(field.name)), field)
+            value = _attribute(cell_value(row.get(field.name)), field)
             if value is not None:
                 out[name] = value
         out["_update_existing_only"] = True
@@ -256,21 +255,6 @@ class BrazeSending:
     async def send(self, rows: AsyncIterator[Row]) -> ActionOutcome:
         """Send the rows to Braze."""
         return await self.action.run(self, rows)
-
-
-def _value(cell: Any) -> Any:
-    return cell.get("value") if isinstance(cell, Mapping) else None
-
-
-def _identifier(value: Any) -> str | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, int | float | str):
-        text = str(value).strip()
-        return text or None
-    return None
 
 
 def _attribute(value: Any, field: ResultField) -> Any:

@@ -112,6 +112,24 @@ class ResultHeader:
 
 Row = dict[str, Any]
 
+
+def cell_value(cell: Any) -> Any:
+    """The ``value`` of a json_detail cell (``None`` for anything that is not a cell)."""
+    return cell.get("value") if isinstance(cell, Mapping) else None
+
+
+def identifier(value: Any) -> str | None:
+    """A cell value as an id: numbers and text, trimmed (``3.0`` is ``"3"``); booleans,
+    nulls, empty text and anything else are no id."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int | float | str):
+        return str(value).strip() or None
+    return None
+
+
 _START, _KEY_OR_END, _KEY, _COLON, _VALUE, _ROW_OR_END, _ROW, _AFTER_ROW, _AFTER, _DONE = range(10)
 
 

@@ -27,7 +27,6 @@ from lookerbot.actions.base import (
     FormField,
     Param,
     RequiredField,
-    Row,
     merge_errors,
     text_param,
 )
@@ -41,7 +40,7 @@ from lookerbot.actions.batches import (
 )
 from lookerbot.actions.endpoints import LoopbackAllowance, rudderstack_data_plane
 from lookerbot.actions.icons import RUDDERSTACK_ICON
-from lookerbot.actions.results import ResultField, ResultHeader
+from lookerbot.actions.results import ResultField, ResultHeader, Row, cell_value, identifier
 from lookerbot.errors import ActionInputError
 
 Call = Literal["identify", "track", "group"]
@@ -276,15 +275,7 @@ class RudderStackSending:
         field = self.tagged.get(tag)
         if field is None:
             return None
-        cell = row.get(field.name)
-        value = cell.get("value") if isinstance(cell, Mapping) else None
-        if isinstance(value, bool) or value is None:
-            return None
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        if not isinstance(value, int | float | str):
-            return None
-        return str(value).strip() or None
+        return identifier(cell_value(row.get(field.name)))
 
     async def send(self, rows: AsyncIterator[Row]) -> ActionOutcome:
         """Send the rows to RudderStack."""

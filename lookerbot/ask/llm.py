@@ -71,16 +71,8 @@ def _field_json(question: ExploreQuestion, name: str, values: list[str]) -> dict
         described["description"] = f.description
     if f.tags:
         described["tags"] = list(f.tags)
-    values = sorted(
-        {
-            m.value
-            for matches in question.values.phrases.values()
-            for m in matches
-            if m.field.name == name
-        }
-    )
     if values:
-        described["values"] = values[:MAX_VALUES_SHOWN]
+        described["values"] = values
     return described
 
 

@@ -35,7 +35,7 @@ from lookerbot.ask.spec import (
     build_spec,
     escape_value,
 )
-from lookerbot.ask.words import FILLERS, Token, number_value, tokenize
+from lookerbot.ask.words import FILLERS, number_value, tokenize
 from lookerbot.looker.models import ExploreField
 
 MAX_QUESTION = 500
@@ -881,8 +881,3 @@ def read_question(
             best = (score, result, explore)
     assert best is not None
     return best[1], best[2]
-
-
-def tokens_of(question: str) -> list[Token]:
-    """The tokens the parser reads (for tests and the benchmark)."""
-    return tokenize(clip(question))

@@ -12,8 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from lookerbot import messages
@@ -66,7 +65,6 @@ class CustomCommand:
 class _InstanceCommands:
     commands: dict[str, CustomCommand] = field(default_factory=dict)
     folders: tuple[str, ...] = ()
-    refreshed_at: float | None = None
 
 
 class CustomCommandCatalog:
@@ -85,11 +83,9 @@ class CustomCommandCatalog:
         *,
         lookers: LookerRegistry,
         refresh_interval: float = 300.0,
-        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._lookers = lookers
         self._interval = refresh_interval
-        self._clock = clock
         self._by_instance: dict[str, _InstanceCommands] = {
             lk.url: _InstanceCommands() for lk in lookers if lk.settings.custom_command_folder_id
         }
@@ -168,7 +164,6 @@ class CustomCommandCatalog:
         gone = set(entry.commands) - set(commands)
         entry.commands = commands
         entry.folders = folders
-        entry.refreshed_at = self._clock()
         logger.info(
             "Loaded %d custom command(s) from %s folder %s%s",
             len(commands),

@@ -42,11 +42,6 @@ class CommandRouter:
         self._unknown = unknown_command
         self._dm_fallback = dm_fallback
 
-    @property
-    def builtin_names(self) -> list[str]:
-        """The names of the built-in commands."""
-        return list(self._builtins)
-
     def route(self, request: CommandRequest) -> Route:
         """The command for ``request`` and its arguments."""
         first, _, rest = request.text.partition(" ")

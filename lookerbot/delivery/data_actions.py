@@ -19,7 +19,7 @@ from lookerbot import messages
 from lookerbot.commands.access import AccessPolicy
 from lookerbot.errors import LookerApiError
 from lookerbot.formatting.message import Block, Message, truncate
-from lookerbot.looker.instances import LookerInstance, LookerRegistry
+from lookerbot.looker.instances import LookerInstance
 from lookerbot.looker.models import Link
 from lookerbot.looker.run_as import RunAsUser
 from lookerbot.slack.poster import SlackPoster, SlackPostError
@@ -170,13 +170,11 @@ class DataActionHandler:
     def __init__(
         self,
         *,
-        lookers: LookerRegistry,
         access: AccessPolicy,
         poster: SlackPoster,
         tasks: BackgroundTasks,
         run_as: RunAsUser,
     ) -> None:
-        self._lookers = lookers
         self._access = access
         self._poster = poster
         self._tasks = tasks

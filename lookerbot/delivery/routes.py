@@ -20,7 +20,6 @@ from aiohttp import web
 from lookerbot import messages
 from lookerbot.actions.registry import ActionRegistry, describe
 from lookerbot.commands.base import Reply
-from lookerbot.content import ContentRunner
 from lookerbot.delivery.auth import LookerRequestAuth
 from lookerbot.delivery.channels import (
     ChannelDirectory,
@@ -62,7 +61,6 @@ class DeliveryRoutes:
     auth: LookerRequestAuth
     deliveries: Deliveries
     channels: ChannelDirectory
-    runner: ContentRunner
     actions: ActionRegistry = field(default_factory=lambda: ActionRegistry([]))
     """The Action Hub's other actions (Braze, RudderStack), listed after "Slack"."""
 

@@ -222,12 +222,6 @@ class S3ImageStore(UrlImageStore):
                     f"{where}: the bucket is in another region{hint}: set "
                     "SLACKBOT_S3_BUCKET_REGION to its region."
                 )
-            if code == "AccessControlListNotSupported":
-                return (
-                    f"{where}: the bucket has ACLs disabled (Object Ownership: bucket owner "
-                    "enforced), so objects cannot be made public one by one: set "
-                    "LOOKERBOT_S3_PRESIGN_SECONDS to post presigned URLs."
-                )
             if code in ("AccessDenied", "AllAccessDisabled") or status == 403:
                 if not writing:
                     return f"{where}: access denied ({code}): the credentials lack s3:DeleteObject."

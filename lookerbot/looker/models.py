@@ -294,24 +294,19 @@ class Dashboard:
 
 @dataclass(frozen=True)
 class Folder:
-    """A folder and the dashboards directly in it."""
+    """A folder (its dashboards are listed with ``LookerClient.folder_dashboards``)."""
 
     id: str
     name: str
     parent_id: str | None
-    dashboards: tuple[ContentRef, ...] = ()
 
     @classmethod
     def from_api(cls, data: dict[str, Any]) -> Folder:
         """Build from a ``folder`` object."""
-        dashboards = data.get("dashboards") or []
         return cls(
             id=_text(data.get("id")),
             name=_text(data.get("name")),
             parent_id=None if data.get("parent_id") is None else str(data["parent_id"]),
-            dashboards=tuple(
-                ContentRef.from_api("dashboard", d) for d in dashboards if isinstance(d, dict)
-            ),
         )
 
 

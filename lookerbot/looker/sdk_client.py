@@ -224,7 +224,7 @@ class SdkLookerClient:
             settings, self._transport, serialize.deserialize40, API_VERSION
         )
         self._api = f"{instance.api_base_url}/api/{API_VERSION}"
-        host = urlsplit(instance.url).hostname or "looker"
+        self._host = host = urlsplit(instance.url).hostname or "looker"
         self._executor = ThreadPoolExecutor(
             max_workers=concurrency, thread_name_prefix=f"looker-{host}"
         )
@@ -445,13 +445,12 @@ class SdkLookerClient:
     ) -> _T:
         loop = asyncio.get_running_loop()
         payload = None if body is None else json.dumps(body).encode("utf-8")
-        host = urlsplit(self.instance.url).hostname or "looker"
         args = dict(params or {})
 
         def call() -> _T:
             return decode(self._call_blocking(method, path, args, payload))
 
-        with self._metrics.looker_call(host, method, path) as outcome:
+        with self._metrics.looker_call(self._host, method, path) as outcome:
             try:
                 return await loop.run_in_executor(self._executor, call)
             except LookerApiError as exc:

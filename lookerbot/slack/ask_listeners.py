@@ -25,15 +25,11 @@ from lookerbot.slack.conversation import (
     Conversation,
     SlashCommandConversation,
 )
+from lookerbot.slack.events import field
 from lookerbot.slack.poster import PostedMessage, SlackPoster, SlackPostError
 from lookerbot.tasks import BackgroundTasks
 
 logger = logging.getLogger(__name__)
-
-
-def _str(data: Any, key: str) -> str | None:
-    value = data.get(key) if isinstance(data, dict) else None
-    return value if isinstance(value, str) and value else None
 
 
 class AnswerPick:
@@ -74,18 +70,18 @@ def register_ask_listeners(
     @bolt.action(re.compile("^" + re.escape(ACTION_PREFIX)))
     async def on_pick(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
-        user = _str(body.get("user"), "id")
-        channel = _str(body.get("channel"), "id") or _str(body.get("container"), "channel_id")
-        pick = Pick.from_value(_str(action, "value") or "")
+        user = field(body.get("user"), "id")
+        channel = field(body.get("channel"), "id") or field(body.get("container"), "channel_id")
+        pick = Pick.from_value(field(action, "value") or "")
         if user is None or channel is None or pick is None:
             logger.info("Ignored an ask button click without a user, channel or valid value")
             return
-        message = body.get("message") if isinstance(body.get("message"), dict) else {}
-        thread_ts = _str(message, "thread_ts")
+        message = body.get("message")
+        thread_ts = field(message, "thread_ts")
         conversation: Conversation
         first: Callable[[], Awaitable[None]] | None = None
         if pick.via_slash:
-            response_url = _str(body, "response_url")
+            response_url = field(body, "response_url")
             if response_url is None:
                 logger.info("Ignored an ask button click without a response URL")
                 return
@@ -98,10 +94,8 @@ def register_ask_listeners(
                 poster, channel=channel, user=user, thread_ts=thread_ts
             )
             source = Source.DM if channel.startswith("D") else Source.MENTION
-            message_ts = _str(body.get("container"), "message_ts") or _str(message, "ts")
-            label = _str(_str_dict(action.get("text")), "text") or (
-                pick.prefer[-1] if pick.prefer else ""
-            )
+            message_ts = field(body.get("container"), "message_ts") or field(message, "ts")
+            label = field(action.get("text"), "text") or (pick.prefer[-1] if pick.prefer else "")
             if message_ts is not None:
                 posted = PostedMessage(channel, message_ts)
 
@@ -113,14 +107,10 @@ def register_ask_listeners(
             user_id=user,
             channel_id=channel,
             source=source,
-            team_id=_str(body.get("team"), "id"),
+            team_id=field(body.get("team"), "id"),
         )
         route = Route(AnswerPick(ask, pick, first=first), pick.question)
         tasks.spawn(dispatcher.run(route, request, conversation), name="command:ask-pick")
-
-
-def _str_dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
 
 
 async def _replace_buttons(

@@ -85,7 +85,3 @@ class RedisEventDeduplicator:
         except RedisError as exc:
             logger.warning("Could not check event %s with Redis (%s); handling it", key, exc)
             return True
-
-    async def aclose(self) -> None:
-        """Close the Redis connection."""
-        await self._client.aclose()

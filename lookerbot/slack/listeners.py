@@ -15,7 +15,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
-from slack_bolt.response import BoltResponse
 
 from lookerbot.commands.base import CommandRequest, Source
 from lookerbot.commands.dispatcher import CommandDispatcher
@@ -23,8 +22,8 @@ from lookerbot.delivery.data_actions import ACTION_ID_PREFIX, VIEW_CALLBACK_ID, 
 from lookerbot.formatting.slack_text import normalize_input
 from lookerbot.observability import correlation_id, new_correlation_id
 from lookerbot.slack.conversation import SlashCommandConversation
-from lookerbot.slack.dedup import EventDeduplicator
-from lookerbot.slack.events import BotIdentity, EventHandlers, field
+from lookerbot.slack.directory import BotIdentity
+from lookerbot.slack.events import EventHandlers, field
 from lookerbot.slack.poster import SlackPoster
 from lookerbot.tasks import BackgroundTasks
 
@@ -33,23 +32,13 @@ logger = logging.getLogger(__name__)
 _ANY = re.compile(r".*")
 
 
-_str = field
-
-
-def _skip_repeated_events(bolt: AsyncApp, dedup: EventDeduplicator) -> None:
+def _correlate_socket_mode_requests(bolt: AsyncApp) -> None:
     @bolt.middleware
-    async def skip_repeated_events(
-        body: dict[str, Any], next: Callable[[], Awaitable[None]]
-    ) -> Any:
-        # Slack delivers an event again when the first delivery was not acknowledged in
-        # time, and may deliver one twice; act on each event_id once.
-        correlation_id.set(new_correlation_id())  # no HTTP request set one
-        event_id = _str(body, "event_id")
-        if event_id is not None and not await dedup.first_time(event_id):
-            logger.info("Ignored a repeated delivery of Slack event %s", event_id)
-            return BoltResponse(status=200, body="")
+    async def correlate(next: Callable[[], Awaitable[None]]) -> None:
+        # HTTP requests got a correlation id in app._observe; Socket Mode ones did not.
+        if correlation_id.get() == "-":
+            correlation_id.set(new_correlation_id())
         await next()
-        return None
 
 
 def register_listeners(
@@ -58,37 +47,34 @@ def register_listeners(
     dispatcher: CommandDispatcher,
     poster: SlackPoster,
     tasks: BackgroundTasks,
-    dedup: EventDeduplicator | None,
     events: EventHandlers,
     data_actions: DataActionHandler,
 ) -> None:
-    """Attach the bot's listeners to ``bolt``.
-
-    ``dedup`` is given when requests reach Bolt without passing the HTTP handler (Socket
-    Mode), which otherwise de-duplicates.
-    """
-    if dedup is not None:
-        _skip_repeated_events(bolt, dedup)
+    """Attach the bot's listeners to ``bolt``."""
+    _correlate_socket_mode_requests(bolt)
 
     # Socket Mode events come through Bolt (HTTP events are handled before it: see
     # lookerbot/slack/events.py); one listener for every event, dispatching on its type.
     @bolt.event(_ANY)
-    async def on_event(event: dict[str, Any], context: AsyncBoltContext) -> None:
-        await events.dispatch(event, BotIdentity(context.bot_user_id, context.team_id))
+    async def on_event(
+        event: dict[str, Any], body: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
+        bot = BotIdentity(context.bot_user_id, context.team_id)
+        await events.dispatch(event, bot, field(body, "event_id"))
 
     @bolt.command(_ANY)
     async def on_slash_command(ack: AsyncAck, command: dict[str, Any]) -> None:
-        channel, user = _str(command, "channel_id"), _str(command, "user_id")
-        response_url = _str(command, "response_url")
+        channel, user = field(command, "channel_id"), field(command, "user_id")
+        response_url = field(command, "response_url")
         if channel is None or user is None or response_url is None:
             await ack()
             return
         request = CommandRequest(
-            text=normalize_input(_str(command, "text") or ""),
+            text=normalize_input(field(command, "text") or ""),
             user_id=user,
             channel_id=channel,
             source=Source.SLASH,
-            team_id=_str(command, "team_id"),
+            team_id=field(command, "team_id"),
         )
         conversation = SlashCommandConversation(
             poster, response_url=response_url, channel=channel, user=user

@@ -70,10 +70,11 @@ class RetryPolicy:
         return float(min(self.first_backoff * 2 ** (attempt - 1), self.max_backoff))
 
 
-def retry_after_seconds(value: str | None, *, now: datetime | None = None) -> float:
-    """Seconds to wait from a ``Retry-After`` header: a number of seconds or an HTTP date."""
+def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (a number of seconds or an HTTP date),
+    or ``None`` when there is none or it cannot be read."""
     if not value:
-        return 1.0
+        return None
     value = value.strip()
     try:
         return max(0.0, float(value))
@@ -82,10 +83,16 @@ def retry_after_seconds(value: str | None, *, now: datetime | None = None) -> fl
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
-        return 1.0
+        return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def retry_after_seconds(value: str | None, *, now: datetime | None = None) -> float:
+    """Seconds to wait from a ``Retry-After`` header; 1 s when it is missing or unreadable."""
+    seconds = parse_retry_after(value, now=now)
+    return 1.0 if seconds is None else seconds
 
 
 class ChannelPacer:

@@ -113,7 +113,7 @@ class RefusingCloud:
         return web.Response(status=200, headers={"ETag": '"0123456789abcdef"'})
 
     def _anonymous_get(self, request: web.Request) -> web.Response:
-        if request.path.startswith("/devstoreaccount1/"):  # Azure
+        if request.path.startswith("/devstoreaccount1/") and self.mode == "no-public-access":
             return web.Response(
                 status=409,
                 text="Public access is not permitted on this storage account.",

@@ -141,7 +141,10 @@ async def test_lookers_error_messages(sandbox: Sandbox, payload: str):
     sandbox.looker.fail(r"/search", status=403, body={"message": payload}, times=None)
     await sandbox.driver.dm("find revenue")
     await sandbox.settle()
-    assert assert_clean(sandbox.slack, sandbox.looker.url)
+    assert_clean(sandbox.slack, sandbox.looker.url)
+    # Looker's error did reach Slack (as a warning), so the check above read it.
+    (reply,) = sandbox.slack.visible_messages()
+    assert reply.text.startswith(":warning:")
 
 
 async def call(sandbox: Sandbox, path: str, payload: Any) -> int:
