@@ -70,6 +70,8 @@ logger = logging.getLogger(__name__)
 
 SLACK_MAX_BODY = 256 * 1024
 """Slack's payloads are a few KiB; anything near this size is not from Slack."""
+IDENTITY_WAIT = 2.0
+"""Seconds an event waits for ``auth.test`` before it is answered 503 (Slack allows 3)."""
 MAX_BODY = 32 * 1024 * 1024
 """Looker's webhooks may carry query results inline."""
 
@@ -317,6 +319,7 @@ def _lifecycle(
             )
             for i in lookers
         ]
+        background.append(loop.create_task(_know_the_bot(directory), name="auth.test"))
         if catalog.configured:
             catalog.refresh_soon()
             background.append(loop.create_task(catalog.run_periodically(), name="custom-commands"))
@@ -328,6 +331,7 @@ def _lifecycle(
                 await socket_mode.close_async()
             for task in background:
                 task.cancel()
+            await directory.aclose()
             await asyncio.gather(*background, return_exceptions=True)
             await catalog.aclose()
             await lookers.aclose()
@@ -449,16 +453,27 @@ async def _slack_handler(request: web.Request) -> web.StreamResponse:
     return await to_aiohttp_response(bolt_response)
 
 
+async def _know_the_bot(directory: SlackDirectory) -> None:
+    """Ask Slack who the bot is at start-up, so the first event need not wait for it."""
+    try:
+        await directory.bot_identity()
+    except SlackPostError as error:
+        logger.warning("Could not ask Slack who the bot is yet (auth.test: %s)", error.error)
+
+
 async def _slack_event(
     runtime: Runtime, event_id: str | None, event: dict[str, Any]
 ) -> web.Response:
     """Acknowledge an event and start its work, without Bolt (see slack/events.py)."""
+    # Known from start-up, normally. Without it the bot's own messages cannot be told
+    # apart: answer 503 within Slack's 3 s and Slack delivers the event again.
     try:
-        bot = await runtime.directory.bot_identity()
+        bot = await asyncio.wait_for(runtime.directory.bot_identity(), IDENTITY_WAIT)
     except SlackPostError as error:
-        # Without knowing who the bot is, its own messages cannot be told apart. Slack
-        # delivers the event again when it is not acknowledged, so nothing is lost.
         logger.error("Could not ask Slack who the bot is (auth.test: %s)", error.error)
+        return failure(messages.SLACK_IDENTITY_UNAVAILABLE, 503)
+    except TimeoutError:
+        logger.error("Slack has not said who the bot is yet (auth.test still retrying)")
         return failure(messages.SLACK_IDENTITY_UNAVAILABLE, 503)
     await runtime.events.dispatch(event, bot, event_id)
     return web.Response(status=200)

@@ -286,6 +286,10 @@ class SlackEmulator:
         drops the connection unanswered. ``times=None`` fails every call."""
         self._failures.append(_Failure(method, status, error, retry_after, times))
 
+    def stop_failing(self, method: str) -> None:
+        """Undo :meth:`fail` for ``method``: its calls succeed again."""
+        self._failures = [f for f in self._failures if f.method != method]
+
     def new_response_url(self) -> str:
         """A fresh response URL, as Slack puts in a slash command."""
         return f"{self.url}/response/{next(self._response_ids)}"

@@ -81,7 +81,7 @@ class SlackDirectory:
         self._users: dict[str, tuple[float, SlackUser]] = {}
         self._pending: dict[str, asyncio.Task[SlackUser]] = {}
         self._bot: BotIdentity | None = None
-        self._lock = asyncio.Lock()
+        self._bot_pending: asyncio.Task[BotIdentity] | None = None
 
     async def user(self, user_id: str) -> SlackUser:
         """The person with ``user_id``.
@@ -111,19 +111,41 @@ class SlackDirectory:
     async def bot_identity(self) -> BotIdentity:
         """Who the bot is (from ``auth.test``, asked once and then remembered).
 
+        Concurrent callers share one lookup, which runs to its end even when a caller stops
+        waiting (an acknowledgement cannot wait for Slack's retries); a failed lookup is
+        tried again by the next caller.
+
         Raises:
             SlackPostError: Slack could not say (the token is wrong, or Slack is down).
         """
-        if self._bot is None:
-            async with self._lock:
-                if self._bot is None:
-                    response = await self._poster.call("auth.test", {}, idempotent=True)
-                    user_id, team_id = response.get("user_id"), response.get("team_id")
-                    self._bot = BotIdentity(
-                        user_id=user_id if isinstance(user_id, str) and user_id else None,
-                        team_id=team_id if isinstance(team_id, str) and team_id else None,
-                    )
+        if self._bot is not None:
+            return self._bot
+        if self._bot_pending is None:
+            pending = asyncio.get_running_loop().create_task(self._ask_who_the_bot_is())
+            self._bot_pending = pending
+            pending.add_done_callback(self._bot_lookup_done)
+        return await asyncio.shield(self._bot_pending)
+
+    async def _ask_who_the_bot_is(self) -> BotIdentity:
+        response = await self._poster.call("auth.test", {}, idempotent=True)
+        user_id, team_id = response.get("user_id"), response.get("team_id")
+        self._bot = BotIdentity(
+            user_id=user_id if isinstance(user_id, str) and user_id else None,
+            team_id=team_id if isinstance(team_id, str) and team_id else None,
+        )
         return self._bot
+
+    def _bot_lookup_done(self, task: asyncio.Task[BotIdentity]) -> None:
+        self._bot_pending = None
+        if not task.cancelled():
+            task.exception()  # retrieved here: callers that stopped waiting never see it
+
+    async def aclose(self) -> None:
+        """Stop lookups still under way (at shutdown)."""
+        pending = [*self._pending.values(), *([self._bot_pending] if self._bot_pending else [])]
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
 
     async def bot_team_id(self) -> str:
         """The workspace the bot is installed in (from ``auth.test``, asked once)."""

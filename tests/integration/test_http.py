@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 
 from lookerbot import __version__
 from lookerbot.sandbox.demo import Sandbox
+from lookerbot.sandbox.looker_emulator import LookerEmulator
 from lookerbot.sandbox.slack_driver import SlackDriver
+from lookerbot.sandbox.slack_emulator import SlackEmulator
 
 
 async def get(sandbox: Sandbox, path: str) -> tuple[int, str]:
@@ -62,7 +65,8 @@ async def test_bad_signature_is_refused_and_runs_nothing(sandbox: Sandbox):
     response = await forger(sandbox).mention("find revenue")
     assert response.status == 401
     await sandbox.settle()
-    assert sandbox.slack.calls == []
+    # Nothing but the bot's own start-up question (auth.test: who am I?).
+    assert [c.method for c in sandbox.slack.calls if c.method != "auth.test"] == []
     assert sandbox.slack.responses == []
     assert sandbox.looker.requests_to("/search") == []
 
@@ -121,28 +125,47 @@ async def test_events_the_bot_does_not_use_are_acknowledged(sandbox: Sandbox):
     assert sandbox.slack.calls_to("chat.postMessage") == []
 
 
-async def test_an_event_slack_cannot_identify_the_bot_for_is_left_for_redelivery(
-    sandbox: Sandbox,
-):
-    # Without auth.test the bot cannot tell its own messages apart: it answers 503 so Slack
-    # delivers the event again, and must not mark the event as seen in the meantime.
-    sandbox.slack.fail("auth.test", error="invalid_auth", times=1)
-    event = {
+def dm_help(slack: SlackEmulator) -> dict[str, object]:
+    return {
         "type": "message",
         "channel_type": "im",
         "user": "U0ALICE",
         "text": "help",
         "ts": "1.2",
-        "channel": sandbox.slack.dm_channel("U0ALICE"),
+        "channel": slack.dm_channel("U0ALICE"),
     }
-    first = await sandbox.driver.send_event(event, event_id="Ev0NOAUTH")
-    assert first.status == 503
-    assert "auth.test" in first.json()["reason"]
-    await sandbox.settle()
-    assert sandbox.slack.calls_to("chat.postMessage") == []
-    retry = await sandbox.driver.send_event(
-        event, event_id="Ev0NOAUTH", headers={"X-Slack-Retry-Num": "1"}
-    )
-    assert retry.status == 200
-    await sandbox.settle()
-    assert len(sandbox.slack.calls_to("chat.postMessage")) == 1
+
+
+async def test_an_event_slack_cannot_identify_the_bot_for_is_left_for_redelivery(
+    looker: LookerEmulator,
+):
+    # Without auth.test the bot cannot tell its own messages apart: it answers 503 so Slack
+    # delivers the event again, and must not mark the event as seen in the meantime.
+    async with SlackEmulator() as slack:
+        slack.fail("auth.test", error="invalid_auth", times=None)
+        async with Sandbox(looker=looker, slack=slack) as sandbox:
+            first = await sandbox.driver.send_event(dm_help(slack), event_id="Ev0NOAUTH")
+            assert first.status == 503
+            assert "auth.test" in first.json()["reason"]
+            await sandbox.settle()
+            assert slack.calls_to("chat.postMessage") == []
+            slack.stop_failing("auth.test")
+            retry = await sandbox.driver.send_event(
+                dm_help(slack), event_id="Ev0NOAUTH", headers={"X-Slack-Retry-Num": "1"}
+            )
+            assert retry.status == 200
+            await sandbox.settle()
+            assert len(slack.calls_to("chat.postMessage")) == 1
+
+
+async def test_an_event_is_not_held_while_slack_retries_auth_test(looker: LookerEmulator):
+    # auth.test answering 503 is retried for up to a minute; the event is answered 503
+    # (IDENTITY_WAIT) long before Slack's 3 s, instead of waiting for those retries.
+    async with SlackEmulator() as slack:
+        slack.fail("auth.test", status=503, times=None)
+        async with Sandbox(looker=looker, slack=slack) as sandbox:
+            response = await asyncio.wait_for(
+                sandbox.driver.send_event(dm_help(slack), event_id="Ev0SLOWAUTH"), 10
+            )
+            assert response.status == 503
+            assert len(slack.calls_to("auth.test")) >= 2  # still retrying behind the answer
