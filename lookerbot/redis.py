@@ -22,12 +22,17 @@ class RedisError(LookerbotError):
 class RedisClient:
     """One connection to Redis, opened on first use and reopened after a failure.
 
+    Slack acknowledgements wait on it, so it fails fast: each step has a short timeout, and
+    after a failure commands fail at once for ``pause`` seconds instead of each waiting for
+    an unreachable Redis in turn.
+
     Args:
         url: where Redis is (see the module docstring).
         timeout: seconds for connecting and for each command.
+        pause: seconds after a failure before Redis is tried again.
     """
 
-    def __init__(self, url: str, *, timeout: float = 5.0) -> None:
+    def __init__(self, url: str, *, timeout: float = 1.0, pause: float = 5.0) -> None:
         parts = urlsplit(url)
         if parts.scheme not in ("redis", "rediss") or not parts.hostname:
             raise ValueError("a Redis URL looks like redis://host:6379/0")
@@ -39,20 +44,30 @@ class RedisClient:
         db = parts.path.strip("/")
         self._db = int(db) if db.isdigit() else 0
         self._timeout = timeout
+        self._pause = pause
+        self._retry_at = 0.0
+        self._ssl = ssl.create_default_context() if self._tls else None
         self._reader: asyncio.StreamReader | None = None
         self._writer: asyncio.StreamWriter | None = None
         self._lock = asyncio.Lock()
 
     async def command(self, *args: str | int) -> object:
         """Send one command and return its reply (``None`` for a nil reply)."""
+        loop = asyncio.get_running_loop()
         async with self._lock:
+            if loop.time() < self._retry_at:
+                raise RedisError("Redis unreachable (failed moments ago)")
             try:
                 if self._writer is None:
                     await self._connect()
                 return await asyncio.wait_for(self._roundtrip(args), self._timeout)
             except (OSError, TimeoutError, asyncio.IncompleteReadError) as exc:
-                await self._close()
+                await self._fail(loop)
                 raise RedisError(f"Redis unreachable: {type(exc).__name__}") from exc
+
+    async def _fail(self, loop: asyncio.AbstractEventLoop) -> None:
+        await self._close()
+        self._retry_at = loop.time() + self._pause
 
     async def set_if_absent(self, key: str, value: str, *, ttl_seconds: int) -> bool:
         """``SET key value NX EX ttl``: True when the key was set (it did not exist)."""
@@ -64,10 +79,18 @@ class RedisClient:
             await self._close()
 
     async def _connect(self) -> None:
-        context = ssl.create_default_context() if self._tls else None
         self._reader, self._writer = await asyncio.wait_for(
-            asyncio.open_connection(self._host, self._port, ssl=context), self._timeout
+            asyncio.open_connection(self._host, self._port, ssl=self._ssl), self._timeout
         )
+        try:
+            await self._handshake()
+        except RedisError:
+            # AUTH or SELECT refused (a wrong password, or Redis still loading): a connection
+            # that is not set up must not be used.
+            await self._fail(asyncio.get_running_loop())
+            raise
+
+    async def _handshake(self) -> None:
         if self._password is not None:
             auth = (
                 ("AUTH", self._username, self._password)
