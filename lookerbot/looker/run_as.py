@@ -8,7 +8,6 @@ a disabled one, is refused; nothing runs as the bot's own API user on their beha
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import logging
 import time
@@ -60,7 +59,6 @@ class RunAsUser:
         self._ttl = ttl
         self._clock = clock
         self._matches: dict[tuple[str, str], tuple[float, LookerUser | None]] = {}
-        self._lock = asyncio.Lock()
 
     @property
     def enabled(self) -> bool:

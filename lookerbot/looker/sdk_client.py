@@ -255,16 +255,25 @@ class SdkLookerClient:
         return [LookerUser.from_api(item) for item in _list(data)]
 
     async def find_user_by_email(self, email: str) -> LookerUser | None:
-        """The Looker user with this email address, if there is one."""
-        data = await self._json(
-            "GET",
-            "/users/search",
-            params={"email": email, "fields": "id,display_name,email,is_disabled", "limit": "2"},
-        )
-        for item in _list(data):
-            if str(item.get("email", "")).lower() == email.lower():
-                return LookerUser.from_api(item)
-        return None
+        """The Looker user with this email address, if there is one.
+
+        Looked up by credential, which matches exactly: ``/users/search`` reads ``_`` and
+        ``%`` in an address as wildcards, so ``j_smith@`` would also find ``jasmith@``.
+        """
+        try:
+            data = await self._json(
+                "GET",
+                f"/users/credential/email/{_id(email)}",
+                params={"fields": "id,display_name,email,is_disabled"},
+            )
+        except LookerApiError as exc:
+            if exc.status == 404:
+                return None
+            raise
+        user = _object(data)
+        if str(user.get("email", "")).lower() != email.lower():
+            return None
+        return LookerUser.from_api(user)
 
     # -- LookerClient ------------------------------------------------------------------
 

@@ -666,6 +666,7 @@ class LookerEmulator:
             ("GET", r"/lookml_models/([^/]+)/explores/([^/]+)", self._explore),
             ("GET", r"/models/([^/]+)/views/([^/]+)/fields/([^/]+)/suggestions", self._suggest),
             ("GET", r"/users/search", self._users_search),
+            ("GET", r"/users/credential/email/([^/]+)", self._user_by_email),
             ("GET", r"/users/([^/]+)", self._user),
         ]
 
@@ -956,7 +957,17 @@ class LookerEmulator:
             for u in self.state.users.values()
             if email is None or _like(email).fullmatch(u.get("email") or "")
         ]
-        return web.json_response(users)
+        limit = request.query.get("limit", "")
+        return web.json_response(users[: int(limit)] if limit.isdigit() else users)
+
+    async def _user_by_email(
+        self, request: web.Request, user_id: str, body: Any, email: str
+    ) -> web.Response:
+        """``GET /users/credential/email/{email}``: the user with that login email."""
+        for user in self.state.users.values():
+            if str(user.get("email") or "").lower() == email.lower():
+                return web.json_response(user)
+        return _error(404, "Not found")
 
     async def _user(self, request: web.Request, user_id: str, body: Any, uid: str) -> web.Response:
         user = self.state.users.get(uid)

@@ -173,3 +173,18 @@ async def test_field_suggestions_come_from_the_data_and_narrow_by_term(client, l
     assert len(capped.values) == 2 and capped.hit_limit
     last = looker.requests_to("/suggestions")[-1]
     assert last.path == "/models/thelook/views/orders/fields/customers.region/suggestions"
+
+
+async def test_a_user_is_found_by_exact_email_not_as_a_search_pattern(client, looker):
+    # In /users/search "_" is a wildcard: j_smith@ would also find jasmith@ and jbsmith@,
+    # and those, listed first, could crowd the right person out of a short page.
+    for uid, email in (("11", "jasmith@example.com"), ("12", "jbsmith@example.com")):
+        looker.state.users[uid] = {**looker.state.users["2"], "id": uid, "email": email}
+    looker.state.users["13"] = {
+        **looker.state.users["2"],
+        "id": "13",
+        "email": "j_smith@example.com",
+    }
+    user = await client.find_user_by_email("J_Smith@example.com")
+    assert user is not None and user.id == "13"
+    assert await client.find_user_by_email("j_smith@example.org") is None
