@@ -27,6 +27,8 @@ logger = logging.getLogger(__name__)
 MAX_VALUE_FIELDS = 40
 MAX_TERMS = 5
 _CONCURRENCY = 4
+RETRY_FAILED_REFRESH = 60.0
+"""Seconds before an Explore whose refresh failed is read from Looker again."""
 
 
 @dataclass
@@ -148,6 +150,9 @@ class AskCatalog:
                 looker.url,
                 exc.reason,
             )
+            # Keep serving it, and try Looker again in a while rather than on every question
+            # (each would wait for Looker to fail first).
+            stale.loaded_at = self._clock() - self._ttl + min(RETRY_FAILED_REFRESH, self._ttl)
             return stale
         self._entries[cache_key] = entry
         return entry

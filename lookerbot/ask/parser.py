@@ -28,7 +28,6 @@ from lookerbot.ask.dates import TimeFilter, read_time
 from lookerbot.ask.index import DESCRIPTION, Candidate, ExploreIndex, ValueIndex, ValueMatch
 from lookerbot.ask.spec import (
     Ambiguity,
-    InvalidQuery,
     NotUnderstood,
     ParseResult,
     QuerySpec,
@@ -777,19 +776,16 @@ class _Parser:
         fields = [f.name for f in dimensions] + [
             m.name for m in measures if m.name not in {d.name for d in dimensions}
         ]
-        try:
-            return build_spec(
-                index,
-                fields=fields,
-                filters=filters,
-                sorts=sorts,
-                limit=limit,
-                filter_phrases=phrases,
-            )
-        except InvalidQuery:  # cannot happen: every field came from the index
-            return NotUnderstood(
-                key, (), tuple(index.some_fields()), reason="nothing", matched=self.matched
-            )
+        # Every field came from the index, so build_spec accepts them; if it ever did not,
+        # that is a parser bug, reported (with an error id) rather than hidden.
+        return build_spec(
+            index,
+            fields=fields,
+            filters=filters,
+            sorts=sorts,
+            limit=limit,
+            filter_phrases=phrases,
+        )
 
 
 def _joins(item: _Item) -> bool:

@@ -59,6 +59,13 @@ async def test_a_failed_refresh_keeps_the_explore_read_before(looker, instance):
     looker.fail("^/lookml_models/", status=503, times=None)
     (stale,), failed = await catalog.load([instance])
     assert failed == [] and stale.key == "thelook/orders"
+    # Looker is not asked again on every question while it is down, only after a while.
+    reads = explore_reads(looker)
+    await catalog.load([instance])
+    assert explore_reads(looker) == reads
+    clock.now += 61
+    await catalog.load([instance])
+    assert explore_reads(looker) > reads
     catalog.forget()
     loaded, failed = await catalog.load([instance])
     assert loaded == [] and [key for key, _ in failed] == ["thelook/orders"]

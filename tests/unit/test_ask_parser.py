@@ -216,7 +216,8 @@ def test_the_best_fitting_explore_answers():
 
 
 def test_every_query_names_only_fields_of_the_explore():
-    """Whatever the words, the parser never makes up a field."""
+    """Whatever the words, the parser never makes up a field (build_spec would raise
+    InvalidQuery, failing the test) nor offers one as a choice."""
     rng = random.Random(10)
     fields = shop().index.fields
     vocabulary = (  # noqa: SIM905
