@@ -465,16 +465,19 @@ async def _slack_event(
     runtime: Runtime, event_id: str | None, event: dict[str, Any]
 ) -> web.Response:
     """Acknowledge an event and start its work, without Bolt (see slack/events.py)."""
-    # Known from start-up, normally. Without it the bot's own messages cannot be told
-    # apart: answer 503 within Slack's 3 s and Slack delivers the event again.
-    try:
-        bot = await asyncio.wait_for(runtime.directory.bot_identity(), IDENTITY_WAIT)
-    except SlackPostError as error:
-        logger.error("Could not ask Slack who the bot is (auth.test: %s)", error.error)
-        return failure(messages.SLACK_IDENTITY_UNAVAILABLE, 503)
-    except TimeoutError:
-        logger.error("Slack has not said who the bot is yet (auth.test still retrying)")
-        return failure(messages.SLACK_IDENTITY_UNAVAILABLE, 503)
+    # Known from start-up, normally (checked first: wait_for costs a task per call). Without
+    # it the bot's own messages cannot be told apart: answer 503 within Slack's 3 s and Slack
+    # delivers the event again.
+    bot = runtime.directory.known_bot
+    if bot is None:
+        try:
+            bot = await asyncio.wait_for(runtime.directory.bot_identity(), IDENTITY_WAIT)
+        except SlackPostError as error:
+            logger.error("Could not ask Slack who the bot is (auth.test: %s)", error.error)
+            return failure(messages.SLACK_IDENTITY_UNAVAILABLE, 503)
+        except TimeoutError:
+            logger.error("Slack has not said who the bot is yet (auth.test still retrying)")
+            return failure(messages.SLACK_IDENTITY_UNAVAILABLE, 503)
     await runtime.events.dispatch(event, bot, event_id)
     return web.Response(status=200)
 

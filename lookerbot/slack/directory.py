@@ -108,6 +108,11 @@ class SlackDirectory:
             self._users.clear()
         return user
 
+    @property
+    def known_bot(self) -> BotIdentity | None:
+        """Who the bot is, if Slack has said already (no waiting, no task)."""
+        return self._bot
+
     async def bot_identity(self) -> BotIdentity:
         """Who the bot is (from ``auth.test``, asked once and then remembered).
 
