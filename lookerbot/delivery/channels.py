@@ -11,7 +11,7 @@ import asyncio
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -110,8 +110,9 @@ class ChannelDirectory:
         async with self._lock:
             if fresh or self._clock() - self._channels_state.loaded_at > self._ttl:
                 items = await self._all_pages(
-                    "conversations.list",
-                    {"types": "public_channel,private_channel", "exclude_archived": True},
+                    lambda cursor: self._poster.conversations_page(
+                        types="public_channel,private_channel", cursor=cursor, limit=_PAGE
+                    ),
                     "channels",
                 )
                 self._channels = [
@@ -131,7 +132,10 @@ class ChannelDirectory:
         """Members of the workspace who can get a DM (no bots, guests or deactivated)."""
         async with self._lock:
             if fresh or self._clock() - self._people_state.loaded_at > self._ttl:
-                items = await self._all_pages("users.list", {}, "members")
+                items = await self._all_pages(
+                    lambda cursor: self._poster.users_page(cursor=cursor, limit=_PAGE),
+                    "members",
+                )
                 self._people = [
                     Person(
                         id=str(u["id"]),
@@ -152,15 +156,13 @@ class ChannelDirectory:
                 self._people_state.loaded_at = self._clock()
             return self._people
 
-    async def _all_pages(self, method: str, args: dict[str, Any], key: str) -> list[Any]:
+    async def _all_pages(
+        self, fetch: Callable[[str | None], Awaitable[dict[str, Any]]], key: str
+    ) -> list[Any]:
         items: list[Any] = []
-        cursor = ""
+        cursor: str | None = None
         for _ in range(1000):  # 1,000 pages of 1,000: a bound, not a limit anyone meets
-            page = await self._poster.call(
-                method,
-                {**args, "limit": _PAGE, **({"cursor": cursor} if cursor else {})},
-                idempotent=True,
-            )
+            page = await fetch(cursor)
             items.extend(item for item in page.get(key) or [] if isinstance(item, dict))
             cursor = str((page.get("response_metadata") or {}).get("next_cursor") or "")
             if not cursor:
@@ -211,7 +213,7 @@ class ChannelDirectory:
 
     async def _join(self, channel: Channel) -> None:
         try:
-            await self._poster.call("conversations.join", {"channel": channel.id}, idempotent=True)
+            await self._poster.join(channel.id)
         except SlackPostError as exc:
             raise DeliveryError(messages.cannot_join(channel.name, exc.error), status=403) from exc
         logger.info("Joined #%s to post a delivery", channel.name)
@@ -229,14 +231,12 @@ class ChannelDirectory:
         if person is None:
             raise DeliveryError(messages.person_not_found(name), status=404)
         try:
-            opened = await self._poster.call(
-                "conversations.open", {"users": person.id}, idempotent=True
-            )
+            dm = await self._poster.open_dm(person.id)
         except SlackPostError as exc:
             raise DeliveryError(
                 messages.cannot_open_dm(person.name, exc.error), status=502
             ) from exc
-        return Destination(channel=str(opened["channel"]["id"]), label=person.label)
+        return Destination(channel=dm, label=person.label)
 
     def _may_refresh_on_miss(self, state: _Cached) -> bool:
         now = self._clock()

@@ -257,18 +257,13 @@ class DataActionHandler:
         try:
             # The trigger expires in 3 seconds: open the modal now, fill it in once Looker
             # has sent the form.
-            opened = await self._poster.call(
-                "views.open",
-                {
-                    "trigger_id": _text(body.get("trigger_id")),
-                    "view": _note_view(title, messages.FORM_LOADING, metadata),
-                },
-                idempotent=False,
+            opened = await self._poster.open_view(
+                _text(body.get("trigger_id")), _note_view(title, messages.FORM_LOADING, metadata)
             )
         except SlackPostError as exc:
             logger.warning("Could not open a data action form: %s", exc.error)
             return
-        view_id = _text((opened.get("view") or {}).get("id"))
+        view_id = _text(opened.get("id"))
         self._tasks.spawn(
             self._fill_form(looker, action, view_id, title, metadata), name="data-action-form"
         )
@@ -292,9 +287,7 @@ class DataActionHandler:
         except LookerApiError as exc:
             view = _note_view(title, messages.data_action_error(exc.reason))
         try:
-            await self._poster.call(
-                "views.update", {"view_id": view_id, "view": view}, idempotent=True
-            )
+            await self._poster.update_view(view_id, view)
         except SlackPostError as exc:
             logger.warning("Could not show a data action form: %s", exc.error)
 
@@ -356,10 +349,6 @@ class DataActionHandler:
         except LookerApiError as exc:
             text = messages.data_action_error(exc.reason)
         try:
-            await self._poster.call(
-                "views.update",
-                {"view_id": view_id, "view": _note_view(title, text)},
-                idempotent=True,
-            )
+            await self._poster.update_view(view_id, _note_view(title, text))
         except SlackPostError as exc:
             logger.warning("Could not show how a data action went: %s", exc.error)

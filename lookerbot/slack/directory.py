@@ -33,8 +33,12 @@ class SlackUser:
     @classmethod
     def from_api(cls, data: dict[str, Any]) -> SlackUser:
         """Build from a ``users.info`` user object."""
-        raw_profile, raw_teams = data.get("profile"), data.get("teams")
+        raw_profile, raw_grid = data.get("profile"), data.get("enterprise_user")
         profile: dict[str, Any] = raw_profile if isinstance(raw_profile, dict) else {}
+        # An Enterprise Grid member's workspaces are listed under enterprise_user.teams
+        # (Slack's user object: https://docs.slack.dev/reference/objects/user-object).
+        grid: dict[str, Any] = raw_grid if isinstance(raw_grid, dict) else {}
+        raw_teams = grid.get("teams")
         teams: list[Any] = raw_teams if isinstance(raw_teams, list) else []
         return cls(
             id=str(data.get("id", "")),
@@ -101,8 +105,7 @@ class SlackDirectory:
         return await asyncio.shield(pending)
 
     async def _fetch(self, user_id: str) -> SlackUser:
-        response = await self._poster.call("users.info", {"user": user_id}, idempotent=True)
-        user = SlackUser.from_api(response.get("user") or {})
+        user = SlackUser.from_api(await self._poster.user_info(user_id))
         self._users[user_id] = (self._clock(), user)
         if len(self._users) > 50_000:  # a bound for very large workspaces
             self._users.clear()
@@ -132,7 +135,7 @@ class SlackDirectory:
         return await asyncio.shield(self._bot_pending)
 
     async def _ask_who_the_bot_is(self) -> BotIdentity:
-        response = await self._poster.call("auth.test", {}, idempotent=True)
+        response = await self._poster.auth_test()
         user_id, team_id = response.get("user_id"), response.get("team_id")
         self._bot = BotIdentity(
             user_id=user_id if isinstance(user_id, str) and user_id else None,

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from lookerbot.errors import LookerbotError
 from lookerbot.formatting.message import Message
@@ -188,8 +189,38 @@ class SlackPoster(Protocol):
         """Attach previews to links in a message (by channel and ts, or by unfurl_id)."""
         ...
 
-    async def call(self, method: str, args: dict[str, Any], *, idempotent: bool) -> Any:
-        """Any other Web API method, with the same retries; returns Slack's answer."""
+    async def user_info(self, user: str) -> dict[str, Any]:
+        """``users.info``: the person's user object."""
+        ...
+
+    async def auth_test(self) -> dict[str, Any]:
+        """``auth.test``: who the bot is (``user_id``, ``team_id``, ``bot_id``)."""
+        ...
+
+    async def conversations_page(
+        self, *, types: str, cursor: str | None, limit: int
+    ) -> dict[str, Any]:
+        """One page of ``conversations.list`` (archived ones excluded)."""
+        ...
+
+    async def users_page(self, *, cursor: str | None, limit: int) -> dict[str, Any]:
+        """One page of ``users.list``."""
+        ...
+
+    async def join(self, channel: str) -> None:
+        """``conversations.join``: join a public channel."""
+        ...
+
+    async def open_dm(self, user: str) -> str:
+        """``conversations.open``: the id of the bot's DM with ``user``."""
+        ...
+
+    async def open_view(self, trigger_id: str, view: dict[str, Any]) -> dict[str, Any]:
+        """``views.open``: open a modal; returns the view (with its ``id``)."""
+        ...
+
+    async def update_view(self, view_id: str, view: dict[str, Any]) -> None:
+        """``views.update``: replace an open modal."""
         ...
 
 
@@ -233,27 +264,49 @@ class WebApiSlackPoster:
     async def post(
         self, channel: str, message: Message, *, thread_ts: str | None = None
     ) -> PostedMessage:
-        args: dict[str, Any] = {"channel": channel, **message.payload()}
-        if thread_ts:
-            args["thread_ts"] = thread_ts
-        response = await self._api("chat.postMessage", args, idempotent=False, paced=channel)
+        payload = message.payload()
+        response = await self._api(
+            "chat.postMessage",
+            lambda: self.client.chat_postMessage(
+                channel=channel,
+                text=payload["text"],
+                blocks=payload.get("blocks"),
+                thread_ts=thread_ts,
+            ),
+            idempotent=False,
+            paced=channel,
+        )
         return PostedMessage(channel=str(response["channel"]), ts=str(response["ts"]))
 
     async def update(self, posted: PostedMessage, message: Message) -> None:
         payload = message.payload()
-        # Without "blocks", chat.update would keep the old blocks under the new text.
-        payload.setdefault("blocks", [])
         await self._api(
-            "chat.update", {"channel": posted.channel, "ts": posted.ts, **payload}, idempotent=True
+            "chat.update",
+            lambda: self.client.chat_update(
+                channel=posted.channel,
+                ts=posted.ts,
+                text=payload["text"],
+                # Without "blocks", chat.update would keep the old blocks under the new text.
+                blocks=payload.get("blocks") or [],
+            ),
+            idempotent=True,
         )
 
     async def post_ephemeral(
         self, channel: str, user: str, message: Message, *, thread_ts: str | None = None
     ) -> None:
-        args: dict[str, Any] = {"channel": channel, "user": user, **message.payload()}
-        if thread_ts:
-            args["thread_ts"] = thread_ts
-        await self._api("chat.postEphemeral", args, idempotent=False)
+        payload = message.payload()
+        await self._api(
+            "chat.postEphemeral",
+            lambda: self.client.chat_postEphemeral(
+                channel=channel,
+                user=user,
+                text=payload["text"],
+                blocks=payload.get("blocks"),
+                thread_ts=thread_ts,
+            ),
+            idempotent=False,
+        )
 
     async def respond(self, response_url: str, message: Message, *, ephemeral: bool) -> None:
         self._check_url(response_url, "response_url")
@@ -282,9 +335,8 @@ class WebApiSlackPoster:
     ) -> str:
         ticket = await self._api(
             "files.getUploadURLExternal",
-            {"filename": filename, "length": len(data)},
+            lambda: self.client.files_getUploadURLExternal(filename=filename, length=len(data)),
             idempotent=True,
-            form=True,
         )
         upload_url, file_id = str(ticket["upload_url"]), str(ticket["file_id"])
         self._check_url(upload_url, "upload URL")
@@ -297,16 +349,22 @@ class WebApiSlackPoster:
 
         # Sending the same bytes to the same upload URL again is harmless.
         await self._with_retries("file upload", attempt, idempotent=True)
-        args: dict[str, Any] = {"files": [{"id": file_id, "title": title}]}
-        if channel:
-            args["channel_id"] = channel
-        if thread_ts:
-            args["thread_ts"] = thread_ts
-        await self._api("files.completeUploadExternal", args, idempotent=False, paced=channel)
+        await self._api(
+            "files.completeUploadExternal",
+            lambda: self.client.files_completeUploadExternal(
+                files=[{"id": file_id, "title": title}],
+                channel_id=channel or None,
+                thread_ts=thread_ts or None,
+            ),
+            idempotent=False,
+            paced=channel,
+        )
         return file_id
 
     async def delete_file(self, file_id: str) -> None:
-        await self._api("files.delete", {"file": file_id}, idempotent=True, form=True)
+        await self._api(
+            "files.delete", lambda: self.client.files_delete(file=file_id), idempotent=True
+        )
 
     async def unfurl(
         self,
@@ -317,45 +375,117 @@ class WebApiSlackPoster:
         unfurl_id: str | None = None,
         source: str | None = None,
     ) -> None:
-        previews = {}
+        previews: dict[str, dict[str, Any]] = {}
         for url, message in unfurls.items():
             payload = message.payload()
             blocks = payload.get("blocks") or [
                 {"type": "section", "text": {"type": "mrkdwn", "text": payload["text"]}}
             ]
             previews[url] = {"blocks": blocks}
-        args: dict[str, Any] = {"unfurls": previews}
-        if channel and ts:
-            args.update(channel=channel, ts=ts)
-        else:
-            args.update(unfurl_id=unfurl_id, source=source)
-        await self._api("chat.unfurl", args, idempotent=True)
+        # chat.unfurl takes the channel and ts of a posted message, or, for links in the
+        # message composer, the unfurl_id and source of the link_shared event; never both.
+        by_message = bool(channel and ts)
+        await self._api(
+            "chat.unfurl",
+            lambda: self.client.chat_unfurl(
+                unfurls=previews,
+                channel=channel if by_message else None,
+                ts=ts if by_message else None,
+                unfurl_id=None if by_message else unfurl_id,
+                source=None if by_message else source,
+            ),
+            idempotent=True,
+        )
+
+    # -- reading Slack -------------------------------------------------------------------
+
+    async def user_info(self, user: str) -> dict[str, Any]:
+        response = await self._api(
+            "users.info", lambda: self.client.users_info(user=user), idempotent=True
+        )
+        found = response.get("user")
+        return found if isinstance(found, dict) else {}
+
+    async def auth_test(self) -> dict[str, Any]:
+        response = await self._api("auth.test", self.client.auth_test, idempotent=True)
+        return dict(response.data) if isinstance(response.data, dict) else {}
+
+    async def conversations_page(
+        self, *, types: str, cursor: str | None, limit: int
+    ) -> dict[str, Any]:
+        response = await self._api(
+            "conversations.list",
+            lambda: self.client.conversations_list(
+                types=types, exclude_archived=True, limit=limit, cursor=cursor or None
+            ),
+            idempotent=True,
+        )
+        return dict(response.data) if isinstance(response.data, dict) else {}
+
+    async def users_page(self, *, cursor: str | None, limit: int) -> dict[str, Any]:
+        response = await self._api(
+            "users.list",
+            lambda: self.client.users_list(limit=limit, cursor=cursor or None),
+            idempotent=True,
+        )
+        return dict(response.data) if isinstance(response.data, dict) else {}
+
+    async def join(self, channel: str) -> None:
+        await self._api(
+            "conversations.join",
+            lambda: self.client.conversations_join(channel=channel),
+            idempotent=True,
+        )
+
+    async def open_dm(self, user: str) -> str:
+        response = await self._api(
+            "conversations.open",
+            lambda: self.client.conversations_open(users=user),
+            idempotent=True,
+        )
+        opened = response.get("channel")
+        channel = opened.get("id") if isinstance(opened, dict) else None
+        if not isinstance(channel, str) or not channel:
+            raise SlackPostError("conversations.open answered without a channel")
+        return channel
+
+    async def open_view(self, trigger_id: str, view: dict[str, Any]) -> dict[str, Any]:
+        response = await self._api(
+            "views.open",
+            lambda: self.client.views_open(trigger_id=trigger_id, view=view),
+            # A trigger works once: a repeated views.open can only fail.
+            idempotent=False,
+        )
+        opened = response.get("view")
+        return opened if isinstance(opened, dict) else {}
+
+    async def update_view(self, view_id: str, view: dict[str, Any]) -> None:
+        await self._api(
+            "views.update",
+            lambda: self.client.views_update(view_id=view_id, view=view),
+            idempotent=True,
+        )
 
     # -- calling Slack -------------------------------------------------------------------
-
-    async def call(self, method: str, args: dict[str, Any], *, idempotent: bool) -> Any:
-        """Any Web API method, with this poster's retries (for methods without a helper)."""
-        return await self._api(method, args, idempotent=idempotent)
 
     async def _api(
         self,
         method: str,
-        args: dict[str, Any],
+        request: Callable[[], Awaitable[AsyncSlackResponse]],
         *,
         idempotent: bool,
-        form: bool = False,
         paced: str | None = None,
-    ) -> Any:
-        """Call ``method``; ``paced`` names the channel a post goes to, so every attempt
+    ) -> AsyncSlackResponse:
+        """Send ``request`` (one of slack_sdk's typed methods, which encodes ``method`` as
+        Slack expects: query or form arguments for read methods, JSON for most writes) with
+        this poster's retries; ``paced`` names the channel a post goes to, so every attempt
         (a retry too) waits for that channel's next free slot."""
 
-        async def attempt() -> Any:
+        async def attempt() -> AsyncSlackResponse:
             if paced:
                 await self._pacer.wait_turn(paced)
             try:
-                if form:  # some methods take form arguments only
-                    return await self.client.api_call(method, data=args)
-                return await self.client.api_call(method, json=args)
+                return await request()
             except SlackApiError as exc:
                 status = exc.response.status_code
                 error = str(
