@@ -109,6 +109,25 @@ redactor = SecretRedactor()
 """The process-wide redactor; :func:`configure_logging` feeds it the configured secrets."""
 
 
+def build_handler(*, fmt: str, stream: TextIO | None = None) -> logging.Handler:
+    """The bot's log handler: secrets redacted, correlation ids added, text or JSON lines.
+
+    :func:`configure_logging` installs it; the test suite attaches one of its own beside it.
+    """
+    handler = logging.StreamHandler(stream if stream is not None else sys.stderr)
+    handler.addFilter(RedactingFilter(redactor))
+    handler.addFilter(CorrelationFilter())
+    if fmt == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(
+            logging.Formatter(
+                "%(asctime)s %(levelname)-7s %(name)s [%(correlation_id)s]: %(message)s"
+            )
+        )
+    return handler
+
+
 def configure_logging(
     *,
     level: str,
@@ -131,21 +150,17 @@ def configure_logging(
     root = logging.getLogger()
     if _handler is not None:
         root.removeHandler(_handler)
-    handler = logging.StreamHandler(stream if stream is not None else sys.stderr)
-    handler.addFilter(RedactingFilter(redactor))
-    handler.addFilter(CorrelationFilter())
-    if fmt == "json":
-        handler.setFormatter(JsonFormatter())
-    else:
-        handler.setFormatter(
-            logging.Formatter(
-                "%(asctime)s %(levelname)-7s %(name)s [%(correlation_id)s]: %(message)s"
-            )
-        )
+    handler = build_handler(fmt=fmt, stream=stream)
     root.addHandler(handler)
     root.setLevel(level)
-    # The SDKs are chatty at DEBUG and INFO (Azure's logs every request and its headers at
-    # INFO); their warnings are what matters.
+    quiet_noisy_loggers(level)
+    _handler = handler
+    return handler
+
+
+def quiet_noisy_loggers(level: str) -> None:
+    """The SDKs are chatty at DEBUG and INFO (Azure's logs every request and its headers at
+    INFO); their warnings are what matters."""
     noisy_loggers = (
         "slack_sdk",
         "slack_bolt",
@@ -160,8 +175,6 @@ def configure_logging(
     )
     for noisy in noisy_loggers:
         logging.getLogger(noisy).setLevel(max(logging.getLevelName(level), logging.WARNING))
-    _handler = handler
-    return handler
 
 
 def new_error_id() -> str:

@@ -2,46 +2,21 @@
 
 from __future__ import annotations
 
-import io
-import logging
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from lookerbot.logs import configure_logging
-from lookerbot.sandbox import canary
-from lookerbot.sandbox.demo import DEMO_SIGNING_SECRET, Sandbox
-from lookerbot.sandbox.looker_emulator import DEFAULT_CLIENT_SECRET, LookerEmulator
-from lookerbot.sandbox.slack_emulator import DEFAULT_APP_TOKEN, DEFAULT_BOT_TOKEN, SlackEmulator
+from lookerbot.sandbox.demo import Sandbox
+from lookerbot.sandbox.looker_emulator import LookerEmulator
+from lookerbot.sandbox.slack_emulator import SlackEmulator
 from lookerbot.settings import VARIABLES
 
 TODAY = date(2026, 9, 30)
 ROOT = Path(__file__).resolve().parent.parent
-CANARY_SECRETS = (
-    DEFAULT_BOT_TOKEN,
-    DEFAULT_APP_TOKEN,
-    DEFAULT_CLIENT_SECRET,
-    DEMO_SIGNING_SECRET,
-)
-
-
-@pytest.fixture(scope="session", autouse=True)
-def no_canary_leaks() -> Iterator[None]:
-    """The whole suite runs with the bot's own log handler at DEBUG, as in production (the
-    configured secrets registered for redaction). Afterwards no canary secret may show up in
-    that log, in anything posted to Slack or sent to Looker, or in the bot's HTTP answers."""
-    buffer = io.StringIO()
-    handler = configure_logging(
-        level="DEBUG", fmt="json", secret_values=CANARY_SECRETS, stream=buffer
-    )
-    yield
-    logging.getLogger().removeHandler(handler)
-    canary.check("the bot's log", buffer.getvalue())
-    assert buffer.getvalue(), "the log capture saw nothing: the check would be vacuous"
-    assert not canary.leaks, "secrets leaked:\n" + "\n".join(canary.leaks[:20])
+pytest_plugins = ["pytester", "tests.canary_plugin"]
 
 
 @pytest.fixture(autouse=True)
