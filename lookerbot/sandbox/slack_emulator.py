@@ -13,10 +13,12 @@ the download fails or is no image; what it downloaded is kept in :attr:`SlackEmu
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import itertools
 import json
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,7 +26,7 @@ import aiohttp
 from aiohttp import WSMsgType, web
 
 from lookerbot.manifest import BOT_SCOPES
-from lookerbot.sandbox import canary
+from lookerbot.sandbox import canary, slack_contract
 
 TEAM_ID = "T0ACME"
 TEAM_NAME = "Acme"
@@ -100,17 +102,37 @@ class _Failure:
 
 
 def _user(uid: str, name: str, real: str, email: str, **flags: Any) -> dict[str, Any]:
+    """A user object as users.info and users.list return it
+    (https://docs.slack.dev/reference/objects/user-object)."""
+    team_id = flags.pop("team_id", TEAM_ID)
+    profile: dict[str, Any] = {
+        "real_name": real,
+        "display_name": name,
+        "real_name_normalized": real,
+        "display_name_normalized": name,
+        "team": team_id,
+    }
+    if email:  # only with users:read.email, and bots have none
+        profile["email"] = email
     return {
         "id": uid,
-        "team_id": flags.pop("team_id", TEAM_ID),
+        "team_id": team_id,
         "name": name,
         "real_name": real,
         "deleted": False,
+        "color": "9f69e7",
+        "tz": "Europe/Amsterdam",
+        "tz_label": "Central European Time",
+        "tz_offset": 3600,
+        "is_admin": False,
+        "is_owner": False,
+        "is_primary_owner": False,
         "is_bot": False,
         "is_app_user": False,
         "is_restricted": False,
         "is_ultra_restricted": False,
-        "profile": {"email": email, "real_name": real, "display_name": name},
+        "updated": 1700000000,
+        "profile": profile,
         **flags,
     }
 
@@ -137,7 +159,17 @@ def default_users() -> dict[str, dict[str, Any]]:
             "Greta Grid",
             "greta@example.com",
             team_id="T0SISTER",
-            teams=["T0SISTER", TEAM_ID],
+            # An Enterprise Grid member: the workspaces are under enterprise_user.teams
+            # (https://docs.slack.dev/reference/objects/user-object, "enterprise_user").
+            enterprise_user={
+                "id": "W0GRID",
+                "enterprise_id": "E0ACME",
+                "enterprise_name": "Acme Group",
+                "is_admin": False,
+                "is_owner": False,
+                "is_primary_owner": False,
+                "teams": ["T0SISTER", TEAM_ID],
+            },
         ),
         _user("U0HELPER", "helperbot", "Helper Bot", "", is_bot=True),
         _user(BOT_USER_ID, "looker", "Looker", "", is_bot=True),
@@ -195,13 +227,20 @@ class SlackEmulator:
     Args:
         bot_token: the bot token it accepts.
         app_token: the app-level token it accepts (Socket Mode).
+        scopes: the bot token's scopes; the manifest's by default.
     """
 
     def __init__(
-        self, *, bot_token: str = DEFAULT_BOT_TOKEN, app_token: str = DEFAULT_APP_TOKEN
+        self,
+        *,
+        bot_token: str = DEFAULT_BOT_TOKEN,
+        app_token: str = DEFAULT_APP_TOKEN,
+        scopes: Iterable[str] | None = None,
     ) -> None:
         self.bot_token = bot_token
         self.app_token = app_token
+        self.scopes: set[str] = set(scopes if scopes is not None else BOT_SCOPES)
+        """The bot token's scopes (by default, those the app's manifest asks for)."""
         self.users = default_users()
         self.channels = default_channels()
         self.calls: list[SlackCall] = []
@@ -401,11 +440,17 @@ class SlackEmulator:
 
     # -- HTTP ----------------------------------------------------------------------------
 
-    async def _args(self, request: web.Request) -> dict[str, Any]:
+    async def _args(self, request: web.Request, method: str) -> dict[str, Any]:
+        """The call's arguments, read as Slack reads them: the query string always, a form
+        body, and a JSON body only for a method that takes JSON. A read method ignores a
+        JSON body (slack_contract: slack_sdk sends it with GET; Slack's "Posting JSON" docs)
+        and so does a form-only method such as files.getUploadURLExternal."""
         args: dict[str, Any] = dict(request.query)
+        contract = slack_contract.METHODS.get(method)
         if request.content_type == "application/json":
             body = await request.json()
-            if isinstance(body, dict):
+            takes_json = contract is None or contract.encoding == "json"
+            if isinstance(body, dict) and takes_json:
                 args.update(body)
         elif request.can_read_body:
             form = await request.post()
@@ -424,7 +469,7 @@ class SlackEmulator:
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         try:
-            args = await self._args(request)
+            args = await self._args(request, method)
         except ValueError:
             return web.json_response({"ok": False, "error": "invalid_json"})
         token = self._token(request, args)
@@ -463,6 +508,9 @@ class SlackEmulator:
         handler = self._methods().get(method)
         if handler is None:
             return web.json_response({"ok": False, "error": "unknown_method"})
+        refusal = self._check_contract(method, args)
+        if refusal is not None:
+            return web.json_response({"ok": False, **refusal})
         if method in _MESSAGE_METHODS:
             problems = await self._check_images(_blocks_of(method, args))
             if problems:
@@ -476,8 +524,48 @@ class SlackEmulator:
             )
         if isinstance(result, str):
             return web.json_response({"ok": False, "error": result})
-        headers = {"X-OAuth-Scopes": ",".join(BOT_SCOPES)} if method == "auth.test" else {}
+        # auth.test tells the token's scopes in a header
+        # (https://docs.slack.dev/reference/methods/auth.test).
+        headers = {"X-OAuth-Scopes": ",".join(sorted(self.scopes))} if method == "auth.test" else {}
         return web.json_response({"ok": True, **result}, headers=headers)
+
+    def _check_contract(self, method: str, args: dict[str, Any]) -> dict[str, Any] | None:
+        """Slack's refusal of a call whose arguments or token do not fit the method, or
+        ``None``. The rules come from slack_sdk's typed methods and Slack's method
+        reference (see :mod:`lookerbot.sandbox.slack_contract`)."""
+        contract = slack_contract.METHODS.get(method)
+        if contract is not None:
+            # token is every method's; team_id too: slack_sdk's clients add it to every
+            # call as a default parameter (BaseClient(team_id=...): "for org-wide apps"),
+            # and Bolt's per-request client always sets it.
+            unknown = sorted(set(args) - contract.arguments - {"token", "team_id"})
+            if unknown:
+                # Slack names what it could not read in response_metadata.messages.
+                return {
+                    "error": "invalid_arguments",
+                    "response_metadata": {
+                        "messages": [f"[ERROR] unknown argument '{name}'" for name in unknown]
+                    },
+                }
+            for name in sorted(contract.required):
+                if args.get(name) in (None, "", [], {}):
+                    return {"error": slack_contract.missing_error(method, name)}
+        if method == "apps.connections.open":
+            return None  # an app-level token, checked above; its scope is connections:write
+        kind = None
+        channel = self.channels.get(str(args.get("channel") or ""))
+        if channel is not None:
+            kind = _conversation_type(channel)
+        needed = slack_contract.missing_scope(method, args, frozenset(self.scopes), kind=kind)
+        if needed is not None:
+            # https://docs.slack.dev/reference/methods (every method: "missing_scope"), with
+            # the scope it needs and the ones the token has.
+            return {
+                "error": "missing_scope",
+                "needed": needed,
+                "provided": ",".join(sorted(self.scopes)),
+            }
+        return None
 
     def _methods(self) -> dict[str, Callable[[dict[str, Any]], dict[str, Any] | str]]:
         return {
@@ -674,7 +762,7 @@ class SlackEmulator:
         user = self.users.get(str(args.get("user")))
         return {"user": user} if user else "user_not_found"
 
-    def _users_list(self, args: dict[str, Any]) -> dict[str, Any]:
+    def _users_list(self, args: dict[str, Any]) -> dict[str, Any] | str:
         return self._page(list(self.users.values()), args, "members")
 
     def _lookup_by_email(self, args: dict[str, Any]) -> dict[str, Any] | str:
@@ -685,23 +773,33 @@ class SlackEmulator:
         )
         return {"user": user} if user else "users_not_found"
 
-    def _page(self, items: list[dict[str, Any]], args: dict[str, Any], key: str) -> dict[str, Any]:
-        limit = max(1, min(int(args.get("limit") or 100), 1000))
-        start = int(args.get("cursor") or 0)
+    def _page(
+        self, items: list[dict[str, Any]], args: dict[str, Any], key: str
+    ) -> dict[str, Any] | str:
+        """One page of a cursor-paginated list
+        (https://docs.slack.dev/apis/web-api/pagination): ``limit`` (at most 1,000), an
+        opaque ``cursor``, the next one in ``response_metadata.next_cursor`` ("" at the end),
+        and ``invalid_cursor`` for a cursor Slack did not give out."""
+        try:
+            limit = max(1, min(int(args.get("limit") or 100), 1000))
+        except ValueError:
+            return "invalid_limit"
+        start = 0
+        if args.get("cursor"):
+            try:
+                start = int(base64.b64decode(str(args["cursor"]), validate=True).split(b":")[1])
+            except (ValueError, IndexError, binascii.Error):
+                return "invalid_cursor"
         page = items[start : start + limit]
-        next_cursor = str(start + limit) if start + limit < len(items) else ""
+        end = start + limit
+        next_cursor = base64.b64encode(f"{key}:{end}".encode()).decode() if end < len(items) else ""
         return {key: page, "response_metadata": {"next_cursor": next_cursor}}
 
-    def _conversations_list(self, args: dict[str, Any]) -> dict[str, Any]:
+    def _conversations_list(self, args: dict[str, Any]) -> dict[str, Any] | str:
         types = str(args.get("types") or "public_channel").split(",")
         wanted = []
         for channel in self.channels.values():
-            if channel.get("is_im"):
-                kind = "im"
-            elif channel.get("is_private"):
-                kind = "private_channel"
-            else:
-                kind = "public_channel"
+            kind = _conversation_type(channel)
             if kind not in types:
                 continue
             if kind == "private_channel" and not channel.get("is_member"):
@@ -757,7 +855,10 @@ class SlackEmulator:
             members.append(str(channel["user"]))
         else:
             members += [u for u in self.users if u.startswith("U0") and u != BOT_USER_ID]
-        return self._page([{"id": m} for m in members], args, "members_raw") | {"members": members}
+        page = self._page([{"id": m} for m in members], args, "members")
+        if isinstance(page, str):
+            return page
+        return {**page, "members": [m["id"] for m in page["members"]]}
 
     def _get_upload_url(self, args: dict[str, Any]) -> dict[str, Any] | str:
         filename = str(args.get("filename") or "")
@@ -848,6 +949,14 @@ class SlackEmulator:
             return web.Response(status=400, text="invalid_blocks")
         self.responses.append(ResponseUrlPost(request.match_info["rid"], body))
         return web.Response(text="ok")
+
+
+def _conversation_type(channel: dict[str, Any]) -> str:
+    if channel.get("is_im"):
+        return "im"
+    if channel.get("is_private"):
+        return "private_channel"
+    return "public_channel"
 
 
 def _blocks_of(method: str, args: dict[str, Any]) -> list[Any]:

@@ -1,0 +1,249 @@
+"""What each Slack Web API method accepts, read from slack_sdk's own ``WebClient``.
+
+The Slack emulator enforces these rules; none of them comes from the bot's code:
+
+- **Encoding.** slack_sdk sends each typed method the way Slack expects. A method it calls
+  with ``http_verb="GET"`` is a read method, and Slack reads only query and form arguments
+  there: a JSON body is ignored (https://docs.slack.dev/apis/web-api/#posting_json: "JSON
+  is accepted by most write methods" — read methods are not among them). Methods it sends
+  with ``params=``/``data=`` only are form methods too where Slack's reference lists only
+  ``application/x-www-form-urlencoded`` (``files.getUploadURLExternal``).
+- **Arguments.** The wire names are the keys each typed method puts into its ``kwargs``
+  (``kwargs.update({"user": user, ...})``); the required ones are its keyword-only
+  parameters without a default.
+
+The table is built once, at import, by parsing the source of
+``slack_sdk.web.client.WebClient`` with :mod:`ast`.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import textwrap
+from dataclasses import dataclass
+from typing import Literal
+
+from slack_sdk.web.client import WebClient
+
+Encoding = Literal["json", "form"]
+
+
+@dataclass(frozen=True)
+class MethodContract:
+    """What one Web API method takes.
+
+    Attributes:
+        name: the method, ``users.info``.
+        read: slack_sdk calls it with GET (a read method: no JSON body).
+        encoding: ``json`` when Slack reads a JSON body for it, else ``form``.
+        arguments: the argument names it takes (besides ``token``).
+        required: the arguments it cannot go without.
+    """
+
+    name: str
+    read: bool
+    encoding: Encoding
+    arguments: frozenset[str]
+    required: frozenset[str]
+
+
+# Methods Slack documents as taking form-encoded arguments only, though they are not GET
+# methods in slack_sdk: https://docs.slack.dev/reference/methods/files.getUploadURLExternal
+# ("Content types: application/x-www-form-urlencoded").
+_FORM_ONLY = frozenset({"files.getUploadURLExternal"})
+
+_HTTP_VERBS = frozenset({"GET", "POST"})
+
+
+def _method_call(tree: ast.AST) -> tuple[str, str, set[str]] | None:
+    """The ``self.api_call("x.y", http_verb=..., json=...)`` in a typed method: the
+    method's name, its HTTP verb, and which of json/params/data/files it sends."""
+    calls = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "api_call"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+        and isinstance(node.args[0].value, str)
+    ]
+    if len(calls) != 1:
+        return None
+    call = calls[0]
+    first = call.args[0]
+    assert isinstance(first, ast.Constant)
+    assert isinstance(first.value, str)
+    name = first.value
+    verb = "POST"
+    bodies: set[str] = set()
+    for keyword in call.keywords:
+        if keyword.arg == "http_verb" and isinstance(keyword.value, ast.Constant):
+            verb = str(keyword.value.value)
+        elif keyword.arg in {"json", "params", "data", "files"}:
+            bodies.add(keyword.arg)
+    return name, verb, bodies
+
+
+def _wire_names(tree: ast.AST) -> set[str]:
+    """The keys a typed method puts into ``kwargs``: ``kwargs.update({"key": ...})`` and
+    ``kwargs["key"] = ...``."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "update"
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == "kwargs"
+        ):
+            for arg in node.args:
+                if isinstance(arg, ast.Dict):
+                    names.update(
+                        k.value
+                        for k in arg.keys
+                        if isinstance(k, ast.Constant) and isinstance(k.value, str)
+                    )
+        elif (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.ctx, ast.Store)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "kwargs"
+            and isinstance(node.slice, ast.Constant)
+            and isinstance(node.slice.value, str)
+        ):
+            names.add(node.slice.value)
+    return names
+
+
+def _build() -> dict[str, MethodContract]:
+    table: dict[str, MethodContract] = {}
+    for attribute, function in inspect.getmembers(WebClient, inspect.isfunction):
+        if attribute.startswith("_") or attribute == "api_call":
+            continue
+        try:
+            tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+        except (OSError, SyntaxError):  # pragma: no cover - slack_sdk ships its sources
+            continue
+        found = _method_call(tree)
+        if found is None:
+            continue
+        name, verb, bodies = found
+        if verb not in _HTTP_VERBS or name in table:
+            continue
+        signature = inspect.signature(function)
+        parameters = {
+            p.name: p
+            for p in signature.parameters.values()
+            if p.kind is inspect.Parameter.KEYWORD_ONLY
+        }
+        wire = _wire_names(tree) or set(parameters)
+        required = {
+            p.name for p in parameters.values() if p.default is inspect.Parameter.empty
+        } & wire
+        read = verb == "GET"
+        encoding: Encoding = "json" if "json" in bodies and not read else "form"
+        if not read and name not in _FORM_ONLY and "json" not in bodies:
+            # slack_sdk sends these as form or query arguments, but Slack also reads a JSON
+            # body for write methods ("most write methods allow application/json").
+            encoding = "json"
+        if name in _FORM_ONLY:
+            encoding = "form"
+        table[name] = MethodContract(
+            name=name,
+            read=read,
+            encoding=encoding,
+            arguments=frozenset(wire),
+            required=frozenset(required),
+        )
+    return table
+
+
+METHODS: dict[str, MethodContract] = _build()
+"""Every Web API method slack_sdk has a typed method for, by name."""
+
+
+# The error Slack answers when a method's required argument is missing, where the method's
+# reference documents one of its own; ``invalid_arguments`` otherwise
+# (https://docs.slack.dev/reference/methods/<method>, "Errors").
+_MISSING_ERRORS: dict[tuple[str, str], str] = {
+    ("users.info", "user"): "user_not_found",  # docs: users.info "user_not_found"
+    ("chat.postMessage", "channel"): "channel_not_found",
+    ("chat.postEphemeral", "channel"): "channel_not_found",
+    ("chat.postEphemeral", "user"): "user_not_found",
+    ("chat.update", "channel"): "channel_not_found",
+    ("chat.update", "ts"): "message_not_found",
+    ("chat.delete", "channel"): "channel_not_found",
+    ("chat.delete", "ts"): "message_not_found",
+    ("conversations.join", "channel"): "channel_not_found",
+    ("conversations.info", "channel"): "channel_not_found",
+    ("conversations.members", "channel"): "channel_not_found",
+    ("users.lookupByEmail", "email"): "users_not_found",
+    ("files.delete", "file"): "file_not_found",
+}
+
+# The bot token scopes each method needs, from its reference page
+# (https://docs.slack.dev/reference/methods/<method>, "Required scopes: Bot token").
+# A method listed with several scopes needs any one of them; conversations.* reads need the
+# one for each conversation type asked for (see :func:`needed_scopes`).
+SCOPES: dict[str, tuple[str, ...]] = {
+    "auth.test": (),
+    "chat.postMessage": ("chat:write",),
+    "chat.update": ("chat:write",),
+    "chat.postEphemeral": ("chat:write",),
+    "chat.delete": ("chat:write",),
+    "chat.unfurl": ("links:write",),
+    "users.info": ("users:read",),
+    "users.list": ("users:read",),
+    "users.lookupByEmail": ("users:read.email",),
+    "conversations.join": ("channels:join",),
+    "conversations.open": ("im:write", "mpim:write"),
+    "files.getUploadURLExternal": ("files:write",),
+    "files.completeUploadExternal": ("files:write",),
+    "files.delete": ("files:write",),
+    "views.open": (),
+    "views.update": (),
+    "views.push": (),
+    "views.publish": (),
+}
+
+# conversations.list / info / members: "channels:read, groups:read, im:read, mpim:read",
+# one per conversation type (https://docs.slack.dev/reference/methods/conversations.list).
+_TYPE_SCOPES = {
+    "public_channel": "channels:read",
+    "private_channel": "groups:read",
+    "im": "im:read",
+    "mpim": "mpim:read",
+}
+_CONVERSATION_READS = frozenset(
+    {"conversations.list", "conversations.info", "conversations.members"}
+)
+
+
+def missing_error(method: str, argument: str) -> str:
+    """Slack's error for ``method`` called without its required ``argument``."""
+    return _MISSING_ERRORS.get((method, argument), "invalid_arguments")
+
+
+def missing_scope(
+    method: str, args: dict[str, object], granted: frozenset[str], *, kind: str | None = None
+) -> str | None:
+    """The scope ``method`` needs and ``granted`` lacks, or ``None`` when it may run.
+
+    ``kind`` is the conversation type a conversations.info/members call is about.
+    """
+    if method in _CONVERSATION_READS:
+        if method == "conversations.list":
+            types = str(args.get("types") or "public_channel").split(",")
+        else:
+            types = [kind or "public_channel"]
+        for kind_ in types:
+            scope = _TYPE_SCOPES.get(kind_.strip())
+            if scope is not None and scope not in granted:
+                return scope
+        return None
+    needed = SCOPES.get(method, ())
+    if needed and not any(s in granted for s in needed):
+        return ",".join(needed)
+    return None
