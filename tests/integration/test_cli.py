@@ -221,3 +221,14 @@ async def test_check_verifies_acting_as_users(looker, slack):
     code, out, _ = await run("check", env=env)
     assert code == 1
     assert f"FAIL Looker {looker.url} run as user: The bot couldn't act as your Looker user" in out
+
+
+async def test_check_names_the_scopes_the_slack_token_lacks(looker, slack):
+    # The emulator's token was installed without two of the manifest's scopes; auth.test
+    # reports what it has in x-oauth-scopes, as Slack does.
+    slack.scopes -= {"links:write", "groups:read"}
+    code, out, _ = await run("check", env=bot_env(looker, slack))
+    assert code == 1
+    (line,) = [line for line in out.splitlines() if "Slack:" in line]
+    assert line.startswith("FAIL Slack: connected to workspace Acme as @looker")
+    assert "the token lacks scopes: groups:read, links:write" in line
