@@ -26,7 +26,7 @@ import aiohttp
 from aiohttp import WSMsgType, web
 
 from lookerbot.manifest import BOT_SCOPES
-from lookerbot.sandbox import canary, slack_contract
+from lookerbot.sandbox import blockkit, canary, slack_contract
 
 TEAM_ID = "T0ACME"
 TEAM_NAME = "Acme"
@@ -35,14 +35,13 @@ BOT_ID = "B0LOOKER"
 DEFAULT_BOT_TOKEN = "xoxb-emulator-CANARY-bot-token"
 DEFAULT_APP_TOKEN = "xapp-emulator-CANARY-app-token"
 
-MAX_BLOCKS = 50
-MAX_SECTION_TEXT = 3000
 MAX_TEXT = 40000
 MAX_IMAGE_URL = 3000
 _IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
 _MESSAGE_METHODS = frozenset(
     {"chat.postMessage", "chat.update", "chat.postEphemeral", "chat.unfurl"}
 )
+_VIEW_METHODS = frozenset({"views.open", "views.update", "views.push", "views.publish"})
 
 
 @dataclass(frozen=True)
@@ -199,26 +198,6 @@ def default_channels() -> dict[str, dict[str, Any]]:
         }
         for cid, name, private, member in channels
     }
-
-
-def _valid_actions(block: dict[str, Any]) -> bool:
-    """Slack's limits on an actions block of buttons: 25 elements, unique action ids of up to
-    255 characters, labels of up to 75, values of up to 2,000."""
-    elements = block.get("elements")
-    if not isinstance(elements, list) or not 1 <= len(elements) <= 25:
-        return False
-    ids = [e.get("action_id") for e in elements if isinstance(e, dict)]
-    if len(ids) != len(elements) or len(set(ids)) != len(ids):
-        return False
-    for element in elements:
-        if element.get("type") != "button":
-            continue
-        label = (element.get("text") or {}).get("text", "")
-        if not label or len(label) > 75 or len(str(element.get("value", ""))) > 2000:
-            return False
-        if not isinstance(element.get("action_id"), str) or len(element["action_id"]) > 255:
-            return False
-    return True
 
 
 class SlackEmulator:
@@ -511,8 +490,20 @@ class SlackEmulator:
         refusal = self._check_contract(method, args)
         if refusal is not None:
             return web.json_response({"ok": False, **refusal})
+        if method in _VIEW_METHODS:
+            problems = blockkit.view_problems(args.get("view"))
+            if problems:
+                # Slack refuses a view it cannot show with invalid_arguments and says why.
+                return web.json_response(
+                    {
+                        "ok": False,
+                        "error": "invalid_arguments",
+                        "response_metadata": {"messages": [f"[ERROR] {p}" for p in problems]},
+                    }
+                )
         if method in _MESSAGE_METHODS:
-            problems = await self._check_images(_blocks_of(method, args))
+            problems = _block_problems(method, args)
+            problems += await self._check_images(_blocks_of(method, args))
             if problems:
                 return web.json_response(
                     {"ok": False, "error": "invalid_blocks", "errors": problems}
@@ -616,20 +607,8 @@ class SlackEmulator:
             return "no_text"
         if text is not None and len(str(text)) > MAX_TEXT:
             return "msg_too_long"
-        if blocks is not None:
-            if not isinstance(blocks, list) or len(blocks) > MAX_BLOCKS:
-                return "invalid_blocks"
-            for block in blocks:
-                if not isinstance(block, dict) or "type" not in block:
-                    return "invalid_blocks"
-                if block["type"] == "section":
-                    section_text = (block.get("text") or {}).get("text", "")
-                    if not section_text and not block.get("fields"):
-                        return "invalid_blocks"
-                    if len(section_text) > MAX_SECTION_TEXT:
-                        return "invalid_blocks"
-                if block["type"] == "actions" and not _valid_actions(block):
-                    return "invalid_blocks"
+        if blocks is not None and blockkit.message_problems(blocks):
+            return "invalid_blocks"
         return None
 
     async def _check_images(self, blocks: list[Any]) -> list[str]:
@@ -957,6 +936,24 @@ def _conversation_type(channel: dict[str, Any]) -> str:
     if channel.get("is_private"):
         return "private_channel"
     return "public_channel"
+
+
+def _block_problems(method: str, args: dict[str, Any]) -> list[str]:
+    """Block Kit problems in a message method's blocks (an unfurl's: each preview's)."""
+    if method == "chat.unfurl":
+        unfurls = args.get("unfurls")
+        if not isinstance(unfurls, dict):
+            return []
+        problems: list[str] = []
+        for url, preview in unfurls.items():
+            if isinstance(preview, dict) and "blocks" in preview:
+                problems += blockkit.message_problems(
+                    preview["blocks"], where=f"/unfurls/{url}/blocks"
+                )
+        return problems
+    if "blocks" not in args:
+        return []
+    return blockkit.message_problems(args["blocks"])
 
 
 def _blocks_of(method: str, args: dict[str, Any]) -> list[Any]:

@@ -235,3 +235,45 @@ async def test_slack_sdks_typed_calls_pass(slack, client, http):
     assert done["files"][0]["id"] == ticket["file_id"]
     assert slack.files[ticket["file_id"]].completed
     assert slack.visible_messages(dm)[-1].text == "edited"
+
+
+# -- Block Kit on every surface ------------------------------------------------------------
+
+
+async def test_a_message_with_blocks_slack_refuses_is_not_posted(slack, client):
+    with pytest.raises(SlackApiError) as refused:
+        await client.chat_postMessage(
+            channel="C0GENERAL",
+            text="x",
+            blocks=[{"type": "header", "text": {"type": "plain_text", "text": "x" * 151}}],
+        )
+    assert refused.value.response["error"] == "invalid_blocks"
+    assert any("150" in e for e in refused.value.response["errors"])
+    assert slack.visible_messages("C0GENERAL") == []
+
+
+async def test_an_unfurl_with_blocks_slack_refuses_is_refused(slack, client):
+    posted = await client.chat_postMessage(channel="C0GENERAL", text="a link")
+    with pytest.raises(SlackApiError) as refused:
+        await client.chat_unfurl(
+            channel="C0GENERAL",
+            ts=posted["ts"],
+            unfurls={"https://looker.example.com/looks/1": {"blocks": [{"type": "bogus"}]}},
+        )
+    assert refused.value.response["error"] == "invalid_blocks"
+
+
+async def test_a_modal_slack_refuses_is_not_opened(slack, client):
+    view = {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "A title far too long for Slack"},
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "x"}}],
+    }
+    with pytest.raises(SlackApiError) as refused:
+        await client.views_open(trigger_id="1.2.3", view=view)
+    answer = refused.value.response
+    assert answer["error"] == "invalid_arguments"
+    assert answer["response_metadata"]["messages"] == [
+        "[ERROR] must be less than 25 characters [json-pointer:/view/title/text]"
+    ]
+    assert slack.views == {}
