@@ -137,25 +137,45 @@ class Query:
         return str(self.vis_config.get("type") or "table")
 
     def copy_with_filters(self, filters: dict[str, str]) -> dict[str, Any]:
-        """A body for creating a copy of this query with ``filters`` set on top of its own."""
-        body = {
-            k: v
-            for k, v in self.raw.items()
-            if k
-            not in (
-                "id",
-                "slug",
-                "client_id",
-                "share_url",
-                "url",
-                "expanded_share_url",
-                "filter_config",
-                "can",
-                "has_table_calculations",
-            )
-        }
+        """A body for creating a copy of this query with ``filters`` set on top of its own.
+
+        Only the keys of API 4.0's ``WriteQuery`` are kept: Looker refuses a body with any
+        other key (``id``, ``slug``, ``can``... which a read ``Query`` carries) with 422.
+        """
+        body = {k: v for k, v in self.raw.items() if k in QUERY_COPY_KEYS}
         body["filters"] = {**self.filters, **filters}
         return body
+
+
+WRITE_QUERY_KEYS = frozenset(
+    {
+        "model",
+        "view",
+        "fields",
+        "pivots",
+        "fill_fields",
+        "filters",
+        "filter_expression",
+        "sorts",
+        "limit",
+        "column_limit",
+        "total",
+        "row_total",
+        "subtotals",
+        "vis_config",
+        "filter_config",
+        "visible_ui_sections",
+        "dynamic_fields",
+        "client_id",
+        "query_timezone",
+    }
+)
+"""The keys of ``WriteQuery``, the body of ``create_query`` (looker_sdk/sdk/api40/models.py)."""
+
+QUERY_COPY_KEYS = WRITE_QUERY_KEYS - {"client_id", "filter_config"}
+"""What a copy of a query keeps: not its ``client_id`` (Looker wants a new one for each
+query) nor its ``filter_config`` (the Explore UI's filter state, which would override the
+copy's new ``filters`` when the query is opened in Looker)."""
 
 
 @dataclass(frozen=True)

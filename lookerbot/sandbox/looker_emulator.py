@@ -5,6 +5,15 @@ metadata and value suggestions) over the sample dataset, checks logins and token
 Looker, records every request (without credentials), serves one-time result download URLs
 as Looker gives actions, and can be told to fail or stall on any path. The demo and the
 tests both use it.
+
+It holds the bot to API 4.0 as generated into looker-sdk (see
+:mod:`lookerbot.sandbox.looker_contract`, where each rule names its source): a request to a
+path that is no endpoint of ``Looker40SDK`` gets 404; a query parameter that is not the
+endpoint's own, a missing required one (``width``/``height`` of render tasks) or a body that
+is not the endpoint's ``Write*`` model gets 422 "Validation Failed"; a ``fields=`` answer
+holds only the fields asked for; every answer it gives must structure into the SDK's model
+for the endpoint (else it answers 500, and records why in ``contract_violations``); tokens
+expire after ``expires_in`` seconds; render tasks pass through Looker's statuses.
 """
 
 from __future__ import annotations
@@ -12,23 +21,40 @@ from __future__ import annotations
 import asyncio
 import copy
 import dataclasses
+import functools
+import json
 import re
 import secrets
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from aiohttp import web
 
 from lookerbot.sandbox import canary
+from lookerbot.sandbox.looker_contract import (
+    Problem,
+    Route,
+    contract,
+    model_fields,
+    parse_fields,
+    render_task_statuses,
+    select_fields,
+)
 from lookerbot.sandbox.png import bar_chart
 from lookerbot.sandbox.query_engine import QueryError, dimension_value, run_query
 from lookerbot.sandbox.sample_data import FIELDS, FIELDS_BY_NAME, Dataset, generate
 from lookerbot.settings import LookerInstanceSettings, Secret
 
 API = "/api/4.0"
+RENDER_STATUSES = render_task_statuses()
+RENDER_WORKING = RENDER_STATUSES[:-2]
+"""enqueued_for_query, querying, enqueued_for_render, rendering"""
+RENDER_DONE = RENDER_STATUSES[-2:]
+"""success, failure"""
+assert RENDER_DONE == ("success", "failure"), RENDER_STATUSES
 DEFAULT_CLIENT_ID = "lookerbot-demo"
 DEFAULT_CLIENT_SECRET = "demo-CANARY-client-secret"
 
@@ -44,6 +70,8 @@ class RecordedRequest:
     user_id: str | None
     elapsed: float = 0.0
     """Seconds the emulator spent answering (for benchmarks: Looker's share of a command)."""
+    status: int = 0
+    """The HTTP status the emulator answered with."""
 
 
 @dataclass
@@ -395,6 +423,7 @@ class LookerEmulator:
         client_secret: the API client secret it accepts.
         today: the date the sample data and relative date filters count from.
         orders: how many orders the sample data has.
+        expires_in: seconds an access token lives (Looker's default session is an hour).
     """
 
     def __init__(
@@ -404,12 +433,17 @@ class LookerEmulator:
         client_secret: str = DEFAULT_CLIENT_SECRET,
         today: date | None = None,
         orders: int = 600,
+        expires_in: int = 3600,
     ) -> None:
         self.client_id = client_id
         self.client_secret = client_secret
         self.state = default_state(today or date.today(), orders=orders)
         self.requests: list[RecordedRequest] = []
         self.logins = 0
+        self.expires_in = expires_in
+        """Seconds a token lives: ``/login`` answers it as ``expires_in``; later, 401."""
+        self.contract_violations: list[str] = []
+        """Answers the emulator refused to give because they break the SDK's models."""
         self.suggestion_limit = 1000
         """How many values a field suggestion answer holds at most (Looker's own cap)."""
         self.render_outcome = "success"
@@ -462,7 +496,8 @@ class LookerEmulator:
             ]
         }
         """LookML data actions offered on result cells, by field."""
-        self._tokens: dict[str, str] = {}
+        self._tokens: dict[str, tuple[str, float]] = {}
+        """Access token -> (Looker user id, monotonic time it expires)."""
         self._downloads: dict[str, Callable[[], Iterable[bytes]]] = {}
         self._faults: list[_Fault] = []
         self._runner: web.AppRunner | None = None
@@ -544,6 +579,10 @@ class LookerEmulator:
         """Forget every access token, as when Looker restarts (clients must log in again)."""
         self._tokens.clear()
 
+    def served(self) -> frozenset[str]:
+        """The API 4.0 endpoints the emulator serves, by their looker-sdk method name."""
+        return frozenset(self._served_by_method)
+
     def requests_to(self, pattern: str, method: str | None = None) -> list[RecordedRequest]:
         """Recorded requests whose path matches regex ``pattern``."""
         regex = re.compile(pattern)
@@ -560,12 +599,15 @@ class LookerEmulator:
         self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
     ) -> web.StreamResponse:
         started, recorded = time.perf_counter(), len(self.requests)
+        status = 500
         try:
-            return await self._answer(request, handler)
+            response = await self._answer(request, handler)
+            status = response.status
+            return response
         finally:
             if len(self.requests) > recorded:  # time the request it recorded
                 self.requests[recorded] = dataclasses.replace(
-                    self.requests[recorded], elapsed=time.perf_counter() - started
+                    self.requests[recorded], elapsed=time.perf_counter() - started, status=status
                 )
 
     async def _answer(
@@ -604,30 +646,83 @@ class LookerEmulator:
         scheme, _, token = header.partition(" ")
         if scheme.lower() not in ("bearer", "token"):
             return None
-        return self._tokens.get(token.strip())
+        entry = self._tokens.get(token.strip())
+        if entry is None:
+            return None
+        user_id, expires = entry
+        if time.monotonic() >= expires:
+            # Source: AccessToken.expires_in in looker_sdk/sdk/api40/models.py ("Number of
+            # seconds before the token expires"): after that, Looker answers 401.
+            del self._tokens[token.strip()]
+            return None
+        return user_id
+
+    def _issue_token(self, user_id: str) -> web.Response:
+        token = canary.MARKER + secrets.token_urlsafe(24)
+        self._tokens[token] = (user_id, time.monotonic() + self.expires_in)
+        # The AccessToken model of looker_sdk/sdk/api40/models.py.
+        return web.json_response(
+            {"access_token": token, "token_type": "Bearer", "expires_in": self.expires_in}
+        )
 
     async def _dispatch(self, request: web.Request) -> web.StreamResponse:
         path = "/" + request.match_info["path"]
         if path == "/login" and request.method == "POST":
             return await self._login(request)
         user_id = self._user_for(request)
-        if (m := re.fullmatch(r"/login/([^/]+)", path)) and request.method == "POST":
-            self._record(request, path, None, user_id)
-            return self._sudo_login(user_id, m.group(1))
         body: Any = None
-        if request.can_read_body:
-            raw = await request.read()
+        raw = await request.read() if request.can_read_body else b""
+        if raw:
             try:
-                body = await request.json() if raw else None
+                body = json.loads(raw)
             except ValueError:
+                self._record(request, path, None, user_id)
                 return _error(400, "Invalid JSON in request body")
         self._record(request, path, body, user_id)
         if user_id is None:
             return _error(401, "Requires authentication.")
-        for method, pattern, handler in self._routes():
-            if method == request.method and (m := re.fullmatch(pattern, path)):
-                return await handler(request, user_id, body, *m.groups())
-        return _error(404, "Not found")
+        # Source: the routes of Looker40SDK in looker_sdk/sdk/api40/methods.py. A path that
+        # is no endpoint there is not found, as in Looker; one the emulator does not serve,
+        # too.
+        matched = contract().match(request.method, path)
+        handler = self._served_by_method.get(matched[0].name) if matched else None
+        if matched is None or handler is None:
+            return _error(404, "Not found")
+        route, params = matched
+        # Source: each method's query_params and body in methods.py, and the body's model
+        # in looker_sdk/sdk/api40/models.py (its fields; required: no default in __init__).
+        problems = contract().check_query(route, request.query)
+        problems += contract().check_body(route, body, present=bool(raw))
+        if problems:
+            return _validation_failed(route, problems)
+        response = await handler(request, user_id, body, *params.values())
+        return self._as_contracted(request, route, response)
+
+    def _as_contracted(
+        self, request: web.Request, route: Route, response: web.StreamResponse
+    ) -> web.StreamResponse:
+        """The answer as the contract has it: structurable into the SDK's model for the
+        route (``structure=`` in methods.py), with only the ``fields=`` asked for."""
+        if (
+            not isinstance(response, web.Response)
+            or response.status >= 300
+            or response.content_type != "application/json"
+            or route.raw_answer
+            or not isinstance(response.body, bytes)
+        ):
+            return response
+        data = json.loads(response.body)
+        problems = contract().check_answer(route, data)
+        if problems:
+            detail = f"{route.name} answer breaks {route.structure}: " + "; ".join(problems[:5])
+            self.contract_violations.append(detail)
+            return _error(500, f"Emulator error: {detail}")
+        spec = request.query.get("fields")
+        if spec and "fields" in route.query_params:
+            # Source: the "fields: Requested fields" parameter of methods.py; Looker answers
+            # with those fields only (``folder(id,name)`` selects inside ``folder``).
+            return web.json_response(select_fields(data, parse_fields(spec)))
+        return response
 
     async def _download(self, request: web.Request) -> web.StreamResponse:
         self._record(request, "/downloads", None, None)  # the token is a secret: not recorded
@@ -641,34 +736,38 @@ class LookerEmulator:
         await response.write_eof()
         return response
 
-    def _routes(self) -> list[tuple[str, str, Callable[..., Awaitable[web.StreamResponse]]]]:
-        return [
-            ("POST", r"/logout", self._logout),
-            ("DELETE", r"/logout", self._logout),
-            ("GET", r"/user", self._me),
-            ("GET", r"/looks/search", self._search_looks),
-            ("GET", r"/dashboards/search", self._search_dashboards),
-            ("GET", r"/looks/([^/]+)", self._look),
-            ("GET", r"/dashboards/([^/]+)", self._dashboard),
-            ("GET", r"/folders/([^/]+)", self._folder),
-            ("GET", r"/folders/([^/]+)/children", self._folder_children),
-            ("GET", r"/folders/([^/]+)/dashboards", self._folder_dashboards),
-            ("GET", r"/folders/([^/]+)/looks", self._folder_looks),
-            ("GET", r"/queries/slug/([^/]+)", self._query_by_slug),
-            ("GET", r"/queries/([^/]+)", self._query),
-            ("POST", r"/queries", self._create_query),
-            ("GET", r"/queries/([^/]+)/run/([a-z_]+)", self._run_query),
-            ("POST", r"/render_tasks/(queries|looks|dashboards)/([^/]+)/([a-z]+)", self._render),
-            ("GET", r"/render_tasks/([^/]+)", self._render_status),
-            ("GET", r"/render_tasks/([^/]+)/results", self._render_results),
-            ("POST", r"/data_actions", self._data_action),
-            ("POST", r"/data_actions/form", self._data_action_form),
-            ("GET", r"/lookml_models/([^/]+)/explores/([^/]+)", self._explore),
-            ("GET", r"/models/([^/]+)/views/([^/]+)/fields/([^/]+)/suggestions", self._suggest),
-            ("GET", r"/users/search", self._users_search),
-            ("GET", r"/users/credential/email/([^/]+)", self._user_by_email),
-            ("GET", r"/users/([^/]+)", self._user),
-        ]
+    @functools.cached_property
+    def _served_by_method(self) -> dict[str, Callable[..., Awaitable[web.StreamResponse]]]:
+        """What the emulator serves, by the SDK method (looker_sdk/sdk/api40/methods.py)."""
+        return {
+            "login_user": self._login_user,
+            "logout": self._logout,
+            "me": self._me,
+            "search_looks": self._search_looks,
+            "search_dashboards": self._search_dashboards,
+            "look": self._look,
+            "dashboard": self._dashboard,
+            "folder": self._folder,
+            "folder_children": self._folder_children,
+            "folder_dashboards": self._folder_dashboards,
+            "folder_looks": self._folder_looks,
+            "query_for_slug": self._query_by_slug,
+            "query": self._query,
+            "create_query": self._create_query,
+            "run_query": self._run_query,
+            "create_query_render_task": functools.partial(self._render, kind="queries"),
+            "create_look_render_task": functools.partial(self._render, kind="looks"),
+            "create_dashboard_render_task": functools.partial(self._render, kind="dashboards"),
+            "render_task": self._render_status,
+            "render_task_results": self._render_results,
+            "perform_data_action": self._data_action,
+            "fetch_remote_data_action_form": self._data_action_form,
+            "lookml_model_explore": self._explore,
+            "model_fieldname_suggestions": self._suggest,
+            "search_users": self._users_search,
+            "user_for_credential": self._user_for_credential,
+            "user": self._user,
+        }
 
     # -- handlers ------------------------------------------------------------------------
 
@@ -686,16 +785,12 @@ class LookerEmulator:
             and secrets.compare_digest(client_secret, self.client_secret)
         ):
             return _error(404, "Not found")
-        token = canary.MARKER + secrets.token_urlsafe(24)
-        self._tokens[token] = "1"
-        return web.json_response(
-            {"access_token": token, "token_type": "Bearer", "expires_in": 3600}
-        )
+        return self._issue_token("1")
 
     async def _logout(self, request: web.Request, user_id: str, body: Any) -> web.Response:
         _, _, token = request.headers.get("Authorization", "").partition(" ")
         self._tokens.pop(token.strip(), None)
-        return web.Response(status=204)
+        return web.Response(status=204)  # logout's structure is str: no body
 
     async def _me(self, request: web.Request, user_id: str, body: Any) -> web.Response:
         return web.json_response(self.state.users[user_id])
@@ -754,8 +849,12 @@ class LookerEmulator:
         return web.json_response([render(i) for i in matches])
 
     async def _search_looks(self, request: web.Request, user_id: str, body: Any) -> web.Response:
+        # search_looks answers Sequence[Look]: a Look without its query.
         return await self._search(
-            request, list(self.state.looks.values()), self._look_json, user_id
+            request,
+            list(self.state.looks.values()),
+            lambda look: _as("Look", self._look_json(look)),
+            user_id,
         )
 
     async def _search_dashboards(
@@ -797,12 +896,12 @@ class LookerEmulator:
             {
                 **folder,
                 "dashboards": [
-                    self._dashboard_json(d)
+                    _as("DashboardBase", self._dashboard_json(d))
                     for d in self.state.dashboards.values()
                     if d["folder_id"] == fid and not d.get("deleted")
                 ],
                 "looks": [
-                    self._look_json(lk)
+                    _as("LookWithDashboards", self._look_json(lk))
                     for lk in self.state.looks.values()
                     if lk["folder_id"] == fid and not lk.get("deleted")
                 ],
@@ -863,9 +962,7 @@ class LookerEmulator:
         return web.json_response(self._query_json(query))
 
     async def _create_query(self, request: web.Request, user_id: str, body: Any) -> web.Response:
-        if not isinstance(body, dict):
-            return _error(422, "Validation Failed", [{"field": "body", "message": "missing"}])
-        body = {k: v for k, v in body.items() if k not in ("id", "slug", "client_id", "share_url")}
+        # The body is a WriteQuery (checked in _dispatch): no id, slug or share_url.
         return web.json_response(self._query_json(self.state.add_query(body)))
 
     async def _run_query(
@@ -934,9 +1031,10 @@ class LookerEmulator:
 
     # -- users -------------------------------------------------------------------------
 
-    def _sudo_login(self, user_id: str | None, target: str) -> web.Response:
-        if user_id is None:
-            return _error(401, "Requires authentication.")
+    async def _login_user(
+        self, request: web.Request, user_id: str, body: Any, target: str
+    ) -> web.Response:
+        """``POST /login/{user_id}``: a token acting as another user (admins only)."""
         if user_id not in self.admin_user_ids:
             return _error(403, "Only admins may log in as another user")
         user = self.state.users.get(target)
@@ -944,11 +1042,7 @@ class LookerEmulator:
             return _error(404, "Not found")
         if user.get("is_disabled"):
             return _error(403, "User is disabled")
-        token = canary.MARKER + secrets.token_urlsafe(24)
-        self._tokens[token] = target
-        return web.json_response(
-            {"access_token": token, "token_type": "Bearer", "expires_in": 3600}
-        )
+        return self._issue_token(target)
 
     async def _users_search(self, request: web.Request, user_id: str, body: Any) -> web.Response:
         email = request.query.get("email")
@@ -957,13 +1051,18 @@ class LookerEmulator:
             for u in self.state.users.values()
             if email is None or _like(email).fullmatch(u.get("email") or "")
         ]
+        disabled = request.query.get("is_disabled")
+        if disabled is not None:
+            users = [u for u in users if bool(u.get("is_disabled")) == (disabled == "true")]
         limit = request.query.get("limit", "")
         return web.json_response(users[: int(limit)] if limit.isdigit() else users)
 
-    async def _user_by_email(
-        self, request: web.Request, user_id: str, body: Any, email: str
+    async def _user_for_credential(
+        self, request: web.Request, user_id: str, body: Any, kind: str, email: str
     ) -> web.Response:
-        """``GET /users/credential/email/{email}``: the user with that login email."""
+        """``GET /users/credential/{credential_type}/{credential_id}`` (email logins only)."""
+        if kind != "email":
+            return _error(404, "Not found")
         for user in self.state.users.values():
             if str(user.get("email") or "").lower() == email.lower():
                 return web.json_response(user)
@@ -977,7 +1076,11 @@ class LookerEmulator:
 
     async def _data_action(self, request: web.Request, user_id: str, body: Any) -> web.Response:
         if not isinstance(body, dict) or not isinstance(body.get("action"), dict):
-            return _error(422, "Validation Failed", [{"field": "action", "message": "missing"}])
+            return _error(
+                422,
+                "Validation Failed",
+                [{"field": "action", "code": "missing", "message": "This field is required."}],
+            )
         if self.data_action_delay:
             await asyncio.sleep(self.data_action_delay)
         return web.json_response(self.data_action_result)
@@ -1028,51 +1131,63 @@ class LookerEmulator:
         return values or [0.0]
 
     async def _render(
-        self, request: web.Request, user_id: str, body: Any, kind: str, target: str, fmt: str
+        self, request: web.Request, user_id: str, body: Any, target: str, fmt: str, *, kind: str
     ) -> web.Response:
+        """``create_{query,look,dashboard}_render_task``: ``width`` and ``height`` are
+        required query parameters (checked in _dispatch, from methods.py)."""
         if fmt not in ("png", "jpg"):
             return _error(400, f"Unsupported render format {fmt}")
         values = self._chart_values(kind, target)
         if values is None:
             return _error(404, "Not found")
-        try:
-            width = int(request.query.get("width", "640"))
-            height = int(request.query.get("height", "480"))
-        except ValueError:
-            return _error(400, "width and height must be whole numbers")
         task_id = secrets.token_hex(8)
+        body = body if isinstance(body, dict) else {}
         self.render_tasks[task_id] = {
-            "id": task_id,
-            "status": "enqueued_for_query",
-            "status_detail": None,
-            "created_at": asyncio.get_running_loop().time(),
-            "width": width,
-            "height": height,
-            "kind": kind,
-            "target": target,
+            "json": {
+                "id": task_id,
+                "status": RENDER_STATUSES[0],
+                "status_detail": None,
+                "created_at": _now_iso(),
+                "finalized_at": None,
+                "width": int(request.query["width"]),
+                "height": int(request.query["height"]),
+                "dashboard_id": target if kind == "dashboards" else None,
+                "look_id": target if kind == "looks" else None,
+                "query_id": target if kind == "queries" else None,
+                "dashboard_filters": body.get("dashboard_filters"),
+                "dashboard_style": body.get("dashboard_style"),
+                "result_format": fmt,
+                "user_id": user_id,
+            },
+            "started": time.monotonic(),
             "values": values,
             "body": body,
-            "dashboard_id": target if kind == "dashboards" else None,
-            "look_id": target if kind == "looks" else None,
-            "query_id": target if kind == "queries" else None,
-            "result_format": fmt,
             "outcome": self.render_outcome,
         }
         return web.json_response(self._render_json(task_id))
 
     def _render_json(self, task_id: str) -> dict[str, Any]:
+        """The task as Looker reports it. Source: RenderTask.status in
+        looker_sdk/sdk/api40/models.py: "enqueued_for_query, querying, enqueued_for_render,
+        rendering, success, failure". The four working statuses share ``render_seconds``
+        and follow each other in order; a task never goes back."""
         task = self.render_tasks[task_id]
-        elapsed = asyncio.get_running_loop().time() - task["created_at"]
+        state = task["json"]
+        if state["status"] in RENDER_DONE:
+            return dict(state)
+        elapsed = time.monotonic() - task["started"]
         if task["outcome"] != "hang" and elapsed >= self.render_seconds:
-            if task["outcome"] == "failure":
-                task["status"], task["status_detail"] = "failure", self.render_failure_detail
-            else:
-                task["status"] = "success"
-        elif elapsed >= self.render_seconds / 2:
-            task["status"] = "rendering"
-        return {
-            k: v for k, v in task.items() if k not in ("created_at", "values", "body", "outcome")
-        }
+            failed = task["outcome"] == "failure"
+            state["status"] = RENDER_DONE[1] if failed else RENDER_DONE[0]
+            state["status_detail"] = self.render_failure_detail if failed else None
+            state["finalized_at"] = _now_iso()
+            state["runtime"] = round(elapsed, 3)
+        else:
+            share = elapsed / self.render_seconds if self.render_seconds > 0 else 1.0
+            phase = min(int(share * len(RENDER_WORKING)), len(RENDER_WORKING) - 1)
+            phase = max(phase, RENDER_WORKING.index(state["status"]))
+            state["status"] = RENDER_WORKING[phase]
+        return dict(state)
 
     async def _render_status(
         self, request: web.Request, user_id: str, body: Any, task_id: str
@@ -1087,12 +1202,13 @@ class LookerEmulator:
         if task_id not in self.render_tasks:
             return _error(404, "Not found")
         task = self._render_json(task_id)
-        if task["status"] != "success":
+        if task["status"] != RENDER_DONE[0]:
             return web.json_response({"message": f"Render task is {task['status']}"}, status=202)
         stored = self.render_tasks[task_id]
         if stored["outcome"] == "empty":
             return web.Response(body=b"", content_type="image/png")
-        image = bar_chart(stored["values"], width=stored["width"], height=stored["height"])
+        size = stored["json"]
+        image = bar_chart(stored["values"], width=size["width"], height=size["height"])
         self.rendered.append(image)
         return web.Response(body=image, content_type="image/png")
 
@@ -1120,6 +1236,16 @@ def explore_json() -> dict[str, Any]:
     }
 
 
+def _as(model: str, data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` as Looker serializes it as a ``model`` (models.py): that model's fields only."""
+    keys = model_fields(model)
+    return {k: v for k, v in data.items() if k in keys}
+
+
+def _now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
 def _like(pattern: str) -> re.Pattern[str]:
     regex = "".join(".*" if c == "%" else "." if c == "_" else re.escape(c) for c in pattern)
     return re.compile(regex, re.IGNORECASE | re.DOTALL)
@@ -1131,5 +1257,27 @@ def _error(status: int, message: str, errors: list[dict[str, str]] | None = None
         "documentation_url": f"https://cloud.google.com/looker/docs/r/err/4.0/{status}/emulator",
     }
     if errors:
-        body["errors"] = errors
+        body["errors"] = [{**e, "documentation_url": body["documentation_url"]} for e in errors]
     return web.json_response(body, status=status)
+
+
+def _validation_failed(route: Route, problems: list[Problem]) -> web.Response:
+    """Looker's 422: the ``ValidationError`` model of looker_sdk/sdk/api40/models.py, each
+    item a ``ValidationErrorDetail`` (``field``, ``code``, ``message``, ``documentation_url``).
+    """
+    return web.json_response(
+        {
+            "message": "Validation Failed",
+            "errors": [
+                {
+                    "field": p.field,
+                    "code": p.code,
+                    "message": p.message,
+                    "documentation_url": route.documentation_url,
+                }
+                for p in problems
+            ],
+            "documentation_url": route.documentation_url,
+        },
+        status=422,
+    )

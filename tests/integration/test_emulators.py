@@ -50,7 +50,9 @@ async def api(looker):
 async def render(
     api: LookerApi, kind: str = "looks", target: str = "1", query: str = "?width=300&height=200"
 ):
-    status, _, body = await api.call("POST", f"/render_tasks/{kind}/{target}/png{query}")
+    # create_dashboard_render_task takes a CreateDashboardRenderTask body (methods.py).
+    body = {} if kind == "dashboards" else None
+    status, _, body = await api.call("POST", f"/render_tasks/{kind}/{target}/png{query}", json=body)
     assert status == 200
     import json
 
