@@ -259,7 +259,20 @@ async def test_submitting_the_form_runs_the_action_with_the_values(sandbox: Sand
 async def test_lookers_validation_errors_show_on_the_fields(sandbox: Sandbox):
     sandbox.looker.data_action_result = {
         "success": False,
-        "validation_errors": {"errors": [{"field": "message", "message": "Too short"}]},
+        # A ValidationError as looker-sdk's models.py defines it (message and
+        # documentation_url required, on the error and on each detail).
+        "validation_errors": {
+            "message": "Validation Failed",
+            "documentation_url": "https://cloud.google.com/looker/docs/r/err/4.0",
+            "errors": [
+                {
+                    "field": "message",
+                    "code": "invalid",
+                    "message": "Too short",
+                    "documentation_url": "https://cloud.google.com/looker/docs/r/err/4.0",
+                }
+            ],
+        },
     }
     view = await open_form(sandbox)
     response = await sandbox.driver.submit_view(view, {"message": "?", "urgency": "low"})
