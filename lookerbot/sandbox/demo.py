@@ -106,6 +106,8 @@ class Sandbox:
             slack=self.slack,
             session=self._session,
         )
+        # The bot's own DM posts come back to it as events, as Slack sends them.
+        self.slack.event_sink = self._driver.send_event
         if self.runtime.catalog.configured:
             # Start answering once custom commands are known, as a long-running bot would.
             await self.runtime.catalog.wait_loaded(timeout=10)
@@ -114,6 +116,8 @@ class Sandbox:
 
     async def stop(self) -> None:
         """Stop the bot (draining its work), then the emulators."""
+        if self._driver is not None and self.slack.event_sink == self._driver.send_event:
+            self.slack.event_sink = None  # a shared emulator must not send to a stopped bot
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -150,6 +154,8 @@ class Sandbox:
 
     async def settle(self, timeout: float = 30.0) -> None:
         """Wait until the bot has finished everything it started (refreshes included)."""
+        await asyncio.wait_for(self.runtime.tasks.wait_idle(), timeout)
+        await self.slack.wait_echoes(timeout)
         await asyncio.wait_for(self.runtime.tasks.wait_idle(), timeout)
         await asyncio.wait_for(self.runtime.catalog.wait_refreshed(), timeout)
 

@@ -159,18 +159,30 @@ class SlackDriver:
         return await self.send_event(event)
 
     async def link_shared(
-        self, urls: list[str], *, user: str = "U0ALICE", channel: str = "C0GENERAL"
+        self,
+        urls: list[str],
+        *,
+        user: str = "U0ALICE",
+        channel: str = "C0GENERAL",
+        composer: bool = False,
     ) -> DriverResponse:
-        """Someone posted links whose domains the app registered for unfurling."""
+        """Someone posted links whose domains the app registered for unfurling; with
+        ``composer``, is still typing them in the message composer (Slack's link_shared
+        event: https://docs.slack.dev/reference/events/link_shared)."""
         ts = self._next_ts()
+        if composer:
+            channel, message_ts, source = "COMPOSER", f"{user}-{secrets.token_hex(16)}", "composer"
+        else:
+            message_ts, source = ts, "conversations_history"
+            self.slack.add_user_message(channel, ts, " ".join(urls), user=user)
         event = {
             "type": "link_shared",
             "channel": channel,
             "is_bot_user_member": True,
             "user": user,
-            "message_ts": ts,
-            "unfurl_id": f"C-{secrets.token_hex(6)}",
-            "source": "conversations_history",
+            "message_ts": message_ts,
+            "unfurl_id": self.slack.new_unfurl_id(),
+            "source": source,
             "links": [{"domain": u.split("/")[2] if "//" in u else u, "url": u} for u in urls],
             "event_ts": ts,
         }
@@ -201,7 +213,7 @@ class SlackDriver:
             "api_app_id": "A0LOOKER",
             "is_enterprise_install": "false",
             "response_url": response_url,
-            "trigger_id": f"{secrets.randbelow(10**10)}.{secrets.token_hex(8)}",
+            "trigger_id": self.slack.new_trigger_id(),
         }
         body = urlencode(form).encode()
         response = await self.post(path, body, content_type="application/x-www-form-urlencoded")
@@ -248,7 +260,7 @@ class SlackDriver:
                 "channel_id": message.channel,
                 "is_ephemeral": False,
             },
-            "trigger_id": f"{secrets.randbelow(10**10)}.{secrets.token_hex(8)}",
+            "trigger_id": self.slack.new_trigger_id(),
             "channel": {"id": message.channel, "name": "x"},
             "message": {"ts": message.ts, "text": message.text, "blocks": message.blocks},
             "response_url": response_url,
@@ -280,7 +292,7 @@ class SlackDriver:
             "user": {"id": user, "team_id": TEAM_ID},
             "api_app_id": "A0LOOKER",
             "token": "legacy-verification-token",
-            "trigger_id": "1.2",
+            "trigger_id": self.slack.new_trigger_id(),
             "view": {
                 **view,
                 "state": {"values": state},
@@ -339,7 +351,7 @@ class SlackDriver:
                 "channel_id": channel,
                 "is_ephemeral": message_ts is None,
             },
-            "trigger_id": f"{secrets.randbelow(10**10)}.{secrets.token_hex(8)}",
+            "trigger_id": self.slack.new_trigger_id(),
             "channel": {"id": channel},
             "message": message,
             "response_url": response_url,

@@ -18,7 +18,8 @@ import binascii
 import itertools
 import json
 import secrets
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -185,18 +186,31 @@ def default_channels() -> dict[str, dict[str, Any]]:
         ("G0FINANCE", "finance-private", True, True),
         ("G0SECRET", "secret-private", True, False),
     ]
+    return {cid: _channel(cid, name, private, member) for cid, name, private, member in channels}
+
+
+def _channel(cid: str, name: str, private: bool, member: bool) -> dict[str, Any]:
+    """A conversation object as conversations.list and conversations.info return it
+    (https://docs.slack.dev/reference/objects/conversation-object)."""
     return {
-        cid: {
-            "id": cid,
-            "name": name,
-            "is_channel": not private,
-            "is_group": private,
-            "is_private": private,
-            "is_im": False,
-            "is_archived": False,
-            "is_member": member,
-        }
-        for cid, name, private, member in channels
+        "id": cid,
+        "name": name,
+        "name_normalized": name,
+        "created": 1600000000,
+        "creator": "U0ALICE",
+        "is_channel": not private,
+        "is_group": private,
+        "is_private": private,
+        "is_im": False,
+        "is_mpim": False,
+        "is_general": name == "general",
+        "is_shared": False,
+        "is_ext_shared": False,
+        "is_org_shared": False,
+        "is_archived": False,
+        "is_member": member,
+        "topic": {"value": "", "creator": "", "last_set": 0},
+        "purpose": {"value": "", "creator": "", "last_set": 0},
     }
 
 
@@ -207,6 +221,7 @@ class SlackEmulator:
         bot_token: the bot token it accepts.
         app_token: the app-level token it accepts (Socket Mode).
         scopes: the bot token's scopes; the manifest's by default.
+        clock: monotonic seconds, for what expires (response URLs, trigger ids).
     """
 
     def __init__(
@@ -215,11 +230,29 @@ class SlackEmulator:
         bot_token: str = DEFAULT_BOT_TOKEN,
         app_token: str = DEFAULT_APP_TOKEN,
         scopes: Iterable[str] | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.bot_token = bot_token
         self.app_token = app_token
         self.scopes: set[str] = set(scopes if scopes is not None else BOT_SCOPES)
         """The bot token's scopes (by default, those the app's manifest asks for)."""
+        self.clock = clock
+        self.private_members: dict[str, set[str]] = {
+            "G0FINANCE": {"U0ALICE", "U0BOB"},
+            "G0SECRET": {"U0CAROL"},
+        }
+        """People in each private channel; everyone is in the public ones."""
+        self.unfurls: list[dict[str, Any]] = []
+        """Accepted chat.unfurl calls' arguments, oldest first."""
+        self.event_sink: Callable[[dict[str, Any]], Awaitable[Any]] | None = None
+        """Where the emulator delivers events of its own making (the bot's own DM posts
+        echoed back as message events, as Slack does); set by the sandbox."""
+        self._response_urls: dict[str, list[float]] = {}
+        self._triggers: dict[str, float | None] = {}
+        self._unfurl_ids: set[str] = set()
+        self._echoes: set[asyncio.Task[Any]] = set()
+        self.echoes_delivered = 0
+        """The bot's own DM posts sent back to it as events."""
         self.users = default_users()
         self.channels = default_channels()
         self.calls: list[SlackCall] = []
@@ -268,6 +301,9 @@ class SlackEmulator:
 
     async def stop(self) -> None:
         """Stop serving (and close Socket Mode connections)."""
+        for task in list(self._echoes):
+            task.cancel()
+        await asyncio.gather(*self._echoes, return_exceptions=True)
         for ws in list(self._sockets):
             await ws.close()
         if self._runner is not None:
@@ -310,7 +346,35 @@ class SlackEmulator:
 
     def new_response_url(self) -> str:
         """A fresh response URL, as Slack puts in a slash command."""
-        return f"{self.url}/response/{next(self._response_ids)}"
+        rid = str(next(self._response_ids))
+        self._response_urls[rid] = [self.clock()]
+        return f"{self.url}/response/{rid}"
+
+    def new_trigger_id(self) -> str:
+        """A fresh trigger id, as Slack puts in a slash command or an interaction."""
+        trigger = f"{secrets.randbelow(10**10)}.{secrets.randbelow(10**12)}.{secrets.token_hex(16)}"
+        self._triggers[trigger] = self.clock()
+        return trigger
+
+    def new_unfurl_id(self) -> str:
+        """An unfurl id, as Slack puts in a link_shared event (chat.unfurl accepts it)."""
+        unfurl_id = f"C-{secrets.token_hex(8).upper()}"
+        self._unfurl_ids.add(unfurl_id)
+        return unfurl_id
+
+    def add_user_message(self, channel: str, ts: str, text: str, *, user: str) -> None:
+        """A message a person posted (links in it can be unfurled by channel and ts)."""
+        self.messages.append(PostedMessage(channel=channel, ts=ts, text=text, blocks=[], user=user))
+
+    def members_of(self, channel_id: str) -> set[str]:
+        """The people in a conversation (the bot aside)."""
+        channel = self.channels.get(channel_id) or {}
+        if channel.get("is_im"):
+            return {str(channel.get("user"))}
+        if channel.get("is_private"):
+            return set(self.private_members.get(channel_id, set()))
+        # Everyone, other apps' bot users too (a bot that posts in a channel is in it).
+        return {uid for uid in self.users if uid != BOT_USER_ID}
 
     def calls_to(self, method: str) -> list[SlackCall]:
         """Recorded calls of ``method``."""
@@ -339,11 +403,15 @@ class SlackEmulator:
             cid,
             {
                 "id": cid,
+                "created": 1600000000,
                 "is_im": True,
+                "is_org_shared": False,
                 "user": user,
                 "is_member": True,
                 "is_private": True,
                 "is_archived": False,
+                "is_user_deleted": False,
+                "priority": 0,
                 "name": cid,
             },
         )
@@ -353,16 +421,7 @@ class SlackEmulator:
         """Add ``count`` public channels (for large-workspace tests)."""
         for i in range(count):
             cid = f"C9{i:06d}"
-            self.channels[cid] = {
-                "id": cid,
-                "name": f"{prefix}-{i}",
-                "is_channel": True,
-                "is_group": False,
-                "is_private": False,
-                "is_im": False,
-                "is_archived": False,
-                "is_member": member,
-            }
+            self.channels[cid] = _channel(cid, f"{prefix}-{i}", False, member)
 
     # -- Socket Mode ---------------------------------------------------------------------
 
@@ -565,7 +624,7 @@ class SlackEmulator:
             "chat.update": self._update,
             "chat.postEphemeral": self._post_ephemeral,
             "chat.delete": self._delete,
-            "chat.unfurl": lambda args: {},
+            "chat.unfurl": self._unfurl,
             "users.info": self._users_info,
             "users.list": self._users_list,
             "users.lookupByEmail": self._lookup_by_email,
@@ -579,6 +638,7 @@ class SlackEmulator:
             "files.delete": self._delete_file,
             "views.open": self._views_open,
             "views.update": self._views_update,
+            "views.push": self._views_push,
             "apps.connections.open": lambda args: {
                 "url": self.url.replace("http", "ws") + "/socket"
             },
@@ -680,11 +740,88 @@ class SlackEmulator:
             thread_ts=args.get("thread_ts"),
         )
         self.messages.append(message)
+        if channel.get("is_im"):
+            self._echo(message)
         return {
             "channel": message.channel,
             "ts": message.ts,
             "message": {"text": message.text, "ts": message.ts, "bot_id": BOT_ID},
         }
+
+    def _echo(self, message: PostedMessage) -> None:
+        """Slack sends the app its own posts in a DM as message.im events, with the bot's
+        ``bot_id`` and ``app_id`` (https://docs.slack.dev/reference/events/message.im;
+        the message object's bot_id), so a bot must tell them from people's messages."""
+        event = {
+            "type": "message",
+            "channel_type": "im",
+            "channel": message.channel,
+            "user": BOT_USER_ID,
+            "bot_id": BOT_ID,
+            "app_id": "A0LOOKER",
+            "text": message.text,
+            "blocks": message.blocks,
+            "ts": message.ts,
+            "event_ts": message.ts,
+            "team": TEAM_ID,
+            "bot_profile": {"id": BOT_ID, "app_id": "A0LOOKER", "name": "Looker"},
+        }
+        if message.thread_ts:
+            event["thread_ts"] = message.thread_ts
+        if not self._sockets and self.event_sink is None:
+            return
+        task = asyncio.get_running_loop().create_task(self._deliver(event))
+        self._echoes.add(task)
+        task.add_done_callback(self._echoes.discard)
+
+    async def _deliver(self, event: dict[str, Any]) -> None:
+        if self._sockets:
+            await self.socket_send(
+                "events_api",
+                {
+                    "type": "event_callback",
+                    "team_id": TEAM_ID,
+                    "api_app_id": "A0LOOKER",
+                    "event": event,
+                    "event_id": f"Ev{secrets.token_hex(6).upper()}",
+                    "authorizations": [
+                        {"team_id": TEAM_ID, "user_id": BOT_USER_ID, "is_bot": True}
+                    ],
+                },
+            )
+        elif self.event_sink is not None:
+            await self.event_sink(event)
+        self.echoes_delivered += 1
+
+    async def wait_echoes(self, timeout: float = 10.0) -> None:
+        """Wait until every echo the emulator sent has been answered by the app."""
+        while self._echoes:
+            await asyncio.wait_for(asyncio.gather(*list(self._echoes)), timeout)
+
+    def _unfurl(self, args: dict[str, Any]) -> dict[str, Any] | str:
+        """chat.unfurl takes the channel and ts of a posted message, or the unfurl_id and
+        source of a link_shared event "in place of channel and ts"
+        (https://docs.slack.dev/reference/methods/chat.unfurl, arguments and errors)."""
+        if not isinstance(args.get("unfurls"), dict):
+            return "invalid_unfurls_format"
+        unfurl_id, source = args.get("unfurl_id"), args.get("source")
+        if unfurl_id or source:
+            if not unfurl_id:
+                return "missing_unfurl_id"
+            if source not in ("composer", "conversations_history"):
+                return "invalid_source" if source else "missing_source"
+            if unfurl_id not in self._unfurl_ids:
+                return "invalid_unfurl_id"
+        else:
+            channel, ts = args.get("channel"), args.get("ts")
+            if not channel:
+                return "missing_channel"
+            if not ts:
+                return "missing_ts"
+            if not any(m.channel == channel and m.ts == ts for m in self.messages):
+                return "cannot_find_message"
+        self.unfurls.append(args)
+        return {}
 
     def _update(self, args: dict[str, Any]) -> dict[str, Any] | str:
         found = next(
@@ -716,6 +853,10 @@ class SlackEmulator:
             return channel
         if args.get("user") not in self.users:
             return "user_not_found"
+        if args["user"] not in self.members_of(channel["id"]):
+            # https://docs.slack.dev/reference/methods/chat.postEphemeral, errors:
+            # "user_not_in_channel: Intended recipient is not in the specified channel."
+            return "user_not_in_channel"
         problem = self._check_message(args)
         if problem:
             return problem
@@ -810,10 +951,33 @@ class SlackEmulator:
             return "user_not_found"
         return {"channel": {"id": self.dm_channel(user_ids[0])}}
 
+    def _use_trigger(self, trigger_id: Any) -> str | None:
+        """Slack's refusal of a trigger id, or ``None`` (and it is used up): one the
+        emulator never issued, one already exchanged, one older than 3 s
+        (https://docs.slack.dev/reference/methods/views.open, errors
+        ``invalid_trigger_id``, ``exchanged_trigger_id``, ``expired_trigger_id``;
+        https://docs.slack.dev/interactivity/handling-user-interaction: "expires in 3 seconds")."""
+        key = str(trigger_id or "")
+        if key not in self._triggers:
+            return "invalid_trigger_id"
+        issued = self._triggers[key]
+        if issued is None:
+            return "exchanged_trigger_id"
+        if self.clock() - issued > 3.0:
+            return "expired_trigger_id"
+        self._triggers[key] = None
+        return None
+
+    def _views_push(self, args: dict[str, Any]) -> dict[str, Any] | str:
+        return self._views_open(args)
+
     def _views_open(self, args: dict[str, Any]) -> dict[str, Any] | str:
         view = args.get("view")
         if not args.get("trigger_id") or not isinstance(view, dict):
             return "invalid_arguments"
+        refused = self._use_trigger(args["trigger_id"])
+        if refused is not None:
+            return refused
         view_id = f"V{secrets.token_hex(4).upper()}"
         self.views[view_id] = {**view, "id": view_id}
         return {"view": self.views[view_id]}
@@ -830,10 +994,7 @@ class SlackEmulator:
         if channel is None:
             return "channel_not_found"
         members = [BOT_USER_ID] if channel.get("is_member") else []
-        if channel.get("is_im"):
-            members.append(str(channel["user"]))
-        else:
-            members += [u for u in self.users if u.startswith("U0") and u != BOT_USER_ID]
+        members += sorted(self.members_of(str(channel["id"])))
         page = self._page([{"id": m} for m in members], args, "members")
         if isinstance(page, str):
             return page
@@ -869,7 +1030,21 @@ class SlackEmulator:
             uploaded.channel = channel_id
             uploaded.thread_ts = args.get("thread_ts")
             uploaded.completed = True
-            done.append({"id": uploaded.id, "title": uploaded.title})
+            # A file object (https://docs.slack.dev/reference/objects/file-object).
+            done.append(
+                {
+                    "id": uploaded.id,
+                    "created": 1700000000,
+                    "name": uploaded.filename,
+                    "title": uploaded.title,
+                    "mimetype": "image/png" if uploaded.filename.endswith(".png") else "",
+                    "filetype": uploaded.filename.rsplit(".", 1)[-1],
+                    "user": BOT_USER_ID,
+                    "size": uploaded.length,
+                    "url_private": f"{self.url}/files/{uploaded.id}",
+                    "permalink": f"https://acme.slack.com/files/{BOT_USER_ID}/{uploaded.id}",
+                }
+            )
         if channel_id:
             message = PostedMessage(
                 channel=str(channel_id),
@@ -877,7 +1052,7 @@ class SlackEmulator:
                 text=str(args.get("initial_comment") or ""),
                 blocks=[],
                 thread_ts=args.get("thread_ts"),
-                files=[f["id"] for f in done],
+                files=[str(f["id"]) for f in done],
             )
             self.messages.append(message)
         return {"files": done}
@@ -917,6 +1092,16 @@ class SlackEmulator:
         return web.Response(body=uploaded.data, content_type="application/octet-stream")
 
     async def _response_url(self, request: web.Request) -> web.Response:
+        # "You can use a response_url five times within 30 minutes"
+        # (https://docs.slack.dev/interactivity/handling-user-interaction#message_responses);
+        # a URL Slack never gave out is not found.
+        uses = self._response_urls.get(request.match_info["rid"])
+        if uses is None:
+            return web.Response(status=404, text="invalid_url")
+        if self.clock() - uses[0] > 30 * 60:
+            return web.Response(status=404, text="expired_url")
+        if len(uses) > 5:
+            return web.Response(status=404, text="used_url")
         try:
             body = await request.json()
         except ValueError:
@@ -926,6 +1111,7 @@ class SlackEmulator:
         canary.check("response_url", json.dumps(body))
         if await self._check_images(list(body.get("blocks") or [])):
             return web.Response(status=400, text="invalid_blocks")
+        uses.append(self.clock())
         self.responses.append(ResponseUrlPost(request.match_info["rid"], body))
         return web.Response(text="ok")
 

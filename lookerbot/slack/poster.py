@@ -382,9 +382,11 @@ class WebApiSlackPoster:
                 {"type": "section", "text": {"type": "mrkdwn", "text": payload["text"]}}
             ]
             previews[url] = {"blocks": blocks}
-        # chat.unfurl takes the channel and ts of a posted message, or, for links in the
-        # message composer, the unfurl_id and source of the link_shared event; never both.
-        by_message = bool(channel and ts)
+        # chat.unfurl takes the unfurl_id and source of the link_shared event "in place of
+        # channel and ts" (https://docs.slack.dev/reference/methods/chat.unfurl); only they
+        # work for links still in the message composer (channel "COMPOSER", no real ts).
+        # Without them, the channel and ts of the posted message.
+        by_message = not (unfurl_id and source)
         await self._api(
             "chat.unfurl",
             lambda: self.client.chat_unfurl(

@@ -13,6 +13,7 @@ from lookerbot.looker.instances import LookerInstance, LookerRegistry
 from lookerbot.looker.models import ContentKind, ContentRef, LookerUser
 from lookerbot.sandbox.demo import Sandbox
 from lookerbot.sandbox.looker_emulator import LookerEmulator
+from lookerbot.sandbox.render import message_to_text
 from lookerbot.settings import LookerInstanceSettings, Secret
 from tests.conftest import TODAY
 from tests.helpers import response_text, text_of
@@ -237,3 +238,14 @@ async def test_mentions_work_in_public_and_private_channels(sandbox: Sandbox, ch
     await sandbox.settle()
     (reply,) = sandbox.slack.visible_messages(channel)
     assert "Sales Overview" in text_of(reply)
+
+
+async def test_the_bot_does_not_answer_its_own_dm_echo(sandbox: Sandbox):
+    # Slack sends the app its own DM posts back as message events with its bot_id; the
+    # emulator does the same, so a bot that answered them would loop.
+    await sandbox.driver.dm("help", user="U0BOB")
+    await sandbox.settle()
+    dm = sandbox.slack.dm_channel("U0BOB")
+    (reply,) = sandbox.slack.visible_messages(dm)
+    assert "Built-in commands" in message_to_text(reply.text, reply.blocks)
+    assert sandbox.slack.echoes_delivered == 1

@@ -55,6 +55,9 @@ async def test_slash_command_and_dm_over_socket_mode(looker):
                 },
             )
         await sandbox.settle()
+        await slack.wait_echoes()  # the reply came back over the socket, as Slack sends it
+        await sandbox.settle()
+        assert slack.echoes_delivered == 1
         (reply,) = slack.visible_messages(dm)
         assert "Built-in commands" in message_to_text(reply.text, reply.blocks)
 

@@ -19,10 +19,26 @@ async def test_a_look_link_unfurls_with_its_data(sandbox: Sandbox):
     await sandbox.driver.link_shared([url])
     await sandbox.settle()
     (call,) = sandbox.slack.calls_to("chat.unfurl")
-    assert call.args["channel"] == "C0GENERAL" and call.args["ts"]
+    # The event's unfurl_id and source, which Slack takes in place of channel and ts.
+    assert call.args["source"] == "conversations_history"
+    assert call.args["unfurl_id"]
+    assert "channel" not in call.args
     text = unfurled(sandbox)[url]
     assert "Orders Total Revenue" in text and "West" in text
     assert f"Revenue by Region ({url})" in text
+
+
+async def test_a_link_in_the_message_composer_unfurls(sandbox: Sandbox):
+    # Slack's composer link_shared: channel "COMPOSER", source "composer", a message_ts
+    # that is no message's; only unfurl_id and source can answer it.
+    url = f"{sandbox.looker.url}/looks/1"
+    await sandbox.driver.link_shared([url], composer=True)
+    await sandbox.settle()
+    (call,) = sandbox.slack.calls_to("chat.unfurl")
+    assert call.status == 200
+    assert call.args["source"] == "composer"
+    assert sandbox.slack.unfurls == [call.args]
+    assert "West" in unfurled(sandbox)[url]
 
 
 async def test_share_and_explore_links_unfurl_their_query(sandbox: Sandbox):
