@@ -108,13 +108,9 @@ def _blocks(blocks: list[Any], where: str, problems: list[str], *, surface: str)
         if kind not in KNOWN_BLOCKS or (surface == "message" and kind in _VIEW_ONLY):
             problems.append(f"unsupported type: {kind} {_at(at + '/type')}")
             continue
-        block_id = block.get("block_id")
-        if isinstance(block_id, str):
-            # https://docs.slack.dev/reference/block-kit/blocks: block_id "should be unique
-            # for each message or view".
-            if block_id in seen_ids:
-                problems.append(f"must be unique {_at(at + '/block_id')}")
-            seen_ids.add(block_id)
+        # https://docs.slack.dev/reference/block-kit/blocks: block_id "should be unique for
+        # each message or view".
+        _unique(block.get("block_id"), seen_ids, at + "/block_id", problems)
         _model_problems(block, at, problems)
         _documented_limits(block, at, problems)
 
@@ -164,13 +160,9 @@ def _documented_limits(block: dict[str, Any], at: str, problems: list[str]) -> N
             if not isinstance(element, dict):
                 continue
             where = f"{at}/elements/{index}" if kind == "actions" else f"{at}/element"
-            action_id = element.get("action_id")
-            if isinstance(action_id, str):
-                # https://docs.slack.dev/reference/block-kit/blocks/actions-block: action_id
-                # "should be unique among all other action_ids in the containing block".
-                if action_id in ids:
-                    problems.append(f"must be unique {_at(where + '/action_id')}")
-                ids.add(action_id)
+            # https://docs.slack.dev/reference/block-kit/blocks/actions-block: action_id
+            # "should be unique among all other action_ids in the containing block".
+            _unique(element.get("action_id"), ids, where + "/action_id", problems)
             _element(element, where, problems)
 
 
@@ -211,6 +203,14 @@ def _plain_text(value: object, at: str, limit: int, problems: list[str]) -> None
         problems.append(f"must provide text {_at(at + '/text')}")
     elif len(text) > limit:
         problems.append(f"must be less than {limit + 1} characters {_at(at + '/text')}")
+
+
+def _unique(value: object, seen: set[str], at: str, problems: list[str]) -> None:
+    if not isinstance(value, str):
+        return
+    if value in seen:
+        problems.append(f"must be unique {_at(at)}")
+    seen.add(value)
 
 
 def _at(pointer: str) -> str:

@@ -14,16 +14,9 @@ from lookerbot.errors import LookerApiError
 from lookerbot.looker.instances import LookerInstance
 from lookerbot.looker.sdk_client import SdkLookerClient
 from lookerbot.sandbox.looker_emulator import LookerEmulator
+from tests.helpers import Clock
 
 TODAY = date(2026, 9, 30)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture

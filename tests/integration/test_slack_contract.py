@@ -17,6 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from lookerbot.sandbox.slack_contract import METHODS
 from lookerbot.sandbox.slack_emulator import SlackEmulator
+from tests.helpers import Clock
 
 
 @pytest.fixture
@@ -280,14 +281,6 @@ async def test_a_modal_slack_refuses_is_not_opened(slack, client):
 
 
 # -- who may see what ---------------------------------------------------------------------
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
