@@ -262,6 +262,8 @@ class SlackEmulator:
         self.socket_acks: list[dict[str, Any]] = []
         self.views: dict[str, dict[str, Any]] = {}
         """Modals the bot opened, as they stand now, by view id."""
+        self.homes: dict[str, dict[str, Any]] = {}
+        """Home tabs the bot published, by person."""
         self.images: dict[str, bytes] = {}
         """Images downloaded for image blocks, by URL (as Slack fetches them)."""
         self.deleted_files: list[str] = []
@@ -638,6 +640,7 @@ class SlackEmulator:
             "files.delete": self._delete_file,
             "views.open": self._views_open,
             "views.update": self._views_update,
+            "views.publish": self._views_publish,
             "views.push": self._views_push,
             "apps.connections.open": lambda args: {
                 "url": self.url.replace("http", "ws") + "/socket"
@@ -988,6 +991,17 @@ class SlackEmulator:
             return "not_found"
         self.views[view_id] = {**view, "id": view_id}
         return {"view": self.views[view_id]}
+
+    def _views_publish(self, args: dict[str, Any]) -> dict[str, Any] | str:
+        """A person's Home tab (https://docs.slack.dev/reference/methods/views.publish):
+        ``user_not_found`` for someone not in the workspace; a home view only."""
+        user, view = str(args.get("user_id") or ""), args.get("view")
+        if user not in self.users:
+            return "user_not_found"
+        if not isinstance(view, dict) or view.get("type") != "home":
+            return "invalid_arguments"
+        self.homes[user] = {**view, "id": self.homes.get(user, {}).get("id", f"V{user}")}
+        return {"view": self.homes[user]}
 
     def _conversations_members(self, args: dict[str, Any]) -> dict[str, Any] | str:
         channel = self.channels.get(str(args.get("channel")))

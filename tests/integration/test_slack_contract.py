@@ -376,3 +376,17 @@ async def test_an_unfurl_needs_a_real_message_or_a_real_unfurl_id(slack, client)
     await client.chat_unfurl(channel="C0GENERAL", ts="1.000002", unfurls=unfurls)
     await client.chat_unfurl(unfurl_id=slack.new_unfurl_id(), source="composer", unfurls=unfurls)
     assert len(slack.unfurls) == 2
+
+
+async def test_a_home_tab_is_checked_like_any_view(slack, client):
+    home = {
+        "type": "home",
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "Hi"}}] * 101,
+    }
+    with pytest.raises(SlackApiError) as refused:
+        await client.views_publish(user_id="U0ALICE", view=home)
+    assert refused.value.response["error"] == "invalid_arguments"
+    assert slack.homes == {}
+    home["blocks"] = home["blocks"][:100]
+    await client.views_publish(user_id="U0ALICE", view=home)
+    assert len(slack.homes["U0ALICE"]["blocks"]) == 100
