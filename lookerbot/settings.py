@@ -283,7 +283,8 @@ VARIABLES: tuple[Variable, ...] = (
     Variable(
         "LOOKERBOT_REDIS_URL",
         "redis://host:6379/0 to share state between bot processes (Slack retry "
-        "de-duplication); in memory when unset.",
+        "de-duplication); rediss:// for TLS, with ?ssl_cert_reqs=none for self-signed "
+        "certificates (Heroku Redis); in memory when unset.",
         "Server",
         secret=True,
     ),

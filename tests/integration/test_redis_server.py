@@ -1,0 +1,138 @@
+"""The Redis client (redis-py underneath) against a real redis-server: URL options for the
+user, password and database, and TLS with a self-signed certificate, as Heroku Redis has."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from redis.asyncio import Redis
+
+from lookerbot.redis import RedisClient, RedisError
+
+PASSWORD = "s3cret-pw"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for(port: int) -> None:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"redis-server did not listen on {port}")
+
+
+@dataclass
+class RedisServer:
+    port: int
+    tls_port: int | None
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    """redis-server on 127.0.0.1 with an ACL user, and a TLS port with a self-signed
+    certificate when openssl is there to make one."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server is not installed (.ci/run installs it)")
+    port = free_port()
+    args = [
+        binary,
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        *("--user", "default", "off"),
+        *("--user", "lookerbot", "on", f">{PASSWORD}", "~*", "&*", "+@all"),
+    ]
+    tls_port = None
+    openssl = shutil.which("openssl")
+    if openssl is not None:
+        subprocess.run(  # noqa: S603 - fixed binary and arguments
+            [
+                openssl,
+                *("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+                *("-keyout", str(tmp_path / "key.pem"), "-out", str(tmp_path / "cert.pem")),
+                *("-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"),
+            ],
+            check=True,
+            capture_output=True,
+        )
+        tls_port = free_port()
+        args += [
+            *("--tls-port", str(tls_port)),
+            *("--tls-cert-file", str(tmp_path / "cert.pem")),
+            *("--tls-key-file", str(tmp_path / "key.pem")),
+            *("--tls-auth-clients", "no"),
+        ]
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
+    try:
+        wait_for(port)
+        if tls_port is not None:
+            wait_for(tls_port)
+        yield RedisServer(port, tls_port)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+async def test_user_password_and_database_come_from_the_url(redis_server: RedisServer):
+    client = RedisClient(f"redis://lookerbot:{PASSWORD}@127.0.0.1:{redis_server.port}/3")
+    try:
+        assert await client.set_if_absent("lookerbot:event:Ev1", "1", ttl_seconds=60) is True
+        assert await client.set_if_absent("lookerbot:event:Ev1", "1", ttl_seconds=60) is False
+    finally:
+        await client.aclose()
+    check = Redis(port=redis_server.port, username="lookerbot", password=PASSWORD, db=3, protocol=2)
+    try:
+        assert await check.exists("lookerbot:event:Ev1") == 1
+        assert 0 < await check.ttl("lookerbot:event:Ev1") <= 60
+    finally:
+        await check.aclose()
+
+
+async def test_a_wrong_password_is_an_error_not_a_hang(redis_server: RedisServer):
+    client = RedisClient(f"redis://lookerbot:wrong@127.0.0.1:{redis_server.port}/0")
+    try:
+        with pytest.raises(RedisError, match="invalid username-password pair"):
+            await client.set_if_absent("k", "1", ttl_seconds=60)
+        # ...and the next command fails at once, without asking Redis again.
+        with pytest.raises(RedisError, match="failed moments ago"):
+            await client.set_if_absent("k", "1", ttl_seconds=60)
+    finally:
+        await client.aclose()
+
+
+async def test_tls_with_a_self_signed_certificate_as_on_heroku(redis_server: RedisServer):
+    if redis_server.tls_port is None:
+        pytest.skip("openssl is not installed: no certificate for the TLS port")
+    base = f"rediss://lookerbot:{PASSWORD}@127.0.0.1:{redis_server.tls_port}/0"
+    verified = RedisClient(base)
+    try:
+        with pytest.raises(RedisError, match="certificate verify failed"):
+            await verified.set_if_absent("k", "1", ttl_seconds=60)
+    finally:
+        await verified.aclose()
+    unverified = RedisClient(f"{base}?ssl_cert_reqs=none")
+    try:
+        assert await unverified.set_if_absent("k", "1", ttl_seconds=60) is True
+    finally:
+        await unverified.aclose()
