@@ -24,7 +24,7 @@ from lookerbot.delivery.channels import (
     Destination,
     DestinationKind,
 )
-from lookerbot.errors import CommandError
+from lookerbot.errors import CommandError, LookerApiError
 from lookerbot.formatting.results import ResultLink
 from lookerbot.logs import new_error_id
 from lookerbot.looker.instances import LookerInstance
@@ -192,6 +192,11 @@ class Deliveries:
             await self.post(destination, reply)
         except DeliveryError as exc:
             outcome = Outcome(False, exc.reason, exc.status)
+        except LookerApiError as exc:
+            # Content the plan names that Looker cannot find or will not show is the plan's
+            # problem (4xx, as Looker said); anything else is Looker failing us (502).
+            status = exc.status if exc.status in (403, 404) else 502
+            outcome = Outcome(False, _plain(exc.reason), status)
         except CommandError as exc:
             outcome = Outcome(False, _plain(exc.reason), 502)
         except SlackPostError as exc:

@@ -163,8 +163,15 @@ async def test_a_looker_failure_goes_back_to_looker(sandbox: Sandbox):
     status, body = await webhook(
         sandbox, "/slack/post/channel/general", look_plan(sandbox.looker, "999")
     )
-    assert (status, body["success"]) == (502, False)
+    # Looker cannot find what the plan names: the plan's problem, not an outage.
+    assert (status, body["success"]) == (404, False)
     assert "couldn't find that" in body["reason"]
+
+
+async def test_a_looker_outage_during_a_delivery_is_a_bad_gateway(sandbox: Sandbox):
+    sandbox.looker.fail("^/looks/1$", status=503)
+    status, body = await webhook(sandbox, "/slack/post/channel/general", look_plan(sandbox.looker))
+    assert (status, body["success"]) == (502, False)
 
 
 # -- authentication ----------------------------------------------------------------------------
