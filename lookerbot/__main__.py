@@ -95,9 +95,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         ok = asyncio.run(run_checks(settings, lambda r: print(r.line(), flush=True)))
         return 0 if ok else 1
 
+    from lookerbot.errors import PluginError
     from lookerbot.server import serve
 
-    asyncio.run(serve(settings))
+    try:
+        asyncio.run(serve(settings))
+    except PluginError as exc:
+        print(f"lookerbot: {exc.reason}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -20,6 +20,7 @@ import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -60,8 +61,9 @@ from lookerbot.slack.dedup import (
 )
 from lookerbot.slack.directory import SlackDirectory
 from lookerbot.slack.events import EventHandlers
-from lookerbot.slack.listeners import register_listeners
+from lookerbot.slack.listeners import register_fallbacks, register_listeners
 from lookerbot.slack.payloads import classify
+from lookerbot.slack.plugins import register_plugins
 from lookerbot.slack.poster import SlackPoster, SlackPostError, WebApiSlackPoster
 from lookerbot.slack.verify import SlackRequestVerifier
 from lookerbot.tasks import BackgroundTasks
@@ -174,8 +176,10 @@ def _lifecycle(
     @contextlib.asynccontextmanager
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60))
+        # One client for the bot and Bolt. Its token is set once Bolt is built: Bolt warns
+        # that a client's token is ignored when an authorize function is given, and here
+        # the authorize function hands Bolt that same token.
         slack_client = AsyncWebClient(
-            token=settings.slack_bot_token.reveal(),
             base_url=settings.slack_api_url,
             session=session,
             # No retry handlers: WebApiSlackPoster decides what is safe to retry.
@@ -260,8 +264,25 @@ def _lifecycle(
             options=action_options,
         )
         data_actions = DataActionHandler(access=access, poster=poster, tasks=tasks, run_as=run_as)
+        bot_token = settings.slack_bot_token.reveal()
+
+        async def authorize(
+            enterprise_id: str | None, team_id: str | None, user_id: str | None
+        ) -> AuthorizeResult:
+            # Who the bot is was asked once at start-up (auth.test); Bolt would ask again.
+            bot = directory.known_bot
+            if bot is None:
+                bot = await asyncio.wait_for(directory.bot_identity(), IDENTITY_WAIT)
+            return AuthorizeResult(
+                enterprise_id=enterprise_id,
+                team_id=bot.team_id or team_id,
+                bot_user_id=bot.user_id,
+                bot_token=bot_token,
+            )
+
         bolt = AsyncApp(
             client=slack_client,
+            authorize=authorize,
             signing_secret="",
             verification_token="",
             # Verified in _slack_handler before Bolt sees the request (Bolt would log the
@@ -270,6 +291,7 @@ def _lifecycle(
             process_before_response=True,
             logger=logging.getLogger("slack_bolt"),
         )
+        slack_client.token = bot_token
         redis = RedisClient(settings.redis_url.reveal()) if settings.redis_url is not None else None
         dedup = deps.dedup or (
             RedisEventDeduplicator(client=redis) if redis else InMemoryEventDeduplicator()
@@ -279,16 +301,10 @@ def _lifecycle(
             poster=poster,
             tasks=tasks,
             unfurler=unfurler if settings.expand_urls else None,
-            dedup=dedup,
         )
-        register_listeners(
-            bolt,
-            dispatcher=dispatcher,
-            poster=poster,
-            tasks=tasks,
-            events=events,
-            data_actions=data_actions,
-        )
+        # Bolt runs the first listener that matches: the bot's own, then the deployer's
+        # plugins, then the catch-alls (see slack/plugins.py).
+        register_listeners(bolt, events=events, data_actions=data_actions, dedup=dedup)
         register_ask_listeners(bolt, ask=ask, dispatcher=dispatcher, poster=poster, tasks=tasks)
         runtime = Runtime(
             settings=settings,
@@ -310,21 +326,29 @@ def _lifecycle(
         )
         app[RUNTIME] = runtime
         loop = asyncio.get_running_loop()
-        # Each instance logs in on its own. Custom commands load at once (an instance that
-        # cannot be reached yet loads when it answers), so routing is final within moments.
-        background = [
-            loop.create_task(
-                keep_connecting(i, on_recover=lambda _: catalog.refresh_soon()),
-                name=f"login:{i.url}",
-            )
-            for i in lookers
-        ]
-        background.append(loop.create_task(_know_the_bot(directory), name="auth.test"))
-        if catalog.configured:
-            catalog.refresh_soon()
-            background.append(loop.create_task(catalog.run_periodically(), name="custom-commands"))
-        socket_mode = await _start_socket_mode(settings, bolt, session)
+        background: list[asyncio.Task[Any]] = []
+        socket_mode = None
         try:
+            # A plugin that fails stops start-up, with everything above closed again.
+            await register_plugins(bolt, settings.plugins)
+            register_fallbacks(bolt, dispatcher=dispatcher, poster=poster, tasks=tasks)
+            # Each instance logs in on its own. Custom commands load at once (an instance
+            # that cannot be reached yet loads when it answers), so routing is final within
+            # moments.
+            background += [
+                loop.create_task(
+                    keep_connecting(i, on_recover=lambda _: catalog.refresh_soon()),
+                    name=f"login:{i.url}",
+                )
+                for i in lookers
+            ]
+            background.append(loop.create_task(_know_the_bot(directory), name="auth.test"))
+            if catalog.configured:
+                catalog.refresh_soon()
+                background.append(
+                    loop.create_task(catalog.run_periodically(), name="custom-commands")
+                )
+            socket_mode = await _start_socket_mode(settings, bolt, session)
             yield
         finally:
             if socket_mode is not None:
@@ -440,8 +464,17 @@ async def _slack_handler(request: web.Request) -> web.StreamResponse:
     if payload.kind == "rate_limited":
         logger.warning("Slack says it is holding back events (app_rate_limited)")
         return web.Response(status=200)
-    if payload.event is not None:
-        return await _slack_event(runtime, payload.event_id, payload.event)
+    if payload.event is not None and runtime.directory.known_bot is None:
+        # Without knowing who it is, the bot cannot tell its own messages apart: answer 503
+        # within Slack's 3 s and Slack delivers the event again.
+        try:
+            await asyncio.wait_for(runtime.directory.bot_identity(), IDENTITY_WAIT)
+        except SlackPostError as error:
+            logger.error("Could not ask Slack who the bot is (auth.test: %s)", error.error)
+            return failure(messages.SLACK_IDENTITY_UNAVAILABLE, 503)
+        except TimeoutError:
+            logger.error("Slack has not said who the bot is yet (auth.test still retrying)")
+            return failure(messages.SLACK_IDENTITY_UNAVAILABLE, 503)
     # The body was read above (with a size limit), so it is handed to Bolt directly rather
     # than through to_bolt_request, which would read the request again.
     bolt_request = AsyncBoltRequest(
@@ -459,27 +492,6 @@ async def _know_the_bot(directory: SlackDirectory) -> None:
         await directory.bot_identity()
     except SlackPostError as error:
         logger.warning("Could not ask Slack who the bot is yet (auth.test: %s)", error.error)
-
-
-async def _slack_event(
-    runtime: Runtime, event_id: str | None, event: dict[str, Any]
-) -> web.Response:
-    """Acknowledge an event and start its work, without Bolt (see slack/events.py)."""
-    # Known from start-up, normally (checked first: wait_for costs a task per call). Without
-    # it the bot's own messages cannot be told apart: answer 503 within Slack's 3 s and Slack
-    # delivers the event again.
-    bot = runtime.directory.known_bot
-    if bot is None:
-        try:
-            bot = await asyncio.wait_for(runtime.directory.bot_identity(), IDENTITY_WAIT)
-        except SlackPostError as error:
-            logger.error("Could not ask Slack who the bot is (auth.test: %s)", error.error)
-            return failure(messages.SLACK_IDENTITY_UNAVAILABLE, 503)
-        except TimeoutError:
-            logger.error("Slack has not said who the bot is yet (auth.test still retrying)")
-            return failure(messages.SLACK_IDENTITY_UNAVAILABLE, 503)
-    await runtime.events.dispatch(event, bot, event_id)
-    return web.Response(status=200)
 
 
 async def _metrics(request: web.Request) -> web.Response:

@@ -4,6 +4,7 @@
 
     LookerbotError
      ├── SettingsError        configuration is invalid; lists every problem at once
+     ├── PluginError          a LOOKERBOT_PLUGINS module failed to import or register
      ├── ImageStoreError      a chart image store failed; the chart goes to Slack as a file
      ├── CommandError         a known failure; its reason is shown to the user as ":warning: reason"
      │    └── LookerApiError  Looker answered with an error or could not be reached
@@ -35,6 +36,18 @@ class SettingsError(LookerbotError):
     def __init__(self, problems: Sequence[str]) -> None:
         self.problems = tuple(problems)
         super().__init__("\n".join(self.problems))
+
+
+class PluginError(LookerbotError):
+    """A ``LOOKERBOT_PLUGINS`` module could not be imported or registered: start-up stops.
+
+    Args:
+        reason: what went wrong, naming the module.
+    """
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
 
 
 class ImageStoreError(LookerbotError):

@@ -289,6 +289,13 @@ VARIABLES: tuple[Variable, ...] = (
         secret=True,
     ),
     Variable(
+        "LOOKERBOT_PLUGINS",
+        "Comma-separated Python modules whose register(app) adds Bolt listeners, middleware "
+        "or error handlers to the bot's Bolt app at start.",
+        "Server",
+        example="mycompany.lookerbot_reactions",
+    ),
+    Variable(
         "LOOKERBOT_LOOKER_TIMEOUT",
         "Seconds to wait for one Looker API call (default 60).",
         "Server",
@@ -534,6 +541,7 @@ class Settings:
     shutdown_timeout: float = 25.0
     delivery_wait: float = 45.0
     redis_url: Secret | None = None
+    plugins: tuple[str, ...] = ()
     log_level: str = "INFO"
     log_format: Literal["text", "json"] = "text"
     storage: StorageSettings = field(default_factory=StorageSettings)
@@ -1050,11 +1058,24 @@ class _Parser:
             "shutdown_timeout": self.number("LOOKERBOT_SHUTDOWN_TIMEOUT", 25.0, low=0, high=3600),
             "delivery_wait": self.number("LOOKERBOT_DELIVERY_WAIT", 45.0, low=0, high=3600),
             "redis_url": self.redis_url(),
+            "plugins": self.plugins(),
             "log_level": log_level,
             "log_format": log_format,
             "unsafe_local_dev": unsafe_local_dev,
             "verify_looker_tls": verify_tls,
         }
+
+    def plugins(self) -> tuple[str, ...]:
+        names = tuple(
+            n.strip() for n in (self.raw("LOOKERBOT_PLUGINS") or "").split(",") if n.strip()
+        )
+        for name in names:
+            if not all(part.isidentifier() for part in name.split(".")):
+                self.problems.append(
+                    f"LOOKERBOT_PLUGINS: {name!r} is not an importable module name "
+                    "(like mycompany.lookerbot_plugin)."
+                )
+        return names
 
     def redis_url(self) -> Secret | None:
         value = self.raw("LOOKERBOT_REDIS_URL")

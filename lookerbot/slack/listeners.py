@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
+from slack_bolt.response import BoltResponse
 
 from lookerbot.commands.base import CommandRequest, Source
 from lookerbot.commands.dispatcher import CommandDispatcher
@@ -22,6 +23,7 @@ from lookerbot.delivery.data_actions import ACTION_ID_PREFIX, VIEW_CALLBACK_ID, 
 from lookerbot.formatting.slack_text import normalize_input
 from lookerbot.observability import correlation_id, new_correlation_id
 from lookerbot.slack.conversation import SlashCommandConversation
+from lookerbot.slack.dedup import EventDeduplicator
 from lookerbot.slack.directory import BotIdentity
 from lookerbot.slack.events import EventHandlers, field
 from lookerbot.slack.poster import SlackPoster
@@ -41,26 +43,71 @@ def _correlate_socket_mode_requests(bolt: AsyncApp) -> None:
         await next()
 
 
+def _deduplicate(bolt: AsyncApp, dedup: EventDeduplicator) -> None:
+    @bolt.middleware
+    async def deduplicate(
+        body: dict[str, Any], next: Callable[[], Awaitable[None]]
+    ) -> BoltResponse | None:
+        # Slack redelivers an event whose first delivery was not acknowledged in time, and
+        # may deliver one twice: act on each event_id once, across processes with Redis.
+        event_id = field(body, "event_id") if body.get("type") == "event_callback" else None
+        if event_id is not None and not await dedup.first_time(event_id):
+            logger.info("Ignored a repeated delivery of Slack event %s", event_id)
+            return BoltResponse(status=200, body="")
+        await next()
+        return None
+
+
+def _bot(context: AsyncBoltContext) -> BotIdentity:
+    return BotIdentity(context.bot_user_id, context.team_id)
+
+
+async def _in_a_dm(event: dict[str, Any]) -> bool:
+    return event.get("channel_type") == "im"
+
+
 def register_listeners(
+    bolt: AsyncApp,
+    *,
+    events: EventHandlers,
+    data_actions: DataActionHandler,
+    dedup: EventDeduplicator,
+) -> None:
+    """Attach the bot's middleware and its own listeners to ``bolt``: mentions, DMs, shared
+    links, data-action buttons and forms. Plugins' listeners come after these (Bolt runs the
+    first that matches), and :func:`register_fallbacks` after the plugins'."""
+    _correlate_socket_mode_requests(bolt)
+    _deduplicate(bolt, dedup)
+
+    @bolt.event("app_mention")
+    async def on_mention(event: dict[str, Any], context: AsyncBoltContext) -> None:
+        await events.mention(event, _bot(context))
+
+    @bolt.message("", matchers=[_in_a_dm])
+    async def on_direct_message(event: dict[str, Any], context: AsyncBoltContext) -> None:
+        await events.direct_message(event, _bot(context))
+
+    @bolt.event("link_shared")
+    async def on_link_shared(event: dict[str, Any], context: AsyncBoltContext) -> None:
+        await events.link_shared(event, _bot(context))
+
+    _register_data_actions(bolt, data_actions)
+
+
+def register_fallbacks(
     bolt: AsyncApp,
     *,
     dispatcher: CommandDispatcher,
     poster: SlackPoster,
     tasks: BackgroundTasks,
-    events: EventHandlers,
-    data_actions: DataActionHandler,
 ) -> None:
-    """Attach the bot's listeners to ``bolt``."""
-    _correlate_socket_mode_requests(bolt)
+    """The listeners that take whatever no other listener did: every slash command (the
+    bot's ``/looker``, or any name it was installed with) and every other event, which is
+    acknowledged and ignored (Bolt would answer 404, and Slack would deliver it again)."""
 
-    # Socket Mode events come through Bolt (HTTP events are handled before it: see
-    # lookerbot/slack/events.py); one listener for every event, dispatching on its type.
     @bolt.event(_ANY)
-    async def on_event(
-        event: dict[str, Any], body: dict[str, Any], context: AsyncBoltContext
-    ) -> None:
-        bot = BotIdentity(context.bot_user_id, context.team_id)
-        await events.dispatch(event, bot, field(body, "event_id"))
+    async def ignore_other_events() -> None:
+        return None
 
     @bolt.command(_ANY)
     async def on_slash_command(ack: AsyncAck, command: dict[str, Any]) -> None:
@@ -94,6 +141,8 @@ def register_listeners(
             dispatcher.run(route, request, conversation), name=f"command:{route.command.name}"
         )
 
+
+def _register_data_actions(bolt: AsyncApp, data_actions: DataActionHandler) -> None:
     @bolt.action(re.compile("^" + re.escape(ACTION_ID_PREFIX)))
     async def on_data_action(ack: AsyncAck, body: dict[str, Any]) -> None:
         await ack()
