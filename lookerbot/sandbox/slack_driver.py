@@ -165,27 +165,16 @@ class SlackDriver:
         user: str = "U0ALICE",
         channel: str = "C0GENERAL",
         composer: bool = False,
+        thread_ts: str | None = None,
     ) -> DriverResponse:
         """Someone posted links whose domains the app registered for unfurling; with
-        ``composer``, is still typing them in the message composer (Slack's link_shared
-        event: https://docs.slack.dev/reference/events/link_shared)."""
-        ts = self._next_ts()
-        if composer:
-            channel, message_ts, source = "COMPOSER", f"{user}-{secrets.token_hex(16)}", "composer"
-        else:
-            message_ts, source = ts, "conversations_history"
-            self.slack.add_user_message(channel, ts, " ".join(urls), user=user)
-        event = {
-            "type": "link_shared",
-            "channel": channel,
-            "is_bot_user_member": True,
-            "user": user,
-            "message_ts": message_ts,
-            "unfurl_id": self.slack.new_unfurl_id(),
-            "source": source,
-            "links": [{"domain": u.split("/")[2] if "//" in u else u, "url": u} for u in urls],
-            "event_ts": ts,
-        }
+        ``composer``, is still typing them in the message composer. The event (channel
+        ``COMPOSER``, ``source``, ``unfurl_id``, ``message_ts``, ``is_bot_user_member``)
+        comes from the emulator, which then accepts chat.unfurl for it
+        (https://docs.slack.dev/reference/events/link_shared)."""
+        event = self.slack.share_links(
+            urls, user=user, channel=channel, composer=composer, thread_ts=thread_ts
+        )
         return await self.send_event(event)
 
     async def slash(

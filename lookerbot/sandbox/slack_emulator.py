@@ -19,9 +19,11 @@ import itertools
 import json
 import secrets
 import time
+import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 from aiohttp import WSMsgType, web
@@ -90,6 +92,16 @@ class UploadedFile:
     channel: str | None = None
     thread_ts: str | None = None
     completed: bool = False
+
+
+@dataclass(frozen=True)
+class _LinkShare:
+    """A link_shared event the emulator sent: where, its source, and its URLs."""
+
+    channel: str
+    message_ts: str
+    source: str
+    urls: frozenset[str]
 
 
 @dataclass
@@ -241,7 +253,14 @@ class SlackEmulator:
             "G0FINANCE": {"U0ALICE", "U0BOB"},
             "G0SECRET": {"U0CAROL"},
         }
-        """People in each private channel; everyone is in the public ones."""
+        """People in each private channel; every full member is in the public ones."""
+        self.guest_channels: dict[str, set[str]] = {
+            "U0GUEST": {"C0GENERAL", "C0SALES"},
+            "U0SCG": {"C0GENERAL"},
+        }
+        """The channels each guest was invited to. A multi-channel guest is in those
+        channels only, a single-channel guest in exactly one
+        (https://slack.com/help/articles/202518103-Understand-guest-roles-in-Slack)."""
         self.unfurls: list[dict[str, Any]] = []
         """Accepted chat.unfurl calls' arguments, oldest first."""
         self.event_sink: Callable[[dict[str, Any]], Awaitable[Any]] | None = None
@@ -249,10 +268,13 @@ class SlackEmulator:
         echoed back as message events, as Slack does); set by the sandbox."""
         self._response_urls: dict[str, list[float]] = {}
         self._triggers: dict[str, float | None] = {}
-        self._unfurl_ids: set[str] = set()
+        self._shares: dict[str, _LinkShare] = {}
         self._echoes: set[asyncio.Task[Any]] = set()
         self.echoes_delivered = 0
         """The bot's own DM posts sent back to it as events."""
+        self.echo_answers: list[Any] = []
+        """The app's answer to each echo: the HTTP response from the event sink, or the
+        Socket Mode acknowledgement."""
         self.users = default_users()
         self.channels = default_channels()
         self.calls: list[SlackCall] = []
@@ -358,11 +380,53 @@ class SlackEmulator:
         self._triggers[trigger] = self.clock()
         return trigger
 
-    def new_unfurl_id(self) -> str:
-        """An unfurl id, as Slack puts in a link_shared event (chat.unfurl accepts it)."""
-        unfurl_id = f"C-{secrets.token_hex(8).upper()}"
-        self._unfurl_ids.add(unfurl_id)
-        return unfurl_id
+    def share_links(
+        self,
+        urls: Iterable[str],
+        *,
+        user: str,
+        channel: str,
+        composer: bool = False,
+        thread_ts: str | None = None,
+    ) -> dict[str, Any]:
+        """Someone shares ``urls``: posts them in ``channel`` (the message is stored), or,
+        with ``composer``, is still typing them there. Returns the link_shared event Slack
+        sends the app (https://docs.slack.dev/reference/events/link_shared) and remembers
+        it, so that chat.unfurl accepts its ``unfurl_id`` and ``source``, or its
+        ``channel`` and ``message_ts``, for these URLs only.
+
+        Composer events name the channel ``COMPOSER`` and carry a ``message_ts`` that is no
+        timestamp, the same string as the ``unfurl_id``
+        (https://api.slack.com/changelog/2021-08-changes-to-unfurls)."""
+        links = list(urls)
+        is_member = bool(self.channels.get(channel, {}).get("is_member"))
+        if composer:
+            channel = "COMPOSER"
+            message_ts = unfurl_id = (
+                f"{user}-{uuid.uuid4()}-{secrets.token_hex(16)}"  # "Uxxxxxxx-909b5454-…-gryl3…"
+            )
+            source = "composer"
+        else:
+            message_ts = self._next_ts()
+            self.add_user_message(channel, message_ts, " ".join(links), user=user)
+            # "C123456.123456789.987501.1b90fa…": the channel, the ts, a hash.
+            unfurl_id = f"{channel}.{message_ts}.{secrets.token_hex(32)}"
+            source = "conversations_history"
+        self._shares[unfurl_id] = _LinkShare(channel, message_ts, source, frozenset(links))
+        event: dict[str, Any] = {
+            "type": "link_shared",
+            "channel": channel,
+            "is_bot_user_member": is_member,
+            "user": user,
+            "message_ts": message_ts,
+            "unfurl_id": unfurl_id,
+            "source": source,
+            "links": [{"domain": urlsplit(u).hostname or u, "url": u} for u in links],
+            "event_ts": self._next_ts(),
+        }
+        if thread_ts and not composer:
+            event["thread_ts"] = thread_ts
+        return event
 
     def add_user_message(self, channel: str, ts: str, text: str, *, user: str) -> None:
         """A message a person posted (links in it can be unfurled by channel and ts)."""
@@ -375,8 +439,14 @@ class SlackEmulator:
             return {str(channel.get("user"))}
         if channel.get("is_private"):
             return set(self.private_members.get(channel_id, set()))
-        # Everyone, other apps' bot users too (a bot that posts in a channel is in it).
-        return {uid for uid in self.users if uid != BOT_USER_ID}
+        # Every full member, other apps' bot users too (a bot that posts in a channel is
+        # in it); guests only where they were invited.
+        return {
+            uid
+            for uid, user in self.users.items()
+            if uid != BOT_USER_ID
+            and (not user.get("is_restricted") or channel_id in self.guest_channels.get(uid, set()))
+        }
 
     def calls_to(self, method: str) -> list[SlackCall]:
         """Recorded calls of ``method``."""
@@ -754,7 +824,10 @@ class SlackEmulator:
     def _echo(self, message: PostedMessage) -> None:
         """Slack sends the app its own posts in a DM as message.im events, with the bot's
         ``bot_id`` and ``app_id`` (https://docs.slack.dev/reference/events/message.im;
-        the message object's bot_id), so a bot must tell them from people's messages."""
+        the message object's bot_id), so a bot must tell them from people's messages.
+        The ``user`` is the bot user and there is no ``subtype``: ``bot_message`` is what
+        classic apps' and integrations' posts carry
+        (https://docs.slack.dev/reference/events/message/bot_message)."""
         event = {
             "type": "message",
             "channel_type": "im",
@@ -778,8 +851,9 @@ class SlackEmulator:
         task.add_done_callback(self._echoes.discard)
 
     async def _deliver(self, event: dict[str, Any]) -> None:
+        answer: Any = None
         if self._sockets:
-            await self.socket_send(
+            answer = await self.socket_send(
                 "events_api",
                 {
                     "type": "event_callback",
@@ -793,7 +867,8 @@ class SlackEmulator:
                 },
             )
         elif self.event_sink is not None:
-            await self.event_sink(event)
+            answer = await self.event_sink(event)
+        self.echo_answers.append(answer)
         self.echoes_delivered += 1
 
     async def wait_echoes(self, timeout: float = 10.0) -> None:
@@ -802,27 +877,64 @@ class SlackEmulator:
             await asyncio.wait_for(asyncio.gather(*list(self._echoes)), timeout)
 
     def _unfurl(self, args: dict[str, Any]) -> dict[str, Any] | str:
-        """chat.unfurl takes the channel and ts of a posted message, or the unfurl_id and
-        source of a link_shared event "in place of channel and ts"
-        (https://docs.slack.dev/reference/methods/chat.unfurl, arguments and errors)."""
-        if not isinstance(args.get("unfurls"), dict):
+        """chat.unfurl takes the ``unfurl_id`` and ``source`` of a link_shared event, or a
+        ``channel`` and ``ts``: those of a posted message, or the ``COMPOSER`` channel and
+        ``message_ts`` of a composer link_shared event, which Slack also accepts
+        (https://api.slack.com/changelog/2021-08-changes-to-unfurls). Each pair goes
+        together. The errors are the method's documented ones
+        (https://docs.slack.dev/reference/methods/chat.unfurl): ``missing_unfurls``,
+        ``invalid_unfurls_format``, ``missing_unfurl_id``, ``missing_source``,
+        ``invalid_source``, ``invalid_unfurl_id``, ``missing_channel``, ``missing_ts``,
+        ``cannot_find_channel``, ``cannot_find_message``; ``cannot_unfurl_message`` for a
+        URL that is not in the message and ``cannot_unfurl_url`` for one that is not in the
+        link_shared event ("if you haven't acknowledged a link_shared event tied to the
+        same URL")."""
+        unfurls = args.get("unfurls")
+        if unfurls is None:
+            return "missing_unfurls"
+        if not isinstance(unfurls, dict):
             return "invalid_unfurls_format"
         unfurl_id, source = args.get("unfurl_id"), args.get("source")
+        share: _LinkShare | None = None
         if unfurl_id or source:
             if not unfurl_id:
                 return "missing_unfurl_id"
             if source not in ("composer", "conversations_history"):
                 return "invalid_source" if source else "missing_source"
-            if unfurl_id not in self._unfurl_ids:
+            share = self._shares.get(str(unfurl_id))
+            if share is None:
                 return "invalid_unfurl_id"
+            if share.source != source:
+                return "invalid_source"  # the event's own source, nothing else
         else:
             channel, ts = args.get("channel"), args.get("ts")
             if not channel:
                 return "missing_channel"
             if not ts:
                 return "missing_ts"
-            if not any(m.channel == channel and m.ts == ts for m in self.messages):
-                return "cannot_find_message"
+            if channel == "COMPOSER":
+                share = next(
+                    (
+                        s
+                        for s in self._shares.values()
+                        if s.channel == "COMPOSER" and s.message_ts == ts
+                    ),
+                    None,
+                )
+                if share is None:
+                    return "cannot_find_message"
+            else:
+                if channel not in self.channels:
+                    return "cannot_find_channel"
+                message = next(
+                    (m for m in self.messages if m.channel == channel and m.ts == ts), None
+                )
+                if message is None:
+                    return "cannot_find_message"
+                if any(url not in message.text for url in unfurls):
+                    return "cannot_unfurl_message"
+        if share is not None and any(url not in share.urls for url in unfurls):
+            return "cannot_unfurl_url"
         self.unfurls.append(args)
         return {}
 
@@ -1108,7 +1220,10 @@ class SlackEmulator:
     async def _response_url(self, request: web.Request) -> web.Response:
         # "You can use a response_url five times within 30 minutes"
         # (https://docs.slack.dev/interactivity/handling-user-interaction#message_responses);
-        # a URL Slack never gave out is not found.
+        # a URL Slack never gave out is not found. Past its uses or its time Slack answers
+        # 404 (bolt-js reports "Request failed with status code 404" for a response_url,
+        # https://github.com/slackapi/bolt-js/issues/1261); the body words are not
+        # documented, so ours (expired_url, used_url) only tell the two apart.
         uses = self._response_urls.get(request.match_info["rid"])
         if uses is None:
             return web.Response(status=404, text="invalid_url")

@@ -17,7 +17,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from lookerbot.sandbox.slack_contract import METHODS
 from lookerbot.sandbox.slack_emulator import SlackEmulator
-from tests.helpers import Clock
 
 
 @pytest.fixture
@@ -222,10 +221,12 @@ async def test_slack_sdks_typed_calls_pass(slack, client, http):
     )
     await client.chat_update(channel=dm, ts=posted["ts"], text="edited", blocks=[])
     await client.chat_postEphemeral(channel="C0GENERAL", user="U0ALICE", text="psst")
+    link = "https://looker.example.com/looks/1"
+    shared = slack.share_links([link], user="U0ALICE", channel="C0GENERAL")
     await client.chat_unfurl(
-        channel=dm,
-        ts=posted["ts"],
-        unfurls={"https://looker.example.com/looks/1": {"blocks": []}},
+        channel="C0GENERAL",
+        ts=shared["message_ts"],
+        unfurls={link: {"blocks": []}},
     )
     ticket = await client.files_getUploadURLExternal(filename="chart.png", length=4)
     async with http.post(ticket["upload_url"], data=b"\x89PNG") as response:
@@ -280,102 +281,7 @@ async def test_a_modal_slack_refuses_is_not_opened(slack, client):
     assert slack.views == {}
 
 
-# -- who may see what ---------------------------------------------------------------------
-
-
-@pytest.fixture
-async def timed() -> AsyncIterator[tuple[SlackEmulator, Clock]]:
-    clock = Clock()
-    async with SlackEmulator(clock=clock) as emulator:
-        yield emulator, clock
-
-
-async def test_an_ephemeral_reaches_only_members_of_the_channel(slack, client):
-    with pytest.raises(SlackApiError) as refused:
-        await client.chat_postEphemeral(channel="G0FINANCE", user="U0CAROL", text="psst")
-    assert refused.value.response["error"] == "user_not_in_channel"
-    await client.chat_postEphemeral(channel="G0FINANCE", user="U0ALICE", text="psst")
-    assert [m.ephemeral_to for m in slack.ephemeral_messages()] == ["U0ALICE"]
-    members = (await client.conversations_members(channel="G0FINANCE"))["members"]
-    assert "U0CAROL" not in members
-    assert "U0ALICE" in members
-
-
-async def test_a_response_url_takes_five_posts(slack, http):
-    url = slack.new_response_url()
-    statuses = []
-    for i in range(6):
-        async with http.post(url, json={"text": f"answer {i}"}) as response:
-            statuses.append((response.status, await response.text()))
-    assert statuses[:5] == [(200, "ok")] * 5
-    assert statuses[5] == (404, "used_url")
-    assert len(slack.responses) == 5
-
-
-async def test_a_response_url_expires_after_30_minutes(timed, http):
-    slack, clock = timed
-    url = slack.new_response_url()
-    clock.now += 30 * 60 + 1
-    async with http.post(url, json={"text": "late"}) as response:
-        assert (response.status, await response.text()) == (404, "expired_url")
-    async with http.post(f"{slack.url}/response/999", json={"text": "x"}) as response:
-        assert response.status == 404
-    assert slack.responses == []
-
-
-def _view() -> dict[str, Any]:
-    return {
-        "type": "modal",
-        "title": {"type": "plain_text", "text": "Send"},
-        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "Loading…"}}],
-    }
-
-
-async def test_a_trigger_id_works_once(slack, client):
-    trigger = slack.new_trigger_id()
-    opened = await client.views_open(trigger_id=trigger, view=_view())
-    assert opened["view"]["id"] in slack.views
-    with pytest.raises(SlackApiError) as again:
-        await client.views_open(trigger_id=trigger, view=_view())
-    assert again.value.response["error"] == "exchanged_trigger_id"
-    with pytest.raises(SlackApiError) as made_up:
-        await client.views_open(trigger_id="123.456.abc", view=_view())
-    assert made_up.value.response["error"] == "invalid_trigger_id"
-
-
-async def test_a_trigger_id_expires_after_3_seconds(timed):
-    slack, clock = timed
-    async with aiohttp.ClientSession() as session:
-        client = AsyncWebClient(token=slack.bot_token, base_url=slack.api_url, session=session)
-        trigger = slack.new_trigger_id()
-        clock.now += 3.5
-        with pytest.raises(SlackApiError) as late:
-            await client.views_open(trigger_id=trigger, view=_view())
-        assert late.value.response["error"] == "expired_trigger_id"
-        pushed = slack.new_trigger_id()
-        clock.now += 2.9
-        assert (await client.views_push(trigger_id=pushed, view=_view()))["ok"]
-
-
-# -- chat.unfurl -----------------------------------------------------------------------------
-
-
-async def test_an_unfurl_needs_a_real_message_or_a_real_unfurl_id(slack, client):
-    unfurls = {"https://looker.example.com/looks/1": {"blocks": []}}
-    with pytest.raises(SlackApiError) as no_message:
-        await client.chat_unfurl(channel="C0GENERAL", ts="1.000001", unfurls=unfurls)
-    assert no_message.value.response["error"] == "cannot_find_message"
-    with pytest.raises(SlackApiError) as no_id:
-        await client.chat_unfurl(unfurl_id="C-MADEUP", source="composer", unfurls=unfurls)
-    assert no_id.value.response["error"] == "invalid_unfurl_id"
-    with pytest.raises(SlackApiError) as no_source:
-        await client.chat_unfurl(unfurl_id=slack.new_unfurl_id(), unfurls=unfurls)
-    assert no_source.value.response["error"] == "missing_source"
-    assert slack.unfurls == []
-    slack.add_user_message("C0GENERAL", "1.000002", "a link", user="U0ALICE")
-    await client.chat_unfurl(channel="C0GENERAL", ts="1.000002", unfurls=unfurls)
-    await client.chat_unfurl(unfurl_id=slack.new_unfurl_id(), source="composer", unfurls=unfurls)
-    assert len(slack.unfurls) == 2
+# -- Home tabs -----------------------------------------------------------------------------
 
 
 async def test_a_home_tab_is_checked_like_any_view(slack, client):
