@@ -22,7 +22,6 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.request.async_request import AsyncBoltRequest
-from slack_sdk.web.async_client import AsyncWebClient
 
 from lookerbot import __version__, messages
 from lookerbot.actions.registry import ActionHubOptions, build_actions
@@ -64,7 +63,13 @@ from lookerbot.slack.events import EventHandlers
 from lookerbot.slack.listeners import register_fallbacks, register_listeners
 from lookerbot.slack.payloads import classify
 from lookerbot.slack.plugins import register_plugins
-from lookerbot.slack.poster import SlackPoster, SlackPostError, WebApiSlackPoster
+from lookerbot.slack.poster import (
+    SlackPoster,
+    SlackPostError,
+    WebApiSlackPoster,
+    build_slack_client,
+)
+from lookerbot.slack.retry import ChannelPacer
 from lookerbot.slack.verify import SlackRequestVerifier
 from lookerbot.tasks import BackgroundTasks
 
@@ -179,18 +184,17 @@ def _lifecycle(
         # One client for the bot and Bolt. Its token is set once Bolt is built: Bolt warns
         # that a client's token is ignored when an authorize function is given, and here
         # the authorize function hands Bolt that same token.
-        slack_client = AsyncWebClient(
-            base_url=settings.slack_api_url,
-            session=session,
-            # No retry handlers: WebApiSlackPoster decides what is safe to retry.
-            retry_handlers=[],
-        )
         metrics = app[METRICS]
+        pacer = ChannelPacer()
+        slack_client = build_slack_client(
+            base_url=settings.slack_api_url, session=session, pacer=pacer, metrics=metrics
+        )
         api_host = urlsplit(settings.slack_api_url).hostname or ""
         poster = deps.poster or WebApiSlackPoster(
             client=slack_client,
             session=session,
             trusted_hosts=frozenset({api_host}),
+            pacer=pacer,
             metrics=metrics,
         )
         lookers = deps.lookers or build_registry(settings, metrics=metrics)

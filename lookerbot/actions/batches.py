@@ -28,7 +28,7 @@ import aiohttp
 from lookerbot import messages
 from lookerbot.actions.base import ActionOutcome
 from lookerbot.errors import ResultError
-from lookerbot.slack.poster import parse_retry_after
+from lookerbot.slack.retry import parse_retry_after
 
 logger = logging.getLogger(__name__)
 

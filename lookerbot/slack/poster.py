@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
@@ -20,6 +18,14 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from lookerbot.errors import LookerbotError
 from lookerbot.formatting.message import Message
 from lookerbot.observability import Metrics
+from lookerbot.slack.retry import (
+    NOT_REPEATABLE,
+    ChannelPacer,
+    RetryPolicy,
+    SlackRetryHandler,
+    paced_channel,
+    retry_after_seconds,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -50,75 +56,6 @@ class _Retry(Exception):
         super().__init__(error)
         self.error = error
         self.wait = wait
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How hard to try one Slack call.
-
-    Attributes:
-        deadline: seconds for all attempts of one call together.
-        first_backoff: seconds before the first retry of a server or connection error.
-        max_backoff: the longest wait between two attempts.
-    """
-
-    deadline: float = 60.0
-    first_backoff: float = 0.5
-    max_backoff: float = 8.0
-
-    def backoff(self, attempt: int) -> float:
-        """The wait before attempt ``attempt + 1``."""
-        return float(min(self.first_backoff * 2 ** (attempt - 1), self.max_backoff))
-
-
-def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header (a number of seconds or an HTTP date),
-    or ``None`` when there is none or it cannot be read."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
-
-
-def retry_after_seconds(value: str | None, *, now: datetime | None = None) -> float:
-    """Seconds to wait from a ``Retry-After`` header; 1 s when it is missing or unreadable."""
-    seconds = parse_retry_after(value, now=now)
-    return 1.0 if seconds is None else seconds
-
-
-class ChannelPacer:
-    """Spaces posts to one channel by ``interval`` seconds (Slack allows about one a second
-    per channel; the margin absorbs network jitter); different channels are not held back."""
-
-    def __init__(
-        self,
-        *,
-        interval: float = 1.05,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self._interval = interval
-        self._clock = clock
-        self._next_free: dict[str, float] = {}
-
-    async def wait_turn(self, channel: str) -> None:
-        """Wait for this channel's next free slot, and take it."""
-        now = self._clock()
-        slot = max(now, self._next_free.get(channel, 0.0))
-        self._next_free[channel] = slot + self._interval
-        if len(self._next_free) > 10_000:  # forget channels idle for a while
-            self._next_free = {c: t for c, t in self._next_free.items() if t > now}
-        if slot > now:
-            await asyncio.sleep(slot - now)
 
 
 @dataclass(frozen=True)
@@ -228,14 +165,16 @@ class WebApiSlackPoster:
     """A :class:`SlackPoster` on slack-sdk's ``AsyncWebClient``.
 
     Args:
-        client: the Web API client; give it no retry handlers of its own (this class
-            decides what is safe to retry).
+        client: the Web API client. Its retries are its retry handlers': give it a
+            :class:`~lookerbot.slack.retry.SlackRetryHandler` sharing ``pacer`` (the bot's
+            policy; :func:`build_slack_client` does), and no stock ones.
         session: an aiohttp session for response URLs and file uploads.
         trusted_hosts: other hosts response and upload URLs may point to (the Slack API
             host when it is not Slack's, such as an emulator); Slack's own are always
             trusted. A URL anywhere else is refused, so a forged payload cannot make the bot
             send data to an arbitrary address.
-        retry: how hard to try each call.
+        retry: how hard to try a response URL post or a file upload (which do not go
+            through the client).
         pacer: spaces posts to one channel.
         metrics: where call latencies and retries are counted.
     """
@@ -256,8 +195,15 @@ class WebApiSlackPoster:
         self._retry = retry or RetryPolicy()
         self._pacer = pacer or ChannelPacer()
         self._metrics = metrics or Metrics()
-        self.retries = 0
+        self._handler = next(
+            (h for h in client.retry_handlers if isinstance(h, SlackRetryHandler)), None
+        )
+        self._own_retries = 0
+
+    @property
+    def retries(self) -> int:
         """Attempts repeated so far (rate limits, server and connection errors)."""
+        return self._own_retries + (self._handler.retries if self._handler else 0)
 
     # -- SlackPoster ---------------------------------------------------------------------
 
@@ -273,7 +219,6 @@ class WebApiSlackPoster:
                 blocks=payload.get("blocks"),
                 thread_ts=thread_ts,
             ),
-            idempotent=False,
             paced=channel,
         )
         return PostedMessage(channel=str(response["channel"]), ts=str(response["ts"]))
@@ -289,7 +234,6 @@ class WebApiSlackPoster:
                 # Without "blocks", chat.update would keep the old blocks under the new text.
                 blocks=payload.get("blocks") or [],
             ),
-            idempotent=True,
         )
 
     async def post_ephemeral(
@@ -305,7 +249,6 @@ class WebApiSlackPoster:
                 blocks=payload.get("blocks"),
                 thread_ts=thread_ts,
             ),
-            idempotent=False,
         )
 
     async def respond(self, response_url: str, message: Message, *, ephemeral: bool) -> None:
@@ -336,7 +279,6 @@ class WebApiSlackPoster:
         ticket = await self._api(
             "files.getUploadURLExternal",
             lambda: self.client.files_getUploadURLExternal(filename=filename, length=len(data)),
-            idempotent=True,
         )
         upload_url, file_id = str(ticket["upload_url"]), str(ticket["file_id"])
         self._check_url(upload_url, "upload URL")
@@ -356,14 +298,14 @@ class WebApiSlackPoster:
                 channel_id=channel or None,
                 thread_ts=thread_ts or None,
             ),
-            idempotent=False,
             paced=channel,
         )
         return file_id
 
     async def delete_file(self, file_id: str) -> None:
         await self._api(
-            "files.delete", lambda: self.client.files_delete(file=file_id), idempotent=True
+            "files.delete",
+            lambda: self.client.files_delete(file=file_id),
         )
 
     async def unfurl(
@@ -396,20 +338,23 @@ class WebApiSlackPoster:
                 unfurl_id=None if by_message else unfurl_id,
                 source=None if by_message else source,
             ),
-            idempotent=True,
         )
 
     # -- reading Slack -------------------------------------------------------------------
 
     async def user_info(self, user: str) -> dict[str, Any]:
         response = await self._api(
-            "users.info", lambda: self.client.users_info(user=user), idempotent=True
+            "users.info",
+            lambda: self.client.users_info(user=user),
         )
         found = response.get("user")
         return found if isinstance(found, dict) else {}
 
     async def auth_test(self) -> dict[str, Any]:
-        response = await self._api("auth.test", self.client.auth_test, idempotent=True)
+        response = await self._api(
+            "auth.test",
+            self.client.auth_test,
+        )
         return dict(response.data) if isinstance(response.data, dict) else {}
 
     async def conversations_page(
@@ -420,7 +365,6 @@ class WebApiSlackPoster:
             lambda: self.client.conversations_list(
                 types=types, exclude_archived=True, limit=limit, cursor=cursor or None
             ),
-            idempotent=True,
         )
         return dict(response.data) if isinstance(response.data, dict) else {}
 
@@ -428,7 +372,6 @@ class WebApiSlackPoster:
         response = await self._api(
             "users.list",
             lambda: self.client.users_list(limit=limit, cursor=cursor or None),
-            idempotent=True,
         )
         return dict(response.data) if isinstance(response.data, dict) else {}
 
@@ -436,14 +379,12 @@ class WebApiSlackPoster:
         await self._api(
             "conversations.join",
             lambda: self.client.conversations_join(channel=channel),
-            idempotent=True,
         )
 
     async def open_dm(self, user: str) -> str:
         response = await self._api(
             "conversations.open",
             lambda: self.client.conversations_open(users=user),
-            idempotent=True,
         )
         opened = response.get("channel")
         channel = opened.get("id") if isinstance(opened, dict) else None
@@ -456,7 +397,6 @@ class WebApiSlackPoster:
             "views.open",
             lambda: self.client.views_open(trigger_id=trigger_id, view=view),
             # A trigger works once: a repeated views.open can only fail.
-            idempotent=False,
         )
         opened = response.get("view")
         return opened if isinstance(opened, dict) else {}
@@ -465,7 +405,6 @@ class WebApiSlackPoster:
         await self._api(
             "views.update",
             lambda: self.client.views_update(view_id=view_id, view=view),
-            idempotent=True,
         )
 
     # -- calling Slack -------------------------------------------------------------------
@@ -475,47 +414,39 @@ class WebApiSlackPoster:
         method: str,
         request: Callable[[], Awaitable[AsyncSlackResponse]],
         *,
-        idempotent: bool,
         paced: str | None = None,
     ) -> AsyncSlackResponse:
         """Send ``request`` (one of slack_sdk's typed methods, which encodes ``method`` as
-        Slack expects: query or form arguments for read methods, JSON for most writes) with
-        this poster's retries; ``paced`` names the channel a post goes to, so every attempt
-        (a retry too) waits for that channel's next free slot."""
-
-        async def attempt() -> AsyncSlackResponse:
-            if paced:
-                await self._pacer.wait_turn(paced)
-            try:
-                return await request()
-            except SlackApiError as exc:
-                status = exc.response.status_code
-                error = str(
-                    (exc.response.data or {}).get("error", f"http_{status}")
-                    if isinstance(exc.response.data, dict)
-                    else f"http_{status}"
-                )
-                if status == 429:
-                    raise _Retry(
-                        error,
-                        retry_after_seconds(
-                            exc.response.headers.get(
-                                "Retry-After", exc.response.headers.get("retry-after")
-                            )
-                        ),
-                    ) from exc
-                if status >= 500:
-                    raise _Retry(error, -1.0) from exc
-                raise SlackPostError(error) from exc
-
+        Slack expects: query or form arguments for read methods, JSON for most writes).
+        Retries are the client's :class:`~lookerbot.slack.retry.SlackRetryHandler`;
+        ``paced`` names the channel a post goes to, so the first attempt and every retry
+        wait for that channel's next free slot."""
         started = time.perf_counter()
         outcome = "ok"
+        channel = paced_channel.set(paced)
         try:
-            return await self._with_retries(method, attempt, idempotent=idempotent)
-        except SlackPostError as exc:
-            outcome = "unknown" if exc.outcome_unknown else "error"
-            raise
+            if paced:
+                await self._pacer.wait_turn(paced)
+            return await request()
+        except SlackApiError as exc:
+            outcome = "error"
+            status = exc.response.status_code
+            data = exc.response.data
+            error = str(data.get("error") or f"http_{status}") if isinstance(data, dict) else ""
+            raise SlackPostError(error or f"http_{status}") from exc
+        except aiohttp.ClientConnectorError as exc:
+            outcome = "error"
+            raise SlackPostError(f"connection: {type(exc).__name__}") from exc
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            if method in NOT_REPEATABLE:
+                outcome = "unknown"
+                raise SlackPostError(
+                    f"outcome unknown: {type(exc).__name__}", outcome_unknown=True
+                ) from exc
+            outcome = "error"
+            raise SlackPostError(f"connection: {type(exc).__name__}") from exc
         finally:
+            paced_channel.reset(channel)
             self._metrics.slack_seconds.labels(method, outcome).observe(
                 time.perf_counter() - started
             )
@@ -553,7 +484,7 @@ class WebApiSlackPoster:
             if loop.time() + wait > deadline:
                 logger.warning("Slack %s failed after %d attempt(s): %s", what, tries, error)
                 raise SlackPostError(error)
-            self.retries += 1
+            self._own_retries += 1
             reason = "ratelimited" if error == "ratelimited" else error.split(":")[0]
             self._metrics.retries.labels("slack", reason[:40]).inc()
             logger.info("Slack %s: %s; trying again in %.1f s", what, error, wait)
@@ -581,3 +512,22 @@ class WebApiSlackPoster:
         if parts.scheme == "https" and (host == "slack.com" or host.endswith(".slack.com")):
             return True
         return host in self._hosts
+
+
+def build_slack_client(
+    *,
+    base_url: str,
+    session: aiohttp.ClientSession,
+    pacer: ChannelPacer,
+    metrics: Metrics,
+    token: str | None = None,
+    policy: RetryPolicy | None = None,
+) -> AsyncWebClient:
+    """The one ``AsyncWebClient`` the bot and Bolt share, with the bot's retry policy as its
+    only retry handler (slack_sdk's stock ones retry neither server errors nor by method)."""
+    return AsyncWebClient(
+        token=token,
+        base_url=base_url,
+        session=session,
+        retry_handlers=[SlackRetryHandler(policy=policy, pacer=pacer, metrics=metrics)],
+    )
