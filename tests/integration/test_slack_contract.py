@@ -250,7 +250,7 @@ async def test_a_message_with_blocks_slack_refuses_is_not_posted(slack, client):
             blocks=[{"type": "header", "text": {"type": "plain_text", "text": "x" * 151}}],
         )
     assert refused.value.response["error"] == "invalid_blocks"
-    assert any("150" in e for e in refused.value.response["errors"])
+    assert any("151 characters" in e for e in refused.value.response["errors"])
     assert slack.visible_messages("C0GENERAL") == []
 
 
