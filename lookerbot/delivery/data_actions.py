@@ -67,13 +67,30 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def form_blocks(fields: list[Any]) -> list[Block]:
+    """Modal inputs for a Looker action form, within what a modal can show: 90 fields at
+    most, each with a name of its own that fits a ``block_id`` (Slack: 255 characters,
+    unique in the view). A field that cannot be shown is left out and logged."""
+    blocks: list[Block] = []
+    seen: set[str] = set()
+    for field in fields:
+        name = _text(field.get("name")) if isinstance(field, dict) else ""
+        if not name or name in seen or len(_BLOCK_PREFIX) + len(name) > 255:
+            logger.warning("Left out a data action form field without a usable name")
+            continue
+        seen.add(name)
+        blocks.append(form_field_block(field))
+    return blocks[:90]
+
+
 def form_field_block(field: dict[str, Any]) -> Block:
     """A modal input for one field of a Looker action form."""
     name = _text(field.get("name"))
     kind = _text(field.get("type")) or "string"
     default = _text(field.get("default"))
     element: dict[str, Any]
-    options = [o for o in field.get("options") or [] if isinstance(o, dict)][:100]
+    # An option without a name has no value to send back (and Slack refuses empty ones).
+    options = [o for o in field.get("options") or [] if isinstance(o, dict) and o.get("name")][:100]
     if kind == "select" and options:
         choices = [
             {
@@ -278,7 +295,7 @@ class DataActionHandler:
     ) -> None:
         try:
             fields = action.get("form") or await looker.client.fetch_data_action_form(action)
-            blocks = [form_field_block(f) for f in fields if isinstance(f, dict)][:90]
+            blocks = form_blocks(list(fields))
             view = (
                 _view(title, blocks, metadata=metadata, submit=True)
                 if blocks
