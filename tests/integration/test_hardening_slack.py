@@ -6,7 +6,6 @@ import asyncio
 import json
 import logging
 import shutil
-import socket
 import subprocess
 import time
 from urllib.parse import urlencode
@@ -18,6 +17,7 @@ from lookerbot.sandbox.looker_emulator import LookerEmulator
 from lookerbot.sandbox.slack_emulator import SlackEmulator
 from lookerbot.settings import Secret
 from lookerbot.slack.verify import sign
+from tests.helpers import free_port, wait_for_port
 
 BODY = json.dumps(
     {
@@ -151,22 +151,14 @@ def redis_url():
     binary = shutil.which("redis-server")
     if binary is None:
         pytest.skip("redis-server is not installed (.ci/run installs it)")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     process = subprocess.Popen(  # noqa: S603 - a fixed binary with fixed arguments
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.05)
+        wait_for_port(port)
         yield f"redis://127.0.0.1:{port}/0"
     finally:
         process.terminate()

@@ -4,9 +4,7 @@ user, password and database, and TLS with a self-signed certificate, as Heroku R
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,25 +13,9 @@ import pytest
 from redis.asyncio import Redis
 
 from lookerbot.redis import RedisClient, RedisError
+from tests.helpers import free_port, wait_for_port
 
 PASSWORD = "s3cret-pw"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_for(port: int) -> None:
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"redis-server did not listen on {port}")
 
 
 @dataclass
@@ -85,9 +67,9 @@ def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
         ]
     process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
     try:
-        wait_for(port)
+        wait_for_port(port)
         if tls_port is not None:
-            wait_for(tls_port)
+            wait_for_port(tls_port)
         yield RedisServer(port, tls_port)
     finally:
         process.terminate()
