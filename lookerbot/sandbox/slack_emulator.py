@@ -554,14 +554,22 @@ class SlackEmulator:
         """The call's arguments, read as Slack reads them: the query string always, a form
         body, and a JSON body only for a method that takes JSON. A read method ignores a
         JSON body (slack_contract: slack_sdk sends it with GET; Slack's "Posting JSON" docs)
-        and so does a form-only method such as files.getUploadURLExternal."""
+        and so does a form-only method such as files.getUploadURLExternal.
+
+        A ``token`` is read only from a form body (see :meth:`_token`): apps created after
+        2021-02-24, as every app made from our manifest is, "may no longer send tokens as
+        query parameters" (https://docs.slack.dev/changelog/2020-11-no-more-tokens-in-
+        querystrings-for-newly-created-apps), and with a JSON body "you must provide your
+        token value using an Authorization HTTP header"
+        (https://docs.slack.dev/changelog/2017-10-keeping-up-with-the-jsons)."""
         args: dict[str, Any] = dict(request.query)
+        args.pop("token", None)
         contract = slack_contract.METHODS.get(method)
         if request.content_type == "application/json":
             body = await request.json()
             takes_json = contract is None or contract.encoding == "json"
             if isinstance(body, dict) and takes_json:
-                args.update(body)
+                args.update({k: v for k, v in body.items() if k != "token"})
         elif request.can_read_body:
             form = await request.post()
             args.update({k: v for k, v in form.items() if isinstance(v, str)})
@@ -613,6 +621,10 @@ class SlackEmulator:
                 return web.Response(status=500)
             return web.json_response({"ok": False, "error": failure.error or "fatal_error"})
         expected = self.app_token if method == "apps.connections.open" else self.bot_token
+        if not token:
+            # Every method's "not_authed: No authentication token provided."
+            # (https://docs.slack.dev/reference/methods/auth.test, "Errors").
+            return web.json_response({"ok": False, "error": "not_authed"})
         if not secrets.compare_digest(token.encode(), expected.encode()):
             return web.json_response({"ok": False, "error": "invalid_auth"})
         handler = self._methods().get(method)
@@ -672,6 +684,9 @@ class SlackEmulator:
             for name in sorted(contract.required):
                 if args.get(name) in (None, "", [], {}):
                     return {"error": slack_contract.missing_error(method, name)}
+            no_content = slack_contract.missing_content(method, args)
+            if no_content is not None:
+                return {"error": no_content}
         if method == "apps.connections.open":
             return None  # an app-level token, checked above; its scope is connections:write
         kind = None
@@ -736,7 +751,9 @@ class SlackEmulator:
     @staticmethod
     def _check_message(args: dict[str, Any]) -> str | None:
         text, blocks = args.get("text"), args.get("blocks")
-        if not text and not blocks:
+        if not text and not blocks and not args.get("attachments"):
+            # "One of these arguments is required": attachments, blocks or text
+            # (https://docs.slack.dev/reference/methods/chat.postMessage).
             return "no_text"
         if text is not None and len(str(text)) > MAX_TEXT:
             return "msg_too_long"
@@ -993,12 +1010,21 @@ class SlackEmulator:
                 return {"channel": message.channel, "ts": message.ts}
         return "message_not_found"
 
+    def _as_seen(self, user: dict[str, Any]) -> dict[str, Any]:
+        """A user object as this token may see it: "The users:read.email OAuth scope is now
+        required to access the email field in user objects returned by the users.list and
+        users.info web API methods" (https://api.slack.com/scopes/users:read.email)."""
+        if "users:read.email" in self.scopes or "email" not in user.get("profile", {}):
+            return user
+        profile = {k: v for k, v in user["profile"].items() if k != "email"}
+        return {**user, "profile": profile}
+
     def _users_info(self, args: dict[str, Any]) -> dict[str, Any] | str:
         user = self.users.get(str(args.get("user")))
-        return {"user": user} if user else "user_not_found"
+        return {"user": self._as_seen(user)} if user else "user_not_found"
 
     def _users_list(self, args: dict[str, Any]) -> dict[str, Any] | str:
-        return self._page(list(self.users.values()), args, "members")
+        return self._page([self._as_seen(u) for u in self.users.values()], args, "members")
 
     def _lookup_by_email(self, args: dict[str, Any]) -> dict[str, Any] | str:
         email = str(args.get("email", "")).lower()
@@ -1022,9 +1048,14 @@ class SlackEmulator:
         start = 0
         if args.get("cursor"):
             try:
-                start = int(base64.b64decode(str(args["cursor"]), validate=True).split(b":")[1])
-            except (ValueError, IndexError, binascii.Error):
+                kind, _, offset = base64.b64decode(str(args["cursor"]), validate=True).partition(
+                    b":"
+                )
+                start = int(offset)
+            except (ValueError, binascii.Error):
                 return "invalid_cursor"
+            if kind != key.encode() or start <= 0:
+                return "invalid_cursor"  # not one this list gave out
         page = items[start : start + limit]
         end = start + limit
         next_cursor = base64.b64encode(f"{key}:{end}".encode()).decode() if end < len(items) else ""
@@ -1060,11 +1091,50 @@ class SlackEmulator:
         return {"channel": channel}
 
     def _conversations_open(self, args: dict[str, Any]) -> dict[str, Any] | str:
+        """A DM (one user) or group DM (2 to 8), or one resumed by its ``channel``, as
+        https://docs.slack.dev/reference/methods/conversations.open answers: the channel's
+        id (the whole object with ``return_im``), ``no_op`` and ``already_open`` when it was
+        open; errors ``users_list_not_supplied``, ``user_not_found``, ``too_many_users``,
+        ``channel_not_found``, ``method_not_supported_for_channel_type``."""
         users = args.get("users")
-        user_ids = users if isinstance(users, list) else str(users or "").split(",")
-        if len(user_ids) != 1 or user_ids[0] not in self.users:
-            return "user_not_found"
-        return {"channel": {"id": self.dm_channel(user_ids[0])}}
+        names = users if isinstance(users, list) else str(users or "").split(",")
+        user_ids = [str(u).strip() for u in names if str(u).strip()]
+        if not user_ids:
+            if not args.get("channel"):
+                return "users_list_not_supplied"
+            resumed = self.channels.get(str(args["channel"]))
+            if resumed is None:
+                return "channel_not_found"
+            if _conversation_type(resumed) not in ("im", "mpim"):
+                return "method_not_supported_for_channel_type"
+            cid, opened = str(resumed["id"]), True
+        else:
+            if len(user_ids) > 8:
+                return "too_many_users"
+            if any(u not in self.users for u in user_ids):
+                return "user_not_found"
+            if len(user_ids) == 1:
+                cid = f"D{user_ids[0].removeprefix('U')}"
+                opened = cid in self.channels
+                self.dm_channel(user_ids[0])
+            else:
+                cid = "G" + "".join(sorted(u.removeprefix("U")[:3] for u in user_ids)).upper()
+                opened = cid in self.channels
+                self.channels.setdefault(
+                    cid,
+                    {
+                        **_channel(cid, f"mpdm-{cid.lower()}", True, True),
+                        "is_group": False,
+                        "is_mpim": True,
+                    },
+                )
+                self.private_members.setdefault(cid, set(user_ids))
+        answer: dict[str, Any] = {"channel": {"id": cid}}
+        if str(args.get("return_im")).lower() in ("true", "1"):
+            answer["channel"] = self.channels[cid]
+        if opened:
+            answer.update(no_op=True, already_open=True)
+        return answer
 
     def _use_trigger(self, trigger_id: Any) -> str | None:
         """Slack's refusal of a trigger id, or ``None`` (and it is used up): one the
@@ -1246,8 +1316,11 @@ class SlackEmulator:
 
 
 def _conversation_type(channel: dict[str, Any]) -> str:
+    """The conversation's type as conversations.list's ``types`` names it."""
     if channel.get("is_im"):
         return "im"
+    if channel.get("is_mpim"):
+        return "mpim"
     if channel.get("is_private"):
         return "private_channel"
     return "public_channel"

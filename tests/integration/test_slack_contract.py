@@ -41,6 +41,7 @@ async def raw(
     json: dict[str, Any] | None = None,
     form: dict[str, str] | None = None,
     query: dict[str, str] | None = None,
+    bearer: bool = True,
 ) -> dict[str, Any]:
     """A hand-made call, as a client that does not use slack_sdk might send it."""
     async with http.post(
@@ -48,7 +49,7 @@ async def raw(
         json=json,
         data=form,
         params=query,
-        headers={"Authorization": f"Bearer {slack.bot_token}"},
+        headers={"Authorization": f"Bearer {slack.bot_token}"} if bearer else {},
     ) as response:
         assert response.status == 200
         return dict(await response.json())
@@ -67,6 +68,17 @@ def test_the_method_table_is_read_from_slack_sdk():
     assert METHODS["files.getUploadURLExternal"].encoding == "form"
     assert METHODS["files.getUploadURLExternal"].required == {"filename", "length"}
     assert len(METHODS) > 200  # every typed method, not a list of the bot's own
+
+
+def test_the_method_table_says_how_slack_sdk_sends_each_method():
+    # users.info: GET with a query string; chat.postMessage: a JSON body; the upload ticket:
+    # POST with query/form arguments only (slack_sdk's params=), never JSON.
+    assert METHODS["users.info"].sent_as == {"params"}
+    assert METHODS["chat.postMessage"].sent_as == {"json"}
+    assert METHODS["files.getUploadURLExternal"].sent_as == {"params"}
+    assert not METHODS["files.getUploadURLExternal"].read
+    assert METHODS["chat.update"].required == {"channel", "ts"}
+    assert "colour" not in METHODS["chat.postMessage"].arguments
 
 
 # -- encoding per method -----------------------------------------------------------------
@@ -102,6 +114,35 @@ async def test_the_upload_ticket_takes_form_arguments_only(slack, http):
     )
     assert as_form["ok"]
     assert as_form["file_id"]
+
+
+async def test_conversations_list_reads_types_limit_and_cursor_from_query_and_form(slack, http):
+    private = await raw(http, slack, "conversations.list", query={"types": "private_channel"})
+    # Private channels the bot is in, and only those.
+    assert [c["id"] for c in private["channels"]] == ["G0FINANCE"]
+    first = await raw(http, slack, "conversations.list", form={"limit": "2"})
+    assert len(first["channels"]) == 2
+    cursor = first["response_metadata"]["next_cursor"]
+    assert cursor
+    second = await raw(http, slack, "conversations.list", form={"limit": "2", "cursor": cursor})
+    assert {c["id"] for c in second["channels"]}.isdisjoint(c["id"] for c in first["channels"])
+
+
+async def test_the_token_comes_in_the_header_or_a_form_body_only(slack, http):
+    by_form = await raw(http, slack, "auth.test", form={"token": slack.bot_token}, bearer=False)
+    assert by_form["ok"]
+    # Not in the query string (apps made after 2021-02-24), not in a JSON body.
+    by_query = await raw(http, slack, "auth.test", query={"token": slack.bot_token}, bearer=False)
+    assert by_query == {"ok": False, "error": "not_authed"}
+    in_json = await raw(
+        http,
+        slack,
+        "chat.postMessage",
+        json={"token": slack.bot_token, "channel": "C0GENERAL", "text": "hi"},
+        bearer=False,
+    )
+    assert in_json == {"ok": False, "error": "not_authed"}
+    assert slack.visible_messages("C0GENERAL") == []
 
 
 async def test_a_write_method_reads_a_json_body(slack, http):
@@ -145,6 +186,32 @@ async def test_a_missing_required_argument_gets_the_methods_error(slack, http, m
 # -- response shapes ------------------------------------------------------------------------
 
 
+async def test_a_message_needs_text_blocks_or_attachments(slack, http):
+    bare = await raw(http, slack, "chat.postMessage", json={"channel": "C0GENERAL"})
+    assert bare == {"ok": False, "error": "no_text"}
+    ephemeral = await raw(
+        http, slack, "chat.postEphemeral", json={"channel": "C0GENERAL", "user": "U0ALICE"}
+    )
+    assert ephemeral == {"ok": False, "error": "no_text"}
+    assert slack.messages == []
+    attached = await raw(
+        http,
+        slack,
+        "chat.postMessage",
+        json={"channel": "C0GENERAL", "attachments": [{"fallback": "x", "text": "x"}]},
+    )
+    assert attached["ok"]
+
+
+async def test_slack_sdk_passes_unknown_arguments_on_and_slack_refuses_them(slack, client):
+    # The typed methods take **kwargs and send them as they are; Slack reads the method's
+    # own arguments only.
+    with pytest.raises(SlackApiError) as refused:
+        await client.chat_postMessage(channel="C0GENERAL", text="hi", colour="red")
+    assert refused.value.response["error"] == "invalid_arguments"
+    assert slack.visible_messages("C0GENERAL") == []
+
+
 async def test_a_grid_members_workspaces_are_under_enterprise_user(client):
     user = (await client.users_info(user="U0GRID"))["user"]
     assert "teams" not in user
@@ -175,6 +242,69 @@ async def test_a_cursor_slack_did_not_give_is_refused(client):
     assert refused.value.response["error"] == "invalid_cursor"
 
 
+async def test_a_cursor_of_another_list_is_refused(client):
+    channels = await client.conversations_list(limit=1)
+    cursor = channels["response_metadata"]["next_cursor"]
+    assert cursor
+    with pytest.raises(SlackApiError) as refused:
+        await client.users_list(cursor=cursor)
+    assert refused.value.response["error"] == "invalid_cursor"
+
+
+async def test_users_list_pages_to_the_last_member(slack, client):
+    seen: list[str] = []
+    cursor = None
+    pages = 0
+    while True:
+        page = await client.users_list(limit=2, cursor=cursor)
+        pages += 1
+        seen += [m["id"] for m in page["members"]]
+        cursor = page["response_metadata"]["next_cursor"]
+        if not cursor:
+            break
+        assert pages < 20
+    assert pages == -(-len(slack.users) // 2)
+    assert seen == list(slack.users)
+
+
+async def test_emails_need_users_read_email(slack, client):
+    assert (await client.users_info(user="U0ALICE"))["user"]["profile"]["email"]
+    slack.scopes.discard("users:read.email")
+    user = (await client.users_info(user="U0ALICE"))["user"]
+    assert "email" not in user["profile"]
+    assert user["profile"]["real_name"] == "Alice Analyst"
+    members = (await client.users_list())["members"]
+    assert all("email" not in m["profile"] for m in members)
+    assert slack.users["U0ALICE"]["profile"]["email"] == "alice@example.com"  # still there
+
+
+async def test_conversations_open_answers_as_slack_does(slack, client, http):
+    first = await client.conversations_open(users="U0ALICE")
+    again = await client.conversations_open(users="U0ALICE", return_im=True)
+    assert "already_open" not in first.data
+    assert again["already_open"] and again["no_op"]
+    assert again["channel"]["id"] == first["channel"]["id"]
+    assert again["channel"]["is_im"] and again["channel"]["user"] == "U0ALICE"
+    slack.scopes.add("mpim:write")  # a group DM's scope; the manifest does not ask for it
+    group = await client.conversations_open(users=["U0ALICE", "U0BOB"], return_im=True)
+    assert group["channel"]["is_mpim"]
+    assert slack.members_of(group["channel"]["id"]) == {"U0ALICE", "U0BOB"}
+    resumed = await client.conversations_open(channel=first["channel"]["id"])
+    assert resumed["channel"]["id"] == first["channel"]["id"]
+    # slack_sdk itself refuses to send neither users nor channel; Slack's answer to that:
+    nothing = await raw(http, slack, "conversations.open", form={})
+    assert nothing == {"ok": False, "error": "users_list_not_supplied"}
+    for kwargs, error in [
+        ({"users": "U0NOBODY"}, "user_not_found"),
+        ({"users": [f"U{i}" for i in range(9)]}, "too_many_users"),
+        ({"channel": "C0GENERAL"}, "method_not_supported_for_channel_type"),
+        ({"channel": "D0NOWHERE"}, "channel_not_found"),
+    ]:
+        with pytest.raises(SlackApiError) as refused:
+            await client.conversations_open(**kwargs)
+        assert refused.value.response["error"] == error, kwargs
+
+
 # -- scopes ---------------------------------------------------------------------------------
 
 
@@ -192,6 +322,39 @@ async def test_a_method_without_its_scope_answers_missing_scope(slack, client):
     assert answer["needed"] == "users:read"
     assert "users:read" not in answer["provided"].split(",")
     assert "chat:write" in answer["provided"].split(",")
+
+
+async def test_missing_scope_names_needed_and_provided_over_raw_http(slack, http):
+    slack.scopes = {"chat:write"}
+    answer = await raw(http, slack, "users.info", form={"user": "U0ALICE"})
+    assert answer == {
+        "ok": False,
+        "error": "missing_scope",
+        "needed": "users:read",
+        "provided": "chat:write",
+    }
+
+
+async def test_an_emulator_with_fewer_scopes_reports_them():
+    async with (
+        SlackEmulator(scopes=["chat:write", "users:read"]) as slack,
+        aiohttp.ClientSession() as session,
+    ):
+        client = AsyncWebClient(token=slack.bot_token, base_url=slack.api_url, session=session)
+        answer = await client.auth_test()
+        assert answer.headers["x-oauth-scopes"] == "chat:write,users:read"
+        with pytest.raises(SlackApiError) as refused:
+            await client.conversations_open(users="U0ALICE")
+        assert refused.value.response["needed"] == "im:write"
+
+
+async def test_a_group_dm_needs_mpim_write(slack, client):
+    assert "mpim:write" not in slack.scopes  # the manifest does not ask for it
+    with pytest.raises(SlackApiError) as refused:
+        await client.conversations_open(users="U0ALICE,U0BOB")
+    assert refused.value.response["needed"] == "mpim:write"
+    slack.scopes.add("mpim:write")
+    assert (await client.conversations_open(users="U0ALICE,U0BOB"))["ok"]
 
 
 async def test_listing_private_channels_needs_groups_read(slack, client):
@@ -212,6 +375,8 @@ async def test_slack_sdks_typed_calls_pass(slack, client, http):
     assert len(members) == 2
     listed = await client.conversations_list(types=["public_channel", "private_channel"])
     assert {"C0GENERAL", "G0FINANCE"} <= {c["id"] for c in listed["channels"]}
+    as_string = await client.conversations_list(types="public_channel,private_channel")
+    assert as_string["channels"] == listed["channels"]
     await client.conversations_join(channel="C0RANDOM")
     dm = (await client.conversations_open(users="U0ALICE"))["channel"]["id"]
     posted = await client.chat_postMessage(
@@ -237,6 +402,15 @@ async def test_slack_sdks_typed_calls_pass(slack, client, http):
     assert done["files"][0]["id"] == ticket["file_id"]
     assert slack.files[ticket["file_id"]].completed
     assert slack.visible_messages(dm)[-1].text == "edited"
+    view = {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "Send"},
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "Loading…"}}],
+    }
+    opened = await client.views_open(trigger_id=slack.new_trigger_id(), view=view)
+    assert opened["view"]["id"] in slack.views
+    answer = await client.auth_test()
+    assert answer.headers["x-oauth-scopes"] == ",".join(sorted(slack.scopes))
 
 
 # -- Block Kit on every surface ------------------------------------------------------------
