@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lookerbot.sandbox.demo import Sandbox
 from lookerbot.sandbox.render import message_to_text
-from lookerbot.sandbox.slack_emulator import BOT_USER_ID, DEFAULT_APP_TOKEN, TEAM_ID
+from lookerbot.sandbox.slack_emulator import BOT_USER_ID, DEFAULT_APP_TOKEN, TEAM_ID, SlackEmulator
 from lookerbot.settings import Secret
 
 
@@ -64,3 +64,22 @@ async def test_slash_command_and_dm_over_socket_mode(looker):
         # The webhook routes are still served over HTTP.
         async with sandbox.session.get(sandbox.bot_url + "/health_check") as health:
             assert health.status == 200
+
+
+async def test_socket_mode_connects_through_a_slack_outage(looker):
+    # apps.connections.open is Socket Mode's own call, made through the client the bot and
+    # Bolt share, so the bot's retry handler carries it through a 503.
+    slack = SlackEmulator()
+    await slack.start()
+    slack.fail("apps.connections.open", status=503, times=1)
+    try:
+        async with Sandbox(
+            looker=looker, slack=slack, slack_app_token=Secret(DEFAULT_APP_TOKEN)
+        ) as sandbox:
+            await sandbox.slack.wait_for_socket()
+            assert [c.status for c in slack.calls_to("apps.connections.open")] == [503, 200]
+            # The bot's handler repeated it (Socket Mode's own reconnect loop would count
+            # nothing here).
+            assert sandbox.runtime.poster.retries == 1  # type: ignore[attr-defined]
+    finally:
+        await slack.stop()
