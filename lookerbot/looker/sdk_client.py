@@ -220,9 +220,7 @@ class SdkLookerClient:
         self._metrics = metrics or Metrics()
         settings = _Settings(instance, verify_ssl=verify_tls, timeout=timeout)
         self._transport = _Transport(settings, pool_size=concurrency)
-        self._auth = _LockedAuthSession(
-            settings, self._transport, serialize.deserialize40, API_VERSION
-        )
+        self._auth = _LockedAuthSession(settings, self._transport, read_login_token, API_VERSION)
         self._api = f"{instance.api_base_url}/api/{API_VERSION}"
         self._host = host = urlsplit(instance.url).hostname or "looker"
         self._executor = ThreadPoolExecutor(
@@ -607,6 +605,31 @@ class _SudoSessions:
                 expires_in=data.get("expires_in"),
             )
         )
+
+
+def read_login_token(*, data: bytes | str, structure: Any = None) -> auth_token.AccessToken:
+    """A login answer as the SDK's ``AccessToken`` (what its ``AuthSession`` expects from
+    its ``deserialize``), read without looker-sdk's ``deserialize``: that registers a cattrs
+    structure-hook factory on every call, which clears cattrs' dispatch cache and lengthens
+    its hook list, so each call is slower than the one before for the life of the process
+    (docs/looker-sdk-deserialize-bug.md)."""
+    try:
+        parsed = json.loads(data)
+    except ValueError as exc:
+        raise serialize.DeserializeError(f"Bad json {exc}") from exc
+    if not isinstance(parsed, dict) or not isinstance(parsed.get("access_token"), str):
+        raise serialize.DeserializeError("the login answer has no access_token")
+    try:
+        expires_in = int(parsed.get("expires_in") or 0) or None
+    except (TypeError, ValueError):
+        expires_in = None
+    refresh = parsed.get("refresh_token")
+    return auth_token.AccessToken(
+        access_token=parsed["access_token"],
+        token_type=str(parsed.get("token_type") or "Bearer"),
+        expires_in=expires_in,
+        refresh_token=refresh if isinstance(refresh, str) else None,
+    )
 
 
 class _SudoFailed(sdk_error.SDKError):
