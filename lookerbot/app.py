@@ -43,9 +43,10 @@ from lookerbot.delivery.channels import ChannelDirectory
 from lookerbot.delivery.data_actions import DataActionHandler
 from lookerbot.delivery.routes import DeliveryRoutes
 from lookerbot.delivery.scheduled import Deliveries
+from lookerbot.images.factory import build_image_store
 from lookerbot.images.render import ChartRenderer
 from lookerbot.images.sizes import ChartSizes
-from lookerbot.images.store import ImageStore, build_image_store
+from lookerbot.images.store import ImageStore
 from lookerbot.logs import new_error_id
 from lookerbot.looker.instances import LookerRegistry, build_registry, keep_connecting
 from lookerbot.looker.run_as import RunAsUser

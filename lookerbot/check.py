@@ -13,7 +13,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from lookerbot.errors import ImageStoreError, LookerApiError
-from lookerbot.images.store import ImageStore, build_image_store
+from lookerbot.images.factory import build_image_store
+from lookerbot.images.store import ImageStore
 from lookerbot.looker.instances import LookerInstance, build_registry
 from lookerbot.manifest import BOT_SCOPES
 from lookerbot.settings import Settings

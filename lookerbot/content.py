@@ -17,8 +17,8 @@ from urllib.parse import urlencode
 
 from lookerbot import messages
 from lookerbot.commands.base import Reply
-from lookerbot.delivery.data_actions import action_buttons
 from lookerbot.errors import CommandError, ImageStoreError
+from lookerbot.formatting.actions import action_buttons
 from lookerbot.formatting.message import Attachment, Message, context, image, section
 from lookerbot.formatting.results import ResultLink, format_result, is_text_visualization
 from lookerbot.formatting.slack_text import escape

@@ -7,13 +7,11 @@ plain Slack mrkdwn.
 from __future__ import annotations
 
 import random
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import Protocol
 from urllib.parse import quote
 
 from lookerbot.formatting.slack_text import escape, link
-
-if TYPE_CHECKING:
-    from lookerbot.actions.batches import BatchReport
 
 # -- loading messages (Lookerbot's, with their flags) ---------------------------------------
 
@@ -691,7 +689,42 @@ def _batches(count: int) -> str:
 MAX_FAILED_BATCHES_SHOWN = 10
 
 
-def batch_outcome(report: BatchReport, *, skipped: str) -> str:
+class BatchFailureFacts(Protocol):
+    """What :func:`batch_outcome` reads of one failed batch (plain values, so this module
+    depends on nothing of the actions that report them)."""
+
+    @property
+    def number(self) -> int: ...
+    @property
+    def first_row(self) -> int: ...
+    @property
+    def last_row(self) -> int: ...
+    @property
+    def reason(self) -> str: ...
+
+
+class BatchFacts(Protocol):
+    """What :func:`batch_outcome` reads of a Braze or RudderStack run."""
+
+    @property
+    def service(self) -> str: ...
+    @property
+    def rows_read(self) -> int: ...
+    @property
+    def rows_skipped(self) -> int: ...
+    @property
+    def rows_sent(self) -> int: ...
+    @property
+    def batches(self) -> int: ...
+    @property
+    def failures(self) -> Sequence[BatchFailureFacts]: ...
+    @property
+    def stopped(self) -> str | None: ...
+    @property
+    def capped(self) -> int | None: ...
+
+
+def batch_outcome(report: BatchFacts, *, skipped: str) -> str:
     """What a Braze or RudderStack run did, for Looker's schedule history."""
     service = report.service
     to_send = report.rows_read - report.rows_skipped

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from lookerbot import messages
@@ -20,47 +20,18 @@ from lookerbot.commands.access import AccessPolicy
 from lookerbot.errors import LookerApiError
 from lookerbot.formatting.message import Block, Message, truncate
 from lookerbot.looker.instances import LookerInstance
-from lookerbot.looker.models import Link
 from lookerbot.looker.run_as import RunAsUser
 from lookerbot.slack.poster import SlackPoster, SlackPostError
 from lookerbot.tasks import BackgroundTasks
 
 logger = logging.getLogger(__name__)
 
-ACTION_ID_PREFIX = "data_action:"
 VIEW_CALLBACK_ID = "data_action_form"
-MAX_BUTTONS = 5
-MAX_VALUE = 2000  # Slack's limit on a button's value
 MAX_METADATA = 3000  # Slack's limit on a view's private_metadata
 SUBMIT_BUDGET = 2.5  # seconds to run the action before answering Slack's submission
 _BLOCK_PREFIX = "field:"
 
 Ack = Callable[..., Awaitable[Any]]
-
-
-def action_buttons(looker_url: str, links: Sequence[Link]) -> Block | None:
-    """An actions block with a button per data action of a cell (``None`` if it has none).
-
-    The button's value carries the instance and the action, so a click needs no state on
-    the bot; an action too large for a button is left out (and logged).
-    """
-    elements: list[dict[str, Any]] = []
-    for link in [lk for lk in links if lk.type == "action"][:MAX_BUTTONS]:
-        value = json.dumps({"u": looker_url, "a": link.raw}, separators=(",", ":"))
-        if len(value) > MAX_VALUE:
-            logger.warning("Data action %r is too large for a Slack button; left out", link.label)
-            continue
-        elements.append(
-            {
-                "type": "button",
-                "action_id": f"{ACTION_ID_PREFIX}{len(elements)}",
-                "text": {"type": "plain_text", "text": truncate(link.label or "Action", 75)},
-                "value": value,
-            }
-        )
-    if not elements:
-        return None
-    return {"type": "actions", "block_id": "data_actions", "elements": elements}
 
 
 def _text(value: Any) -> str:

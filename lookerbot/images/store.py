@@ -9,7 +9,8 @@ Two kinds of store:
   image is written to a bucket and the message shows it from its URL with a Block Kit image
   block, which Slack downloads when the message is posted.
 
-:func:`build_image_store` picks the one the settings name; each backend's SDK is imported
+:func:`~lookerbot.images.factory.build_image_store` picks the one the settings name; each
+backend's SDK is imported
 only when that backend is used.
 """
 
@@ -22,15 +23,11 @@ import secrets
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import aiohttp
 
 from lookerbot.errors import ImageStoreError
-
-if TYPE_CHECKING:
-    from lookerbot.settings import Settings
-    from lookerbot.slack.poster import SlackPoster
 
 logger = logging.getLogger(__name__)
 
@@ -210,62 +207,6 @@ async def _download(url: str) -> tuple[int | None, bytes, Mapping[str, str]]:
     except (aiohttp.ClientError, TimeoutError) as exc:
         logger.warning("Could not download a test image: %s", type(exc).__name__)
         return None, b"", {}
-
-
-def build_image_store(settings: Settings, *, poster: SlackPoster) -> ImageStore:
-    """The image store the settings choose (``LOOKERBOT_IMAGE_STORE``).
-
-    Args:
-        settings: validated settings.
-        poster: posts to Slack; the ``slack`` store uploads through it.
-
-    Raises:
-        ImageStoreError: the store's SDK is not installed.
-    """
-    storage = settings.storage
-    store = storage.image_store
-    try:
-        if store == "s3":
-            from lookerbot.images.s3 import S3ImageStore
-
-            assert storage.s3_bucket is not None  # settings require it
-            return S3ImageStore(
-                bucket=storage.s3_bucket,
-                region=storage.s3_region,
-                access_key_id=storage.aws_access_key_id,
-                secret_access_key=storage.aws_secret_access_key,
-                endpoint_url=storage.aws_endpoint_url,
-                presign_seconds=storage.s3_presign_seconds,
-            )
-        if store == "azure":
-            from lookerbot.images.azure_blob import AzureBlobImageStore
-
-            assert storage.azure_container is not None
-            return AzureBlobImageStore(
-                container=storage.azure_container,
-                account=storage.azure_account,
-                access_key=storage.azure_access_key,
-                connection_string=storage.azure_connection_string,
-                sas_seconds=storage.azure_sas_seconds,
-            )
-        if store == "gcs":
-            from lookerbot.images.gcs import GcsImageStore
-
-            assert storage.gcs_bucket is not None
-            return GcsImageStore(
-                bucket=storage.gcs_bucket,
-                project=storage.gcs_project,
-                credentials_json=storage.gcs_credentials_json,
-                emulator_host=storage.storage_emulator_host,
-            )
-    except ImportError as exc:
-        raise ImageStoreError(
-            f"The {store} image store needs {exc.name or 'its SDK'}, which is not installed: "
-            f"pip install 'lookerbot[{store}]'."
-        ) from exc
-    from lookerbot.images.slack_files import SlackFilesImageStore
-
-    return SlackFilesImageStore(poster=poster)
 
 
 class SdkThreads:

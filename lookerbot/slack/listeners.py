@@ -19,7 +19,8 @@ from slack_bolt.response import BoltResponse
 
 from lookerbot.commands.base import CommandRequest, Source
 from lookerbot.commands.dispatcher import CommandDispatcher
-from lookerbot.delivery.data_actions import ACTION_ID_PREFIX, VIEW_CALLBACK_ID, DataActionHandler
+from lookerbot.delivery.data_actions import VIEW_CALLBACK_ID, DataActionHandler
+from lookerbot.formatting.actions import ACTION_ID_PREFIX
 from lookerbot.formatting.slack_text import normalize_input
 from lookerbot.observability import correlation_id, new_correlation_id
 from lookerbot.slack.conversation import SlashCommandConversation
