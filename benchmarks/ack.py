@@ -6,8 +6,8 @@
    app, then to the bot, then both again (alternating, to share the machine's noise); the
    figure is the bot's rate over Bolt's. The event is a message in a channel, which both
    apps hand to their event handler and neither acts on, so the ratio compares the bot's
-   whole request path (its own verification, payload checks, de-duplication, metrics, a log
-   line per request; events skip Bolt) with Bolt's.
+   whole request path (its own verification, payload checks, metrics, a log line per
+   request, then Bolt with the bot's de-duplication middleware and listeners) with Bolt's.
 2. Latency: an open-loop generator sends ``--rate`` signed events a second for
    ``--open-seconds`` to the bot; latency counts from each request's scheduled send time.
 """

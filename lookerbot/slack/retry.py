@@ -220,8 +220,8 @@ class SlackRetryHandler(AsyncRetryHandler):
 
 
 def _retry_after(response: HttpResponse) -> float:
-    for name, values in response.headers.items():
-        if name.lower() == "retry-after" and values:
-            seconds = parse_retry_after(str(values[0]))
-            return 1.0 if seconds is None else seconds
-    return 1.0
+    value = next(
+        (str(v[0]) for k, v in response.headers.items() if k.lower() == "retry-after" and v),
+        None,
+    )
+    return retry_after_seconds(value)
