@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -181,6 +182,8 @@ def _lifecycle(
 ) -> Callable[[web.Application], contextlib.AbstractAsyncContextManager[None]]:
     @contextlib.asynccontextmanager
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
+        for line in settings.proxies.describe():
+            logger.info("Outbound proxy: %s", line)
         session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60))
         # One client for the bot and Bolt. Its token is set once Bolt is built: Bolt warns
         # that a client's token is ignored when an authorize function is given, and here
@@ -188,7 +191,11 @@ def _lifecycle(
         metrics = app[METRICS]
         pacer = ChannelPacer()
         slack_client = build_slack_client(
-            base_url=settings.slack_api_url, session=session, pacer=pacer, metrics=metrics
+            base_url=settings.slack_api_url,
+            session=session,
+            pacer=pacer,
+            metrics=metrics,
+            proxies=settings.proxies,
         )
         api_host = urlsplit(settings.slack_api_url).hostname or ""
         poster = deps.poster or WebApiSlackPoster(
@@ -197,6 +204,7 @@ def _lifecycle(
             trusted_hosts=frozenset({api_host}),
             pacer=pacer,
             metrics=metrics,
+            proxies=settings.proxies,
         )
         lookers = deps.lookers or build_registry(settings, metrics=metrics)
         tasks = BackgroundTasks()
@@ -211,7 +219,11 @@ def _lifecycle(
             data_actions=settings.data_actions_in_messages,
         )
         catalog = CustomCommandCatalog(lookers=lookers)
-        llm = LlmReader(settings=settings.ask_llm, session=session) if settings.ask_llm else None
+        llm = (
+            LlmReader(settings=settings.ask_llm, session=session, proxies=settings.proxies)
+            if settings.ask_llm
+            else None
+        )
         ask = AskCommand(lookers=lookers, catalog=AskCatalog(), runner=runner, llm=llm)
         help_command = HelpCommand(lookers=lookers, catalog=catalog, ask=ask.configured)
         builtins: list[Command] = [FindCommand(lookers=lookers), help_command, ask]
@@ -251,7 +263,9 @@ def _lifecycle(
         # The actions' own session: no default deadline (a result download may stream for
         # minutes); each request sets its timeouts.
         action_session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=None))
-        action_options = deps.action_hub or ActionHubOptions()
+        action_options = dataclasses.replace(
+            deps.action_hub or ActionHubOptions(), proxies=settings.proxies
+        )
         actions = build_actions(session=action_session, options=action_options)
         delivery = DeliveryRoutes(
             settings=settings,
@@ -309,7 +323,9 @@ def _lifecycle(
         )
         # Bolt runs the first listener that matches: the bot's own, then the deployer's
         # plugins, then the catch-alls (see slack/plugins.py).
-        register_listeners(bolt, events=events, data_actions=data_actions, dedup=dedup)
+        register_listeners(
+            bolt, events=events, data_actions=data_actions, dedup=dedup, access=access
+        )
         register_ask_listeners(bolt, ask=ask, dispatcher=dispatcher, poster=poster, tasks=tasks)
         runtime = Runtime(
             settings=settings,
@@ -382,6 +398,11 @@ async def _start_socket_mode(
 
     # The handler opens the connection with the app's own client, so SLACK_API_URL holds.
     handler = AsyncSocketModeHandler(bolt, settings.slack_app_token.reveal())
+    # slack_sdk reads HTTPS_PROXY for the websocket but ignores NO_PROXY: ask for the first
+    # URL here and decide by its host (reconnections reach the same hosts).
+    client = handler.client
+    client.wss_uri = await client.issue_new_wss_url()
+    client.proxy = settings.proxies.for_url(client.wss_uri)
     await handler.connect_async()  # type: ignore[no-untyped-call]
     logger.info("Connected to Slack in Socket Mode")
     return handler

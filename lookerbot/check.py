@@ -68,6 +68,7 @@ async def run_checks(settings: Settings, emit: Callable[[CheckResult], None]) ->
                 base_url=settings.slack_api_url,
                 session=session,
             )
+            client.proxy = settings.proxies.for_url(settings.slack_api_url)  # see poster.py
             slack_checks = [_check_slack(client)]
             if settings.slack_app_token is not None:
                 slack_checks.append(_check_app_token(client, settings.slack_app_token.reveal()))
@@ -78,6 +79,7 @@ async def run_checks(settings: Settings, emit: Callable[[CheckResult], None]) ->
                 client=client,
                 session=session,
                 trusted_hosts=frozenset({urlsplit(settings.slack_api_url).hostname or ""}),
+                proxies=settings.proxies,
             )
             store_check = _check_image_store(settings, poster)
             for result in await asyncio.gather(

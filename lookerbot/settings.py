@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 from dotenv import dotenv_values
 
 from lookerbot.errors import SettingsError
+from lookerbot.proxies import Proxies
 
 DEFAULT_PORT = 3333
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
@@ -296,6 +297,38 @@ VARIABLES: tuple[Variable, ...] = (
         example="mycompany.lookerbot_reactions",
     ),
     Variable(
+        "HTTPS_PROXY",
+        "Outbound proxy for https:// (and wss://) calls: Slack, Looker, the image stores, "
+        "Braze, RudderStack, the language model. HTTP_PROXY is for http:// URLs, ALL_PROXY "
+        "the fallback for both; lower-case names work too.",
+        "Server",
+        secret=True,
+        aliases=("https_proxy",),
+        example="http://proxy.example.com:3128",
+    ),
+    Variable(
+        "HTTP_PROXY",
+        "Outbound proxy for http:// (and ws://) URLs, such as a Looker on plain http.",
+        "Server",
+        secret=True,
+        aliases=("http_proxy",),
+    ),
+    Variable(
+        "ALL_PROXY",
+        "Outbound proxy for both schemes where the scheme's own variable is unset.",
+        "Server",
+        secret=True,
+        aliases=("all_proxy",),
+    ),
+    Variable(
+        "NO_PROXY",
+        "Hosts reached without the proxy: names (their subdomains too), IP addresses, CIDR "
+        "blocks, host:port; * for every host.",
+        "Server",
+        aliases=("no_proxy",),
+        example="looker.internal,10.0.0.0/8",
+    ),
+    Variable(
         "LOOKERBOT_LOOKER_TIMEOUT",
         "Seconds to wait for one Looker API call (default 60).",
         "Server",
@@ -542,6 +575,7 @@ class Settings:
     delivery_wait: float = 45.0
     redis_url: Secret | None = None
     plugins: tuple[str, ...] = ()
+    proxies: Proxies = field(default_factory=Proxies)
     log_level: str = "INFO"
     log_format: Literal["text", "json"] = "text"
     storage: StorageSettings = field(default_factory=StorageSettings)
@@ -579,6 +613,10 @@ class Settings:
             )
             if s is not None
         ]
+        for proxy in (self.proxies.https, self.proxies.http, self.proxies.all):
+            password = urlsplit(proxy if "://" in proxy else f"http://{proxy}").password
+            if password:
+                found.append(Secret(password))
         for looker in self.lookers:
             found.append(looker.client_secret)
             if looker.webhook_token is not None:
@@ -657,6 +695,30 @@ class _Parser:
             return False
         self.problems.append(f"{name}: expected true or false, got {value!r}.")
         return default
+
+    def proxies(self) -> Proxies:
+        """The proxy variables (see lookerbot.proxies), each proxy an http(s) URL."""
+        proxies = Proxies.from_environ(self.env)
+        for name, value in (
+            ("HTTPS_PROXY", proxies.https),
+            ("HTTP_PROXY", proxies.http),
+            ("ALL_PROXY", proxies.all),
+        ):
+            if not value:
+                continue
+            parts = urlsplit(value if "://" in value else f"http://{value}")
+            try:
+                valid = parts.scheme in ("http", "https") and bool(parts.hostname)
+                parts.port  # noqa: B018 - raises on a port that is not a number
+            except ValueError:
+                valid = False
+            if not valid:
+                # A proxy URL may carry a password: never echo it.
+                self.problems.append(
+                    f"{name}: expected an http:// or https:// proxy URL such as "
+                    "http://proxy.example.com:3128 (SOCKS proxies are not supported)."
+                )
+        return proxies
 
     def number(self, name: str, default: float, *, low: float, high: float) -> float:
         value = self.raw(name)
@@ -1269,6 +1331,7 @@ class _Parser:
         behaviour = self.behaviour()
         storage = self.storage()
         charts = self.charts()
+        proxies = self.proxies()
         if self.problems:
             raise SettingsError(self.problems)
         return Settings(
@@ -1276,6 +1339,7 @@ class _Parser:
             lookers=lookers,
             **server,
             **behaviour,
+            proxies=proxies,
             storage=storage,
             ask_llm=ask_llm,
             charts=charts,

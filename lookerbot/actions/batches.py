@@ -28,6 +28,7 @@ import aiohttp
 from lookerbot import messages
 from lookerbot.actions.base import ActionOutcome
 from lookerbot.errors import ResultError
+from lookerbot.proxies import Proxies
 from lookerbot.slack.retry import parse_retry_after
 
 logger = logging.getLogger(__name__)
@@ -146,8 +147,10 @@ class BatchSender:
         retry: RetryPolicy,
         secrets: tuple[str, ...] = (),
         concurrency: int = 4,
+        proxies: Proxies | None = None,
     ) -> None:
         self._session = session
+        self._proxy = (proxies or Proxies()).for_url(url)
         self._url = url
         self._headers = {"Content-Type": "application/json", **headers}
         self._report = report
@@ -222,6 +225,7 @@ class BatchSender:
                     headers=self._headers,
                     timeout=aiohttp.ClientTimeout(total=self._retry.timeout),
                     allow_redirects=False,
+                    proxy=self._proxy,
                 ) as response:
                     status = response.status
                     if 200 <= status < 300:

@@ -42,6 +42,7 @@ from lookerbot.actions.endpoints import LoopbackAllowance, braze_endpoint
 from lookerbot.actions.icons import BRAZE_ICON
 from lookerbot.actions.results import ResultField, ResultHeader, Row, cell_value, identifier
 from lookerbot.errors import ActionInputError
+from lookerbot.proxies import Proxies
 
 ID_TAG: Final = "braze_id"
 EXPORT_ATTRIBUTE: Final = "looker_export"
@@ -102,12 +103,14 @@ class BrazeAction:
         loopback: LoopbackAllowance | None = None,
         max_rows: int = MAX_ROWS,
         concurrency: int = 4,
+        proxies: Proxies | None = None,
     ) -> None:
         self._session = session
         self._retry = retry
         self._loopback = loopback
         self._max_rows = max_rows
         self._concurrency = concurrency
+        self._proxies = proxies or Proxies()
 
     def form(self) -> tuple[FormField, ...]:
         """Unique key and export label."""
@@ -171,6 +174,7 @@ class BrazeAction:
         report = BatchReport(service="Braze")
         sender = BatchSender(
             session=self._session,
+            proxies=self._proxies,
             url=sending.url,
             headers={"Authorization": f"Bearer {sending.api_key}"},
             report=report,

@@ -13,13 +13,15 @@ from lookerbot.actions.batches import RetryPolicy
 from lookerbot.actions.braze import MAX_ROWS, BrazeAction
 from lookerbot.actions.endpoints import LoopbackAllowance
 from lookerbot.actions.rudderstack import RudderStackAction
+from lookerbot.proxies import Proxies
 
 
 @dataclass(frozen=True, kw_only=True)
 class ActionHubOptions:
     """How the actions behave; the defaults are production's.
 
-    Tests and the demo pass their own through ``Deps`` (nothing here comes from settings).
+    Tests and the demo pass their own through ``Deps``; nothing here comes from settings
+    but ``proxies``, which the app sets from them.
 
     Attributes:
         retry: how failed batches are retried.
@@ -31,6 +33,7 @@ class ActionHubOptions:
             proxies do not drop a long run's idle connection.
         keepalive_every: seconds between keep-alive newlines.
         download_read_timeout: seconds the result download may stall.
+        proxies: the outbound proxy rule for the services and the result download.
     """
 
     retry: RetryPolicy = field(default_factory=RetryPolicy)
@@ -40,6 +43,7 @@ class ActionHubOptions:
     keepalive_after: float = 20.0
     keepalive_every: float = 20.0
     download_read_timeout: float = 300.0
+    proxies: Proxies = field(default_factory=Proxies)
 
 
 class ActionRegistry:
@@ -68,6 +72,7 @@ def build_actions(*, session: aiohttp.ClientSession, options: ActionHubOptions) 
         "retry": options.retry,
         "loopback": options.loopback,
         "concurrency": options.concurrency,
+        "proxies": options.proxies,
     }
     return ActionRegistry(
         [

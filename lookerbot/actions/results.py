@@ -23,6 +23,7 @@ import aiohttp
 
 from lookerbot import messages
 from lookerbot.errors import ActionInputError, ResultError
+from lookerbot.proxies import Proxies
 
 logger = logging.getLogger(__name__)
 
@@ -410,6 +411,7 @@ async def open_result(
     attachment: Mapping[str, Any] | None,
     session: aiohttp.ClientSession,
     timeout: aiohttp.ClientTimeout,
+    proxies: Proxies | None = None,
 ) -> QueryResultStream:
     """Open a request's result and read its header (fields) but not its rows.
 
@@ -422,7 +424,12 @@ async def open_result(
     """
     if download_url:
         try:
-            response = await session.get(download_url, timeout=timeout, allow_redirects=False)
+            response = await session.get(
+                download_url,
+                timeout=timeout,
+                allow_redirects=False,
+                proxy=(proxies or Proxies()).for_url(download_url),
+            )
         except (aiohttp.ClientError, TimeoutError) as exc:
             raise ResultError(messages.download_broke(type(exc).__name__), status=502) from None
         if response.status != 200:

@@ -81,6 +81,7 @@ class ActionHubRoutes:
                 download_url=download_url,
                 attachment=action_request.attachment,
                 session=self.session,
+                proxies=self.options.proxies,
                 timeout=aiohttp.ClientTimeout(
                     total=None, sock_connect=30, sock_read=self.options.download_read_timeout
                 ),

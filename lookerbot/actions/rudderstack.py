@@ -42,6 +42,7 @@ from lookerbot.actions.endpoints import LoopbackAllowance, rudderstack_data_plan
 from lookerbot.actions.icons import RUDDERSTACK_ICON
 from lookerbot.actions.results import ResultField, ResultHeader, Row, cell_value, identifier
 from lookerbot.errors import ActionInputError
+from lookerbot.proxies import Proxies
 
 Call = Literal["identify", "track", "group"]
 
@@ -110,6 +111,7 @@ class RudderStackAction:
         retry: RetryPolicy,
         loopback: LoopbackAllowance | None = None,
         concurrency: int = 4,
+        proxies: Proxies | None = None,
     ) -> None:
         self.call = call
         self.name = f"rudderstack_{call}"
@@ -122,6 +124,7 @@ class RudderStackAction:
         self._retry = retry
         self._loopback = loopback
         self._concurrency = concurrency
+        self._proxies = proxies or Proxies()
 
     def form(self) -> tuple[FormField, ...]:
         """Track asks for the event name; the others have no form."""
@@ -171,6 +174,7 @@ class RudderStackAction:
         basic = base64.b64encode(f"{sending.write_key}:".encode()).decode()
         sender = BatchSender(
             session=self._session,
+            proxies=self._proxies,
             url=sending.url,
             headers={"Authorization": f"Basic {basic}"},
             report=report,

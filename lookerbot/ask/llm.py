@@ -28,6 +28,7 @@ import aiohttp
 
 from lookerbot.ask.parser import ExploreQuestion
 from lookerbot.ask.spec import InvalidQuery, QuerySpec, build_spec
+from lookerbot.proxies import Proxies
 from lookerbot.settings import AskLlmSettings
 
 logger = logging.getLogger(__name__)
@@ -155,9 +156,16 @@ class LlmReader:
         session: the HTTP session to call it with.
     """
 
-    def __init__(self, *, settings: AskLlmSettings, session: aiohttp.ClientSession) -> None:
+    def __init__(
+        self,
+        *,
+        settings: AskLlmSettings,
+        session: aiohttp.ClientSession,
+        proxies: Proxies | None = None,
+    ) -> None:
         self._settings = settings
         self._session = session
+        self._proxies = proxies or Proxies()
 
     @property
     def model(self) -> str:
@@ -183,6 +191,7 @@ class LlmReader:
                 json=body,
                 headers=headers,
                 timeout=aiohttp.ClientTimeout(total=settings.timeout),
+                proxy=self._proxies.for_url(settings.url),
             ) as response:
                 raw = await response.content.read(MAX_ANSWER_BYTES + 1)
                 status = response.status

@@ -11,13 +11,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from azure.core.exceptions import AzureError, HttpResponseError, ServiceRequestError
+from azure.core.pipeline.transport import AioHttpTransport
 from azure.storage.blob import BlobSasPermissions, ContentSettings, generate_blob_sas
 from azure.storage.blob.aio import BlobServiceClient
 
 from lookerbot.errors import ImageStoreError
 from lookerbot.images.store import DEFAULT_STORE_TIMEOUT, UrlImageStore
+from lookerbot.proxies import Proxies
 from lookerbot.settings import Secret
 
 logger = logging.getLogger(__name__)
@@ -58,10 +61,11 @@ class AzureBlobImageStore(UrlImageStore):
         connection_string: Secret | None = None,
         sas_seconds: int | None = None,
         timeout: float = DEFAULT_STORE_TIMEOUT,
+        proxies: Proxies | None = None,
     ) -> None:
         if connection_string is None and (account is None or access_key is None):
             raise ValueError("give a connection string, or an account and its access key")
-        super().__init__(timeout=timeout)
+        super().__init__(timeout=timeout, proxies=proxies)
         self.container = container
         self.sas_seconds = sas_seconds
         self._account = account
@@ -83,26 +87,39 @@ class AzureBlobImageStore(UrlImageStore):
         # Built on first use, inside the running loop the async client belongs to.
         if self._service is None:
             if self._connection_string is not None:
+                connection_string = self._connection_string.reveal()
+                # The account URL is in the connection string: read it with a client that
+                # makes no request, to decide the proxy for the real one.
+                url = BlobServiceClient.from_connection_string(connection_string).url
                 self._service = BlobServiceClient.from_connection_string(
-                    self._connection_string.reveal(),
-                    connection_timeout=5,
-                    read_timeout=self.timeout,
-                    retry_total=2,
+                    connection_string, **self._options(url)
                 )
             else:
                 assert self._account is not None
                 assert self._access_key is not None
+                url = f"https://{self._account}.blob.core.windows.net"
                 self._service = BlobServiceClient(
-                    account_url=f"https://{self._account}.blob.core.windows.net",
+                    account_url=url,
                     credential={
                         "account_name": self._account,
                         "account_key": self._access_key.reveal(),
                     },
-                    connection_timeout=5,
-                    read_timeout=self.timeout,
-                    retry_total=2,
+                    **self._options(url),
                 )
         return self._service
+
+    def _options(self, url: str) -> dict[str, Any]:
+        """Timeouts, retries and the proxy (lookerbot.proxies decides; azure-core's own
+        reading of the environment is off)."""
+        proxy = self.proxies.for_url(url)
+        return {
+            "connection_timeout": 5,
+            "read_timeout": self.timeout,
+            "retry_total": 2,
+            "transport": AioHttpTransport(use_env_settings=False),
+            # azure-core picks the entry whose key the URL starts with: "http" fits both.
+            **({"proxies": {"http": proxy}} if proxy else {}),
+        }
 
     async def put(self, key: str, data: bytes, *, content_type: str) -> str:
         service = self._client()

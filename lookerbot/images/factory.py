@@ -37,6 +37,7 @@ def build_image_store(settings: Settings, *, poster: SlackPoster) -> ImageStore:
                 secret_access_key=storage.aws_secret_access_key,
                 endpoint_url=storage.aws_endpoint_url,
                 presign_seconds=storage.s3_presign_seconds,
+                proxies=settings.proxies,
             )
         if store == "azure":
             from lookerbot.images.azure_blob import AzureBlobImageStore
@@ -48,6 +49,7 @@ def build_image_store(settings: Settings, *, poster: SlackPoster) -> ImageStore:
                 access_key=storage.azure_access_key,
                 connection_string=storage.azure_connection_string,
                 sas_seconds=storage.azure_sas_seconds,
+                proxies=settings.proxies,
             )
         if store == "gcs":
             from lookerbot.images.gcs import GcsImageStore
@@ -58,6 +60,7 @@ def build_image_store(settings: Settings, *, poster: SlackPoster) -> ImageStore:
                 project=storage.gcs_project,
                 credentials_json=storage.gcs_credentials_json,
                 emulator_host=storage.storage_emulator_host,
+                proxies=settings.proxies,
             )
     except ImportError as exc:
         raise ImageStoreError(

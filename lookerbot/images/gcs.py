@@ -14,8 +14,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import google.auth
+import google.auth.transport.requests
 from google.api_core import exceptions as api_exceptions
-from google.auth.credentials import AnonymousCredentials
+from google.auth.credentials import AnonymousCredentials, with_scopes_if_required
 from google.auth.exceptions import DefaultCredentialsError, GoogleAuthError, RefreshError
 from google.cloud import storage
 from google.oauth2 import credentials as user_credentials
@@ -24,6 +26,7 @@ from requests import RequestException
 
 from lookerbot.errors import ImageStoreError
 from lookerbot.images.store import DEFAULT_STORE_TIMEOUT, SdkThreads, UrlImageStore
+from lookerbot.proxies import Proxies
 from lookerbot.settings import Secret
 
 logger = logging.getLogger(__name__)
@@ -56,8 +59,9 @@ class GcsImageStore(UrlImageStore):
         credentials_json: Secret | None = None,
         emulator_host: str | None = None,
         timeout: float = DEFAULT_STORE_TIMEOUT,
+        proxies: Proxies | None = None,
     ) -> None:
-        super().__init__(timeout=timeout)
+        super().__init__(timeout=timeout, proxies=proxies)
         self.bucket = bucket
         self.project = project
         self.emulator_host = emulator_host
@@ -122,9 +126,23 @@ class GcsImageStore(UrlImageStore):
                     project = project or getattr(credentials, "project_id", None)
                 elif self.emulator_host is not None:
                     credentials = AnonymousCredentials()  # type: ignore[no-untyped-call]
+                else:
+                    credentials, _ = google.auth.default(scopes=storage.Client.SCOPE)
                 options = {"api_endpoint": self.emulator_host} if self.emulator_host else None
+                scoped = with_scopes_if_required(credentials, storage.Client.SCOPE)  # type: ignore[no-untyped-call]
+                # Both the storage calls and the token refreshes go through the proxy that
+                # lookerbot.proxies chooses for their URL.
+                http = _ProxiedAuthorizedSession(  # type: ignore[no-untyped-call]
+                    scoped,
+                    auth_request=google.auth.transport.requests.Request(
+                        self.proxies.requests_session()
+                    ),
+                )
+                http.rule = self.proxies
+                http.trust_env = False
+                http.verify = self.proxies.verify
                 self._client = storage.Client(
-                    project=project, credentials=credentials, client_options=options
+                    project=project, credentials=scoped, client_options=options, _http=http
                 )
             return self._client
 
@@ -216,3 +234,15 @@ def _credentials(value: str) -> Any:
     except (OSError, ValueError) as exc:  # unreadable file, bad JSON, missing fields
         raise DefaultCredentialsError(type(exc).__name__) from None  # type: ignore[no-untyped-call]
     raise DefaultCredentialsError(f"credentials of type {kind!r}")  # type: ignore[no-untyped-call]
+
+
+class _ProxiedAuthorizedSession(google.auth.transport.requests.AuthorizedSession):
+    """google-auth's session, with the bot's proxy rule (see ProxiedSession)."""
+
+    rule: Proxies = Proxies()
+
+    def request(  # type: ignore[override]
+        self, method: str, url: str, *args: Any, **kwargs: Any
+    ) -> Any:
+        kwargs["proxies"] = self.rule.for_requests(url)
+        return super().request(method, url, *args, **kwargs)  # type: ignore[no-untyped-call]

@@ -28,6 +28,7 @@ from botocore.exceptions import (
 
 from lookerbot.errors import ImageStoreError
 from lookerbot.images.store import DEFAULT_STORE_TIMEOUT, SdkThreads, UrlImageStore
+from lookerbot.proxies import Proxies
 from lookerbot.settings import Secret
 
 logger = logging.getLogger(__name__)
@@ -71,8 +72,9 @@ class S3ImageStore(UrlImageStore):
         endpoint_url: str | None = None,
         presign_seconds: int | None = None,
         timeout: float = DEFAULT_STORE_TIMEOUT,
+        proxies: Proxies | None = None,
     ) -> None:
-        super().__init__(timeout=timeout)
+        super().__init__(timeout=timeout, proxies=proxies)
         self.bucket = bucket
         self.region = region
         self.endpoint_url = endpoint_url
@@ -153,7 +155,11 @@ class S3ImageStore(UrlImageStore):
                 # Virtual-hosted URLs on AWS (regional hosts); path-style for other
                 # endpoints and for bucket names with dots (which break TLS host names).
                 style = "path" if self.endpoint_url or "." in self.bucket else "virtual"
+                # The proxy is decided by lookerbot.proxies ({} turns botocore's own
+                # reading of the environment off).
+                endpoint = self.endpoint_url or f"https://s3.{self.region}.amazonaws.com"
                 config = Config(
+                    proxies=self.proxies.for_requests(endpoint),
                     signature_version="s3v4",
                     s3={"addressing_style": style},
                     connect_timeout=5,

@@ -28,6 +28,7 @@ from typing import Any, Protocol, TypeVar
 import aiohttp
 
 from lookerbot.errors import ImageStoreError
+from lookerbot.proxies import Proxies
 
 logger = logging.getLogger(__name__)
 
@@ -101,8 +102,12 @@ class UrlImageStore(abc.ABC):
     name: str = ""
     hosts_images = True
 
-    def __init__(self, *, timeout: float = DEFAULT_STORE_TIMEOUT) -> None:
+    def __init__(
+        self, *, timeout: float = DEFAULT_STORE_TIMEOUT, proxies: Proxies | None = None
+    ) -> None:
         self.timeout = timeout
+        self.proxies = proxies or Proxies()
+        """The outbound proxy rule for the store's calls and its test download."""
 
     @abc.abstractmethod
     def describe(self) -> str:
@@ -155,7 +160,7 @@ class UrlImageStore(abc.ABC):
     async def check(self) -> str:
         key = new_key()
         url = await self._put_in_time(key, CHECK_IMAGE, content_type="image/png")
-        status, body, headers = await _download(url)
+        status, body, headers = await _download(url, self.proxies)
         if status != 200 or body != CHECK_IMAGE:
             problem = await self.explain_unreadable(status, headers)
             try:
@@ -196,12 +201,12 @@ class UrlImageStore(abc.ABC):
             ) from exc
 
 
-async def _download(url: str) -> tuple[int | None, bytes, Mapping[str, str]]:
+async def _download(url: str, proxies: Proxies) -> tuple[int | None, bytes, Mapping[str, str]]:
     """GET ``url`` as Slack would: no credentials, following redirects."""
     try:
         async with (
             aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as session,
-            session.get(url) as response,
+            session.get(url, proxy=proxies.for_url(url)) as response,
         ):
             return response.status, await response.read(), dict(response.headers)
     except (aiohttp.ClientError, TimeoutError) as exc:

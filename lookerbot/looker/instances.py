@@ -109,6 +109,7 @@ def build_registry(
                 timeout=settings.looker_timeout,
                 concurrency=settings.looker_concurrency,
                 metrics=metrics,
+                proxies=settings.proxies,
             )
 
     return LookerRegistry(

@@ -47,6 +47,7 @@ from lookerbot.looker.models import (
     RenderTask,
 )
 from lookerbot.observability import Metrics
+from lookerbot.proxies import Proxies
 from lookerbot.settings import LookerInstanceSettings
 
 logger = logging.getLogger(__name__)
@@ -104,9 +105,11 @@ class _Response(transport.Response):
 class _Transport(transport.Transport):
     """The SDK's requests transport, keeping status codes and a right-sized connection pool."""
 
-    def __init__(self, settings: transport.PTransportSettings, pool_size: int) -> None:
+    def __init__(
+        self, settings: transport.PTransportSettings, pool_size: int, proxies: Proxies
+    ) -> None:
         self.settings = settings
-        self.session = requests.Session()
+        self.session = proxies.requests_session()  # the proxy as lookerbot.proxies decides
         adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=pool_size)
         self.session.mount("https://", adapter)
         self.session.mount("http://", adapter)
@@ -114,12 +117,13 @@ class _Transport(transport.Transport):
         if settings.headers:
             self.session.headers.update(settings.headers)
         self.session.headers["User-Agent"] = f"lookerbot/{__version__}"
-        self.session.verify = settings.verify_ssl
+        if not settings.verify_ssl:
+            self.session.verify = False
         self.local = threading.local()
 
     @classmethod
     def configure(cls, settings: transport.PTransportSettings) -> transport.Transport:
-        return cls(settings, pool_size=10)
+        return cls(settings, pool_size=10, proxies=Proxies())
 
     def request(
         self,
@@ -204,6 +208,7 @@ class SdkLookerClient:
         timeout: seconds to wait for one API call.
         concurrency: API calls in flight at once (threads and pooled connections).
         metrics: where call latencies and re-logins are counted.
+        proxies: the outbound proxy rule (none by default).
     """
 
     def __init__(
@@ -214,12 +219,13 @@ class SdkLookerClient:
         timeout: float = 60.0,
         concurrency: int = 100,
         metrics: Metrics | None = None,
+        proxies: Proxies | None = None,
     ) -> None:
         self.instance = instance
         self.timeout = timeout
         self._metrics = metrics or Metrics()
         settings = _Settings(instance, verify_ssl=verify_tls, timeout=timeout)
-        self._transport = _Transport(settings, pool_size=concurrency)
+        self._transport = _Transport(settings, pool_size=concurrency, proxies=proxies or Proxies())
         self._auth = _LockedAuthSession(settings, self._transport, read_login_token, API_VERSION)
         self._api = f"{instance.api_base_url}/api/{API_VERSION}"
         self._host = host = urlsplit(instance.url).hostname or "looker"

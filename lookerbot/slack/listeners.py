@@ -17,6 +17,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_bolt.response import BoltResponse
 
+from lookerbot.commands.access import AccessPolicy
 from lookerbot.commands.base import CommandRequest, Source
 from lookerbot.commands.dispatcher import CommandDispatcher
 from lookerbot.delivery.data_actions import VIEW_CALLBACK_ID, DataActionHandler
@@ -59,6 +60,32 @@ def _deduplicate(bolt: AsyncApp, dedup: EventDeduplicator) -> None:
         return None
 
 
+#: The context key under which every listener finds the bot's access check (see
+#: :func:`_offer_access_check`).
+ACCESS_CHECK = "lookerbot_refusal"
+
+
+def _offer_access_check(bolt: AsyncApp, access: AccessPolicy) -> None:
+    @bolt.middleware
+    async def offer_access_check(
+        context: AsyncBoltContext, next: Callable[[], Awaitable[None]]
+    ) -> None:
+        # The bot's rules on who may use it (guests, other workspaces, bots, deactivated
+        # people), for every listener, plugins' included: ``await
+        # context["lookerbot_refusal"]()`` is why the request's user is refused, or None.
+        # Lazy on purpose: the check needs users.info, and a middleware that waited for it
+        # would hold every acknowledgement (Slack allows 3 s) on a Slack call, for events
+        # no listener acts on too. The bot's own commands await the same check after
+        # acknowledging.
+        user = context.user_id
+
+        async def refusal() -> str | None:
+            return await access.check(user) if user else None
+
+        context[ACCESS_CHECK] = refusal
+        await next()
+
+
 def _bot(context: AsyncBoltContext) -> BotIdentity:
     return BotIdentity(context.bot_user_id, context.team_id)
 
@@ -73,12 +100,15 @@ def register_listeners(
     events: EventHandlers,
     data_actions: DataActionHandler,
     dedup: EventDeduplicator,
+    access: AccessPolicy,
 ) -> None:
-    """Attach the bot's middleware and its own listeners to ``bolt``: mentions, DMs, shared
-    links, data-action buttons and forms. Plugins' listeners come after these (Bolt runs the
+    """Attach the bot's middleware (correlation ids, de-duplication, the access check) and
+    its own listeners to ``bolt``: mentions, DMs, shared links, data-action buttons and
+    forms. Plugins' listeners come after these (Bolt runs the
     first that matches), and :func:`register_fallbacks` after the plugins'."""
     _correlate_socket_mode_requests(bolt)
     _deduplicate(bolt, dedup)
+    _offer_access_check(bolt, access)
 
     @bolt.event("app_mention")
     async def on_mention(event: dict[str, Any], context: AsyncBoltContext) -> None:

@@ -18,6 +18,7 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from lookerbot.errors import LookerbotError
 from lookerbot.formatting.message import Message
 from lookerbot.observability import Metrics
+from lookerbot.proxies import Proxies
 from lookerbot.slack.retry import (
     NOT_REPEATABLE,
     ChannelPacer,
@@ -188,9 +189,11 @@ class WebApiSlackPoster:
         retry: RetryPolicy | None = None,
         pacer: ChannelPacer | None = None,
         metrics: Metrics | None = None,
+        proxies: Proxies | None = None,
     ) -> None:
         self.client = client
         self._session = session
+        self._proxies = proxies or Proxies()
         self._hosts = trusted_hosts
         self._retry = retry or RetryPolicy()
         self._pacer = pacer or ChannelPacer()
@@ -261,7 +264,10 @@ class WebApiSlackPoster:
 
         async def attempt() -> None:
             async with self._session.post(
-                response_url, json=body, timeout=aiohttp.ClientTimeout(total=30)
+                response_url,
+                json=body,
+                timeout=aiohttp.ClientTimeout(total=30),
+                proxy=self._proxies.for_url(response_url),
             ) as resp:
                 await self._check_http(resp, "response_url")
 
@@ -285,7 +291,10 @@ class WebApiSlackPoster:
 
         async def attempt() -> None:
             async with self._session.post(
-                upload_url, data=data, timeout=aiohttp.ClientTimeout(total=120)
+                upload_url,
+                data=data,
+                timeout=aiohttp.ClientTimeout(total=120),
+                proxy=self._proxies.for_url(upload_url),
             ) as resp:
                 await self._check_http(resp, "upload")
 
@@ -522,12 +531,21 @@ def build_slack_client(
     metrics: Metrics,
     token: str | None = None,
     policy: RetryPolicy | None = None,
+    proxies: Proxies | None = None,
 ) -> AsyncWebClient:
     """The one ``AsyncWebClient`` the bot and Bolt share, with the bot's retry policy as its
-    only retry handler (slack_sdk's stock ones retry neither server errors nor by method)."""
-    return AsyncWebClient(
+    only retry handler (slack_sdk's stock ones retry neither server errors nor by method).
+
+    Its proxy follows ``proxies`` (see :mod:`lookerbot.proxies`): slack_sdk reads
+    ``HTTPS_PROXY`` itself when given none, but ignores ``NO_PROXY``, so the answer is set
+    after construction."""
+    proxy = (proxies or Proxies()).for_url(base_url)
+    client = AsyncWebClient(
         token=token,
         base_url=base_url,
         session=session,
+        proxy=proxy,
         retry_handlers=[SlackRetryHandler(policy=policy, pacer=pacer, metrics=metrics)],
     )
+    client.proxy = proxy
+    return client

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from lookerbot import messages
 from lookerbot.errors import PluginError
 from lookerbot.sandbox.demo import Sandbox
 from lookerbot.sandbox.slack_emulator import BOT_USER_ID, DEFAULT_APP_TOKEN, TEAM_ID
@@ -20,10 +21,12 @@ PLUGIN = textwrap.dedent(
     """
     def register(app):
         @app.event("reaction_added")
-        async def thank(event, client):
+        async def thank(event, client, context):
+            # The bot's own access rules, offered to every listener by its middleware.
+            refusal = await context["lookerbot_refusal"]()
             item = event["item"]
             await client.chat_postMessage(
-                channel=item["channel"], text=f"Thanks for the :{event['reaction']}:"
+                channel=item["channel"], text=refusal or f"Thanks for the :{event['reaction']}:"
             )
 
         @app.command("/weather")
@@ -40,10 +43,10 @@ def plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     return "acme_reactions"
 
 
-def reaction(channel: str = "C0GENERAL") -> dict[str, object]:
+def reaction(channel: str = "C0GENERAL", user: str = "U0ALICE") -> dict[str, object]:
     return {
         "type": "reaction_added",
-        "user": "U0ALICE",
+        "user": user,
         "reaction": "tada",
         "item": {"type": "message", "channel": channel, "ts": "1700000000.000001"},
         "item_user": "U0BOB",
@@ -60,6 +63,17 @@ async def test_a_plugin_listener_works_over_http_beside_the_bots_own(looker, plu
         thanks, found = sandbox.slack.visible_messages("C0GENERAL")
         assert thanks.text == "Thanks for the :tada:"
         assert "Revenue by Region" in text_of(found)
+
+
+async def test_a_plugin_listener_gets_the_bots_access_check(looker, plugin):
+    async with Sandbox(looker=looker, plugins=(plugin,)) as sandbox:
+        await sandbox.driver.send_event(reaction(user="U0GUEST"))
+        await sandbox.settle()
+        (refused,) = sandbox.slack.visible_messages("C0GENERAL")
+        assert refused.text == messages.refused_guest("gus")
+        await sandbox.driver.send_event(reaction())
+        await sandbox.settle()
+        assert sandbox.slack.visible_messages("C0GENERAL")[-1].text == "Thanks for the :tada:"
 
 
 async def test_a_plugin_slash_command_is_its_own(looker, plugin):
