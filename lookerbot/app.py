@@ -29,6 +29,13 @@ from lookerbot.actions.registry import ActionHubOptions, build_actions
 from lookerbot.actions.routes import ActionHubRoutes
 from lookerbot.ask.catalog import AskCatalog
 from lookerbot.ask.llm import LlmReader
+from lookerbot.bodies import (
+    ACTION_HUB_MAX_BODY,
+    BODY_SECONDS,
+    SLACK_MAX_BODY,
+    BodyError,
+    read_body,
+)
 from lookerbot.commands.access import AccessPolicy
 from lookerbot.commands.ask import AskCommand, DmQuestion
 from lookerbot.commands.base import Command
@@ -77,12 +84,10 @@ from lookerbot.tasks import BackgroundTasks
 
 logger = logging.getLogger(__name__)
 
-SLACK_MAX_BODY = 256 * 1024
-"""Slack's payloads are a few KiB; anything near this size is not from Slack."""
+LINGERING_SECONDS = 1.0
+"""Seconds an unread body is drained after the answer before the connection is closed."""
 IDENTITY_WAIT = 2.0
 """Seconds an event waits for ``auth.test`` before it is answered 503 (Slack allows 3)."""
-MAX_BODY = 32 * 1024 * 1024
-"""Looker's webhooks may carry query results inline."""
 
 
 @dataclass
@@ -128,11 +133,34 @@ SETTINGS = web.AppKey("settings", Settings)
 METRICS = web.AppKey("metrics", Metrics)
 
 
+def app_runner(app: web.Application, settings: Settings) -> web.AppRunner:
+    """The runner that serves ``app``: no access log (``_observe`` logs each request), the
+    shutdown grace period, and two connection limits:
+
+    - ``keepalive_timeout`` is the header deadline: aiohttp closes a connection whose
+      request headers have not all arrived that long after it opened (and an idle
+      kept-alive one), so a client that sends headers slowly cannot hold it;
+    - ``lingering_time``: after answering a request whose body was not read (refused before
+      authentication, or too large), aiohttp reads and discards what the client still sends
+      for this long, so that the client sees the answer rather than a reset connection,
+      then closes. aiohttp's default is 10 s, which lets any client hold a connection that
+      long."""
+    return web.AppRunner(
+        app,
+        access_log=None,
+        shutdown_timeout=max(settings.shutdown_timeout, 1.0),
+        keepalive_timeout=settings.request_timeout,
+        lingering_time=LINGERING_SECONDS,
+    )
+
+
 def create_app(settings: Settings, deps: Deps | None = None) -> web.Application:
     """The bot as an aiohttp application; dependencies are built when it starts."""
     deps = deps or Deps()
-    app = web.Application(client_max_size=MAX_BODY, middlewares=[_observe])
+    # Each route reads its body itself, within its own limit (lookerbot.bodies).
+    app = web.Application(client_max_size=ACTION_HUB_MAX_BODY, middlewares=[_observe])
     app[SETTINGS] = settings
+    app[BODY_SECONDS] = settings.request_timeout
     app[METRICS] = Metrics()
     app.cleanup_ctx.append(_lifecycle(settings, deps))
     app.on_shutdown.append(_drain)
@@ -436,13 +464,15 @@ async def _observe(
     route_name = route.canonical if route is not None else "unmatched"
     try:
         response = await handler(request)
+    except BodyError as exc:
+        response = failure(messages.body_refused(exc.status, exc.limit), exc.status)
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
         reason = {
             404: messages.NOT_FOUND,
             405: messages.METHOD_NOT_ALLOWED,
-            413: messages.SLACK_BODY_TOO_LARGE,
+            413: messages.body_refused(413, ACTION_HUB_MAX_BODY),
         }.get(exc.status, exc.reason)
         response = failure(reason, exc.status)
     except Exception:
@@ -451,6 +481,10 @@ async def _observe(
         response = json_response(
             {"success": False, "reason": messages.INTERNAL_ERROR, "error_id": error_id}, 500
         )
+    if not request.content.is_eof():
+        # Refused before its body was read (unauthenticated, too large, too slow): close
+        # the connection rather than read and discard the rest.
+        response.force_close()
     elapsed = time.perf_counter() - started
     metrics = request.app[METRICS]
     metrics.requests.labels(route_name, str(response.status)).inc()
@@ -466,20 +500,9 @@ async def _observe(
     return response
 
 
-async def _read_limited(request: web.Request, limit: int) -> bytes:
-    if request.content_length is not None and request.content_length > limit:
-        raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=request.content_length)
-    body = bytearray()
-    async for chunk in request.content.iter_chunked(64 * 1024):
-        body += chunk
-        if len(body) > limit:
-            raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=len(body))
-    return bytes(body)
-
-
 async def _slack_handler(request: web.Request) -> web.StreamResponse:
     runtime = request.app[RUNTIME]
-    body = await _read_limited(request, SLACK_MAX_BODY)
+    body = await read_body(request, limit=SLACK_MAX_BODY)
     if not runtime.verifier.verify(body, request.headers):
         logger.warning("Rejected a Slack request with an invalid signature on %s", request.path)
         return failure(messages.INVALID_SLACK_SIGNATURE, 401)

@@ -77,9 +77,20 @@ class RedactingFilter(logging.Filter):
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
             record.exc_text = self.redactor(record.exc_text)
-        record.msg = self.redactor(message)
+        # One record, one line: a newline a client smuggled into a logged value (a path with
+        # %0a, a header) must not start a line that looks like a record of its own.
+        record.msg = _CONTROL.sub(_escape_control, self.redactor(message))
         record.args = None
         return True
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f\u2028\u2029]")
+
+
+def _escape_control(match: re.Match[str]) -> str:
+    code = ord(match.group(0))
+    named = {0x0A: "\\n", 0x0D: "\\r"}
+    return named.get(code) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
 
 
 class JsonFormatter(logging.Formatter):

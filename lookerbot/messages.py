@@ -430,7 +430,16 @@ UNSUPPORTED_SLACK_PAYLOAD = "Not a Slack event, command or interaction this bot 
 SLACK_IDENTITY_UNAVAILABLE = (
     "The bot could not ask Slack who it is (auth.test failed); deliver the event again later."
 )
-SLACK_BODY_TOO_LARGE = "Request body too large."
+
+
+def body_refused(status: int, limit: int) -> str:
+    """Why a request body was not read: over the route's limit (413) or too slow (408)."""
+    if status == 408:
+        return "The request body took too long to arrive."
+    size = f"{limit // (1024 * 1024)} MiB" if limit >= 1024 * 1024 else f"{limit // 1024} KiB"
+    return f"The request body is larger than this route accepts ({size})."
+
+
 NOT_FOUND = "Not found."
 METHOD_NOT_ALLOWED = "Method not allowed."
 INTERNAL_ERROR = "Internal error."

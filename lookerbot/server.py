@@ -9,7 +9,7 @@ import signal
 from aiohttp import web
 
 from lookerbot import __version__
-from lookerbot.app import create_app
+from lookerbot.app import app_runner, create_app
 from lookerbot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -24,9 +24,7 @@ async def serve(settings: Settings) -> None:
     for note in settings.notes:
         logger.warning("%s", note)
     app = create_app(settings)
-    runner = web.AppRunner(
-        app, access_log=None, shutdown_timeout=max(settings.shutdown_timeout, 1.0)
-    )
+    runner = app_runner(app, settings)
     await runner.setup()
     site = web.TCPSite(runner, settings.host, settings.port)
     await site.start()

@@ -67,7 +67,11 @@ class Secret:
         """Compare ``candidate`` with the secret in constant time."""
         if candidate is None:
             return False
-        return hmac.compare_digest(candidate.encode("utf-8"), self._value.encode("utf-8"))
+        # surrogatepass: a header with bytes that are not UTF-8 (decoded by aiohttp with
+        # surrogateescape) is a mismatch, never an encoding error.
+        return hmac.compare_digest(
+            candidate.encode("utf-8", "surrogatepass"), self._value.encode("utf-8")
+        )
 
     def __repr__(self) -> str:
         return "Secret('***')"
@@ -348,6 +352,12 @@ VARIABLES: tuple[Variable, ...] = (
         "Seconds to let in-flight work finish after SIGTERM (default 25).",
         "Server",
     ),
+    Variable(
+        "LOOKERBOT_REQUEST_TIMEOUT",
+        "Seconds a client may take to send a request's headers, and again its body, and "
+        "that an idle connection is kept (default 20); slower connections are closed.",
+        "Server",
+    ),
     Variable("LOOKERBOT_LOG_LEVEL", "DEBUG, INFO, WARNING or ERROR (default INFO).", "Server"),
     Variable("LOOKERBOT_LOG_FORMAT", "text or json (default text).", "Server"),
     Variable(
@@ -572,6 +582,7 @@ class Settings:
     looker_timeout: float = 60.0
     looker_concurrency: int = 100
     shutdown_timeout: float = 25.0
+    request_timeout: float = 20.0
     delivery_wait: float = 45.0
     redis_url: Secret | None = None
     plugins: tuple[str, ...] = ()
@@ -1118,6 +1129,7 @@ class _Parser:
                 "LOOKERBOT_LOOKER_CONCURRENCY", 100, low=1, high=1000
             ),
             "shutdown_timeout": self.number("LOOKERBOT_SHUTDOWN_TIMEOUT", 25.0, low=0, high=3600),
+            "request_timeout": self.number("LOOKERBOT_REQUEST_TIMEOUT", 20.0, low=1, high=600),
             "delivery_wait": self.number("LOOKERBOT_DELIVERY_WAIT", 45.0, low=0, high=3600),
             "redis_url": self.redis_url(),
             "plugins": self.plugins(),

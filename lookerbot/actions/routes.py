@@ -30,6 +30,7 @@ from lookerbot.actions.base import ActionOutcome, ActionRequest
 from lookerbot.actions.endpoints import check_download_url
 from lookerbot.actions.registry import ActionHubOptions, ActionRegistry
 from lookerbot.actions.results import open_result
+from lookerbot.bodies import ACTION_HUB_MAX_BODY, LOOKER_MAX_BODY, BodyError, read_body
 from lookerbot.delivery.auth import LookerRequestAuth
 from lookerbot.errors import ActionError, ActionInputError
 from lookerbot.logs import new_error_id
@@ -37,7 +38,7 @@ from lookerbot.looker.instances import LookerRegistry
 
 logger = logging.getLogger(__name__)
 
-MAX_BODY = 32 * 1024 * 1024
+MAX_BODY = ACTION_HUB_MAX_BODY
 """An execute request's body at most (a result sent inline rather than by URL)."""
 
 
@@ -58,7 +59,7 @@ class ActionHubRoutes:
         action = self.actions.get(request.match_info["name"])
         if action is None:
             return self._unknown(request.match_info["name"])
-        await request.read()
+        await read_body(request, limit=LOOKER_MAX_BODY)
         return web.json_response([f.as_json() for f in action.form()])
 
     async def execute(self, request: web.Request) -> web.StreamResponse:
@@ -156,18 +157,17 @@ async def _write(response: web.StreamResponse, data: bytes) -> bool:
 
 async def _json_body(request: web.Request) -> Any:
     """The request's JSON body, read once and not kept by aiohttp (it may be large)."""
-    if request.content_length is not None and request.content_length > MAX_BODY:
-        raise ActionInputError({"body": messages.action_body_too_large(MAX_BODY)})
-    body = bytearray()
-    async for chunk in request.content.iter_chunked(64 * 1024):
-        body += chunk
-        if len(body) > MAX_BODY:
-            raise ActionInputError({"body": messages.action_body_too_large(MAX_BODY)})
+    try:
+        body = await read_body(request, limit=MAX_BODY)
+    except BodyError as exc:
+        if exc.status != 413:
+            raise
+        raise ActionInputError({"body": messages.action_body_too_large(MAX_BODY)}) from None
     if not body.strip():
         return None
     try:
         return json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise ActionInputError({"body": messages.INVALID_JSON}) from None
 
 

@@ -52,7 +52,7 @@ class LookerRequestAuth:
         if not slash or not nonce:
             return False
         expected = action_hub_key(self._auth_token.reveal(), nonce)
-        return hmac.compare_digest(expected.encode(), presented.encode("utf-8", "replace"))
+        return hmac.compare_digest(expected.encode(), presented.encode("utf-8", "surrogatepass"))
 
     @staticmethod
     def webhook_token_ok(header: str | None, lookers: Iterable[LookerInstance]) -> bool:

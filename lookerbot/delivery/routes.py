@@ -19,6 +19,7 @@ from aiohttp import web
 
 from lookerbot import messages
 from lookerbot.actions.registry import ActionRegistry, describe
+from lookerbot.bodies import ACTION_HUB_MAX_BODY, LOOKER_MAX_BODY, read_body
 from lookerbot.commands.base import Reply
 from lookerbot.delivery.auth import LookerRequestAuth
 from lookerbot.delivery.channels import (
@@ -70,6 +71,10 @@ class DeliveryRoutes:
         """``POST /slack/post/{channel,group,dm}/<name>``: deliver a scheduled plan."""
         kind = _KINDS.get(request.match_info["kind"])
         name = request.match_info["name"]
+        # Authenticated before the body is read: a token of any configured Looker, or the
+        # bot's own; once the body names the plan's Looker, the token must be that one's.
+        if not self.auth.authorized(request.headers, about=self.lookers):
+            return _unauthorized()
         data, json_error = await _json_body(request)
         plan_url = _plan_url(data)
         looker = self.lookers.for_url(plan_url) if plan_url else None
@@ -97,9 +102,9 @@ class DeliveryRoutes:
 
     async def action_list(self, request: web.Request) -> web.Response:
         """``POST /``: the actions this bot offers Looker's Action Hub."""
-        await request.read()
         if not self.auth.authorized(request.headers, about=self.lookers):
             return _unauthorized()
+        await read_body(request, limit=LOOKER_MAX_BODY)
         base = self.settings.public_url
         if not base:
             return _looker_failure(messages.PUBLIC_URL_MISSING, 503)
@@ -130,9 +135,9 @@ class DeliveryRoutes:
 
     async def data_action_form(self, request: web.Request) -> web.Response:
         """``POST /data_actions/form``: choose a channel or person to post to."""
-        await request.read()
         if not self.auth.authorized(request.headers, about=self.lookers):
             return _unauthorized()
+        await read_body(request, limit=LOOKER_MAX_BODY)
         try:
             channels = await self.channels.channels()
             people = await self.channels.people()
@@ -159,9 +164,9 @@ class DeliveryRoutes:
 
     async def data_action(self, request: web.Request) -> web.Response:
         """``POST /data_actions``: post a LookML data action's ``message`` to ``channel``."""
-        data, json_error = await _json_body(request)
         if not self.auth.authorized(request.headers, about=self.lookers):
             return _unauthorized()
+        data, json_error = await _json_body(request)
         if json_error:
             return _looker_failure(json_error, 400)
         params = _params(data)
@@ -176,9 +181,9 @@ class DeliveryRoutes:
 
     async def post_from_query_action(self, request: web.Request) -> web.Response:
         """``POST /slack/post_from_query_action``: post the attached query result."""
-        data, json_error = await _json_body(request)
         if not self.auth.authorized(request.headers, about=self.lookers):
             return _unauthorized()
+        data, json_error = await _json_body(request, limit=ACTION_HUB_MAX_BODY)
         if json_error:
             return _looker_failure(json_error, 400)
         channel = _params(data).get("channel")
@@ -246,11 +251,13 @@ def _reply(message: Message) -> Reply:
     return Reply(message)
 
 
-async def _json_body(request: web.Request) -> tuple[Any, str | None]:
-    raw = await request.read()
+async def _json_body(
+    request: web.Request, *, limit: int = LOOKER_MAX_BODY
+) -> tuple[Any, str | None]:
+    raw = await read_body(request, limit=limit)
     try:
         return json.loads(raw), None
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nesting deeper than Python's stack
         return None, messages.INVALID_JSON
 
 

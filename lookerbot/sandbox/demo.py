@@ -18,7 +18,7 @@ import aiohttp
 from aiohttp import web
 
 from lookerbot import __version__
-from lookerbot.app import RUNTIME, Deps, Runtime, create_app
+from lookerbot.app import RUNTIME, Deps, Runtime, app_runner, create_app
 from lookerbot.sandbox import canary
 from lookerbot.sandbox.looker_emulator import LookerEmulator
 from lookerbot.sandbox.render import message_to_text, mrkdwn_to_text
@@ -94,7 +94,7 @@ class Sandbox:
             await self.slack.start()
         self.settings = sandbox_settings(self.looker, self.slack, **self._overrides)
         self.app = create_app(self.settings, self._deps)
-        self._runner = web.AppRunner(self.app, access_log=None, shutdown_timeout=5.0)
+        self._runner = app_runner(self.app, self.settings)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
