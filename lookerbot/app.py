@@ -544,6 +544,15 @@ async def _know_the_bot(directory: SlackDirectory) -> None:
 
 
 async def _metrics(request: web.Request) -> web.Response:
+    # Behind a bearer token: the series say what the bot does, for whom and how often.
+    token = request.app[SETTINGS].metrics_token
+    if token is None:
+        return failure(messages.METRICS_OFF, 404)
+    scheme, _, presented = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.matches(presented.strip()):
+        response = failure(messages.METRICS_UNAUTHORIZED, 401)
+        response.headers["WWW-Authenticate"] = 'Bearer realm="lookerbot metrics"'
+        return response
     body, content_type = request.app[METRICS].exposition()
     response = web.Response(body=body)
     response.headers["Content-Type"] = content_type

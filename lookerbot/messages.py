@@ -440,6 +440,10 @@ def body_refused(status: int, limit: int) -> str:
     return f"The request body is larger than this route accepts ({size})."
 
 
+METRICS_OFF = (
+    "Metrics are off: set LOOKERBOT_METRICS_TOKEN and send it as Authorization: Bearer <token>."
+)
+METRICS_UNAUTHORIZED = "Metrics need Authorization: Bearer <LOOKERBOT_METRICS_TOKEN>."
 NOT_FOUND = "Not found."
 METHOD_NOT_ALLOWED = "Method not allowed."
 INTERNAL_ERROR = "Internal error."

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextvars
 import logging
-import re
 import secrets
 import time
 from collections.abc import Iterator
@@ -21,7 +20,39 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 correlation_id: contextvars.ContextVar[str] = contextvars.ContextVar("correlation_id", default="-")
 
-_IDS = re.compile(r"/(?:\d+|[0-9a-f]{8,}|[A-Za-z0-9]{16,})(?=/|$)")
+#: The literal words of the Looker API paths the bot calls (lookerbot/looker/sdk_client.py).
+#: In a metric label every other path segment (an id, a share slug, a LookML dashboard id,
+#: an email) becomes ``{id}``: labels name templates, never data or values a person chose.
+_PATH_WORDS = frozenset(
+    {
+        "children",
+        "credential",
+        "dashboards",
+        "data_actions",
+        "email",
+        "explores",
+        "fields",
+        "folders",
+        "form",
+        "json_detail",
+        "login",
+        "logout",
+        "lookml_models",
+        "looks",
+        "models",
+        "png",
+        "queries",
+        "render_tasks",
+        "results",
+        "run",
+        "search",
+        "slug",
+        "suggestions",
+        "user",
+        "users",
+        "views",
+    }
+)
 
 
 def new_correlation_id() -> str:
@@ -39,8 +70,10 @@ class CorrelationFilter(logging.Filter):
 
 
 def path_template(path: str) -> str:
-    """A path with ids replaced by ``{id}``, to keep metric labels few."""
-    return _IDS.sub("/{id}", path)
+    """``path`` (without its query) with every segment that is not one of the API's own
+    words replaced by ``{id}``, so that metric labels stay few and carry no data."""
+    segments = path.split("?", 1)[0].split("/")
+    return "/".join(s if not s or s in _PATH_WORDS else "{id}" for s in segments)
 
 
 class Metrics:

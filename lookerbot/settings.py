@@ -286,6 +286,13 @@ VARIABLES: tuple[Variable, ...] = (
         secret=True,
     ),
     Variable(
+        "LOOKERBOT_METRICS_TOKEN",
+        "Bearer token Prometheus sends (Authorization: Bearer ...) to read GET /metrics; "
+        "metrics are off when unset.",
+        "Server",
+        secret=True,
+    ),
+    Variable(
         "LOOKERBOT_REDIS_URL",
         "redis://host:6379/0 to share state between bot processes (Slack retry "
         "de-duplication); rediss:// for TLS, with ?ssl_cert_reqs=none for self-signed "
@@ -569,6 +576,7 @@ class Settings:
     slack_app_token: Secret | None = None
     slack_api_url: str = DEFAULT_SLACK_API_URL
     lookerbot_auth_token: Secret | None = None
+    metrics_token: Secret | None = None
     public_url: str | None = None
     loading_messages: bool = True
     expand_urls: bool = True
@@ -615,6 +623,7 @@ class Settings:
                 self.slack_verification_token,
                 self.slack_app_token,
                 self.lookerbot_auth_token,
+                self.metrics_token,
                 self.redis_url,
                 self.storage.aws_secret_access_key,
                 self.storage.azure_access_key,
@@ -1124,6 +1133,7 @@ class _Parser:
             "host": self.raw("LOOKERBOT_HOST") or "0.0.0.0",  # noqa: S104
             "port": self.integer("PORT", DEFAULT_PORT, low=1, high=65535),
             "lookerbot_auth_token": self.secret("LOOKERBOT_AUTH_TOKEN"),
+            "metrics_token": self.secret("LOOKERBOT_METRICS_TOKEN"),
             "looker_timeout": self.number("LOOKERBOT_LOOKER_TIMEOUT", 60.0, low=1, high=3600),
             "looker_concurrency": self.integer(
                 "LOOKERBOT_LOOKER_CONCURRENCY", 100, low=1, high=1000

@@ -137,7 +137,9 @@ async def test_metrics_count_requests_commands_deliveries_calls_and_retries(
     looker: LookerEmulator,
 ):
     instance = looker.instance_settings(custom_command_folder_id="10", webhook_token=Secret("hook"))
-    async with Sandbox(looker=looker, lookers=(instance,)) as sandbox:
+    async with Sandbox(
+        looker=looker, lookers=(instance,), metrics_token=Secret("metrics-token")
+    ) as sandbox:
         sandbox.slack.fail("chat.postMessage", status=429, retry_after=1)
         await ask(sandbox, "find revenue")
         await ask(sandbox, "revenue")
@@ -148,7 +150,9 @@ async def test_metrics_count_requests_commands_deliveries_calls_and_retries(
             headers={"X-Looker-Webhook-Token": "hook"},
         ):
             pass
-        async with sandbox.session.get(sandbox.bot_url + "/metrics") as response:
+        async with sandbox.session.get(
+            sandbox.bot_url + "/metrics", headers={"Authorization": "Bearer metrics-token"}
+        ) as response:
             assert response.status == 200
             assert response.headers["Content-Type"].startswith("text/plain")
             metrics = await response.text()
