@@ -112,6 +112,13 @@ def looker_user_disabled(looker_url: str) -> str:
     )
 
 
+def unconfirmed_slack_email(looker_url: str) -> str:
+    return (
+        "Slack hasn't confirmed your email address, and you're not a member of this "
+        f"workspace, so I can't use it to find your Looker user on {escape(looker_url)}."
+    )
+
+
 def no_slack_email(looker_url: str) -> str:
     return (
         f"I can't see your email address in Slack, which I need to find your Looker user on "
@@ -440,6 +447,10 @@ def body_refused(status: int, limit: int) -> str:
     return f"The request body is larger than this route accepts ({size})."
 
 
+WEBHOOKS_OFF = (
+    "Looker webhooks and LookML data actions are turned off on this bot "
+    "(LOOKERBOT_WEBHOOKS=false, the default with run-as): deliver through the Action Hub."
+)
 METRICS_OFF = (
     "Metrics are off: set LOOKERBOT_METRICS_TOKEN and send it as Authorization: Bearer <token>."
 )

@@ -286,6 +286,13 @@ VARIABLES: tuple[Variable, ...] = (
         secret=True,
     ),
     Variable(
+        "LOOKERBOT_WEBHOOKS",
+        "true or false: serve the routes Looker authenticates with its webhook token "
+        "(scheduled /slack/post/..., LookML data actions). Default true, but false when "
+        "run-as is on; the Action Hub needs only LOOKERBOT_AUTH_TOKEN.",
+        "Server",
+    ),
+    Variable(
         "LOOKERBOT_METRICS_TOKEN",
         "Bearer token Prometheus sends (Authorization: Bearer ...) to read GET /metrics; "
         "metrics are off when unset.",
@@ -577,6 +584,7 @@ class Settings:
     slack_api_url: str = DEFAULT_SLACK_API_URL
     lookerbot_auth_token: Secret | None = None
     metrics_token: Secret | None = None
+    webhooks: bool = True
     public_url: str | None = None
     loading_messages: bool = True
     expand_urls: bool = True
@@ -820,18 +828,12 @@ class _Parser:
             )
         signing_secret = self.secret("SLACK_SIGNING_SECRET")
         verification_token = self.secret("SLACK_SLASH_COMMAND_TOKEN")
-        if app_token is None and signing_secret is None:
-            if verification_token is None:
-                self.problems.append(
-                    "SLACK_SIGNING_SECRET: required to verify Slack's requests (Basic "
-                    "Information > App Credentials), unless SLACK_APP_TOKEN is set for "
-                    "Socket Mode."
-                )
-            else:
-                self.notes.append(
-                    "SLACK_SLASH_COMMAND_TOKEN is a deprecated way to verify Slack's requests: "
-                    "set SLACK_SIGNING_SECRET (Basic Information > App Credentials) instead."
-                )
+        if app_token is None and signing_secret is None and verification_token is None:
+            self.problems.append(
+                "SLACK_SIGNING_SECRET: required to verify Slack's requests (Basic "
+                "Information > App Credentials), unless SLACK_APP_TOKEN is set for "
+                "Socket Mode."
+            )
         api_url = DEFAULT_SLACK_API_URL
         raw_api_url = self.raw("SLACK_API_URL")
         if raw_api_url is not None:
@@ -1346,6 +1348,34 @@ class _Parser:
             sizes=tuple(sizes),
         )
 
+    def trust(self, slack: dict[str, Any], lookers: tuple[LookerInstanceSettings, ...]) -> bool:
+        """Checks on who can make the bot act as whom; returns ``LOOKERBOT_WEBHOOKS``."""
+        run_as = [looker.url for looker in lookers if looker.run_as_user]
+        signed = slack["slack_signing_secret"] is not None or slack["slack_app_token"] is not None
+        if run_as and not signed:
+            self.problems.append(
+                "LOOKERBOT_RUN_AS_USER: needs SLACK_SIGNING_SECRET (or Socket Mode with "
+                "SLACK_APP_TOKEN). The legacy SLACK_SLASH_COMMAND_TOKEN proves nothing about a "
+                "request (no signature, no timestamp): anyone who has the token could name any "
+                "Slack user in a request and have the bot act as them in Looker."
+            )
+        elif not signed and slack["slack_verification_token"] is not None:
+            self.notes.append(
+                "Slack requests are verified by the legacy SLACK_SLASH_COMMAND_TOKEN alone: "
+                "anyone who has the token (Slack sends it with every request) can send the "
+                "bot commands, clicks and events as any user, and replay them. Set "
+                "SLACK_SIGNING_SECRET."
+            )
+        raw = self.raw("LOOKERBOT_WEBHOOKS")
+        webhooks = self.boolean("LOOKERBOT_WEBHOOKS", not run_as)
+        if webhooks and run_as and raw is not None:
+            self.notes.append(
+                "LOOKERBOT_WEBHOOKS is on with run-as: whoever captures a Looker webhook token "
+                "(Looker sends it with every webhook, to any URL a schedule names) can post "
+                "any Look or query the bot's API user can see, to any channel or person."
+            )
+        return webhooks
+
     def parse(self) -> Settings:
         slack = self.slack()
         lookers, ask_llm = self.ask(self.lookers())
@@ -1354,6 +1384,7 @@ class _Parser:
         storage = self.storage()
         charts = self.charts()
         proxies = self.proxies()
+        webhooks = self.trust(slack, lookers)
         if self.problems:
             raise SettingsError(self.problems)
         return Settings(
@@ -1361,6 +1392,7 @@ class _Parser:
             lookers=lookers,
             **server,
             **behaviour,
+            webhooks=webhooks,
             proxies=proxies,
             storage=storage,
             ask_llm=ask_llm,

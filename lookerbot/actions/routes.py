@@ -54,7 +54,7 @@ class ActionHubRoutes:
 
     async def form(self, request: web.Request) -> web.Response:
         """``POST /actions/<name>/form``: the action's form fields."""
-        if not self.auth.authorized(request.headers, about=self.lookers):
+        if not self.auth.hub_authorized(request.headers):
             return _unauthorized()
         action = self.actions.get(request.match_info["name"])
         if action is None:
@@ -64,7 +64,7 @@ class ActionHubRoutes:
 
     async def execute(self, request: web.Request) -> web.StreamResponse:
         """``POST /actions/<name>/execute``: send the query result to the service."""
-        if not self.auth.authorized(request.headers, about=self.lookers):
+        if not self.auth.hub_authorized(request.headers):
             return _unauthorized()
         name = request.match_info["name"]
         action = self.actions.get(name)

@@ -67,6 +67,11 @@ class LookerRequestAuth:
                 found = True
         return found
 
+    def hub_authorized(self, headers: Mapping[str, str]) -> bool:
+        """Whether the request carries the bot's own token (the Action Hub's routes: a
+        Looker webhook token, which Looker sends to any URL a schedule names, opens none)."""
+        return self.authorization_ok(headers.get("Authorization"))
+
     def authorized(self, headers: Mapping[str, str], *, about: Iterable[LookerInstance]) -> bool:
         """Whether the request may act on ``about`` (the instance(s) it concerns)."""
         if self.authorization_ok(headers.get("Authorization")):

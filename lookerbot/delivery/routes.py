@@ -69,6 +69,8 @@ class DeliveryRoutes:
 
     async def scheduled_webhook(self, request: web.Request) -> web.Response:
         """``POST /slack/post/{channel,group,dm}/<name>``: deliver a scheduled plan."""
+        if not self.settings.webhooks:
+            return _failure(messages.WEBHOOKS_OFF, 403)
         kind = _KINDS.get(request.match_info["kind"])
         name = request.match_info["name"]
         # Authenticated before the body is read: a token of any configured Looker, or the
@@ -102,7 +104,7 @@ class DeliveryRoutes:
 
     async def action_list(self, request: web.Request) -> web.Response:
         """``POST /``: the actions this bot offers Looker's Action Hub."""
-        if not self.auth.authorized(request.headers, about=self.lookers):
+        if not self.auth.hub_authorized(request.headers):
             return _unauthorized()
         await read_body(request, limit=LOOKER_MAX_BODY)
         base = self.settings.public_url
@@ -134,8 +136,14 @@ class DeliveryRoutes:
         )
 
     async def data_action_form(self, request: web.Request) -> web.Response:
-        """``POST /data_actions/form``: choose a channel or person to post to."""
-        if not self.auth.authorized(request.headers, about=self.lookers):
+        """``POST /data_actions/form``: choose a channel or person to post to (the form of
+        LookML data actions, with the webhook token, and of the Action Hub's Slack action)."""
+        if not (
+            self.auth.hub_authorized(request.headers)
+            or (
+                self.settings.webhooks and self.auth.authorized(request.headers, about=self.lookers)
+            )
+        ):
             return _unauthorized()
         await read_body(request, limit=LOOKER_MAX_BODY)
         try:
@@ -164,6 +172,8 @@ class DeliveryRoutes:
 
     async def data_action(self, request: web.Request) -> web.Response:
         """``POST /data_actions``: post a LookML data action's ``message`` to ``channel``."""
+        if not self.settings.webhooks:
+            return _looker_failure(messages.WEBHOOKS_OFF, 403)
         if not self.auth.authorized(request.headers, about=self.lookers):
             return _unauthorized()
         data, json_error = await _json_body(request)
@@ -181,7 +191,7 @@ class DeliveryRoutes:
 
     async def post_from_query_action(self, request: web.Request) -> web.Response:
         """``POST /slack/post_from_query_action``: post the attached query result."""
-        if not self.auth.authorized(request.headers, about=self.lookers):
+        if not self.auth.hub_authorized(request.headers):
             return _unauthorized()
         data, json_error = await _json_body(request, limit=ACTION_HUB_MAX_BODY)
         if json_error:

@@ -31,7 +31,7 @@ from lookerbot.looker.models import (
     QueryResult,
     RenderTask,
 )
-from lookerbot.slack.directory import SlackDirectory
+from lookerbot.slack.directory import SlackDirectory, SlackUser
 from lookerbot.slack.poster import SlackPostError
 
 logger = logging.getLogger(__name__)
@@ -90,12 +90,27 @@ class RunAsUser:
             return RefusingLookerClient(messages.user_lookup_failed(exc.error))
         if not person.email:
             return RefusingLookerClient(messages.no_slack_email(looker.url))
+        if not await self._email_trusted(person):
+            return RefusingLookerClient(messages.unconfirmed_slack_email(looker.url))
         match = await self._match(looker, person.email)
         if match is None:
             return RefusingLookerClient(messages.no_looker_user(looker.url, person.email))
         if match.is_disabled:
             return RefusingLookerClient(messages.looker_user_disabled(looker.url))
         return looker.client.as_user(match.id)
+
+    async def _email_trusted(self, person: SlackUser) -> bool:
+        """Whether ``person``'s Slack email may name their Looker user: Slack confirmed it,
+        or they belong to the bot's own workspace (their address is the workspace's to set).
+        Another organization's admin (a shared channel, ALLOW_SLACK_SHARED_WORKSPACES) could
+        set any address on their people, a colleague's here included."""
+        if person.is_email_confirmed:
+            return True
+        try:
+            own_team = await self._directory.bot_team_id()
+        except SlackPostError:
+            return False
+        return person.team_id == own_team or own_team in person.teams
 
     async def _match(self, looker: LookerInstance, email: str) -> LookerUser | None:
         key = (looker.url, email.lower())

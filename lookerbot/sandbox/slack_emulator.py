@@ -143,6 +143,9 @@ def _user(uid: str, name: str, real: str, email: str, **flags: Any) -> dict[str,
         "is_app_user": False,
         "is_restricted": False,
         "is_ultra_restricted": False,
+        # Whether Slack has confirmed the address (User.is_email_confirmed in @slack/web-api's
+        # UsersInfoResponse); people of other organizations are unconfirmed here.
+        "is_email_confirmed": team_id == TEAM_ID and bool(email),
         "updated": 1700000000,
         "profile": profile,
         **flags,

@@ -23,6 +23,7 @@ class SlackUser:
     team_id: str
     teams: tuple[str, ...] = ()
     email: str | None = None
+    is_email_confirmed: bool = False
     is_restricted: bool = False
     is_ultra_restricted: bool = False
     is_bot: bool = False
@@ -46,6 +47,7 @@ class SlackUser:
             team_id=str(data.get("team_id", "")),
             teams=tuple(str(t) for t in teams),
             email=profile.get("email"),
+            is_email_confirmed=data.get("is_email_confirmed") is True,
             is_restricted=bool(data.get("is_restricted")),
             is_ultra_restricted=bool(data.get("is_ultra_restricted")),
             is_bot=bool(data.get("is_bot")),

@@ -140,3 +140,22 @@ async def test_questions_run_as_the_person_asking(looker: LookerEmulator):
     assert regions(bob) == {"East"}
     assert regions(alice) == {"West", "East", "North", "South"}
     assert sorted(r.user_id for r in looker.requests_to("/run/json_detail")) == ["2", "3"]
+
+
+async def test_an_unconfirmed_email_from_another_organization_names_nobody(looker: LookerEmulator):
+    # With shared channels allowed, a person of another organization, whose admin set
+    # Alice's address on them, must not get Alice's Looker user.
+    instance = looker.instance_settings(run_as_user="email", custom_command_folder_id="10")
+    async with Sandbox(looker=looker, lookers=(instance,), allow_shared_workspaces=True) as sandbox:
+        sandbox.slack.users["U0OTHER"]["profile"]["email"] = "alice@example.com"
+        assert sandbox.slack.users["U0OTHER"]["is_email_confirmed"] is False
+        sandbox.looker.requests.clear()
+        text = await ask(sandbox, "revenue", "U0OTHER")
+        assert text.startswith(":warning: Slack hasn't confirmed your email address")
+        assert sandbox.looker.requests_to("^/login/") == []
+        assert sandbox.looker.requests_to("^/queries") == []
+    # Confirmed by Slack, the address names its Looker user.
+    async with Sandbox(looker=looker, lookers=(instance,), allow_shared_workspaces=True) as sandbox:
+        sandbox.slack.users["U0OTHER"]["profile"]["email"] = "alice@example.com"
+        sandbox.slack.users["U0OTHER"]["is_email_confirmed"] = True
+        assert "West" in await ask(sandbox, "revenue", "U0OTHER")

@@ -363,7 +363,35 @@ def test_legacy_verification_token_alone_works_with_a_note():
     env = {k: v for k, v in BASE.items() if k != "SLACK_SIGNING_SECRET"}
     s = load_settings({**env, "SLACK_SLASH_COMMAND_TOKEN": "legacy"}, env_file=None)
     assert s.slack_signing_secret is None
-    assert any("deprecated" in n for n in s.notes)
+    (note,) = (n for n in s.notes if "SLACK_SLASH_COMMAND_TOKEN" in n)
+    assert "as any user, and replay them. Set SLACK_SIGNING_SECRET." in note
+
+
+@pytest.mark.parametrize(
+    "run_as", [{"LOOKERBOT_RUN_AS_USER": "email"}, {"LOOKERBOT_RUN_AS_USER": "EMAIL"}]
+)
+def test_run_as_needs_signed_requests(run_as):
+    env = {k: v for k, v in BASE.items() if k != "SLACK_SIGNING_SECRET"}
+    with pytest.raises(SettingsError) as refused:
+        load_settings({**env, "SLACK_SLASH_COMMAND_TOKEN": "legacy", **run_as}, env_file=None)
+    assert any(
+        p.startswith("LOOKERBOT_RUN_AS_USER: needs SLACK_SIGNING_SECRET")
+        for p in refused.value.problems
+    )
+    # A signing secret, or Socket Mode, is enough.
+    assert load_settings({**BASE, **run_as}, env_file=None).lookers[0].run_as_user == "email"
+    socket = {**env, "SLACK_APP_TOKEN": "xapp-1", **run_as}
+    assert load_settings(socket, env_file=None).lookers[0].run_as_user == "email"
+
+
+def test_webhooks_are_off_by_default_under_run_as_and_can_be_turned_on_with_a_note():
+    assert load_settings(BASE, env_file=None).webhooks is True
+    assert load_settings({**BASE, "LOOKERBOT_WEBHOOKS": "false"}, env_file=None).webhooks is False
+    run_as = {**BASE, "LOOKERBOT_RUN_AS_USER": "email"}
+    assert load_settings(run_as, env_file=None).webhooks is False
+    on = load_settings({**run_as, "LOOKERBOT_WEBHOOKS": "true"}, env_file=None)
+    assert on.webhooks is True
+    assert any("whoever captures a Looker webhook token" in n for n in on.notes)
 
 
 def test_dotenv_file_is_read_and_environment_wins(tmp_path: Path):
