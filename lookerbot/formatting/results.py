@@ -17,7 +17,7 @@ from typing import Any
 
 from lookerbot.formatting.message import Block, Message, context, section, truncate
 from lookerbot.formatting.slack_text import escape, link
-from lookerbot.looker.models import Cell, Query, QueryResult, ResultField
+from lookerbot.looker.models import Cell, PivotCells, Query, QueryResult, ResultField
 
 TEXT_VISUALIZATIONS = frozenset({"table", "looker_grid", "single_value", "looker_single_record"})
 NULL = "∅"
@@ -56,7 +56,7 @@ class Column:
         """This column's cell in ``row``."""
         value = row.get(self.field.name)
         if self.pivot_key is not None:
-            value = value.get(self.pivot_key) if isinstance(value, dict) else None
+            value = value.get(self.pivot_key) if isinstance(value, PivotCells) else None
         return value if isinstance(value, Cell) else None
 
 

@@ -1,14 +1,20 @@
 """What the bot knows of Looker's objects: small frozen dataclasses, built from API JSON.
 
 The SDK's own models are not used: building them costs more than the API call on current
-cattrs releases, and the bot needs only a few fields of each.
+cattrs releases, and the bot needs only a few fields of each. A result's cells are msgspec
+structs instead, decoded straight from the answer's bytes (:meth:`QueryResult.from_json`).
 """
 
 from __future__ import annotations
 
+import codecs
+import json
+from collections.abc import ItemsView, Iterator, ValuesView
 from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import quote
+
+import msgspec
 
 ContentKind = Literal["look", "dashboard"]
 
@@ -350,28 +356,56 @@ class Link:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Cell:
-    """One value of a result."""
+_NO_LINKS = msgspec.Raw(b"[]")
 
-    value: Any
-    rendered: str | None
-    links: tuple[Link, ...] = ()
+
+class Cell(msgspec.Struct, frozen=True, gc=False):
+    """One value of a result.
+
+    A msgspec struct, so that :meth:`QueryResult.from_json` decodes a ``json_detail`` cell
+    straight into it (its ``html``, ``filterable_value`` and other keys are skipped), and
+    kept away from the garbage collector, which a 10,000-row result's tens of thousands of
+    cells would otherwise set off: ``gc=False`` (safe: a cell holds only what JSON decodes
+    to, which cannot refer back to it), and the links kept as their JSON text, read when
+    asked for (a container of dicts would be tracked, one per cell).
+
+    Two cells are equal when their value, rendered value and links are.
+
+    Attributes:
+        value: the value, as JSON has it (``None`` for a null).
+        rendered: the value formatted as Looker shows it, if Looker sent one.
+        raw_links: the JSON text of the cell's ``links``; see :attr:`links`.
+    """
+
+    value: Any = None
+    rendered: str | None = None
+    raw_links: msgspec.Raw = msgspec.field(default=_NO_LINKS, name="links")
 
     @classmethod
     def from_api(cls, data: Any) -> Cell:
-        """Build from a ``json_detail`` cell."""
+        """Build from a ``json_detail`` cell, decoded."""
         if not isinstance(data, dict):
             return cls(value=data, rendered=None)
         # Called for every cell of a result (40,000 for 10,000 rows of 4 columns): no work
         # for what a cell does not have.
         links = data.get("links")
+        kept = [x for x in links if isinstance(x, dict)] if isinstance(links, list) else None
         rendered = data.get("rendered")
         return cls(
             data.get("value"),
             rendered if rendered is None or type(rendered) is str else str(rendered),
-            tuple(Link.from_api(x) for x in links if isinstance(x, dict)) if links else (),
+            msgspec.Raw(json.dumps(kept).encode()) if kept else _NO_LINKS,
         )
+
+    @property
+    def links(self) -> tuple[Link, ...]:
+        """The cell's links: drills, LookML links and data actions (what is not an object
+        is left out, and so are links that are not a list)."""
+        # json, not msgspec: it reads numbers as from_api's json.loads did (1e400 is inf).
+        links = json.loads(bytes(self.raw_links))
+        if not isinstance(links, list):
+            return ()
+        return tuple(Link.from_api(x) for x in links if isinstance(x, dict))
 
     @property
     def text(self) -> str | None:
@@ -381,6 +415,17 @@ class Cell:
         if self.value is None:
             return None
         return str(self.value)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Cell):
+            return NotImplemented
+        return (self.value, self.rendered, self.links) == (other.value, other.rendered, other.links)
+
+    def __hash__(self) -> int:
+        return hash((self.value, self.rendered, self.links))
+
+    def __repr__(self) -> str:
+        return f"Cell(value={self.value!r}, rendered={self.rendered!r}, links={self.links!r})"
 
 
 @dataclass(frozen=True)
@@ -420,12 +465,46 @@ class PivotValue:
     is_total: bool = False
 
 
+class PivotCells(msgspec.Struct, frozen=True, gc=False):
+    """A pivoted measure's cells in one row, by pivot key (a read-only mapping).
+
+    Not a dict, so that the garbage collector does not track the rows that hold it: a row
+    holding a dict is tracked, and 10,000 tracked rows set off a full collection.
+    """
+
+    cells: dict[str, Cell]
+
+    def get(self, key: str) -> Cell | None:
+        """The cell for pivot ``key``, if any."""
+        return self.cells.get(key)
+
+    def __getitem__(self, key: str) -> Cell:
+        return self.cells[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.cells
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.cells)
+
+    def __len__(self) -> int:
+        return len(self.cells)
+
+    def items(self) -> ItemsView[str, Cell]:
+        """The pivot keys and their cells."""
+        return self.cells.items()
+
+    def values(self) -> ValuesView[Cell]:
+        """The cells."""
+        return self.cells.values()
+
+
 @dataclass(frozen=True)
 class QueryResult:
     """A query's ``json_detail`` result.
 
-    Each row maps a field name to a :class:`Cell`; a pivoted measure maps to a dict of pivot
-    key to cell instead.
+    Each row maps a field name to a :class:`Cell`; a pivoted measure maps to
+    :class:`PivotCells` (pivot key to cell) instead.
     """
 
     fields: tuple[ResultField, ...]
@@ -435,49 +514,147 @@ class QueryResult:
 
     @classmethod
     def from_api(cls, data: Any) -> QueryResult:
-        """Build from a ``json_detail`` result."""
+        """Build from a ``json_detail`` result, decoded."""
         if not isinstance(data, dict):
             return cls(fields=(), rows=(), errors=("Looker returned an unreadable result.",))
-        fields_data = data.get("fields")
-        meta: dict[str, Any] = fields_data if isinstance(fields_data, dict) else {}
-        fields: list[ResultField] = []
-        for key, category in (
-            ("dimensions", "dimension"),
-            ("measures", "measure"),
-            ("table_calculations", "table_calculation"),
-        ):
-            for item in meta.get(key) or []:
-                if isinstance(item, dict):
-                    fields.append(ResultField.from_api(item, category=category))
-        pivot_fields = {p.get("name") for p in meta.get("pivots") or [] if isinstance(p, dict)}
-        fields = [f for f in fields if f.name not in pivot_fields]
-        pivots = tuple(
-            PivotValue(
-                key=_text(p.get("key")),
-                label=" / ".join(_text(v) for v in (p.get("data") or {}).values())
-                or _text(p.get("key")),
-                is_total=bool(p.get("is_total")),
-            )
-            for p in data.get("pivots") or []
-            if isinstance(p, dict)
-        )
+        fields, pivots, errors = _result_header(data)
+        rows = [
+            row for raw_row in data.get("data") or [] if (row := _row(raw_row, pivots)) is not None
+        ]
+        return cls(fields=fields, rows=tuple(rows), pivots=pivots, errors=errors)
+
+    @classmethod
+    def from_json(cls, raw: bytes) -> QueryResult:
+        """Build from the text of a ``json_detail`` result: what ``from_api(json.loads(raw))``
+        builds, for less work and without holding the interpreter lock for long.
+
+        A 10,000-row result is megabytes of JSON. ``json.loads`` reads all of it in one call
+        that holds the lock (stalling the event loop, even from another thread), then a dict
+        per cell is made and read again. Here msgspec first finds each row's text (one quick
+        pass), then decodes each row on its own, straight into :class:`Cell` structs: the
+        lock is free between rows, and cells, untracked by the garbage collector, do not set
+        off collections. Rows of another shape (a cell that is not an object, a ``rendered``
+        that is not a string...) are read as ``from_api`` reads them, and so is a text
+        msgspec refuses but ``json.loads`` takes (``NaN``, a byte-order mark).
+
+        Raises:
+            ValueError: ``raw`` is not JSON (``json.loads``'s own error).
+        """
+        if not raw:
+            return cls.from_api(None)
+        try:
+            if not raw.isascii():
+                _check_utf8(raw)  # msgspec does not check the text it skips (links, html)
+            top = _RESULT_DECODER.decode(raw)
+        except (msgspec.DecodeError, UnicodeDecodeError):
+            # Not an object, ``data`` not a list, or not JSON by msgspec's stricter rules.
+            return cls.from_api(json.loads(raw))
+        head = {"fields": top.fields, "pivots": top.pivots, "errors": top.errors}
+        fields, pivots, errors = _result_header(head)
         rows = []
-        for raw_row in data.get("data") or []:
-            if not isinstance(raw_row, dict):
+        decode_row = _pivoted_row if pivots else _ROW_DECODER.decode
+        for raw_row in top.data or ():
+            try:
+                rows.append(decode_row(raw_row))
                 continue
-            row: dict[str, Any] = {}
-            for name, cell in raw_row.items():
-                if pivots and isinstance(cell, dict) and "value" not in cell:
-                    row[name] = {k: Cell.from_api(v) for k, v in cell.items()}
-                else:
-                    row[name] = Cell.from_api(cell)
-            rows.append(row)
-        errors = tuple(
-            " ".join(p for p in (_text(e.get("message")), _text(e.get("message_details"))) if p)
-            for e in data.get("errors") or []
-            if isinstance(e, dict)
+            except msgspec.DecodeError:
+                pass
+            try:
+                decoded = json.loads(bytes(raw_row))
+            except ValueError:  # json's own error, about the whole text as from_api's reader
+                return cls.from_api(json.loads(raw))
+            row = _row(decoded, pivots)
+            if row is not None:
+                rows.append(row)
+        return cls(fields=fields, rows=tuple(rows), pivots=pivots, errors=errors)
+
+
+def _check_utf8(raw: bytes) -> None:
+    """Raise ``UnicodeDecodeError`` unless ``raw`` is UTF-8, a megabyte per call (each call
+    holds the interpreter lock; the text made is dropped)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(raw)
+    for start in range(0, len(view), 1 << 20):
+        decoder.decode(view[start : start + (1 << 20)])
+    decoder.decode(b"", final=True)
+
+
+def _result_header(
+    data: dict[str, Any],
+) -> tuple[tuple[ResultField, ...], tuple[PivotValue, ...], tuple[str, ...]]:
+    """A ``json_detail`` result's fields, pivot values and errors."""
+    fields_data = data.get("fields")
+    meta: dict[str, Any] = fields_data if isinstance(fields_data, dict) else {}
+    fields: list[ResultField] = []
+    for key, category in (
+        ("dimensions", "dimension"),
+        ("measures", "measure"),
+        ("table_calculations", "table_calculation"),
+    ):
+        for item in meta.get(key) or []:
+            if isinstance(item, dict):
+                fields.append(ResultField.from_api(item, category=category))
+    pivot_fields = {p.get("name") for p in meta.get("pivots") or [] if isinstance(p, dict)}
+    fields = [f for f in fields if f.name not in pivot_fields]
+    pivots = tuple(
+        PivotValue(
+            key=_text(p.get("key")),
+            label=" / ".join(_text(v) for v in (p.get("data") or {}).values())
+            or _text(p.get("key")),
+            is_total=bool(p.get("is_total")),
         )
-        return cls(fields=tuple(fields), rows=tuple(rows), pivots=pivots, errors=errors)
+        for p in data.get("pivots") or []
+        if isinstance(p, dict)
+    )
+    errors = tuple(
+        " ".join(p for p in (_text(e.get("message")), _text(e.get("message_details"))) if p)
+        for e in data.get("errors") or []
+        if isinstance(e, dict)
+    )
+    return tuple(fields), pivots, errors
+
+
+def _row(raw_row: Any, pivots: tuple[PivotValue, ...]) -> dict[str, Any] | None:
+    """A ``json_detail`` row, decoded, as a result row; ``None`` if it is not an object."""
+    if not isinstance(raw_row, dict):
+        return None
+    row: dict[str, Any] = {}
+    for name, cell in raw_row.items():
+        if pivots and isinstance(cell, dict) and "value" not in cell:
+            row[name] = PivotCells({k: Cell.from_api(v) for k, v in cell.items()})
+        else:
+            row[name] = Cell.from_api(cell)
+    return row
+
+
+def _pivoted_row(raw_row: msgspec.Raw) -> dict[str, Any]:
+    """A row of a pivoted result, read from its text as :func:`_row` reads it decoded: an
+    object without ``value`` is the cells of each pivot key. Raises ``msgspec.DecodeError``
+    for any other shape (a cell that is not an object...), which :func:`_row` then reads."""
+    row: dict[str, Any] = {}
+    for name, raw_value in _RAW_OBJECT_DECODER.decode(raw_row).items():
+        parts = _RAW_OBJECT_DECODER.decode(raw_value)
+        if "value" in parts:
+            row[name] = _CELL_DECODER.decode(raw_value)
+        else:
+            row[name] = PivotCells({key: _CELL_DECODER.decode(part) for key, part in parts.items()})
+    return row
+
+
+class _ResultJson(msgspec.Struct):
+    """A ``json_detail`` result as :meth:`QueryResult.from_json` first reads it: the small
+    parts as plain values, each row as its text (``msgspec.Raw``, a view of the input)."""
+
+    fields: Any = None
+    pivots: Any = None
+    errors: Any = None
+    data: list[msgspec.Raw] | None = None
+
+
+_RESULT_DECODER = msgspec.json.Decoder(_ResultJson)
+_ROW_DECODER = msgspec.json.Decoder(dict[str, Cell])
+_CELL_DECODER = msgspec.json.Decoder(Cell)
+_RAW_OBJECT_DECODER = msgspec.json.Decoder(dict[str, msgspec.Raw])
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,10 @@ def _raw_bytes(raw: bytes) -> bytes:
     return raw
 
 
+def _json_value(raw: bytes) -> Any:
+    return json.loads(raw) if raw else None
+
+
 API_VERSION = "4.0"
 _CONTENT_FIELDS = "id,title,description,folder(id,name)"
 _EXPLORE_FIELDS = "id,name,label,model_name,view_name,description,fields"
@@ -364,7 +368,7 @@ class SdkLookerClient:
 
     async def run_query(self, query_id: str) -> QueryResult:
         path = f"/queries/{_id(query_id)}/run/json_detail"
-        return await self._built(QueryResult.from_api, "GET", path)
+        return await self._read(QueryResult.from_json, "GET", path)
 
     async def create_render_task(
         self,
@@ -419,33 +423,32 @@ class SdkLookerClient:
         params: Mapping[str, str] | None = None,
         body: Any = None,
     ) -> Any:
-        return await self._call(
-            method, path, params=params, body=body, decode=lambda raw: self._decode(raw, path)
-        )
+        return await self._read(_json_value, method, path, params=params, body=body)
 
-    async def _built(
+    async def _read(
         self,
-        build: Callable[[Any], _T],
+        read: Callable[[bytes], _T],
         method: str,
         path: str,
         *,
         params: Mapping[str, str] | None = None,
+        body: Any = None,
     ) -> _T:
-        """The answer read by ``build``, in the Looker thread: reading a large result (a
-        10,000-row query is megabytes of JSON) must not hold up the event loop."""
-        return await self._call(
-            method, path, params=params, decode=lambda raw: build(self._decode(raw, path))
-        )
+        """The answer read from its bytes by ``read`` (which raises ``ValueError`` for what
+        is not JSON), in the Looker thread: reading a large result (a 10,000-row query is
+        megabytes of JSON) must not hold up the event loop."""
 
-    def _decode(self, raw: bytes, path: str) -> Any:
-        try:
-            return json.loads(raw) if raw else None
-        except ValueError as exc:
-            logger.warning("Looker %s answered %s with invalid JSON", self.instance.url, path)
-            raise LookerApiError(
-                messages.looker_error(self.instance.url, 200, "its answer was not valid JSON"),
-                status=200,
-            ) from exc
+        def decode(raw: bytes) -> _T:
+            try:
+                return read(raw)
+            except ValueError as exc:
+                logger.warning("Looker %s answered %s with invalid JSON", self.instance.url, path)
+                raise LookerApiError(
+                    messages.looker_error(self.instance.url, 200, "its answer was not valid JSON"),
+                    status=200,
+                ) from exc
+
+        return await self._call(method, path, params=params, body=body, decode=decode)
 
     async def _call(
         self,

@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from lookerbot import messages
 from lookerbot.errors import LookerApiError
 from lookerbot.looker.sdk_client import SdkLookerClient
 from lookerbot.sandbox.looker_emulator import LookerEmulator
@@ -138,6 +139,21 @@ async def test_error_statuses_become_plain_messages(client, looker, status, body
         await client.search_content("look", "%x%", limit=5)
     assert caught.value.status == status
     assert expected in caught.value.reason
+
+
+async def test_a_result_that_is_not_json_is_a_clear_error_and_odd_json_says_so(client, looker):
+    rows = len((await client.run_query("1")).rows)
+    looker.fail(r"/queries/1/run/json_detail", status=200, body="{not json")
+    with pytest.raises(LookerApiError) as caught:
+        await client.run_query("1")
+    assert caught.value.status == 200
+    assert caught.value.reason == messages.looker_error(
+        looker.url, 200, "its answer was not valid JSON"
+    )
+    looker.fail(r"/queries/1/run/json_detail", status=200, body="[1, 2]")
+    assert (await client.run_query("1")).errors == ("Looker returned an unreadable result.",)
+    result = await client.run_query("1")  # read as usual afterwards
+    assert len(result.rows) == rows > 0 and not result.errors
 
 
 async def test_explore_reads_the_fields_with_their_metadata(client, looker):
