@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+import tomllib
+
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from lookerbot.manifest import BOT_EVENTS, BOT_SCOPES, build_manifest, render_manifest
 from lookerbot.settings import VARIABLES, env_example, known_variable
@@ -50,3 +54,32 @@ def test_socket_mode_manifest_has_no_request_urls():
     assert manifest["settings"]["socket_mode_enabled"] is True
     assert "request_url" not in manifest["settings"]["event_subscriptions"]
     assert "url" not in manifest["features"]["slash_commands"][0]
+
+
+def _pins(lock: str) -> dict[str, str]:
+    """``name==version`` lines of an exported lock file, by normalized name."""
+    pins = {}
+    for line in (ROOT / lock).read_text().splitlines():
+        match = re.match(r"^([A-Za-z0-9._-]+)==([^ ;\\]+)", line)
+        if match:
+            pins[canonicalize_name(match.group(1))] = match.group(2)
+    return pins
+
+
+def test_the_lock_files_pin_every_dependency_within_its_specifier():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    runtime = list(project["project"]["dependencies"])
+    for extra in project["project"]["optional-dependencies"].values():
+        runtime += [r for r in extra if not r.startswith("lookerbot")]
+    dev = project["dependency-groups"]["dev"]
+    for lock, requirements in (
+        ("requirements.lock", runtime),
+        ("requirements-dev.lock", runtime + dev),
+    ):
+        pins = _pins(lock)
+        for text in requirements:
+            requirement = Requirement(text)
+            name = canonicalize_name(requirement.name)
+            assert name in pins, f"{lock} has no {name}: regenerate it (README, Development)"
+            assert requirement.specifier.contains(pins[name], prereleases=True), (lock, text)
+        assert "://" not in (ROOT / lock).read_text(), f"{lock} names an index"
