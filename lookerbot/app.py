@@ -26,6 +26,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 
 from lookerbot import __version__, messages
 from lookerbot.actions.registry import ActionHubOptions, build_actions
+from lookerbot.actions.resolver import PublicOnlyResolver, trusted_hosts
 from lookerbot.actions.routes import ActionHubRoutes
 from lookerbot.ask.catalog import AskCatalog
 from lookerbot.ask.llm import LlmReader
@@ -290,9 +291,25 @@ def _lifecycle(
         looker_auth = LookerRequestAuth(auth_token=settings.lookerbot_auth_token)
         # The actions' own session: no default deadline (a result download may stream for
         # minutes); each request sets its timeouts.
-        action_session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=None))
         action_options = dataclasses.replace(
-            deps.action_hub or ActionHubOptions(), proxies=settings.proxies
+            deps.action_hub or ActionHubOptions(),
+            proxies=settings.proxies,
+            rudderstack_private_hosts=settings.rudderstack_private_hosts,
+        )
+        loopback = action_options.loopback
+        resolver = PublicOnlyResolver(
+            trusted_hosts(
+                *(u for looker in settings.lookers for u in (looker.url, looker.api_base_url)),
+                settings.proxies.https,
+                settings.proxies.http,
+                settings.proxies.all,
+                *(loopback.origins if loopback else ()),
+                names=settings.rudderstack_private_hosts,
+            )
+        )
+        action_session = aiohttp.ClientSession(
+            timeout=aiohttp.ClientTimeout(total=None),
+            connector=aiohttp.TCPConnector(resolver=resolver),
         )
         actions = build_actions(session=action_session, options=action_options)
         delivery = DeliveryRoutes(
@@ -412,6 +429,7 @@ def _lifecycle(
             if redis is not None:
                 await redis.aclose()
             await action_session.close()
+            await resolver.close()
             await session.close()
 
     return lifecycle

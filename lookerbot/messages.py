@@ -605,7 +605,9 @@ RUDDERSTACK_URL_INVALID = (
     "without a user name, password, query or fragment."
 )
 RUDDERSTACK_URL_PRIVATE = (
-    "The RudderStack Data Plane URL must not be a loopback, private or link-local address."
+    "The RudderStack Data Plane URL must not be a loopback, private or link-local address; "
+    "a self-hosted data plane on a private network must be named in "
+    "LOOKERBOT_RUDDERSTACK_PRIVATE_HOSTS on the bot."
 )
 RUDDERSTACK_EVENT_MISSING = "Event Name is required: the name of the event each row becomes."
 RUDDERSTACK_IDENTIFIER_MISSING = (

@@ -286,6 +286,13 @@ VARIABLES: tuple[Variable, ...] = (
         secret=True,
     ),
     Variable(
+        "LOOKERBOT_RUDDERSTACK_PRIVATE_HOSTS",
+        "Comma-separated host names of self-hosted RudderStack data planes on a private "
+        "network, which the Action Hub may send to; every other private address is refused.",
+        "Server",
+        example="rudder.internal.example.com",
+    ),
+    Variable(
         "LOOKERBOT_WEBHOOKS",
         "true or false: serve the routes Looker authenticates with its webhook token "
         "(scheduled /slack/post/..., LookML data actions). Default true, but false when "
@@ -585,6 +592,7 @@ class Settings:
     lookerbot_auth_token: Secret | None = None
     metrics_token: Secret | None = None
     webhooks: bool = True
+    rudderstack_private_hosts: frozenset[str] = frozenset()
     public_url: str | None = None
     loading_messages: bool = True
     expand_urls: bool = True
@@ -1145,6 +1153,11 @@ class _Parser:
             "delivery_wait": self.number("LOOKERBOT_DELIVERY_WAIT", 45.0, low=0, high=3600),
             "redis_url": self.redis_url(),
             "plugins": self.plugins(),
+            "rudderstack_private_hosts": frozenset(
+                h.strip().lower().rstrip(".")
+                for h in (self.raw("LOOKERBOT_RUDDERSTACK_PRIVATE_HOSTS") or "").split(",")
+                if h.strip()
+            ),
             "log_level": log_level,
             "log_format": log_format,
             "unsafe_local_dev": unsafe_local_dev,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import socket
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import SplitResult, urlsplit
@@ -103,18 +104,44 @@ def braze_endpoint(value: object, allowance: LoopbackAllowance | None) -> str:
     return f"https://{parts.hostname}"
 
 
-def _private_address(host: str) -> bool:
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
+def _address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The IP address ``host`` spells, in any spelling the system's resolver accepts, or
+    None for a name. Beside the dotted quad, C's ``inet_aton`` (what getaddrinfo falls back
+    to) reads hexadecimal and octal parts (``0x7f.0.0.1``, ``0177.0.0.1``), fewer parts
+    (``127.1``, ``2130706433``)."""
     try:
-        address = ipaddress.ip_address(host)
+        return ipaddress.ip_address(host)
     except ValueError:
+        pass
+    try:
+        return ipaddress.IPv4Address(socket.inet_aton(host))
+    except OSError:
+        return None
+
+
+def private_address(host: str) -> bool:
+    """Whether ``host`` is loopback, private, link-local or otherwise not on the internet
+    (names under ``localhost`` included, with or without the root's trailing dot)."""
+    name = host.lower().rstrip(".")
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    address = _address(name)
+    if address is None:
         return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
     return not address.is_global
 
 
-def rudderstack_data_plane(value: object, allowance: LoopbackAllowance | None) -> str:
+def rudderstack_data_plane(
+    value: object,
+    allowance: LoopbackAllowance | None,
+    private_hosts: frozenset[str] = frozenset(),
+) -> str:
     """The data plane base URL in ``value`` (a trailing ``/v1/batch`` is dropped).
+
+    A self-hosted data plane on a private network is accepted only when its host name is
+    in ``private_hosts`` (``LOOKERBOT_RUDDERSTACK_PRIVATE_HOSTS``).
 
     Raises:
         ActionInputError: about ``rudder_server_url``.
@@ -135,7 +162,8 @@ def rudderstack_data_plane(value: object, allowance: LoopbackAllowance | None) -
         or parts.fragment
     ):
         raise ActionInputError({field: messages.RUDDERSTACK_URL_INVALID})
-    if _private_address(parts.hostname or ""):
+    host = (parts.hostname or "").lower().rstrip(".")
+    if private_address(host) and host not in private_hosts:
         raise ActionInputError({field: messages.RUDDERSTACK_URL_PRIVATE})
     return _base_url(parts, path)
 
@@ -152,12 +180,13 @@ def check_download_url(value: object, lookers: Iterable[LookerInstance]) -> str:
     parts = _split(value) if isinstance(value, str) else None
     if parts is None or parts.username is not None or parts.password is not None:
         raise ActionInputError({field: messages.DOWNLOAD_URL_INVALID})
-    hosts: set[tuple[str, str]] = set()
-    for looker in lookers:
-        for url in (looker.settings.url, looker.settings.api_base_url):
-            known = urlsplit(url)
-            hosts.add((known.scheme, (known.hostname or "").lower()))
-    if (parts.scheme, (parts.hostname or "").lower()) not in hosts:
+    origins = {
+        _origin(urlsplit(url)).lower()
+        for looker in lookers
+        for url in (looker.settings.url, looker.settings.api_base_url)
+    }
+    # Scheme, host and port: a Looker's host on another port is another server.
+    if _origin(parts).lower() not in origins:
         raise ActionInputError({field: messages.DOWNLOAD_URL_NOT_LOOKER})
     assert isinstance(value, str)
     return value.strip()

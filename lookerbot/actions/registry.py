@@ -34,6 +34,7 @@ class ActionHubOptions:
         keepalive_every: seconds between keep-alive newlines.
         download_read_timeout: seconds the result download may stall.
         proxies: the outbound proxy rule for the services and the result download.
+        rudderstack_private_hosts: private data plane hosts allowed (from settings).
     """
 
     retry: RetryPolicy = field(default_factory=RetryPolicy)
@@ -44,6 +45,7 @@ class ActionHubOptions:
     keepalive_every: float = 20.0
     download_read_timeout: float = 300.0
     proxies: Proxies = field(default_factory=Proxies)
+    rudderstack_private_hosts: frozenset[str] = frozenset()
 
 
 class ActionRegistry:
@@ -77,9 +79,10 @@ def build_actions(*, session: aiohttp.ClientSession, options: ActionHubOptions) 
     return ActionRegistry(
         [
             BrazeAction(max_rows=options.braze_max_rows, **common),
-            RudderStackAction("identify", **common),
-            RudderStackAction("track", **common),
-            RudderStackAction("group", **common),
+            *(
+                RudderStackAction(call, private_hosts=options.rudderstack_private_hosts, **common)
+                for call in ("identify", "track", "group")
+            ),
         ]
     )
 

@@ -112,6 +112,7 @@ class RudderStackAction:
         loopback: LoopbackAllowance | None = None,
         concurrency: int = 4,
         proxies: Proxies | None = None,
+        private_hosts: frozenset[str] = frozenset(),
     ) -> None:
         self.call = call
         self.name = f"rudderstack_{call}"
@@ -125,6 +126,7 @@ class RudderStackAction:
         self._loopback = loopback
         self._concurrency = concurrency
         self._proxies = proxies or Proxies()
+        self._private_hosts = private_hosts
 
     def form(self) -> tuple[FormField, ...]:
         """Track asks for the event name; the others have no form."""
@@ -148,7 +150,7 @@ class RudderStackAction:
 
         def data_plane() -> None:
             found["url"] = rudderstack_data_plane(
-                request.params.get("rudder_server_url"), self._loopback
+                request.params.get("rudder_server_url"), self._loopback, self._private_hosts
             )
 
         def event() -> None:

@@ -10,6 +10,7 @@ from lookerbot.actions.endpoints import (
     check_download_url,
     rudderstack_data_plane,
 )
+from lookerbot.actions.resolver import PrivateAddressRefused, PublicOnlyResolver, trusted_hosts
 from lookerbot.errors import ActionInputError
 from lookerbot.looker.instances import LookerInstance
 from lookerbot.settings import LookerInstanceSettings, Secret
@@ -92,6 +93,21 @@ def test_rudderstack_data_planes(value, expected):
         "https://169.254.169.254/latest",
         "https://localhost",
         "https://api.localhost",
+        # Every spelling of a private address the system's resolver accepts:
+        "https://0x7f.0.0.1",
+        "https://0177.0.0.1",
+        "https://127.1",
+        "https://2130706433",
+        "https://0x7f000001",
+        "https://10.1",
+        "https://localhost.",
+        "https://LOCALHOST",
+        "https://Api.LocalHost.",
+        "https://[::ffff:127.0.0.1]",
+        "https://[::ffff:a9fe:a9fe]",
+        "https://169.254.169.254.",
+        "https://0.0.0.0",
+        "https://[fd00::1]",
         "https://u:p@hosted.rudderlabs.com",
         "https://hosted.rudderlabs.com#x",
         "ftp://hosted.rudderlabs.com",
@@ -102,6 +118,31 @@ def test_rudderstack_refuses_other_urls(value):
     with pytest.raises(ActionInputError) as error:
         rudderstack_data_plane(value, None)
     assert set(error.value.errors) == {"rudder_server_url"}
+
+
+def test_a_private_data_plane_needs_to_be_named_in_the_settings():
+    with pytest.raises(ActionInputError):
+        rudderstack_data_plane("https://10.0.0.8/v1/batch", None)
+    named = frozenset({"10.0.0.8", "rudder.internal"})
+    assert rudderstack_data_plane("https://10.0.0.8/v1/batch", None, named) == "https://10.0.0.8"
+    assert rudderstack_data_plane("https://Rudder.Internal.", None, named).startswith("https://")
+    with pytest.raises(ActionInputError):
+        rudderstack_data_plane("https://10.0.0.9", None, named)
+
+
+async def test_the_actions_resolver_refuses_names_that_resolve_to_private_addresses():
+    resolver = PublicOnlyResolver(trusted_hosts("https://looker.internal:19999", names=["rudder"]))
+    try:
+        with pytest.raises(PrivateAddressRefused, match="resolves to a private address"):
+            await resolver.resolve("localhost", 443)
+    finally:
+        await resolver.close()
+    trusting = PublicOnlyResolver(trusted_hosts(names=["LOCALHOST."]))
+    try:
+        (answer, *_) = await trusting.resolve("localhost", 443)
+        assert answer["host"] == "127.0.0.1"
+    finally:
+        await trusting.close()
 
 
 def looker(url: str, api: str) -> LookerInstance:
@@ -117,6 +158,8 @@ def test_results_are_downloaded_only_from_a_configured_looker():
         assert check_download_url(url, lookers) == url
     for url in (
         "http://acme.looker.com/downloads/x",  # not the configured scheme
+        "https://acme.looker.com:22/downloads/x",  # not a configured port
+        "https://acme.looker.com:19998/api/y",
         "https://evil.example.com/downloads/x",
         "https://user:pw@acme.looker.com/x",
         "file:///etc/passwd",
