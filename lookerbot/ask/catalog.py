@@ -28,6 +28,8 @@ MAX_VALUE_FIELDS = 40
 MAX_TERMS = 5
 _CONCURRENCY = 4
 RETRY_FAILED_REFRESH = 60.0
+MAX_ENTRIES = 500
+"""Explores kept at once (per person and Explore under run-as)."""
 """Seconds before an Explore whose refresh failed is read from Looker again."""
 
 
@@ -63,8 +65,8 @@ class AskCatalog:
     def __init__(self, *, ttl: float = 600.0, clock: Callable[[], float] = time.monotonic) -> None:
         self._ttl = ttl
         self._clock = clock
-        self._entries: dict[tuple[str, str], _Entry] = {}
-        self._loading: dict[tuple[str, str], asyncio.Task[_Entry]] = {}
+        self._entries: dict[tuple[str, str, str], _Entry] = {}
+        self._loading: dict[tuple[str, str, str], asyncio.Task[_Entry]] = {}
 
     async def load(
         self, lookers: Iterable[LookerInstance]
@@ -89,7 +91,7 @@ class AskCatalog:
     async def with_terms(self, explore: LoadedExplore, words: Sequence[str]) -> LoadedExplore:
         """``explore`` with more values: those of fields Looker suggested only some values
         of, looked up with ``words`` (those of a question nothing else matched)."""
-        entry = self._entries.get((explore.looker.url, explore.key))
+        entry = self._entries.get((explore.looker.url, _viewer(explore.looker), explore.key))
         if entry is None or not entry.capped or not words:
             return explore
         terms = [w for w in dict.fromkeys(w.lower() for w in words) if len(w) >= 2][:MAX_TERMS]
@@ -127,7 +129,9 @@ class AskCatalog:
         self._entries.clear()
 
     async def _get(self, looker: LookerInstance, key: str) -> _Entry:
-        cache_key = (looker.url, key)
+        # Under run-as, each person reads the Explore (its fields and values) in their own
+        # Looker session, and keeps their own copy: suggestions follow their access filters.
+        cache_key = (looker.url, _viewer(looker), key)
         entry = self._entries.get(cache_key)
         if entry is not None and self._clock() - entry.loaded_at < self._ttl:
             return entry
@@ -154,10 +158,14 @@ class AskCatalog:
             # (each would wait for Looker to fail first).
             stale.loaded_at = self._clock() - self._ttl + min(RETRY_FAILED_REFRESH, self._ttl)
             return stale
+        if cache_key not in self._entries and len(self._entries) >= MAX_ENTRIES:
+            # One copy per person and Explore under run-as: drop the oldest read.
+            oldest = min(self._entries, key=lambda k: self._entries[k].loaded_at)
+            del self._entries[oldest]
         self._entries[cache_key] = entry
         return entry
 
-    def _finished(self, cache_key: tuple[str, str], task: asyncio.Task[_Entry]) -> None:
+    def _finished(self, cache_key: tuple[str, str, str], task: asyncio.Task[_Entry]) -> None:
         self._loading.pop(cache_key, None)
         if not task.cancelled():
             task.exception()  # retrieved here even when every waiter has gone
@@ -194,3 +202,10 @@ class AskCatalog:
             len([s for s in suggested if s[1]]),
         )
         return _Entry(ExploreQuestion(index, values), self._clock(), capped)
+
+
+def _viewer(looker: LookerInstance) -> str:
+    """Whose session ``looker``'s client reads with: a Looker user id under run-as, else
+    ``""`` (the bot's API user)."""
+    acting_as = getattr(looker.client, "acting_as", None)
+    return str(acting_as) if acting_as else ""

@@ -159,9 +159,9 @@ class AskCommand:
         )
 
     def registry_for(self, request: CommandRequest) -> LookerRegistry:
-        """The instances the person's query runs on (their own Looker sessions, where the bot
-        acts as its users). Explores and values are read with the bot's own client and
-        shared; the query is created and run with the instance returned here."""
+        """The instances the person's question is read and run on: their own Looker sessions
+        where the bot acts as its users, so the fields and values that shape an answer are
+        the ones they may see."""
         return request.lookers or self._lookers
 
     async def answer_pick(self, pick: Pick, request: CommandRequest) -> Reply:
@@ -188,9 +188,9 @@ class AskCommand:
         people: LookerRegistry,
         only: str | None = None,
     ) -> Reply:
-        """Read ``question`` against the Explores of ``targets``, and run the query on the
-        same instance of ``people`` (see :meth:`registry_for`)."""
-        loaded, failed = await self._catalog.load(targets)
+        """Read ``question`` against the Explores of ``targets``, as ``people`` see them,
+        and run the query there (see :meth:`registry_for`)."""
+        loaded, failed = await self._catalog.load([_same(people, t) for t in targets])
         if only is not None:
             loaded = [e for e in loaded if e.key == only]
         if not loaded:

@@ -1017,6 +1017,25 @@ class LookerEmulator:
                 if field.category == "dimension"
             }
         )
+        access = self.state.access_filters.get(user_id)
+        if access and field.category == "dimension":
+            # An Explore with an access_filter suggests with the Explore's logic, so the
+            # person's access filter limits the values too (LookML full_suggestions: "For
+            # Explores that use sql_always_where or access_filter ... Looker defaults to
+            # full_suggestions: yes").
+            seen = run_query(
+                {
+                    "model": model,
+                    "view": view,
+                    "fields": [name],
+                    "filters": access,
+                    "limit": "5000",
+                },
+                self.state.dataset,
+                looker_url=self.url,
+            )
+            allowed = {str(row[name]["value"]) for row in seen["data"]}
+            values = [v for v in values if v in allowed]
         values = [v for v in values if term in v.lower()]
         limited = values[: self.suggestion_limit]
         return web.json_response(

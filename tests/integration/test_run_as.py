@@ -159,3 +159,22 @@ async def test_an_unconfirmed_email_from_another_organization_names_nobody(looke
         sandbox.slack.users["U0OTHER"]["profile"]["email"] = "alice@example.com"
         sandbox.slack.users["U0OTHER"]["is_email_confirmed"] = True
         assert "West" in await ask(sandbox, "revenue", "U0OTHER")
+
+
+async def test_a_question_is_read_with_the_askers_own_fields_and_values(looker: LookerEmulator):
+    # Bob may see only the East region: the values that shape his answer come from his own
+    # session, so "West" means nothing to the bot when he asks, and probes nothing.
+    looker.state.access_filters["3"] = {"customers.region": "East"}
+    instance = looker.instance_settings(run_as_user="email", ask_explores=("thelook/orders",))
+    async with Sandbox(looker=looker, lookers=(instance,)) as sandbox:
+        bob = await ask(sandbox, "ask total revenue in West", "U0BOB")
+        alice = await ask(sandbox, "ask total revenue in West", "U0ALICE")
+    explore_reads = {r.user_id for r in looker.requests_to("/lookml_models/")}
+    suggestion_reads = {r.user_id for r in looker.requests_to("/suggestions")}
+    assert explore_reads == {"2", "3"} and suggestion_reads == {"2", "3"}  # never the bot's
+    created = [
+        (r.user_id, r.body.get("filters")) for r in looker.requests_to("^/queries$", method="POST")
+    ]
+    assert created == [("2", {"customers.region": "West"})]  # Alice's; nothing ran for Bob
+    assert bob.startswith(":warning: I didn't understand `West`")
+    assert "Region is West" in alice
