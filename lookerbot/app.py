@@ -70,7 +70,7 @@ from lookerbot.slack.dedup import (
 )
 from lookerbot.slack.directory import SlackDirectory
 from lookerbot.slack.events import EventHandlers
-from lookerbot.slack.listeners import register_fallbacks, register_listeners
+from lookerbot.slack.listeners import RECEIVED_AT, register_fallbacks, register_listeners
 from lookerbot.slack.payloads import classify
 from lookerbot.slack.plugins import register_plugins
 from lookerbot.slack.poster import (
@@ -520,6 +520,7 @@ async def _observe(
 
 async def _slack_handler(request: web.Request) -> web.StreamResponse:
     runtime = request.app[RUNTIME]
+    received_at = asyncio.get_running_loop().time()  # Slack's 3 s count from about here
     body = await read_body(request, limit=SLACK_MAX_BODY)
     if not runtime.verifier.verify(body, request.headers):
         logger.warning("Rejected a Slack request with an invalid signature on %s", request.path)
@@ -548,6 +549,7 @@ async def _slack_handler(request: web.Request) -> web.StreamResponse:
         body=body.decode("utf-8", "replace"),
         query=request.query_string,
         headers=dict(request.headers),
+        context={RECEIVED_AT: received_at},
     )
     bolt_response = await runtime.bolt.async_dispatch(bolt_request)
     return await to_aiohttp_response(bolt_response)

@@ -17,7 +17,7 @@ from typing import Any
 
 from lookerbot import messages
 from lookerbot.commands.access import AccessPolicy
-from lookerbot.errors import LookerApiError
+from lookerbot.errors import CommandError, LookerApiError
 from lookerbot.formatting.message import Block, Message, truncate
 from lookerbot.looker.instances import LookerInstance
 from lookerbot.looker.run_as import RunAsUser
@@ -28,7 +28,8 @@ logger = logging.getLogger(__name__)
 
 VIEW_CALLBACK_ID = "data_action_form"
 MAX_METADATA = 3000  # Slack's limit on a view's private_metadata
-SUBMIT_BUDGET = 2.5  # seconds to run the action before answering Slack's submission
+SUBMIT_BUDGET = 2.0
+"""Seconds from a submission's arrival to the answer (Slack waits 3 s from sending it)."""
 _BLOCK_PREFIX = "field:"
 
 Ack = Callable[..., Awaitable[Any]]
@@ -279,8 +280,23 @@ class DataActionHandler:
         except SlackPostError as exc:
             logger.warning("Could not show a data action form: %s", exc.error)
 
-    async def submitted(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        """The form was submitted: run the action, showing Looker's validation errors."""
+    async def submitted(
+        self,
+        ack: Ack,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        *,
+        received_at: float | None = None,
+    ) -> None:
+        """The form was submitted: run the action, showing Looker's validation errors.
+
+        Slack waits 3 s for the answer, counted from when it sent the submission, so the
+        budget counts from ``received_at`` (the loop time the request arrived; now, if not
+        known) and covers everything: the run-as and access lookups (cold caches take a
+        Slack and a Looker round trip or two) as well as the action. Whatever is not done
+        within it finishes in the background and updates the modal."""
+        loop = asyncio.get_running_loop()
+        deadline = (received_at if received_at is not None else loop.time()) + SUBMIT_BUDGET
         try:
             meta = json.loads(_text(view.get("private_metadata")))
             looker_url = _text(meta.get("u"))
@@ -289,24 +305,11 @@ class DataActionHandler:
             await ack()
             return
         user = _text((body.get("user") or {}).get("id"))
-        looker = (await self._run_as.registry_for(user)).for_url(looker_url)
         title = _text(action.get("label")) or "Looker action"
-        if looker is None:
-            await ack(
-                response_action="update",
-                view=_note_view(title, messages.warning(messages.UNKNOWN_LOOKER_IN_BUTTON)),
-            )
-            return
-        refusal = await self._access.check(user)
-        if refusal is not None:
-            await ack(response_action="update", view=_note_view(title, refusal))
-            return
         values = form_values(view)
-        run = self._tasks.spawn(
-            looker.client.perform_data_action(action, form_values=values), name="data-action"
-        )
+        run = self._tasks.spawn(self._submit(user, looker_url, action, values), name="data-action")
         try:
-            response = await asyncio.wait_for(asyncio.shield(run), SUBMIT_BUDGET)
+            outcome = await asyncio.wait_for(asyncio.shield(run), max(deadline - loop.time(), 0.0))
         except TimeoutError:
             await ack(response_action="update", view=_note_view(title, messages.FORM_SENDING))
             view_id = _text(view.get("id"))
@@ -318,22 +321,41 @@ class DataActionHandler:
                 view=_note_view(title, messages.data_action_error(exc.reason)),
             )
             return
-        errors = _validation_errors(response)
+        if isinstance(outcome, str):
+            await ack(response_action="update", view=_note_view(title, outcome))
+            return
+        errors = _validation_errors(outcome)
         field_names = set(values) | {
             _text(b.get("block_id"))[len(_BLOCK_PREFIX) :] for b in view.get("blocks") or []
         }
         on_fields = {f"{_BLOCK_PREFIX}{k}": v for k, v in errors.items() if k in field_names}
-        if not response.get("success") and on_fields:
+        if not outcome.get("success") and on_fields:
             await ack(response_action="errors", errors=on_fields)
             return
         await ack()
-        await self._tell(_text(meta.get("r")), _text(meta.get("c")), user, outcome_text(response))
+        await self._tell(_text(meta.get("r")), _text(meta.get("c")), user, outcome_text(outcome))
+
+    async def _submit(
+        self, user: str, looker_url: str, action: dict[str, Any], values: dict[str, str]
+    ) -> dict[str, Any] | str:
+        """Run a submitted action as ``user``: Looker's answer, or why it was not run."""
+        looker = (await self._run_as.registry_for(user)).for_url(looker_url)
+        if looker is None:
+            return messages.warning(messages.UNKNOWN_LOOKER_IN_BUTTON)
+        refusal = await self._access.check(user)
+        if refusal is not None:
+            return refusal
+        try:
+            return await looker.client.perform_data_action(action, form_values=values)
+        except CommandError as exc:  # run-as found no Looker user to act as
+            return messages.warning(exc.reason)
 
     async def _finish_late(
-        self, run: asyncio.Task[dict[str, Any]], view_id: str, title: str
+        self, run: asyncio.Task[dict[str, Any] | str], view_id: str, title: str
     ) -> None:
         try:
-            text = outcome_text(await run)
+            outcome = await run
+            text = outcome if isinstance(outcome, str) else outcome_text(outcome)
         except LookerApiError as exc:
             text = messages.data_action_error(exc.reason)
         try:

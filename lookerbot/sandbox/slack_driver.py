@@ -5,6 +5,7 @@ Used by the demo (each typed line becomes one request) and by the tests.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import itertools
 import json
@@ -19,6 +20,9 @@ import aiohttp
 
 from lookerbot.sandbox.slack_emulator import BOT_USER_ID, TEAM_ID, SlackEmulator
 from lookerbot.slack.verify import sign
+
+INTERACTIVITY_DEADLINE = 3.0
+"""Seconds Slack waits for the answer to a click or a submission."""
 
 
 @dataclass(frozen=True)
@@ -209,11 +213,20 @@ class SlackDriver:
         return response, response_url
 
     async def interact(self, payload: dict[str, Any]) -> DriverResponse:
-        """Send an interactivity payload (button click, view submission) as Slack does."""
+        """Send an interactivity payload (button click, view submission) as Slack does.
+
+        Slack waits 3 seconds for the answer and then shows the person an error, whatever
+        comes later ("Your app must respond within 3 seconds",
+        https://docs.slack.dev/interactivity/handling-user-interaction): an answer later
+        than that comes back as status 0 and no body, as if none had come."""
         body = urlencode({"payload": json.dumps(payload)}).encode()
-        return await self.post(
-            "/slack/events", body, content_type="application/x-www-form-urlencoded"
-        )
+        try:
+            return await asyncio.wait_for(
+                self.post("/slack/events", body, content_type="application/x-www-form-urlencoded"),
+                INTERACTIVITY_DEADLINE,
+            )
+        except TimeoutError:
+            return DriverResponse(0, "")
 
     async def click(
         self,

@@ -60,6 +60,9 @@ def _deduplicate(bolt: AsyncApp, dedup: EventDeduplicator) -> None:
         return None
 
 
+#: The context key of the loop time an HTTP request arrived (Socket Mode requests have none).
+RECEIVED_AT = "lookerbot_received_at"
+
 #: The context key under which every listener finds the bot's access check (see
 #: :func:`_offer_access_check`).
 ACCESS_CHECK = "lookerbot_refusal"
@@ -183,6 +186,9 @@ def _register_data_actions(bolt: AsyncApp, data_actions: DataActionHandler) -> N
 
     @bolt.view(VIEW_CALLBACK_ID)
     async def on_data_action_form(
-        ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]
+        ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], context: AsyncBoltContext
     ) -> None:
-        await data_actions.submitted(ack, body, view)
+        received_at = context.get(RECEIVED_AT)
+        await data_actions.submitted(
+            ack, body, view, received_at=received_at if isinstance(received_at, float) else None
+        )

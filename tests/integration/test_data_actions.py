@@ -291,3 +291,28 @@ async def test_a_slow_action_keeps_the_modal_updated(sandbox: Sandbox):
     await sandbox.settle()
     final = sandbox.slack.views[view["id"]]
     assert ":white_check_mark: Done!" in json.dumps(final)
+
+
+async def test_a_cold_submission_is_answered_within_slacks_three_seconds(looker: LookerEmulator):
+    # Under run-as, a person's first submission waits for Slack (users.info), Looker (the
+    # search for their Looker user, slowed here to 1 s, and a sudo login) and then the
+    # action (2 s): Slack's 3 s count from the submission's arrival, so the answer cannot
+    # wait for all of it.
+    instance = looker.instance_settings(
+        webhook_token=Secret(HOOK), custom_command_folder_id="10", run_as_user="email"
+    )
+    async with Sandbox(looker=looker, lookers=(instance,)) as sandbox:
+        view = await open_form(sandbox)
+        sandbox.looker.fail("^/users/", status=0, delay=1.0, times=None)
+        sandbox.looker.data_action_delay = 2.0
+        # Bob's lookups are cold (the emulator's driver waits 3 s, as Slack does).
+        response = await sandbox.driver.submit_view(
+            view, {"message": "Cold?", "urgency": "low"}, user="U0BOB"
+        )
+        assert response.status == 200, "no answer within Slack's 3 s"
+        assert response.json()["response_action"] == "update"
+        assert "Sending" in json.dumps(response.json()["view"])
+        await sandbox.settle()
+        assert ":white_check_mark: Done!" in json.dumps(sandbox.slack.views[view["id"]])
+        (request,) = sandbox.looker.requests_to("^/data_actions$")
+        assert request.user_id == "3"  # run as Bob
