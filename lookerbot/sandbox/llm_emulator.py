@@ -65,7 +65,9 @@ class LlmEmulator:
         """Listen on a free port of 127.0.0.1."""
         app = web.Application()
         app.router.add_post(PATH, self._completions)
-        self._runner = web.AppRunner(app, access_log=None)
+        # Stop within a second: a request arriving while aiohttp shuts down is ignored, and
+        # its default 60 s wait for in-flight requests would hold the stop that long.
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()

@@ -75,7 +75,9 @@ class ServiceEmulator:
         """Listen on 127.0.0.1 (a free port unless ``port`` is given)."""
         app = web.Application(client_max_size=16 * 1024 * 1024)
         app.router.add_post(self.path, self._receive)
-        self._runner = web.AppRunner(app, access_log=None)
+        # Stop within a second: a request arriving while aiohttp shuts down is ignored, and
+        # its default 60 s wait for in-flight requests would hold the stop that long.
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()

@@ -318,7 +318,9 @@ class SlackEmulator:
         app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_get("/socket", self._socket)
         app.router.add_get("/files/{file_id}", self._download)
-        self._runner = web.AppRunner(app, access_log=None)
+        # Stop within a second: a request arriving while aiohttp shuts down is ignored, and
+        # its default 60 s wait for in-flight requests would hold the stop that long.
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
