@@ -1,7 +1,8 @@
 """Shared pieces of the benchmarks: processes, emulators, load generators, statistics.
 
 The bot under test runs as its own process (``python -m lookerbot serve``), as in
-production; the benchmark process hosts the Looker and Slack emulators and generates load.
+production; the benchmark process generates load and hosts the Looker and Slack emulators,
+or starts each in a process of its own (:func:`emulator_processes`).
 Everything binds 127.0.0.1, every loop is bounded in requests and time, and every process a
 benchmark starts is stopped when it ends.
 """
@@ -23,7 +24,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import aiohttp
 
@@ -69,6 +70,14 @@ def cpu_seconds(pid: int) -> float:
     """User plus system CPU time a process has used, in seconds."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_cpu_seconds() -> float:
+    """CPU time every process on the machine has used since boot (all CPUs), in seconds."""
+    fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    # user nice system idle iowait irq softirq steal ...: everything but idle and iowait.
+    busy = sum(int(v) for i, v in enumerate(fields[:8]) if i not in (3, 4))
+    return busy / os.sysconf("SC_CLK_TCK")
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -184,18 +193,155 @@ def bot_process(env: dict[str, str], port: int) -> contextlib.AbstractAsyncConte
     return server([sys.executable, "-m", "lookerbot", "serve"], env, port)
 
 
+class SlackApi(Protocol):
+    """Where a Slack Web API is, and the bot token it accepts."""
+
+    @property
+    def api_url(self) -> str: ...
+
+    @property
+    def bot_token(self) -> str: ...
+
+
 def bare_bolt_process(
-    slack: SlackEmulator, port: int
+    slack: SlackApi,
+    port: int,
+    *,
+    help_reply: Path | None = None,
+    env: dict[str, str] | None = None,
 ) -> contextlib.AbstractAsyncContextManager[Server]:
-    """A bare slack-bolt AsyncApp on its own aiohttp server, doing nothing."""
+    """A bare slack-bolt AsyncApp on its own aiohttp server (``benchmarks/bare_bolt.py``).
+
+    With ``help_reply`` (a JSON file holding the ``text`` and ``blocks`` of the bot's help),
+    it answers ``app_mention`` events with that help, through the Slack calls the bot makes;
+    without, it acknowledges every event and does nothing. ``env`` is added to its
+    environment.
+    """
     env = {
+        **(env or {}),
         "BENCH_SLACK_API_URL": slack.api_url,
         "BENCH_BOT_TOKEN": slack.bot_token,
         "BENCH_SIGNING_SECRET": DEMO_SIGNING_SECRET,
         "BENCH_PORT": str(port),
         "PYTHONPATH": str(ROOT),
     }
+    if help_reply is not None:
+        env["BENCH_HELP_REPLY"] = str(help_reply)
     return server([sys.executable, "-m", "benchmarks.bare_bolt"], env, port, health="/")
+
+
+@dataclass(frozen=True)
+class SlackEndpoint:
+    """The Slack emulator of an emulator process, as an app sees it."""
+
+    api_url: str
+    bot_token: str
+
+
+@dataclass
+class EmulatorProcesses:
+    """The Looker and the Slack emulator, each in a child process
+    (``benchmarks/emulator_process.py``), and their control servers."""
+
+    looker: dict[str, str]
+    slack: SlackEndpoint
+    slack_control: str
+    looker_control: str
+    pids: dict[str, int]
+    session: aiohttp.ClientSession
+
+    def bot_env(self, port: int, **extra: str) -> dict[str, str]:
+        """The environment of a bot pointed at these emulators (as :meth:`Emulators.bot_env`)."""
+        return {
+            "SLACK_BOT_TOKEN": self.slack.bot_token,
+            "SLACK_SIGNING_SECRET": DEMO_SIGNING_SECRET,
+            "SLACK_API_URL": self.slack.api_url,
+            "LOOKER_URL": self.looker["url"],
+            "LOOKER_API_CLIENT_ID": self.looker["client_id"],
+            "LOOKER_API_CLIENT_SECRET": self.looker["client_secret"],
+            "LOOKER_CUSTOM_COMMAND_FOLDER_ID": "10",
+            "LOOKER_WEBHOOK_TOKEN": "bench-webhook-token",
+            "LOOKERBOT_HOST": "127.0.0.1",
+            "PORT": str(port),
+            **extra,
+        }
+
+    async def _get(self, url: str, **query: str) -> Any:
+        async with self.session.get(url, params=query) as response:
+            response.raise_for_status()
+            return await response.json()
+
+    async def slack_calls(self, method: str) -> list[dict[str, Any]]:
+        """Each call of ``method`` the Slack emulator received: ``at`` (monotonic seconds),
+        ``status``, ``thread_ts``, ``accepted`` (a message in that thread was accepted) and
+        ``digest`` (of its text and blocks)."""
+        found: list[dict[str, Any]] = await self._get(self.slack_control + "/calls", method=method)
+        return found
+
+    async def first_slack_call(self, method: str) -> dict[str, Any] | None:
+        """The arguments of the first call of ``method``, if any."""
+        found: dict[str, Any] | None = await self._get(self.slack_control + "/first", method=method)
+        return found
+
+    async def slack_counts(self) -> dict[str, int]:
+        """Slack calls per method."""
+        found: dict[str, int] = await self._get(self.slack_control + "/counts")
+        return found
+
+    async def looker_requests(self) -> int:
+        """Requests the Looker emulator received."""
+        return int((await self._get(self.looker_control + "/counts"))["requests"])
+
+    async def reset(self) -> None:
+        """Forget the calls, messages and requests recorded so far."""
+        for url in (self.slack_control, self.looker_control):
+            async with self.session.post(url + "/reset") as response:
+                response.raise_for_status()
+
+
+@contextlib.asynccontextmanager
+async def _emulator_child(kind: str, timeout: float) -> AsyncIterator[tuple[int, dict[str, str]]]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "benchmarks.emulator_process",
+        kind,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=asyncio.subprocess.PIPE,
+        cwd=str(ROOT),
+    )
+    try:
+        assert process.stdout is not None
+        line = await asyncio.wait_for(process.stdout.readline(), timeout)
+        if not line:
+            raise RuntimeError(f"the {kind} emulator process exited before it was ready")
+        yield process.pid, json.loads(line)
+    finally:
+        if process.returncode is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                await asyncio.wait_for(process.wait(), 15)
+            except TimeoutError:
+                process.kill()
+                await process.wait()
+
+
+@contextlib.asynccontextmanager
+async def emulator_processes(timeout: float = 20.0) -> AsyncIterator[EmulatorProcesses]:
+    """Start the Looker and the Slack emulator in child processes; stop them after."""
+    async with (
+        _emulator_child("looker", timeout) as (looker_pid, looker),
+        _emulator_child("slack", timeout) as (slack_pid, slack),
+        aiohttp.ClientSession() as session,
+    ):
+        yield EmulatorProcesses(
+            looker=looker,
+            slack=SlackEndpoint(slack["api_url"], slack["bot_token"]),
+            slack_control=slack["control_url"],
+            looker_control=looker["control_url"],
+            pids={"looker": looker_pid, "slack": slack_pid},
+            session=session,
+        )
 
 
 _counter = 0
@@ -280,6 +426,37 @@ async def open_loop(
         task.add_done_callback(tasks.discard)
     await asyncio.wait_for(asyncio.gather(*tasks), 60)
     return latencies, errors
+
+
+async def on_schedule(
+    send: Callable[[int], Awaitable[int]], schedule: list[float], *, timeout: float = 10.0
+) -> list[float | None]:
+    """Call ``send(i)`` at ``schedule[i]`` seconds from now, whatever the answers (open loop).
+
+    Each latency counts from the request's scheduled time, so a server that falls behind is
+    charged for the queue (no coordinated omission). Returns one latency per request, in
+    seconds, or ``None`` for an error (no answer within ``timeout``, or a status >= 400).
+    """
+    loop = asyncio.get_running_loop()
+    start = loop.time() + 0.1
+    latencies: list[float | None] = [None] * len(schedule)
+
+    async def one(i: int, scheduled: float) -> None:
+        try:
+            status = await asyncio.wait_for(send(i), timeout)
+        except (aiohttp.ClientError, TimeoutError):
+            return
+        if status < 400:
+            latencies[i] = loop.time() - scheduled
+
+    tasks = []
+    for i, at in sorted(enumerate(schedule), key=lambda item: item[1]):
+        delay = start + at - loop.time()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(loop.create_task(one(i, start + at)))
+    await asyncio.gather(*tasks)
+    return latencies
 
 
 async def closed_loop(
