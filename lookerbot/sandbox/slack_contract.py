@@ -185,6 +185,8 @@ _MISSING_ERRORS: dict[tuple[str, str], str] = {
     ("conversations.join", "channel"): "channel_not_found",
     ("conversations.info", "channel"): "channel_not_found",
     ("conversations.members", "channel"): "channel_not_found",
+    # conversations.history "channel_not_found: Value passed for channel was invalid."
+    ("conversations.history", "channel"): "channel_not_found",
     ("users.lookupByEmail", "email"): "users_not_found",
     ("files.delete", "file"): "file_not_found",
 }
@@ -240,6 +242,18 @@ _CONVERSATION_READS = frozenset(
 # and a group DM (mpim:write, "Start group direct messages with people") for several
 # (https://docs.slack.dev/reference/scopes/im.write and .../mpim.write).
 _OPEN_SCOPES = {"im": "im:write", "mpim": "mpim:write"}
+# conversations.history: "channels:history, groups:history, im:history, mpim:history", the
+# one for the type of the conversation read
+# (https://docs.slack.dev/reference/methods/conversations.history, "Scopes", and each
+# scope's page: channels:history "View messages and other content in public channels",
+# groups:history "... private channels", im:history "... direct messages", mpim:history
+# "... group direct messages").
+_HISTORY_SCOPES = {
+    "public_channel": "channels:history",
+    "private_channel": "groups:history",
+    "im": "im:history",
+    "mpim": "mpim:history",
+}
 
 
 def _present(value: object) -> bool:
@@ -265,8 +279,18 @@ def missing_scope(
 ) -> str | None:
     """The scope ``method`` needs and ``granted`` lacks, or ``None`` when it may run.
 
-    ``kind`` is the conversation type a conversations.info/members/open call is about.
+    ``kind`` is the conversation type a conversations.info/members/open/history call is
+    about (``None`` when the conversation is unknown).
     """
+    if method == "conversations.history":
+        if kind is None:
+            # A conversation of no known type: any one of the method's scopes lets the call
+            # through (to its channel_not_found); a token with none of them lacks them all.
+            if granted & set(_HISTORY_SCOPES.values()):
+                return None
+            return ",".join(_HISTORY_SCOPES.values())
+        history = _HISTORY_SCOPES[kind]
+        return history if history not in granted else None
     if method == "conversations.open":
         if kind is None:
             users = args.get("users")

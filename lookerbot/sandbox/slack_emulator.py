@@ -17,11 +17,13 @@ import base64
 import binascii
 import itertools
 import json
+import re
 import secrets
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -70,6 +72,10 @@ class PostedMessage:
     ephemeral_to: str | None = None
     updates: int = 0
     files: list[str] = field(default_factory=list)
+    metadata: dict[str, Any] | None = None
+    """Its message metadata (``event_type`` and ``event_payload``), as posted."""
+    reply_broadcast: bool = False
+    """A thread reply also sent to the channel (``reply_broadcast``)."""
 
 
 @dataclass
@@ -433,9 +439,16 @@ class SlackEmulator:
             event["thread_ts"] = thread_ts
         return event
 
-    def add_user_message(self, channel: str, ts: str, text: str, *, user: str) -> None:
-        """A message a person posted (links in it can be unfurled by channel and ts)."""
-        self.messages.append(PostedMessage(channel=channel, ts=ts, text=text, blocks=[], user=user))
+    def add_user_message(
+        self, channel: str, ts: str, text: str, *, user: str, thread_ts: str | None = None
+    ) -> None:
+        """A message a person posted (links in it can be unfurled by channel and ts), or,
+        with ``thread_ts``, their reply in that message's thread."""
+        self.messages.append(
+            PostedMessage(
+                channel=channel, ts=ts, text=text, blocks=[], user=user, thread_ts=thread_ts
+            )
+        )
 
     def members_of(self, channel_id: str) -> set[str]:
         """The people in a conversation (the bot aside)."""
@@ -725,6 +738,7 @@ class SlackEmulator:
             "conversations.join": self._conversations_join,
             "conversations.open": self._conversations_open,
             "conversations.members": self._conversations_members,
+            "conversations.history": self._conversations_history,
             "files.getUploadURLExternal": self._get_upload_url,
             "files.completeUploadExternal": self._complete_upload,
             "files.delete": self._delete_file,
@@ -827,12 +841,17 @@ class SlackEmulator:
         problem = self._check_message(args)
         if problem:
             return problem
+        metadata = _read_metadata(args.get("metadata"))
+        if metadata.error:
+            return metadata.error
         message = PostedMessage(
             channel=channel["id"],
             ts=self._next_ts(),
             text=str(args.get("text") or ""),
             blocks=list(args.get("blocks") or []),
             thread_ts=args.get("thread_ts"),
+            metadata=metadata.value,
+            reply_broadcast=bool(args.get("thread_ts")) and _true(args.get("reply_broadcast")),
         )
         self.messages.append(message)
         if channel.get("is_im"):
@@ -841,6 +860,7 @@ class SlackEmulator:
             "channel": message.channel,
             "ts": message.ts,
             "message": {"text": message.text, "ts": message.ts, "bot_id": BOT_ID},
+            **metadata.warnings(),
         }
 
     def _echo(self, message: PostedMessage) -> None:
@@ -978,11 +998,19 @@ class SlackEmulator:
         problem = self._check_message(args)
         if problem:
             return problem
+        metadata = _read_metadata(args.get("metadata"))
+        if metadata.error:
+            return metadata.error
         found.text = str(args.get("text") or "")
         if "blocks" in args:
             found.blocks = list(args.get("blocks") or [])
+        if "metadata" in args and metadata.warning is None:
+            # "If you don't include this field, the message's previous metadata will be
+            # retained. To remove previous metadata, include an empty object"
+            # (https://docs.slack.dev/reference/methods/chat.update, "metadata").
+            found.metadata = metadata.value
         found.updates += 1
-        return {"channel": found.channel, "ts": found.ts, "text": found.text}
+        return {"channel": found.channel, "ts": found.ts, "text": found.text, **metadata.warnings()}
 
     def _post_ephemeral(self, args: dict[str, Any]) -> dict[str, Any] | str:
         channel = self._resolve_channel(args.get("channel"))
@@ -1141,6 +1169,124 @@ class SlackEmulator:
             answer.update(no_op=True, already_open=True)
         return answer
 
+    def _conversations_history(self, args: dict[str, Any]) -> dict[str, Any] | str:
+        """A conversation's messages, newest first, as
+        https://docs.slack.dev/reference/methods/conversations.history answers them.
+
+        - Errors: ``channel_not_found`` for a conversation that does not exist or that the
+          bot cannot see (a private one it is not in, as :meth:`_conversations_info`);
+          ``not_in_channel`` for a public channel the bot is not in ("Only user tokens can
+          access public channels they are not in"; a bot gets it,
+          https://github.com/slackapi/deno-slack-sdk/issues/128); ``invalid_ts_oldest``,
+          ``invalid_ts_latest``, ``invalid_cursor``.
+        - ``oldest`` and ``latest`` bound the timestamps, exclusive unless ``inclusive``
+          ("Include messages with oldest or latest timestamps in results. Ignored unless
+          either timestamp is specified."); ``latest`` defaults to now, and every
+          timestamp the emulator gives out is in the past.
+        - ``limit`` is 100 by default, at most 999 ("Maximum of 999"); ``has_more`` and an
+          opaque ``response_metadata.next_cursor`` ("" on the last page) page on.
+        - Only the conversation's own timeline: "conversations.history method returns only
+          parent messages" (https://docs.slack.dev/reference/methods/conversations.replies),
+          save replies also sent to the channel, which come as ``thread_broadcast``
+          messages (https://docs.slack.dev/reference/events/message/thread_broadcast). A
+          thread's parent carries ``thread_ts``, ``reply_count``, ``reply_users``,
+          ``reply_users_count`` and ``latest_reply`` (the ``MessageElement`` of
+          @slack/web-api's ``ConversationsHistoryResponse``). Ephemeral messages are in
+          nobody's history.
+        - The bot's own posts carry its ``bot_id`` (with ``app_id`` and ``bot_profile``)
+          beside its bot ``user``, as its message events do (see :meth:`_echo`).
+        - ``metadata`` only with ``include_all_metadata`` ("Return all metadata associated
+          with this message", default false)."""
+        channel = self.channels.get(str(args.get("channel") or ""))
+        if channel is None or (channel.get("is_private") and not channel.get("is_member")):
+            return "channel_not_found"
+        if not channel.get("is_member"):
+            return "not_in_channel"
+        try:
+            oldest = _timestamp(args.get("oldest"))
+        except ValueError:
+            return "invalid_ts_oldest"
+        try:
+            latest = _timestamp(args.get("latest"))
+        except ValueError:
+            return "invalid_ts_latest"
+        inclusive = _true(args.get("inclusive"))
+        try:
+            limit = max(1, min(int(args.get("limit") or 100), 999))
+        except ValueError:
+            return "invalid_limit"
+        before: Decimal | None = None
+        if args.get("cursor"):
+            before = _history_cursor(str(args["cursor"]))
+            if before is None:
+                return "invalid_cursor"
+        timeline = [
+            m
+            for m in self.visible_messages(str(channel["id"]))
+            if m.thread_ts is None or m.thread_ts == m.ts or m.reply_broadcast
+        ]
+        wanted = []
+        for message in sorted(timeline, key=lambda m: Decimal(m.ts), reverse=True):
+            ts = Decimal(message.ts)
+            if before is not None and ts >= before:
+                continue
+            if oldest is not None and (ts < oldest or (ts == oldest and not inclusive)):
+                continue
+            if latest is not None and (ts > latest or (ts == latest and not inclusive)):
+                continue
+            wanted.append(message)
+        page, more = wanted[:limit], len(wanted) > limit
+        next_cursor = base64.b64encode(f"next_ts:{page[-1].ts}".encode()).decode() if more else ""
+        with_metadata = _true(args.get("include_all_metadata"))
+        return {
+            "messages": [self._history_message(m, with_metadata=with_metadata) for m in page],
+            "has_more": more,
+            "pin_count": 0,
+            "response_metadata": {"next_cursor": next_cursor},
+        }
+
+    def _history_message(self, message: PostedMessage, *, with_metadata: bool) -> dict[str, Any]:
+        """A message as conversations.history returns it
+        (https://docs.slack.dev/reference/methods/conversations.history, "Response")."""
+        shown: dict[str, Any] = {
+            "type": "message",
+            "user": message.user,
+            "text": message.text,
+            "ts": message.ts,
+            "team": TEAM_ID,
+        }
+        if message.user == BOT_USER_ID:
+            shown.update(
+                bot_id=BOT_ID,
+                app_id="A0LOOKER",
+                bot_profile={"id": BOT_ID, "app_id": "A0LOOKER", "name": "Looker"},
+            )
+        if message.blocks:
+            shown["blocks"] = message.blocks
+        if message.files:
+            shown["files"] = [
+                _file_object(self.files[f], self.url) for f in message.files if f in self.files
+            ]
+        if message.reply_broadcast:
+            shown.update(subtype="thread_broadcast", thread_ts=message.thread_ts)
+        replies = [
+            m
+            for m in self.visible_messages(message.channel)
+            if m.thread_ts == message.ts and m.ts != message.ts
+        ]
+        if replies:
+            users = list(dict.fromkeys(m.user for m in replies))
+            shown.update(
+                thread_ts=message.ts,
+                reply_count=len(replies),
+                reply_users=users,
+                reply_users_count=len(users),
+                latest_reply=max((m.ts for m in replies), key=Decimal),
+            )
+        if with_metadata and message.metadata is not None:
+            shown["metadata"] = message.metadata
+        return shown
+
     def _use_trigger(self, trigger_id: Any) -> str | None:
         """Slack's refusal of a trigger id, or ``None`` (and it is used up): one the
         emulator never issued, one already exchanged, one older than 3 s
@@ -1231,21 +1377,7 @@ class SlackEmulator:
             uploaded.channel = channel_id
             uploaded.thread_ts = args.get("thread_ts")
             uploaded.completed = True
-            # A file object (https://docs.slack.dev/reference/objects/file-object).
-            done.append(
-                {
-                    "id": uploaded.id,
-                    "created": 1700000000,
-                    "name": uploaded.filename,
-                    "title": uploaded.title,
-                    "mimetype": "image/png" if uploaded.filename.endswith(".png") else "",
-                    "filetype": uploaded.filename.rsplit(".", 1)[-1],
-                    "user": BOT_USER_ID,
-                    "size": uploaded.length,
-                    "url_private": f"{self.url}/files/{uploaded.id}",
-                    "permalink": f"https://acme.slack.com/files/{BOT_USER_ID}/{uploaded.id}",
-                }
-            )
+            done.append(_file_object(uploaded, self.url))
         if channel_id:
             message = PostedMessage(
                 channel=str(channel_id),
@@ -1318,6 +1450,128 @@ class SlackEmulator:
         uses.append(self.clock())
         self.responses.append(ResponseUrlPost(request.match_info["rid"], body))
         return web.Response(text="ok")
+
+
+def _file_object(uploaded: UploadedFile, url: str) -> dict[str, Any]:
+    """A file object (https://docs.slack.dev/reference/objects/file-object)."""
+    return {
+        "id": uploaded.id,
+        "created": 1700000000,
+        "name": uploaded.filename,
+        "title": uploaded.title,
+        "mimetype": "image/png" if uploaded.filename.endswith(".png") else "",
+        "filetype": uploaded.filename.rsplit(".", 1)[-1],
+        "user": BOT_USER_ID,
+        "size": uploaded.length,
+        "url_private": f"{url}/files/{uploaded.id}",
+        "permalink": f"https://acme.slack.com/files/{BOT_USER_ID}/{uploaded.id}",
+    }
+
+
+def _true(value: Any) -> bool:
+    """A boolean argument as Slack reads it: ``true`` or ``1`` (slack_sdk sends a Python
+    bool in a query or form as ``"1"``/``"0"``, internal_utils.convert_bool_to_0_or_1; in a
+    JSON body as ``true``/``false``)."""
+    return value is True or str(value).lower() in ("true", "1")
+
+
+def _timestamp(value: Any) -> Decimal | None:
+    """A message timestamp argument (``oldest``, ``latest``), or ``None`` when absent;
+    ``ValueError`` when it is no number. Kept exact: ``1700000000.000001`` is no float."""
+    if value is None or value == "":
+        return None
+    try:
+        found = Decimal(str(value))
+    except InvalidOperation as error:
+        raise ValueError(value) from error
+    if not found.is_finite():
+        raise ValueError(value)
+    return found
+
+
+def _history_cursor(cursor: str) -> Decimal | None:
+    """The timestamp a conversations.history cursor continues before, or ``None`` for one
+    the emulator did not give out (Slack's read as ``next_ts:<ts>``; another list's, such
+    as conversations.list's ``channels:<offset>``, is refused)."""
+    try:
+        kind, _, ts = base64.b64decode(cursor, validate=True).decode().partition(":")
+        return _timestamp(ts) if kind == "next_ts" and ts else None
+    except (ValueError, binascii.Error):
+        return None
+
+
+# Message metadata's event_type: "Event types can contain letters, numbers, underscores,
+# and hyphens, but not periods or other punctuation"
+# (https://docs.slack.dev/messaging/message-metadata, "Defining metadata").
+_EVENT_TYPE = re.compile(r"[A-Za-z0-9_-]+")
+
+
+@dataclass(frozen=True)
+class _Metadata:
+    """A message method's ``metadata`` argument, read: what to store (``None``: nothing,
+    or, for chat.update's ``{}``, remove it), Slack's error, or its warning."""
+
+    value: dict[str, Any] | None = None
+    error: str | None = None
+    warning: str | None = None
+
+    def warnings(self) -> dict[str, Any]:
+        """The warning fields of a successful answer: ``warning`` and
+        ``response_metadata.warnings`` (https://docs.slack.dev/apis/web-api/, "Responses";
+        https://api.slack.com/changelog/2016-09-28-response-metadata-is-on-the-way)."""
+        if self.warning is None:
+            return {}
+        return {"warning": self.warning, "response_metadata": {"warnings": [self.warning]}}
+
+
+def _read_metadata(raw: Any) -> _Metadata:
+    """Message metadata as chat.postMessage and chat.update read it.
+
+    - It is "JSON object with event_type and event_payload fields, presented as a
+      URL-encoded string" (https://docs.slack.dev/reference/methods/chat.postMessage,
+      "metadata"): a JSON string in a form, an object in a JSON body (slack_sdk's
+      ``chat_postMessage(metadata=...)`` sends a dict as it is, and a ``Metadata`` object
+      as its ``to_dict()``, in the JSON body: web/internal_utils._parse_web_class_objects).
+      One that is no JSON object: ``invalid_metadata_format`` ("Invalid metadata format
+      provided", the method's "Errors").
+    - ``event_type`` a string and ``event_payload`` an object, both required
+      (https://docs.slack.dev/messaging/message-metadata, "Defining metadata"; slack_sdk's
+      ``Metadata(event_type, event_payload)`` and @slack/types' ``MessageMetadata`` require
+      both), else ``invalid_metadata_schema`` ("Invalid metadata schema provided"). A Work
+      Object's ``entities`` (a list of objects) may stand without them (slack_sdk's
+      ``EventAndEntityMetadata``; https://docs.slack.dev/messaging/work-objects); the
+      entities themselves are not checked here.
+    - An ``event_type`` with characters other than letters, digits, ``_`` and ``-``:
+      "Metadata with an invalid event_type returns an invalid_metadata_schema warning and
+      is ignored" (the message-metadata page, "Defining metadata").
+    - ``{}`` is no metadata (chat.update: "To remove previous metadata, include an empty
+      object for this field").
+
+    Slack's ``metadata_too_large`` is not emulated: its reference names no size."""
+    if raw is None:
+        return _Metadata()
+    value = raw
+    if isinstance(raw, str):
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            return _Metadata(error="invalid_metadata_format")
+    if not isinstance(value, dict):
+        return _Metadata(error="invalid_metadata_format")
+    if not value:
+        return _Metadata()
+    entities = value.get("entities")
+    if entities is not None and not (
+        isinstance(entities, list) and all(isinstance(e, dict) for e in entities)
+    ):
+        return _Metadata(error="invalid_metadata_schema")
+    event_type, payload = value.get("event_type"), value.get("event_payload")
+    if entities is None or event_type is not None or payload is not None:
+        if not isinstance(event_type, str) or not event_type or not isinstance(payload, dict):
+            return _Metadata(error="invalid_metadata_schema")
+        if not _EVENT_TYPE.fullmatch(event_type):
+            return _Metadata(warning="invalid_metadata_schema")
+    return _Metadata(value=value)
 
 
 def _conversation_type(channel: dict[str, Any]) -> str:
