@@ -10,6 +10,11 @@ RUN pip install --require-hashes -r requirements.lock
 COPY lookerbot ./lookerbot
 RUN pip install --no-deps .
 
+# Accepted deliveries are kept here (SQLite) until posted: mount a volume to keep them
+# across container replacements.
+ENV LOOKERBOT_DATA_DIR=/app/lookerbot-data
+RUN mkdir -p /app/lookerbot-data && chown lookerbot /app/lookerbot-data
+VOLUME /app/lookerbot-data
 USER lookerbot
 EXPOSE 3333
 HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:' + os.environ.get('PORT', '3333') + '/health_check', timeout=4)"

@@ -95,12 +95,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         ok = asyncio.run(run_checks(settings, lambda r: print(r.line(), flush=True)))
         return 0 if ok else 1
 
-    from lookerbot.errors import PluginError
+    from lookerbot.errors import StartupError
     from lookerbot.server import serve
 
     try:
         asyncio.run(serve(settings))
-    except PluginError as exc:
+    except StartupError as exc:
         print(f"lookerbot: {exc.reason}", file=sys.stderr)
         return 2
     return 0

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+import sqlite3
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -52,10 +53,12 @@ from lookerbot.delivery.channels import ChannelDirectory
 from lookerbot.delivery.data_actions import DataActionHandler
 from lookerbot.delivery.routes import DeliveryRoutes
 from lookerbot.delivery.scheduled import Deliveries
+from lookerbot.errors import StartupError
 from lookerbot.images.factory import build_image_store
 from lookerbot.images.render import ChartRenderer
 from lookerbot.images.sizes import ChartSizes
 from lookerbot.images.store import ImageStore
+from lookerbot.jobs import JobStore
 from lookerbot.logs import new_error_id
 from lookerbot.looker.instances import LookerRegistry, build_registry, keep_connecting
 from lookerbot.looker.run_as import RunAsUser
@@ -280,6 +283,7 @@ def _lifecycle(
             lookers=lookers, runner=runner, poster=poster, access=access, run_as=run_as
         )
         channels = ChannelDirectory(poster=poster)
+        jobs = await _open_jobs(settings)
         deliveries = Deliveries(
             runner=runner,
             poster=poster,
@@ -287,6 +291,7 @@ def _lifecycle(
             tasks=tasks,
             wait=settings.delivery_wait,
             metrics=metrics,
+            jobs=jobs,
         )
         looker_auth = LookerRequestAuth(auth_token=settings.lookerbot_auth_token)
         # The actions' own session: no default deadline (a result download may stream for
@@ -415,6 +420,11 @@ def _lifecycle(
                     loop.create_task(catalog.run_periodically(), name="custom-commands")
                 )
             socket_mode = await _start_socket_mode(settings, bolt, session)
+            if jobs is not None:
+                await jobs.trim()
+                resumed = await deliveries.resume(lookers)
+                if resumed:
+                    logger.info("Resuming %d delivery(ies) accepted before a restart", resumed)
             yield
         finally:
             if socket_mode is not None:
@@ -431,8 +441,28 @@ def _lifecycle(
             await action_session.close()
             await resolver.close()
             await session.close()
+            if jobs is not None:
+                await jobs.close()
 
     return lifecycle
+
+
+async def _open_jobs(settings: Settings) -> JobStore | None:
+    """The store of accepted work in ``LOOKERBOT_DATA_DIR`` (None: memory only)."""
+    if settings.data_dir is None:
+        return None
+    store = JobStore(settings.data_dir / "jobs.sqlite3")
+    try:
+        await store.open()
+    except (OSError, sqlite3.Error) as exc:
+        await store.close()
+        raise StartupError(
+            f"LOOKERBOT_DATA_DIR: cannot keep accepted work in {settings.data_dir} "
+            f"({type(exc).__name__}: {exc}); give the bot a writable folder there (in Docker, "
+            "a volume)."
+        ) from exc
+    logger.info("Accepted deliveries are kept in %s", store.path)
+    return store
 
 
 async def _start_socket_mode(

@@ -4,7 +4,8 @@
 
     LookerbotError
      ├── SettingsError        configuration is invalid; lists every problem at once
-     ├── PluginError          a LOOKERBOT_PLUGINS module failed to import or register
+     ├── StartupError         the bot cannot start as configured (exit 2, reason printed)
+ │    └── PluginError     a LOOKERBOT_PLUGINS module failed to import or register
      ├── ImageStoreError      a chart image store failed; the chart goes to Slack as a file
      ├── CommandError         a known failure; its reason is shown to the user as ":warning: reason"
      │    └── LookerApiError  Looker answered with an error or could not be reached
@@ -38,7 +39,19 @@ class SettingsError(LookerbotError):
         super().__init__("\n".join(self.problems))
 
 
-class PluginError(LookerbotError):
+class StartupError(LookerbotError):
+    """The bot cannot start as configured: ``lookerbot serve`` prints the reason, exits 2.
+
+    Args:
+        reason: what went wrong, naming the setting.
+    """
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+
+class PluginError(StartupError):
     """A ``LOOKERBOT_PLUGINS`` module could not be imported or registered: start-up stops.
 
     Args:

@@ -118,6 +118,11 @@ class Metrics:
             ["method", "outcome"],
             registry=r,
         )
+        self.redeliveries = Counter(
+            "lookerbot_redeliveries_total",
+            "Accepted deliveries started again after a restart",
+            registry=r,
+        )
         self.retries = Counter(
             "lookerbot_retries_total",
             "Calls tried again, by service and reason",

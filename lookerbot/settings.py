@@ -31,6 +31,7 @@ from lookerbot.errors import SettingsError
 from lookerbot.proxies import Proxies
 
 DEFAULT_PORT = 3333
+DEFAULT_DATA_DIR = "lookerbot-data"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_RENDER_TIMEOUT = 120.0
 ImageStoreName = Literal["slack", "s3", "azure", "gcs"]
@@ -364,8 +365,16 @@ VARIABLES: tuple[Variable, ...] = (
         "Server",
     ),
     Variable(
+        "LOOKERBOT_DATA_DIR",
+        "Folder of the bot's durable state (accepted deliveries, in SQLite); default "
+        "./lookerbot-data in the working directory. Mount a volume here in Docker.",
+        "Server",
+    ),
+    Variable(
         "LOOKERBOT_DELIVERY_WAIT",
-        "Seconds a scheduled webhook waits for its post before answering Looker (default 45).",
+        "Seconds a scheduled webhook waits for its post before answering Looker (default 25, "
+        "under Heroku's 30 s router timeout); a delivery still running then finishes on its "
+        "own, and is recorded so that a restart finishes it.",
         "Server",
     ),
     Variable(
@@ -607,7 +616,9 @@ class Settings:
     looker_concurrency: int = 100
     shutdown_timeout: float = 25.0
     request_timeout: float = 20.0
-    delivery_wait: float = 45.0
+    delivery_wait: float = 25.0
+    data_dir: Path | None = None
+    """Where accepted work is kept (``LOOKERBOT_DATA_DIR``); None keeps it in memory only."""
     redis_url: Secret | None = None
     plugins: tuple[str, ...] = ()
     proxies: Proxies = field(default_factory=Proxies)
@@ -1150,7 +1161,8 @@ class _Parser:
             ),
             "shutdown_timeout": self.number("LOOKERBOT_SHUTDOWN_TIMEOUT", 25.0, low=0, high=3600),
             "request_timeout": self.number("LOOKERBOT_REQUEST_TIMEOUT", 20.0, low=1, high=600),
-            "delivery_wait": self.number("LOOKERBOT_DELIVERY_WAIT", 45.0, low=0, high=3600),
+            "delivery_wait": self.number("LOOKERBOT_DELIVERY_WAIT", 25.0, low=0, high=3600),
+            "data_dir": Path(self.raw("LOOKERBOT_DATA_DIR") or DEFAULT_DATA_DIR),
             "redis_url": self.redis_url(),
             "plugins": self.plugins(),
             "rudderstack_private_hosts": frozenset(

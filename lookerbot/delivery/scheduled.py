@@ -9,8 +9,11 @@ the schedule's owner will see it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import dataclasses
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -26,8 +29,9 @@ from lookerbot.delivery.channels import (
 )
 from lookerbot.errors import CommandError, LookerApiError
 from lookerbot.formatting.results import ResultLink
+from lookerbot.jobs import Job, JobStore
 from lookerbot.logs import new_error_id
-from lookerbot.looker.instances import LookerInstance
+from lookerbot.looker.instances import LookerInstance, LookerRegistry
 from lookerbot.observability import Metrics
 from lookerbot.slack.conversation import ChannelConversation
 from lookerbot.slack.poster import SlackPoster, SlackPostError
@@ -37,6 +41,13 @@ logger = logging.getLogger(__name__)
 
 _LOOK_URL = re.compile(r"/looks/(\d+)")
 _DASHBOARD_URL = re.compile(r"/dashboards(?:-next)?/([A-Za-z0-9_:]+)")
+
+
+POST_GRACE = 3.0
+"""Seconds a post under way may take to finish once shutdown has cancelled its delivery
+(within the 30 s platforms allow: LOOKERBOT_SHUTDOWN_TIMEOUT's 25 s drain, then this)."""
+DELIVERY_JOB = "delivery"
+"""The job kind of a scheduled delivery."""
 
 
 class PayloadError(Exception):
@@ -135,6 +146,8 @@ class Deliveries:
         tasks: tracks deliveries, so shutdown drains them.
         wait: seconds Looker's request waits for the outcome; a delivery still running
             then goes on, and its outcome is logged.
+        jobs: where accepted deliveries are recorded before Looker is answered, so that
+            a restart finishes them (none: in memory only, as in the demo).
     """
 
     def __init__(
@@ -144,9 +157,11 @@ class Deliveries:
         poster: SlackPoster,
         channels: ChannelDirectory,
         tasks: BackgroundTasks,
-        wait: float = 45.0,
+        wait: float = 25.0,
         metrics: Metrics | None = None,
+        jobs: JobStore | None = None,
     ) -> None:
+        self._jobs = jobs
         self._runner = runner
         self._poster = poster
         self.channels = channels
@@ -173,23 +188,86 @@ class Deliveries:
         kind: DestinationKind,
         name: str,
     ) -> Outcome:
-        """Deliver ``plan`` to ``/slack/post/<kind>/<name>``; wait for the outcome a while."""
+        """Deliver ``plan`` to ``/slack/post/<kind>/<name>``; wait for the outcome a while.
+
+        With a job store, the delivery is on disk before anything else happens: if the
+        process dies before it is posted, the next start posts it."""
         what = plan.describe()
-        task = self._tasks.spawn(self._deliver(plan, looker, kind, name), name=f"delivery:{what}")
+        job = None
+        if self._jobs is not None:
+            payload = {"plan": dataclasses.asdict(plan), "looker": looker.url, "kind": kind}
+            job = await self._jobs.add(DELIVERY_JOB, {**payload, "name": name})
+        task = self._tasks.spawn(self._run(job, plan, looker, kind, name), name=f"delivery:{what}")
         try:
             return await asyncio.wait_for(asyncio.shield(task), self._wait)
         except TimeoutError:
             logger.info("Delivery of %s to %s still running; answering Looker now", what, name)
             return Outcome(True, messages.still_delivering(what, name), 202)
 
+    async def resume(self, lookers: LookerRegistry) -> int:
+        """Start again every delivery a previous run accepted and did not post; how many."""
+        if self._jobs is None:
+            return 0
+        jobs = await self._jobs.unfinished(DELIVERY_JOB)
+        for job in jobs:
+            try:
+                plan = ScheduledPlan(**job.payload["plan"])
+                kind, name = job.payload["kind"], str(job.payload["name"])
+                looker = lookers.for_url(str(job.payload["looker"]))
+            except (KeyError, TypeError):
+                looker = None
+            if looker is None or kind not in ("channel", "group", "dm"):
+                logger.warning(
+                    "Dropped delivery job %s: its Looker is no longer configured", job.id
+                )
+                await self._jobs.ended(job.id, success=False, outcome="Looker not configured")
+                continue
+            logger.info(
+                "Resuming the delivery of %s to %s (accepted before a restart, attempt %d)",
+                plan.describe(),
+                name,
+                job.attempts + 1,
+            )
+            self.metrics.redeliveries.inc()
+            self._tasks.spawn(
+                self._run(job, plan, looker, kind, name), name=f"delivery:{plan.describe()}"
+            )
+        return len(jobs)
+
+    async def _run(
+        self,
+        job: Job | None,
+        plan: ScheduledPlan,
+        looker: LookerInstance,
+        kind: DestinationKind,
+        name: str,
+    ) -> Outcome:
+        if job is None or self._jobs is None:
+            return await self._deliver(plan, looker, kind, name)
+        await self._jobs.started(job.id)
+        jobs, job_id = self._jobs, job.id
+
+        async def posted() -> None:
+            await jobs.posted(job_id)
+
+        outcome = await self._deliver(plan, looker, kind, name, posted=posted)
+        await jobs.ended(job_id, success=outcome.success, outcome=outcome.reason)
+        return outcome
+
     async def _deliver(
-        self, plan: ScheduledPlan, looker: LookerInstance, kind: DestinationKind, name: str
+        self,
+        plan: ScheduledPlan,
+        looker: LookerInstance,
+        kind: DestinationKind,
+        name: str,
+        *,
+        posted: Callable[[], Awaitable[None]] | None = None,
     ) -> Outcome:
         what = plan.describe()
         try:
             destination = await self.channels.resolve(kind, name)
             reply = await self._reply(plan, looker)
-            await self.post(destination, reply)
+            await _uninterrupted(self._post_and_record(destination, reply, posted))
         except DeliveryError as exc:
             outcome = Outcome(False, exc.reason, exc.status)
         except LookerApiError as exc:
@@ -237,10 +315,33 @@ class Deliveries:
             looker, query, title=title, source=ResultLink(plan.url, title)
         )
 
+    async def _post_and_record(
+        self,
+        destination: Destination,
+        reply: Reply,
+        posted: Callable[[], Awaitable[None]] | None,
+    ) -> None:
+        await self.post(destination, reply)
+        if posted is not None:
+            await posted()  # as soon as Slack has it: never sent twice after this
+
     async def post(self, destination: Destination, reply: Reply) -> None:
         """Post a reply and its files to a resolved destination."""
         conversation = ChannelConversation(self._poster, channel=destination.channel, user="")
         await conversation.reply(reply.message, attachments=reply.attachments)
+
+
+async def _uninterrupted(work: Awaitable[None]) -> None:
+    """Run ``work`` to its end even when the caller is cancelled (at shutdown), for up to
+    :data:`POST_GRACE` seconds more: a post may already be in Slack's hands, and cutting it
+    off before it is recorded would send it again after the restart."""
+    inner = asyncio.ensure_future(work)
+    try:
+        await asyncio.shield(inner)
+    except asyncio.CancelledError:
+        with contextlib.suppress(Exception, asyncio.CancelledError):
+            await asyncio.wait_for(inner, POST_GRACE)  # cancels it when the grace is over
+        raise
 
 
 def _plain(mrkdwn: str) -> str:

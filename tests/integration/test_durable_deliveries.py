@@ -1,0 +1,211 @@
+"""Accepted means delivered (issue 16): scheduled deliveries the bot has accepted survive
+``kill -9`` and are posted after a restart; a clean stop leaves the unfinished ones queued.
+
+The bot runs as ``lookerbot serve`` (a real process, killed for real) against the
+emulators, with ``LOOKERBOT_DATA_DIR`` in a temporary folder. The Slack emulator refuses
+posts closer than one second apart in a channel, as Slack does, so 60 deliveries to 6
+channels take about 10 s and a kill lands in the middle of them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from lookerbot.sandbox.looker_emulator import LookerEmulator
+from lookerbot.sandbox.slack_emulator import SlackEmulator
+from tests.helpers import free_port
+from tests.integration.test_cli import bot_env, run
+
+HOOK = "durable-webhook-token"
+DELIVERIES = 60
+CHANNELS = 6
+BOUND = 60.0  # seconds: a bound on a hang, not a timing
+
+
+class Bot:
+    """``lookerbot serve`` as a child process."""
+
+    def __init__(self, env: dict[str, str], port: int, log: Path) -> None:
+        self.url = f"http://127.0.0.1:{port}"
+        self._env = {**os.environ, **env, "PORT": str(port), "LOOKERBOT_HOST": "127.0.0.1"}
+        self._log = log
+        self.process: subprocess.Popen[bytes] | None = None
+
+    async def start(self) -> None:
+        with self._log.open("ab") as out:
+            self.process = subprocess.Popen(  # noqa: ASYNC220 (returns at once)
+                [sys.executable, "-m", "lookerbot", "serve"],
+                env=self._env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + BOUND
+        async with aiohttp.ClientSession() as session:
+            while time.monotonic() < deadline:
+                assert self.process.poll() is None, self._log.read_text()[-3000:]
+                try:
+                    async with session.get(self.url + "/health_check") as response:
+                        if response.status == 200:
+                            return
+                except aiohttp.ClientError:
+                    pass
+                await asyncio.sleep(0.05)
+        raise AssertionError("the bot did not start")
+
+    async def kill(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        await asyncio.to_thread(self.process.wait, 10)
+
+    async def stop(self) -> int:
+        """SIGTERM, and the exit code (waited for in a thread: the emulators answering the
+        bot's last calls run on this event loop)."""
+        return await asyncio.to_thread(self._stop)
+
+    def _stop(self) -> int:
+        assert self.process is not None
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(BOUND)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return self.process.returncode
+
+
+@pytest.fixture
+async def emulators() -> AsyncIterator[tuple[LookerEmulator, SlackEmulator]]:
+    async with LookerEmulator() as looker, SlackEmulator() as slack:
+        slack.add_channels(CHANNELS)
+        slack.channel_rate_limit = 1.0  # Slack's one post a second per channel
+        yield looker, slack
+
+
+def plan(looker: LookerEmulator, i: int) -> dict:
+    return {
+        "scheduled_plan": {
+            "scheduled_plan_id": 1000 + i,
+            "title": f"Delivery {i:03d}",
+            "type": "Query",
+            "url": f"{looker.url}/explore/thelook/orders?qid=x{i}",
+            "query_id": 1,
+        }
+    }
+
+
+async def accept_all(bot: Bot, looker: LookerEmulator) -> list[int]:
+    async with aiohttp.ClientSession() as session:
+
+        async def deliver(i: int) -> int:
+            async with session.post(
+                f"{bot.url}/slack/post/channel/team-{i % CHANNELS}",
+                json=plan(looker, i),
+                headers={"X-Looker-Webhook-Token": HOOK},
+            ) as response:
+                return response.status
+
+        return await asyncio.gather(*(deliver(i) for i in range(DELIVERIES)))
+
+
+def posted(slack: SlackEmulator) -> collections.Counter[str]:
+    """How many times each delivery's title was posted."""
+    counts: collections.Counter[str] = collections.Counter()
+    for message in slack.messages:
+        text = message.text + " ".join(str(b) for b in message.blocks)
+        for i in range(DELIVERIES):
+            if f"Delivery {i:03d}" in text:
+                counts[f"{i:03d}"] += 1
+    return counts
+
+
+async def wait_for_all(slack: SlackEmulator) -> collections.Counter[str]:
+    deadline = time.monotonic() + BOUND
+    while time.monotonic() < deadline:
+        counts = posted(slack)
+        if len(counts) == DELIVERIES:
+            await asyncio.sleep(1.5)  # any duplicate would come now
+            return posted(slack)
+        await asyncio.sleep(0.2)
+    return posted(slack)
+
+
+def env_for(looker: LookerEmulator, slack: SlackEmulator, data: Path) -> dict[str, str]:
+    return bot_env(
+        looker,
+        slack,
+        LOOKER_WEBHOOK_TOKEN=HOOK,
+        LOOKERBOT_DATA_DIR=str(data),
+        LOOKERBOT_DELIVERY_WAIT="0.2",  # answer Looker at once: accepted, still to post
+        LOOKERBOT_SHUTDOWN_TIMEOUT="2",
+    )
+
+
+async def test_accepted_deliveries_survive_kill_9_and_are_posted_once(emulators, tmp_path):
+    looker, slack = emulators
+    env = env_for(looker, slack, tmp_path / "data")
+    port = free_port()
+    first = Bot(env, port, tmp_path / "bot.log")
+    await first.start()
+    try:
+        statuses = await accept_all(first, looker)
+        assert set(statuses) <= {200, 202}, statuses
+        await asyncio.sleep(2.0)
+    finally:
+        await first.kill()
+    before = posted(slack)
+    assert 0 < len(before) < DELIVERIES, "the kill should land mid-way"
+    second = Bot(env, port, tmp_path / "bot.log")
+    await second.start()
+    try:
+        after = await wait_for_all(slack)
+    finally:
+        assert await second.stop() == 0
+    assert len(after) == DELIVERIES, (
+        f"lost: {sorted(set(map('{:03d}'.format, range(DELIVERIES))) - set(after))}"
+    )
+    assert set(after.values()) == {1}, [k for k, n in after.items() if n > 1]
+    log = (tmp_path / "bot.log").read_text()
+    assert "Resuming" in log
+
+
+async def test_a_clean_stop_leaves_unfinished_deliveries_for_the_next_start(emulators, tmp_path):
+    looker, slack = emulators
+    env = env_for(looker, slack, tmp_path / "data")
+    port = free_port()
+    first = Bot(env, port, tmp_path / "bot.log")
+    await first.start()
+    statuses = await accept_all(first, looker)
+    assert set(statuses) <= {200, 202}, statuses
+    assert await first.stop() == 0  # drains for 2 s, then leaves the rest queued
+    before = posted(slack)
+    assert len(before) < DELIVERIES
+    second = Bot(env, port, tmp_path / "bot.log")
+    await second.start()
+    try:
+        after = await wait_for_all(slack)
+    finally:
+        assert await second.stop() == 0
+    assert len(after) == DELIVERIES
+    assert set(after.values()) == {1}
+
+
+async def test_a_data_folder_the_bot_cannot_use_stops_start_up(emulators, tmp_path):
+    looker, slack = emulators
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    env = env_for(looker, slack, blocker / "data")
+    code, _, err = await run("serve", env={**env, "PORT": str(free_port())}, timeout=BOUND)
+    assert code == 2, err
+    assert f"lookerbot: LOOKERBOT_DATA_DIR: cannot keep accepted work in {blocker / 'data'}" in err
