@@ -46,6 +46,8 @@ _DASHBOARD_URL = re.compile(r"/dashboards(?:-next)?/([A-Za-z0-9_:]+)")
 POST_GRACE = 3.0
 """Seconds a post under way may take to finish once shutdown has cancelled its delivery
 (within the 30 s platforms allow: LOOKERBOT_SHUTDOWN_TIMEOUT's 25 s drain, then this)."""
+HISTORY_LOOKBACK = 200
+"""Latest messages of a channel searched for a delivery that may have landed."""
 DELIVERY_JOB = "delivery"
 """The job kind of a scheduled delivery."""
 
@@ -250,7 +252,7 @@ class Deliveries:
         async def posted() -> None:
             await jobs.posted(job_id)
 
-        outcome = await self._deliver(plan, looker, kind, name, posted=posted)
+        outcome = await self._deliver(plan, looker, kind, name, job=job, posted=posted)
         await jobs.ended(job_id, success=outcome.success, outcome=outcome.reason)
         return outcome
 
@@ -261,13 +263,20 @@ class Deliveries:
         kind: DestinationKind,
         name: str,
         *,
+        job: Job | None = None,
         posted: Callable[[], Awaitable[None]] | None = None,
     ) -> Outcome:
         what = plan.describe()
         try:
             destination = await self.channels.resolve(kind, name)
+            if job is not None and job.attempts > 0 and await self._landed(job, destination):
+                if posted is not None:
+                    await posted()
+                logger.info("Delivery of %s had reached Slack before the restart", what)
+                return Outcome(True, messages.delivered(what, destination.label), 200)
             reply = await self._reply(plan, looker)
-            await _uninterrupted(self._post_and_record(destination, reply, posted))
+            metadata = None if job is None else _job_metadata(job.id)
+            await _uninterrupted(self._post_and_record(destination, reply, posted, metadata))
         except DeliveryError as exc:
             outcome = Outcome(False, exc.reason, exc.status)
         except LookerApiError as exc:
@@ -320,15 +329,45 @@ class Deliveries:
         destination: Destination,
         reply: Reply,
         posted: Callable[[], Awaitable[None]] | None,
+        metadata: dict[str, Any] | None = None,
     ) -> None:
-        await self.post(destination, reply)
+        await self.post(destination, reply, metadata=metadata)
         if posted is not None:
             await posted()  # as soon as Slack has it: never sent twice after this
 
-    async def post(self, destination: Destination, reply: Reply) -> None:
+    async def _landed(self, job: Job, destination: Destination) -> bool:
+        """Whether a delivery tried before a restart is already in the channel: one of the
+        channel's latest messages carries the job's id in its metadata.
+        Reading history needs the ``*:history`` scopes; without them (or if Slack will not
+        say), the delivery is sent again: a rare duplicate rather than a lost report."""
+        try:
+            page = await self._poster.history_page(destination.channel, limit=HISTORY_LOOKBACK)
+        except SlackPostError as exc:
+            logger.info(
+                "Cannot tell whether delivery job %s reached Slack (%s): sending it again",
+                job.id,
+                exc.error,
+            )
+            return False
+        for message in page.get("messages") or []:
+            metadata = message.get("metadata") if isinstance(message, dict) else None
+            if isinstance(metadata, dict) and metadata == _job_metadata(job.id):
+                return True
+        return False
+
+    async def post(
+        self, destination: Destination, reply: Reply, *, metadata: dict[str, Any] | None = None
+    ) -> None:
         """Post a reply and its files to a resolved destination."""
-        conversation = ChannelConversation(self._poster, channel=destination.channel, user="")
+        conversation = ChannelConversation(
+            self._poster, channel=destination.channel, user="", metadata=metadata
+        )
         await conversation.reply(reply.message, attachments=reply.attachments)
+
+
+def _job_metadata(job_id: str) -> dict[str, Any]:
+    """The message metadata that marks a delivery's post with its job."""
+    return {"event_type": "lookerbot_delivery", "event_payload": {"job": job_id}}
 
 
 async def _uninterrupted(work: Awaitable[None]) -> None:

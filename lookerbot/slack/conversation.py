@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 from lookerbot import messages
 from lookerbot.formatting.message import Attachment, Message
@@ -44,12 +44,20 @@ class ChannelConversation:
     """
 
     def __init__(
-        self, poster: SlackPoster, *, channel: str, user: str, thread_ts: str | None = None
+        self,
+        poster: SlackPoster,
+        *,
+        channel: str,
+        user: str,
+        thread_ts: str | None = None,
+        metadata: dict[str, Any] | None = None,
     ) -> None:
         self._poster = poster
         self.channel = channel
         self.user = user
         self.thread_ts = thread_ts
+        self.metadata = metadata
+        """Slack message metadata for the reply's message (a delivery's job id)."""
         self._loading: PostedMessage | None = None
 
     async def show_loading(self, text: str) -> None:
@@ -111,7 +119,9 @@ class ChannelConversation:
         if loading is not None:
             await self._poster.update(loading, message)
             return loading
-        return await self._poster.post(self.channel, message, thread_ts=self.thread_ts)
+        return await self._poster.post(
+            self.channel, message, thread_ts=self.thread_ts, metadata=self.metadata
+        )
 
 
 class SlashCommandConversation:

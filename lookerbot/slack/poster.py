@@ -77,9 +77,14 @@ class SlackPoster(Protocol):
     """
 
     async def post(
-        self, channel: str, message: Message, *, thread_ts: str | None = None
+        self,
+        channel: str,
+        message: Message,
+        *,
+        thread_ts: str | None = None,
+        metadata: dict[str, Any] | None = None,
     ) -> PostedMessage:
-        """Post a message to a channel, DM or thread."""
+        """Post a message to a channel, DM or thread (with Slack message ``metadata``)."""
         ...
 
     async def update(self, posted: PostedMessage, message: Message) -> None:
@@ -139,6 +144,10 @@ class SlackPoster(Protocol):
         self, *, types: str, cursor: str | None, limit: int
     ) -> dict[str, Any]:
         """One page of ``conversations.list`` (archived ones excluded)."""
+        ...
+
+    async def history_page(self, channel: str, *, limit: int) -> dict[str, Any]:
+        """The newest page of ``conversations.history`` (``limit`` messages), with metadata."""
         ...
 
     async def users_page(self, *, cursor: str | None, limit: int) -> dict[str, Any]:
@@ -211,7 +220,12 @@ class WebApiSlackPoster:
     # -- SlackPoster ---------------------------------------------------------------------
 
     async def post(
-        self, channel: str, message: Message, *, thread_ts: str | None = None
+        self,
+        channel: str,
+        message: Message,
+        *,
+        thread_ts: str | None = None,
+        metadata: dict[str, Any] | None = None,
     ) -> PostedMessage:
         payload = message.payload()
         response = await self._api(
@@ -221,6 +235,7 @@ class WebApiSlackPoster:
                 text=payload["text"],
                 blocks=payload.get("blocks"),
                 thread_ts=thread_ts,
+                metadata=metadata,
             ),
             paced=channel,
         )
@@ -373,6 +388,15 @@ class WebApiSlackPoster:
             "conversations.list",
             lambda: self.client.conversations_list(
                 types=types, exclude_archived=True, limit=limit, cursor=cursor or None
+            ),
+        )
+        return dict(response.data) if isinstance(response.data, dict) else {}
+
+    async def history_page(self, channel: str, *, limit: int) -> dict[str, Any]:
+        response = await self._api(
+            "conversations.history",
+            lambda: self.client.conversations_history(
+                channel=channel, limit=limit, include_all_metadata=True
             ),
         )
         return dict(response.data) if isinstance(response.data, dict) else {}

@@ -21,9 +21,14 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from slack_sdk.web.async_client import AsyncWebClient
 
+from lookerbot.delivery.scheduled import DELIVERY_JOB
+from lookerbot.jobs import JobStore
+from lookerbot.sandbox.demo import Sandbox
 from lookerbot.sandbox.looker_emulator import LookerEmulator
 from lookerbot.sandbox.slack_emulator import SlackEmulator
+from lookerbot.settings import Secret
 from tests.helpers import free_port
 from tests.integration.test_cli import bot_env, run
 
@@ -154,6 +159,9 @@ def env_for(looker: LookerEmulator, slack: SlackEmulator, data: Path) -> dict[st
 
 async def test_accepted_deliveries_survive_kill_9_and_are_posted_once(emulators, tmp_path):
     looker, slack = emulators
+    # With the history scopes, a post that landed just before the kill is found by its
+    # metadata and not sent again (the test below covers both cases deterministically).
+    slack.scopes |= {"channels:history", "groups:history"}
     env = env_for(looker, slack, tmp_path / "data")
     port = free_port()
     first = Bot(env, port, tmp_path / "bot.log")
@@ -209,3 +217,55 @@ async def test_a_data_folder_the_bot_cannot_use_stops_start_up(emulators, tmp_pa
     code, _, err = await run("serve", env={**env, "PORT": str(free_port())}, timeout=BOUND)
     assert code == 2, err
     assert f"lookerbot: LOOKERBOT_DATA_DIR: cannot keep accepted work in {blocker / 'data'}" in err
+
+
+@pytest.mark.parametrize("history", [True, False], ids=["history-scope", "no-history-scope"])
+async def test_a_delivery_that_reached_slack_before_a_crash_is_not_sent_again(
+    emulators, tmp_path, history
+):
+    # The crash came after Slack took the post and before the bot recorded it: the job is
+    # still queued, with one attempt. The post carries the job's id in its metadata, and
+    # with the history scopes the bot finds it and does not post again; without them it
+    # cannot tell, and sends it again (a duplicate rather than a lost report).
+    looker, slack = emulators
+    slack.channel_rate_limit = None
+    store = JobStore(tmp_path / "data" / "jobs.sqlite3")
+    await store.open()
+    payload = {
+        "plan": {
+            "type": "Query",
+            "url": f"{looker.url}/explore/thelook/orders?qid=x",
+            "title": "Delivery 007",
+            "query_id": "1",
+            "plan_id": "1007",
+        },
+        "looker": looker.url,
+        "kind": "channel",
+        "name": "general",
+    }
+    job = await store.add(DELIVERY_JOB, payload)
+    await store.started(job.id)
+    await store.close()
+    client = AsyncWebClient(token=slack.bot_token, base_url=slack.api_url)
+    await client.chat_postMessage(
+        channel="C0GENERAL",
+        text="Delivery 007: the post that landed",
+        metadata={"event_type": "lookerbot_delivery", "event_payload": {"job": job.id}},
+    )
+    if history:
+        slack.scopes |= {"channels:history", "groups:history"}
+    async with Sandbox(
+        looker=looker,
+        slack=slack,
+        lookers=(looker.instance_settings(webhook_token=Secret(HOOK)),),
+        data_dir=tmp_path / "data",
+    ) as sandbox:
+        await sandbox.settle()
+        posts = [m for m in sandbox.slack.messages if "Delivery 007" in m.text + str(m.blocks)]
+    assert len(posts) == (1 if history else 2)
+    store = JobStore(tmp_path / "data" / "jobs.sqlite3")
+    await store.open()
+    try:
+        assert await store.counts() == {"done": 1}
+    finally:
+        await store.close()
