@@ -130,6 +130,7 @@ class Runtime:
     action_hub: ActionHubRoutes
     events: EventHandlers
     directory: SlackDirectory
+    jobs: JobStore | None = None
 
 
 RUNTIME = web.AppKey("runtime", Runtime)
@@ -394,6 +395,7 @@ def _lifecycle(
             action_hub=action_hub,
             events=events,
             directory=directory,
+            jobs=jobs,
         )
         app[RUNTIME] = runtime
         loop = asyncio.get_running_loop()
@@ -603,7 +605,14 @@ async def _metrics(request: web.Request) -> web.Response:
         response = failure(messages.METRICS_UNAUTHORIZED, 401)
         response.headers["WWW-Authenticate"] = 'Bearer realm="lookerbot metrics"'
         return response
-    body, content_type = request.app[METRICS].exposition()
+    metrics = request.app[METRICS]
+    runtime = request.app.get(RUNTIME)
+    if runtime is not None and runtime.jobs is not None:
+        queued, oldest = await runtime.jobs.queue()
+        for kind in {"delivery", *queued}:
+            metrics.queued_jobs.labels(kind).set(queued.get(kind, 0))
+        metrics.oldest_job_seconds.set(oldest)
+    body, content_type = metrics.exposition()
     response = web.Response(body=body)
     response.headers["Content-Type"] = content_type
     return response

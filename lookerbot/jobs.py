@@ -145,6 +145,19 @@ class JobStore:
 
         return await self._with_db(count)
 
+    async def queue(self) -> tuple[dict[str, int], float]:
+        """Queued jobs by kind, and the age in seconds of the oldest (0 when none)."""
+        now = self._clock()
+
+        def read(db: sqlite3.Connection) -> tuple[dict[str, int], float]:
+            rows = db.execute(
+                "SELECT kind, COUNT(*), MIN(created) FROM jobs WHERE state = 'queued' GROUP BY kind"
+            ).fetchall()
+            oldest = min((float(r[2]) for r in rows), default=now)
+            return {str(r[0]): int(r[1]) for r in rows}, max(now - oldest, 0.0)
+
+        return await self._with_db(read)
+
     async def trim(self) -> int:
         """Forget ended jobs older than :data:`KEEP_ENDED_SECONDS`; how many were dropped."""
         cutoff = self._clock() - KEEP_ENDED_SECONDS

@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 correlation_id: contextvars.ContextVar[str] = contextvars.ContextVar("correlation_id", default="-")
@@ -116,6 +116,17 @@ class Metrics:
             "lookerbot_slack_call_seconds",
             "Slack API call latency",
             ["method", "outcome"],
+            registry=r,
+        )
+        self.queued_jobs = Gauge(
+            "lookerbot_queued_jobs",
+            "Accepted work not yet posted, by kind (read when metrics are served)",
+            ["kind"],
+            registry=r,
+        )
+        self.oldest_job_seconds = Gauge(
+            "lookerbot_oldest_queued_job_seconds",
+            "Age of the oldest accepted work not yet posted (0 when none)",
             registry=r,
         )
         self.redeliveries = Counter(

@@ -269,3 +269,41 @@ async def test_a_delivery_that_reached_slack_before_a_crash_is_not_sent_again(
         assert await store.counts() == {"done": 1}
     finally:
         await store.close()
+
+
+async def test_metrics_show_the_queue(emulators, tmp_path):
+    looker, slack = emulators
+    async with Sandbox(
+        looker=looker,
+        slack=slack,
+        lookers=(looker.instance_settings(webhook_token=Secret(HOOK)),),
+        data_dir=tmp_path / "data",
+        delivery_wait=0.1,
+        metrics_token=Secret("m"),
+    ) as sandbox:
+
+        async def queue_metrics() -> tuple[float, float]:
+            async with sandbox.session.get(
+                sandbox.bot_url + "/metrics", headers={"Authorization": "Bearer m"}
+            ) as response:
+                text = await response.text()
+            values = dict(
+                line.rsplit(" ", 1) for line in text.splitlines() if not line.startswith("#")
+            )
+            return (
+                float(values['lookerbot_queued_jobs{kind="delivery"}']),
+                float(values["lookerbot_oldest_queued_job_seconds"]),
+            )
+
+        assert await queue_metrics() == (0.0, 0.0)
+        for i in range(5):  # one channel, one post a second: they wait their turn
+            async with sandbox.session.post(
+                sandbox.bot_url + "/slack/post/channel/team-0",
+                json=plan(looker, i),
+                headers={"X-Looker-Webhook-Token": HOOK},
+            ) as response:
+                assert response.status in (200, 202)
+        queued, oldest = await queue_metrics()
+        assert 1 <= queued <= 5 and oldest > 0
+        await sandbox.settle()
+        assert await queue_metrics() == (0.0, 0.0)
