@@ -74,6 +74,7 @@ from lookerbot.slack.dedup import (
 from lookerbot.slack.directory import SlackDirectory
 from lookerbot.slack.events import EventHandlers
 from lookerbot.slack.listeners import RECEIVED_AT, register_fallbacks, register_listeners
+from lookerbot.slack.loading import LoadingMessages
 from lookerbot.slack.payloads import classify
 from lookerbot.slack.plugins import register_plugins
 from lookerbot.slack.poster import (
@@ -366,11 +367,13 @@ def _lifecycle(
         dedup = deps.dedup or (
             RedisEventDeduplicator(client=redis) if redis else InMemoryEventDeduplicator()
         )
+        loading = LoadingMessages(jobs) if jobs is not None else None
         events = EventHandlers(
             dispatcher=dispatcher,
             poster=poster,
             tasks=tasks,
             unfurler=unfurler if settings.expand_urls else None,
+            loading=loading,
         )
         # Bolt runs the first listener that matches: the bot's own, then the deployer's
         # plugins, then the catch-alls (see slack/plugins.py).
@@ -427,6 +430,10 @@ def _lifecycle(
                 resumed = await deliveries.resume(lookers)
                 if resumed:
                     logger.info("Resuming %d delivery(ies) accepted before a restart", resumed)
+            if loading is not None:
+                background.append(
+                    loop.create_task(loading.repair(poster), name="interrupted-loading")
+                )
             yield
         finally:
             if socket_mode is not None:

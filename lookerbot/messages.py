@@ -426,6 +426,7 @@ def data_action_error(reason: str) -> str:
 
 UNKNOWN_LOOKER_IN_BUTTON = "This button belongs to a Looker the bot no longer knows."
 FORM_LOADING = "Getting the form from Looker…"
+INTERRUPTED = "I was restarted before I could answer this. Please ask again; sorry for the wait."
 FORM_SENDING = "Sending…"
 
 

@@ -36,6 +36,14 @@ class Conversation(Protocol):
         ...
 
 
+class LoadingJournal(Protocol):
+    """Where loading messages are recorded until they are answered (see slack/loading.py)."""
+
+    async def shown(self, posted: PostedMessage) -> str | None: ...
+
+    async def replaced(self, key: str) -> None: ...
+
+
 class ChannelConversation:
     """A mention in a channel or a DM: answers in the same channel, in the thread if any.
 
@@ -51,8 +59,11 @@ class ChannelConversation:
         user: str,
         thread_ts: str | None = None,
         metadata: dict[str, Any] | None = None,
+        loading: LoadingJournal | None = None,
     ) -> None:
         self._poster = poster
+        self._journal = loading
+        self._loading_key: str | None = None
         self.channel = channel
         self.user = user
         self.thread_ts = thread_ts
@@ -64,6 +75,8 @@ class ChannelConversation:
         self._loading = await self._poster.post(
             self.channel, Message.of(text), thread_ts=self.thread_ts
         )
+        if self._journal is not None:
+            self._loading_key = await self._journal.shown(self._loading)
 
     async def reply(
         self,
@@ -71,6 +84,18 @@ class ChannelConversation:
         *,
         private: bool = False,
         attachments: Sequence[Attachment] = (),
+    ) -> None:
+        await self._reply(message, private=private, attachments=attachments)
+        if self._loading is None and self._loading_key is not None and self._journal:
+            key, self._loading_key = self._loading_key, None
+            await self._journal.replaced(key)  # the loading message became the answer
+
+    async def _reply(
+        self,
+        message: Message,
+        *,
+        private: bool,
+        attachments: Sequence[Attachment],
     ) -> None:
         hosted = _hosted_urls(attachments)
         if private and not self.channel.startswith("D"):

@@ -14,7 +14,7 @@ from lookerbot.commands.base import CommandRequest, Source
 from lookerbot.commands.dispatcher import CommandDispatcher
 from lookerbot.commands.unfurl import Unfurler
 from lookerbot.formatting.slack_text import normalize_input
-from lookerbot.slack.conversation import ChannelConversation
+from lookerbot.slack.conversation import ChannelConversation, LoadingJournal
 from lookerbot.slack.directory import BotIdentity
 from lookerbot.slack.poster import SlackPoster
 from lookerbot.tasks import BackgroundTasks
@@ -45,8 +45,10 @@ class EventHandlers:
         poster: SlackPoster,
         tasks: BackgroundTasks,
         unfurler: Unfurler | None,
+        loading: LoadingJournal | None = None,
     ) -> None:
         self._dispatcher = dispatcher
+        self._loading = loading
         self._poster = poster
         self._tasks = tasks
         self._unfurler = unfurler
@@ -63,7 +65,11 @@ class EventHandlers:
             team_id=field(event, "team") or bot.team_id,
         )
         conversation = ChannelConversation(
-            self._poster, channel=channel, user=user, thread_ts=field(event, "thread_ts")
+            self._poster,
+            channel=channel,
+            user=user,
+            thread_ts=field(event, "thread_ts"),
+            loading=self._loading,
         )
         self._tasks.spawn(self._dispatcher.handle(request, conversation), name="command")
 

@@ -27,10 +27,11 @@ from lookerbot.delivery.scheduled import DELIVERY_JOB
 from lookerbot.jobs import JobStore
 from lookerbot.sandbox.demo import Sandbox
 from lookerbot.sandbox.looker_emulator import LookerEmulator
+from lookerbot.sandbox.slack_driver import SlackDriver
 from lookerbot.sandbox.slack_emulator import SlackEmulator
 from lookerbot.settings import Secret
 from tests.helpers import free_port
-from tests.integration.test_cli import bot_env, run
+from tests.integration.test_cli import SIGNING_SECRET, bot_env, run
 
 HOOK = "durable-webhook-token"
 DELIVERIES = 60
@@ -307,3 +308,38 @@ async def test_metrics_show_the_queue(emulators, tmp_path):
         assert 1 <= queued <= 5 and oldest > 0
         await sandbox.settle()
         assert await queue_metrics() == (0.0, 0.0)
+
+
+async def test_a_loading_message_left_by_a_kill_is_replaced_after_the_restart(emulators, tmp_path):
+    looker, slack = emulators
+    looker.fail("/run/json_detail", status=0, delay=30.0, times=None)  # Looker is slow
+    env = {**env_for(looker, slack, tmp_path / "data"), "LOOKER_CUSTOM_COMMAND_FOLDER_ID": "10"}
+    port = free_port()
+    first = Bot(env, port, tmp_path / "bot.log")
+    await first.start()
+    dm = slack.dm_channel("U0ALICE")
+    try:
+        async with aiohttp.ClientSession() as session:
+            driver = SlackDriver(
+                bot_url=first.url, signing_secret=SIGNING_SECRET, slack=slack, session=session
+            )
+            deadline = time.monotonic() + BOUND
+            while not [m for m in slack.messages if m.channel == dm]:
+                assert time.monotonic() < deadline, "no loading message"
+                if not slack.calls_to("chat.postMessage"):
+                    await driver.dm("revenue")
+                await asyncio.sleep(0.2)
+    finally:
+        await first.kill()
+    (loading,) = [m for m in slack.messages if m.channel == dm]
+    assert "restarted" not in loading.text
+    second = Bot(env, port, tmp_path / "bot.log")
+    await second.start()
+    try:
+        deadline = time.monotonic() + BOUND
+        while "restarted" not in loading.text:
+            assert time.monotonic() < deadline, loading.text
+            await asyncio.sleep(0.2)
+    finally:
+        assert await second.stop() == 0
+    assert loading.text.startswith(":warning: I was restarted before I could answer this.")
