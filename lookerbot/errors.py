@@ -52,15 +52,8 @@ class StartupError(LookerbotError):
 
 
 class PluginError(StartupError):
-    """A ``LOOKERBOT_PLUGINS`` module could not be imported or registered: start-up stops.
-
-    Args:
-        reason: what went wrong, naming the module.
-    """
-
-    def __init__(self, reason: str) -> None:
-        self.reason = reason
-        super().__init__(reason)
+    """A ``LOOKERBOT_PLUGINS`` module could not be imported or registered (its reason names
+    the module): start-up stops."""
 
 
 class ImageStoreError(LookerbotError):

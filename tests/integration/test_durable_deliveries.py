@@ -147,6 +147,21 @@ async def wait_for_all(slack: SlackEmulator) -> collections.Counter[str]:
     return posted(slack)
 
 
+async def restart_and_check_all_posted_once(
+    env: dict[str, str], port: int, tmp_path: Path, slack: SlackEmulator
+) -> None:
+    """Start the bot again on the same data; every delivery ends up posted, each once."""
+    second = Bot(env, port, tmp_path / "bot.log")
+    await second.start()
+    try:
+        after = await wait_for_all(slack)
+    finally:
+        assert await second.stop() == 0
+    lost = sorted({f"{i:03d}" for i in range(DELIVERIES)} - set(after))
+    assert not lost, f"lost: {lost}"
+    assert set(after.values()) == {1}, [k for k, n in after.items() if n > 1]
+
+
 def env_for(looker: LookerEmulator, slack: SlackEmulator, data: Path) -> dict[str, str]:
     return bot_env(
         looker,
@@ -175,16 +190,7 @@ async def test_accepted_deliveries_survive_kill_9_and_are_posted_once(emulators,
         await first.kill()
     before = posted(slack)
     assert 0 < len(before) < DELIVERIES, "the kill should land mid-way"
-    second = Bot(env, port, tmp_path / "bot.log")
-    await second.start()
-    try:
-        after = await wait_for_all(slack)
-    finally:
-        assert await second.stop() == 0
-    assert len(after) == DELIVERIES, (
-        f"lost: {sorted(set(map('{:03d}'.format, range(DELIVERIES))) - set(after))}"
-    )
-    assert set(after.values()) == {1}, [k for k, n in after.items() if n > 1]
+    await restart_and_check_all_posted_once(env, port, tmp_path, slack)
     log = (tmp_path / "bot.log").read_text()
     assert "Resuming" in log
 
@@ -200,14 +206,7 @@ async def test_a_clean_stop_leaves_unfinished_deliveries_for_the_next_start(emul
     assert await first.stop() == 0  # drains for 2 s, then leaves the rest queued
     before = posted(slack)
     assert len(before) < DELIVERIES
-    second = Bot(env, port, tmp_path / "bot.log")
-    await second.start()
-    try:
-        after = await wait_for_all(slack)
-    finally:
-        assert await second.stop() == 0
-    assert len(after) == DELIVERIES
-    assert set(after.values()) == {1}
+    await restart_and_check_all_posted_once(env, port, tmp_path, slack)
 
 
 async def test_a_data_folder_the_bot_cannot_use_stops_start_up(emulators, tmp_path):
