@@ -223,7 +223,9 @@ def _lifecycle(
         # that a client's token is ignored when an authorize function is given, and here
         # the authorize function hands Bolt that same token.
         metrics = app[METRICS]
-        pacer = ChannelPacer()
+        redis = RedisClient(settings.redis_url.reveal()) if settings.redis_url is not None else None
+        # With Redis, replicas take turns per channel too (Slack's one post a second).
+        pacer = ChannelPacer(shared=redis)
         slack_client = build_slack_client(
             base_url=settings.slack_api_url,
             session=session,
@@ -363,7 +365,6 @@ def _lifecycle(
             logger=logging.getLogger("slack_bolt"),
         )
         slack_client.token = bot_token
-        redis = RedisClient(settings.redis_url.reveal()) if settings.redis_url is not None else None
         dedup = deps.dedup or (
             RedisEventDeduplicator(client=redis) if redis else InMemoryEventDeduplicator()
         )

@@ -32,6 +32,19 @@ class RedisError(LookerbotError):
     """Redis answered with an error, or could not be reached."""
 
 
+# Atomically: the slot is the later of now and the key's next free time; the key moves one
+# interval past it and expires once the channel is quiet. TIME is Redis' clock, so replicas
+# with skewed clocks still agree (scripts may call TIME since Redis 5's effects replication).
+_RESERVE_SLOT = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local free = tonumber(redis.call('GET', KEYS[1]) or '0')
+local slot = math.max(now, free)
+redis.call('SET', KEYS[1], slot + tonumber(ARGV[1]), 'PX', tonumber(ARGV[1]) + 60000)
+return slot - now
+"""
+
+
 class RedisClient:
     """A pool of connections to one Redis, failing fast when it is down.
 
@@ -72,6 +85,13 @@ class RedisClient:
     async def set_if_absent(self, key: str, value: str, *, ttl_seconds: int) -> bool:
         """``SET key value NX EX ttl``: True when the key was set (it did not exist)."""
         return bool(await self._run(lambda: self._redis.set(key, value, nx=True, ex=ttl_seconds)))
+
+    async def reserve_slot(self, key: str, interval_ms: int) -> int:
+        """Take the next free slot of ``key`` (slots ``interval_ms`` apart, shared by every
+        process using this Redis, timed by Redis' own clock); the milliseconds to wait for
+        it."""
+        wait = await self._run(lambda: self._redis.eval(_RESERVE_SLOT, 1, key, interval_ms))
+        return max(int(wait), 0)
 
     async def aclose(self) -> None:
         """Close every connection."""

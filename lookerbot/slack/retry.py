@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Protocol
 
 import aiohttp
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
@@ -30,6 +31,7 @@ from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
+from lookerbot.errors import LookerbotError
 from lookerbot.observability import Metrics
 
 logger = logging.getLogger(__name__)
@@ -79,6 +81,12 @@ def retry_after_seconds(value: str | None, *, now: datetime | None = None) -> fl
     return 1.0 if seconds is None else seconds
 
 
+class SlotReserver(Protocol):
+    """Shared turns per channel (lookerbot.redis.RedisClient)."""
+
+    async def reserve_slot(self, key: str, interval_ms: int) -> int: ...
+
+
 class ChannelPacer:
     """Spaces posts to one channel by ``interval`` seconds (Slack allows about one a second
     per channel; the margin absorbs network jitter); different channels are not held back."""
@@ -88,13 +96,27 @@ class ChannelPacer:
         *,
         interval: float = 1.05,
         clock: Callable[[], float] = time.monotonic,
+        shared: SlotReserver | None = None,
     ) -> None:
         self._interval = interval
         self._clock = clock
         self._next_free: dict[str, float] = {}
+        self._shared = shared
 
     async def wait_turn(self, channel: str) -> None:
-        """Wait for this channel's next free slot, and take it."""
+        """Wait for this channel's next free slot, and take it: in Redis when the bot has
+        one (so that replicas take turns too), else, or when Redis fails, in this process."""
+        if self._shared is not None:
+            try:
+                wait_ms = await self._shared.reserve_slot(
+                    f"lookerbot:pace:{channel}", round(self._interval * 1000)
+                )
+            except LookerbotError as exc:
+                logger.info("Pacing channel %s in this process only: %s", channel, exc)
+            else:
+                if wait_ms > 0:
+                    await asyncio.sleep(wait_ms / 1000)
+                return
         now = self._clock()
         slot = max(now, self._next_free.get(channel, 0.0))
         self._next_free[channel] = slot + self._interval
