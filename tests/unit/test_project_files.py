@@ -83,3 +83,25 @@ def test_the_lock_files_pin_every_dependency_within_its_specifier():
             assert name in pins, f"{lock} has no {name}: regenerate it (README, Development)"
             assert requirement.specifier.contains(pins[name], prereleases=True), (lock, text)
         assert "://" not in (ROOT / lock).read_text(), f"{lock} names an index"
+
+
+def test_docker_compose_runs_two_replicas_on_redis_with_their_own_data():
+    import yaml
+
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    data_dir = re.search(r"^ENV LOOKERBOT_DATA_DIR=(\S+)$", dockerfile, re.MULTILINE)
+    assert data_dir is not None
+    volumes = []
+    for name in ("bot1", "bot2"):
+        bot = services[name]
+        assert bot["environment"]["LOOKERBOT_REDIS_URL"] == "redis://redis:6379/0"
+        (volume,) = bot["volumes"]
+        source, target = volume.split(":")
+        assert target == data_dir.group(1)
+        volumes.append(source)
+    assert len(set(volumes)) == 2  # one SQLite store per replica
+    nginx = (ROOT / "deploy" / "nginx.conf").read_text()
+    assert "server bot1:3333" in nginx and "server bot2:3333" in nginx
+    assert all(known_variable(k) or k == "PORT" for k in services["bot1"]["environment"])
