@@ -276,7 +276,24 @@ class Deliveries:
                 return Outcome(True, messages.delivered(what, destination.label), 200)
             reply = await self._reply(plan, looker)
             metadata = None if job is None else _job_metadata(job.id)
-            await _uninterrupted(self._post_and_record(destination, reply, posted, metadata))
+            try:
+                await _uninterrupted(self._post_and_record(destination, reply, posted, metadata))
+            except SlackPostError as exc:
+                # Slack's answer was lost after the post was sent: it may have landed. A
+                # recorded delivery looks for itself (by its metadata) and is sent once
+                # more only if it is not there or Slack will not say: a rare duplicate
+                # rather than a lost report. Without a job store, nothing is repeated.
+                if not exc.outcome_unknown or job is None:
+                    raise
+                if not await self._landed(job, destination):
+                    logger.info(
+                        "Sending delivery job %s once more: Slack's answer was lost", job.id
+                    )
+                    await _uninterrupted(
+                        self._post_and_record(destination, reply, posted, metadata)
+                    )
+                elif posted is not None:
+                    await posted()
         except DeliveryError as exc:
             outcome = Outcome(False, exc.reason, exc.status)
         except LookerApiError as exc:
@@ -336,10 +353,11 @@ class Deliveries:
             await posted()  # as soon as Slack has it: never sent twice after this
 
     async def _landed(self, job: Job, destination: Destination) -> bool:
-        """Whether a delivery tried before a restart is already in the channel: one of the
-        channel's latest messages carries the job's id in its metadata.
-        Reading history needs the ``*:history`` scopes; without them (or if Slack will not
-        say), the delivery is sent again: a rare duplicate rather than a lost report."""
+        """Whether a delivery that may have been posted (before a restart, or when Slack's
+        answer was lost) is already in the channel: one of the channel's latest messages
+        carries the job's id in its metadata. Reading history needs the ``*:history``
+        scopes; without them (or if Slack will not say), the answer is no, and the delivery
+        is sent again: a rare duplicate rather than a lost report."""
         try:
             page = await self._poster.history_page(destination.channel, limit=HISTORY_LOOKBACK)
         except SlackPostError as exc:
