@@ -178,7 +178,7 @@ class JobStore:
                 self._db = None
 
         await self._run(close)
-        self._thread.shutdown(wait=True)
+        self._thread.shutdown(wait=False)  # its last statement ran above
 
     # -- plumbing ----------------------------------------------------------------------
 

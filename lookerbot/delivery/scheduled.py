@@ -13,7 +13,7 @@ import contextlib
 import dataclasses
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -246,14 +246,8 @@ class Deliveries:
     ) -> Outcome:
         if job is None or self._jobs is None:
             return await self._deliver(plan, looker, kind, name)
-        await self._jobs.started(job.id)
-        jobs, job_id = self._jobs, job.id
-
-        async def posted() -> None:
-            await jobs.posted(job_id)
-
-        outcome = await self._deliver(plan, looker, kind, name, job=job, posted=posted)
-        await jobs.ended(job_id, success=outcome.success, outcome=outcome.reason)
+        outcome = await self._deliver(plan, looker, kind, name, job=job)
+        await self._jobs.ended(job.id, success=outcome.success, outcome=outcome.reason)
         return outcome
 
     async def _deliver(
@@ -264,20 +258,17 @@ class Deliveries:
         name: str,
         *,
         job: Job | None = None,
-        posted: Callable[[], Awaitable[None]] | None = None,
     ) -> Outcome:
         what = plan.describe()
         try:
             destination = await self.channels.resolve(kind, name)
             if job is not None and job.attempts > 0 and await self._landed(job, destination):
-                if posted is not None:
-                    await posted()
+                await self._record_posted(job)
                 logger.info("Delivery of %s had reached Slack before the restart", what)
                 return Outcome(True, messages.delivered(what, destination.label), 200)
             reply = await self._reply(plan, looker)
-            metadata = None if job is None else _job_metadata(job.id)
             try:
-                await _uninterrupted(self._post_and_record(destination, reply, posted, metadata))
+                await _uninterrupted(self._post_and_record(destination, reply, job))
             except SlackPostError as exc:
                 # Slack's answer was lost after the post was sent: it may have landed. A
                 # recorded delivery looks for itself (by its metadata) and is sent once
@@ -289,11 +280,9 @@ class Deliveries:
                     logger.info(
                         "Sending delivery job %s once more: Slack's answer was lost", job.id
                     )
-                    await _uninterrupted(
-                        self._post_and_record(destination, reply, posted, metadata)
-                    )
-                elif posted is not None:
-                    await posted()
+                    await _uninterrupted(self._post_and_record(destination, reply, job))
+                else:
+                    await self._record_posted(job)
         except DeliveryError as exc:
             outcome = Outcome(False, exc.reason, exc.status)
         except LookerApiError as exc:
@@ -342,15 +331,21 @@ class Deliveries:
         )
 
     async def _post_and_record(
-        self,
-        destination: Destination,
-        reply: Reply,
-        posted: Callable[[], Awaitable[None]] | None,
-        metadata: dict[str, Any] | None = None,
+        self, destination: Destination, reply: Reply, job: Job | None
     ) -> None:
-        await self.post(destination, reply, metadata=metadata)
-        if posted is not None:
-            await posted()  # as soon as Slack has it: never sent twice after this
+        """Post ``reply``; for a recorded delivery, count the attempt just before (only a
+        job with an attempt may have landed) and record the post as soon as Slack answers
+        (never sent twice after this)."""
+        if job is None or self._jobs is None:
+            await self.post(destination, reply)
+            return
+        await self._jobs.started(job.id)
+        await self.post(destination, reply, metadata=_job_metadata(job.id))
+        await self._jobs.posted(job.id)
+
+    async def _record_posted(self, job: Job) -> None:
+        if self._jobs is not None:
+            await self._jobs.posted(job.id)
 
     async def _landed(self, job: Job, destination: Destination) -> bool:
         """Whether a delivery that may have been posted (before a restart, or when Slack's

@@ -111,18 +111,23 @@ def plan(looker: LookerEmulator, i: int) -> dict:
     }
 
 
+async def deliver(
+    session: aiohttp.ClientSession, bot_url: str, looker: LookerEmulator, i: int, *, channel: int
+) -> int:
+    """Looker's scheduled webhook for delivery ``i`` to ``team-<channel>``; the status."""
+    async with session.post(
+        f"{bot_url}/slack/post/channel/team-{channel}",
+        json=plan(looker, i),
+        headers={"X-Looker-Webhook-Token": HOOK},
+    ) as response:
+        return response.status
+
+
 async def accept_all(bot: Bot, looker: LookerEmulator) -> list[int]:
     async with aiohttp.ClientSession() as session:
-
-        async def deliver(i: int) -> int:
-            async with session.post(
-                f"{bot.url}/slack/post/channel/team-{i % CHANNELS}",
-                json=plan(looker, i),
-                headers={"X-Looker-Webhook-Token": HOOK},
-            ) as response:
-                return response.status
-
-        return await asyncio.gather(*(deliver(i) for i in range(DELIVERIES)))
+        return await asyncio.gather(
+            *(deliver(session, bot.url, looker, i, channel=i % CHANNELS) for i in range(DELIVERIES))
+        )
 
 
 def posted(slack: SlackEmulator) -> collections.Counter[str]:
@@ -297,12 +302,8 @@ async def test_metrics_show_the_queue(emulators, tmp_path):
 
         assert await queue_metrics() == (0.0, 0.0)
         for i in range(5):  # one channel, one post a second: they wait their turn
-            async with sandbox.session.post(
-                sandbox.bot_url + "/slack/post/channel/team-0",
-                json=plan(looker, i),
-                headers={"X-Looker-Webhook-Token": HOOK},
-            ) as response:
-                assert response.status in (200, 202)
+            status = await deliver(sandbox.session, sandbox.bot_url, looker, i, channel=0)
+            assert status in (200, 202)
         queued, oldest = await queue_metrics()
         assert 1 <= queued <= 5 and oldest > 0
         await sandbox.settle()
@@ -366,12 +367,9 @@ async def test_posts_whose_answer_slack_lost_are_neither_lost_nor_doubled_where_
         for i in range(10):
             if i in (0, 4, 7):  # this delivery's first post: taken, then no answer
                 slack.fail("chat.postMessage", status=-1, times=1)
-            async with sandbox.session.post(
-                f"{sandbox.bot_url}/slack/post/channel/team-{i % CHANNELS}",
-                json=plan(looker, i),
-                headers={"X-Looker-Webhook-Token": HOOK},
-            ) as response:
-                statuses.append(response.status)
+            statuses.append(
+                await deliver(sandbox.session, sandbox.bot_url, looker, i, channel=i % CHANNELS)
+            )
         await sandbox.settle()
     counts = posted(slack)
     assert statuses == [200] * 10  # Looker hears that each was delivered
