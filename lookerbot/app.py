@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
-import sqlite3
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -58,7 +57,8 @@ from lookerbot.images.factory import build_image_store
 from lookerbot.images.render import ChartRenderer
 from lookerbot.images.sizes import ChartSizes
 from lookerbot.images.store import ImageStore
-from lookerbot.jobs import JobStore
+from lookerbot.jobs import Jobs, JobStore, JobStoreError
+from lookerbot.jobs_redis import RedisJobStore
 from lookerbot.logs import new_error_id
 from lookerbot.looker.instances import LookerRegistry, build_registry, keep_connecting
 from lookerbot.looker.run_as import RunAsUser
@@ -131,7 +131,7 @@ class Runtime:
     action_hub: ActionHubRoutes
     events: EventHandlers
     directory: SlackDirectory
-    jobs: JobStore | None = None
+    jobs: Jobs | None = None
 
 
 RUNTIME = web.AppKey("runtime", Runtime)
@@ -287,7 +287,7 @@ def _lifecycle(
             lookers=lookers, runner=runner, poster=poster, access=access, run_as=run_as
         )
         channels = ChannelDirectory(poster=poster)
-        jobs = await _open_jobs(settings)
+        jobs = await _open_jobs(settings, redis)
         deliveries = Deliveries(
             runner=runner,
             poster=poster,
@@ -427,13 +427,21 @@ def _lifecycle(
                 )
             socket_mode = await _start_socket_mode(settings, bolt, session)
             if jobs is not None:
-                await jobs.trim()
+                with contextlib.suppress(JobStoreError):
+                    await jobs.trim()
                 resumed = await deliveries.resume(lookers)
                 if resumed:
                     logger.info("Resuming %d delivery(ies) accepted before a restart", resumed)
             if loading is not None:
                 background.append(
                     loop.create_task(loading.repair(poster), name="interrupted-loading")
+                )
+            if isinstance(jobs, RedisJobStore):
+                background.append(
+                    loop.create_task(
+                        _take_over_periodically(jobs, deliveries, lookers, loading, poster),
+                        name="job-takeover",
+                    )
                 )
             yield
         finally:
@@ -457,14 +465,24 @@ def _lifecycle(
     return lifecycle
 
 
-async def _open_jobs(settings: Settings) -> JobStore | None:
-    """The store of accepted work in ``LOOKERBOT_DATA_DIR`` (None: memory only)."""
+async def _open_jobs(settings: Settings, redis: RedisClient | None) -> Jobs | None:
+    """The store of accepted work: Redis Streams when Redis is configured (shared by the
+    replicas), else SQLite in ``LOOKERBOT_DATA_DIR`` (None: memory only)."""
+    if redis is not None:
+        shared = RedisJobStore(redis, lease=settings.job_lease)
+        await shared.open()
+        logger.info(
+            "Accepted work is kept in Redis Streams (consumer %s, lease %gs)",
+            shared.consumer,
+            shared.lease,
+        )
+        return shared
     if settings.data_dir is None:
         return None
     store = JobStore(settings.data_dir / "jobs.sqlite3")
     try:
         await store.open()
-    except (OSError, sqlite3.Error) as exc:
+    except (OSError, JobStoreError) as exc:
         await store.close()
         raise StartupError(
             f"LOOKERBOT_DATA_DIR: cannot keep accepted work in {settings.data_dir} "
@@ -473,6 +491,24 @@ async def _open_jobs(settings: Settings) -> JobStore | None:
         ) from exc
     logger.info("Accepted deliveries are kept in %s", store.path)
     return store
+
+
+async def _take_over_periodically(
+    jobs: RedisJobStore,
+    deliveries: Deliveries,
+    lookers: LookerRegistry,
+    loading: LoadingMessages | None,
+    poster: SlackPoster,
+) -> None:
+    """Every half lease, take over the work of replicas that went silent: their
+    deliveries are run here, their loading messages replaced."""
+    while True:
+        await asyncio.sleep(jobs.lease / 2)
+        taken = await deliveries.resume(lookers)
+        if taken:
+            logger.info("Took over %d delivery(ies) from a silent replica", taken)
+        if loading is not None:
+            await loading.repair(poster)
 
 
 async def _start_socket_mode(
@@ -616,10 +652,14 @@ async def _metrics(request: web.Request) -> web.Response:
     metrics = request.app[METRICS]
     runtime = request.app.get(RUNTIME)
     if runtime is not None and runtime.jobs is not None:
-        queued, oldest = await runtime.jobs.queue()
-        for kind in {"delivery", *queued}:
-            metrics.queued_jobs.labels(kind).set(queued.get(kind, 0))
-        metrics.oldest_job_seconds.set(oldest)
+        try:
+            queued, oldest = await runtime.jobs.queue()
+        except JobStoreError as exc:
+            logger.warning("Could not read the job queue for metrics: %s", exc)
+        else:
+            for kind in {"delivery", *queued}:
+                metrics.queued_jobs.labels(kind).set(queued.get(kind, 0))
+            metrics.oldest_job_seconds.set(oldest)
     body, content_type = metrics.exposition()
     response = web.Response(body=body)
     response.headers["Content-Type"] = content_type

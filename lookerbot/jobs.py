@@ -23,7 +23,9 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
+
+from lookerbot.errors import LookerbotError
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +49,10 @@ CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs (state, created);
 """
 
 
+class JobStoreError(LookerbotError):
+    """The store of accepted work could not read or write."""
+
+
 @dataclass(frozen=True)
 class Job:
     """One piece of accepted work."""
@@ -58,6 +64,34 @@ class Job:
     created: float
 
 
+class Jobs(Protocol):
+    """Where accepted work is kept: :class:`JobStore` (SQLite, one process) or
+    :class:`lookerbot.jobs_redis.RedisJobStore` (Redis Streams, shared by replicas).
+
+    Every method raises :class:`JobStoreError` when the store fails.
+    """
+
+    shared: bool
+    """True when other processes share the store: ``unfinished`` then hands out only work
+    whose holder has gone silent, and should be asked again from time to time."""
+
+    async def add(self, kind: str, payload: dict[str, Any]) -> Job: ...
+
+    async def started(self, job_id: str) -> None: ...
+
+    async def posted(self, job_id: str) -> None: ...
+
+    async def ended(self, job_id: str, *, success: bool, outcome: str) -> None: ...
+
+    async def unfinished(self, kind: str) -> list[Job]: ...
+
+    async def queue(self) -> tuple[dict[str, int], float]: ...
+
+    async def trim(self) -> int: ...
+
+    async def close(self) -> None: ...
+
+
 class JobStore:
     """Jobs in SQLite (WAL), used from the event loop through one thread of its own.
 
@@ -66,6 +100,8 @@ class JobStore:
         clock: seconds since the epoch.
     """
 
+    shared = False
+
     def __init__(self, path: Path, *, clock: Callable[[], float] = time.time) -> None:
         self.path = path
         self._clock = clock
@@ -73,7 +109,8 @@ class JobStore:
         self._db: sqlite3.Connection | None = None
 
     async def open(self) -> None:
-        """Open (or create) the database; raises ``OSError``/``sqlite3.Error`` if it cannot."""
+        """Open (or create) the database; raises ``OSError``/:class:`JobStoreError` if it
+        cannot."""
         await self._run(self._open)
 
     def _open(self) -> None:
@@ -198,4 +235,7 @@ class JobStore:
         # Shielded: a cancelled caller (shutdown) must not leave a write half done in the
         # caller's view; the thread finishes the statement either way.
         loop = asyncio.get_running_loop()
-        return await asyncio.shield(loop.run_in_executor(self._thread, work))
+        try:
+            return await asyncio.shield(loop.run_in_executor(self._thread, work))
+        except sqlite3.Error as exc:
+            raise JobStoreError(f"{type(exc).__name__}: {exc}") from exc

@@ -93,6 +93,11 @@ class RedisClient:
         wait = await self._run(lambda: self._redis.eval(_RESERVE_SLOT, 1, key, interval_ms))
         return max(int(wait), 0)
 
+    async def call(self, command: Callable[[Redis], Awaitable[_T]]) -> _T:
+        """Run ``command`` on the client, with the same fail-fast rules (for stores that
+        use redis-py's own methods, such as the job streams)."""
+        return await self._run(lambda: command(self._redis))
+
     async def aclose(self) -> None:
         """Close every connection."""
         await self._redis.aclose()

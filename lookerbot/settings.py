@@ -371,6 +371,12 @@ VARIABLES: tuple[Variable, ...] = (
         "Server",
     ),
     Variable(
+        "LOOKERBOT_JOB_LEASE",
+        "With LOOKERBOT_REDIS_URL: seconds of silence after which a replica counts as gone "
+        "and another takes over its unfinished work (default 30).",
+        "Server",
+    ),
+    Variable(
         "LOOKERBOT_DELIVERY_WAIT",
         "Seconds a scheduled webhook waits for its post before answering Looker (default 25, "
         "under Heroku's 30 s router timeout); a delivery still running then finishes on its "
@@ -617,6 +623,8 @@ class Settings:
     shutdown_timeout: float = 25.0
     request_timeout: float = 20.0
     delivery_wait: float = 25.0
+    job_lease: float = 30.0
+    """Seconds a replica's held work stays its own without a heartbeat (Redis only)."""
     data_dir: Path | None = None
     """Where accepted work is kept (``LOOKERBOT_DATA_DIR``); None keeps it in memory only."""
     redis_url: Secret | None = None
@@ -1162,6 +1170,7 @@ class _Parser:
             "shutdown_timeout": self.number("LOOKERBOT_SHUTDOWN_TIMEOUT", 25.0, low=0, high=3600),
             "request_timeout": self.number("LOOKERBOT_REQUEST_TIMEOUT", 20.0, low=1, high=600),
             "delivery_wait": self.number("LOOKERBOT_DELIVERY_WAIT", 25.0, low=0, high=3600),
+            "job_lease": self.number("LOOKERBOT_JOB_LEASE", 30.0, low=1, high=3600),
             "data_dir": Path(self.raw("LOOKERBOT_DATA_DIR") or DEFAULT_DATA_DIR),
             "redis_url": self.redis_url(),
             "plugins": self.plugins(),

@@ -29,7 +29,7 @@ from lookerbot.delivery.channels import (
 )
 from lookerbot.errors import CommandError, LookerApiError
 from lookerbot.formatting.results import ResultLink
-from lookerbot.jobs import Job, JobStore
+from lookerbot.jobs import Job, Jobs, JobStoreError
 from lookerbot.logs import new_error_id
 from lookerbot.looker.instances import LookerInstance, LookerRegistry
 from lookerbot.observability import Metrics
@@ -161,7 +161,7 @@ class Deliveries:
         tasks: BackgroundTasks,
         wait: float = 25.0,
         metrics: Metrics | None = None,
-        jobs: JobStore | None = None,
+        jobs: Jobs | None = None,
     ) -> None:
         self._jobs = jobs
         self._runner = runner
@@ -198,7 +198,14 @@ class Deliveries:
         job = None
         if self._jobs is not None:
             payload = {"plan": dataclasses.asdict(plan), "looker": looker.url, "kind": kind}
-            job = await self._jobs.add(DELIVERY_JOB, {**payload, "name": name})
+            try:
+                job = await self._jobs.add(DELIVERY_JOB, {**payload, "name": name})
+            except JobStoreError as exc:
+                # Delivering without a record beats refusing: only a crash in the next
+                # moments would lose it.
+                logger.warning(
+                    "Delivering %s without a record (the job store failed: %s)", what, exc
+                )
         task = self._tasks.spawn(self._run(job, plan, looker, kind, name), name=f"delivery:{what}")
         try:
             return await asyncio.wait_for(asyncio.shield(task), self._wait)
@@ -210,7 +217,11 @@ class Deliveries:
         """Start again every delivery a previous run accepted and did not post; how many."""
         if self._jobs is None:
             return 0
-        jobs = await self._jobs.unfinished(DELIVERY_JOB)
+        try:
+            jobs = await self._jobs.unfinished(DELIVERY_JOB)
+        except JobStoreError as exc:
+            logger.warning("Could not read unfinished deliveries: %s", exc)
+            return 0
         for job in jobs:
             try:
                 plan = ScheduledPlan(**job.payload["plan"])
@@ -222,7 +233,9 @@ class Deliveries:
                 logger.warning(
                     "Dropped delivery job %s: its Looker is no longer configured", job.id
                 )
-                await self._jobs.ended(job.id, success=False, outcome="Looker not configured")
+                await self._record(
+                    self._jobs.ended(job.id, success=False, outcome="Looker not configured")
+                )
                 continue
             logger.info(
                 "Resuming the delivery of %s to %s (accepted before a restart, attempt %d)",
@@ -247,7 +260,9 @@ class Deliveries:
         if job is None or self._jobs is None:
             return await self._deliver(plan, looker, kind, name)
         outcome = await self._deliver(plan, looker, kind, name, job=job)
-        await self._jobs.ended(job.id, success=outcome.success, outcome=outcome.reason)
+        await self._record(
+            self._jobs.ended(job.id, success=outcome.success, outcome=outcome.reason)
+        )
         return outcome
 
     async def _deliver(
@@ -339,13 +354,22 @@ class Deliveries:
         if job is None or self._jobs is None:
             await self.post(destination, reply)
             return
-        await self._jobs.started(job.id)
+        await self._record(self._jobs.started(job.id))
         await self.post(destination, reply, metadata=_job_metadata(job.id))
-        await self._jobs.posted(job.id)
+        await self._record(self._jobs.posted(job.id))
 
     async def _record_posted(self, job: Job) -> None:
         if self._jobs is not None:
-            await self._jobs.posted(job.id)
+            await self._record(self._jobs.posted(job.id))
+
+    @staticmethod
+    async def _record(change: Awaitable[None]) -> None:
+        """Write a job's progress; a store that fails costs the record (a rare resend
+        after a crash), never the delivery."""
+        try:
+            await change
+        except JobStoreError as exc:
+            logger.warning("Could not record a delivery's progress: %s", exc)
 
     async def _landed(self, job: Job, destination: Destination) -> bool:
         """Whether a delivery that may have been posted (before a restart, or when Slack's

@@ -14,6 +14,7 @@ from google.cloud import storage
 
 from lookerbot.settings import Secret, StorageSettings
 from tests import cloud_emulators
+from tests.redis_server import redis_server  # noqa: F401 (a fixture for every test here)
 
 S3_KEY_ID, S3_SECRET = "testing-key-id", "testing-secret-key"
 

@@ -2,9 +2,10 @@
 ``kill -9`` and are posted after a restart; a clean stop leaves the unfinished ones queued.
 
 The bot runs as ``lookerbot serve`` (a real process, killed for real) against the
-emulators, with ``LOOKERBOT_DATA_DIR`` in a temporary folder. The Slack emulator refuses
-posts closer than one second apart in a channel, as Slack does, so 60 deliveries to 6
-channels take about 10 s and a kill lands in the middle of them.
+emulators, keeping its work in SQLite (``LOOKERBOT_DATA_DIR`` in a temporary folder) or in
+Redis Streams on a real redis-server. The Slack emulator refuses posts closer than one
+second apart in a channel, as Slack does, so 100 deliveries to 10 channels take about 10 s
+and a kill lands in the middle of them.
 """
 
 from __future__ import annotations
@@ -32,10 +33,11 @@ from lookerbot.sandbox.slack_emulator import SlackEmulator
 from lookerbot.settings import Secret
 from tests.helpers import free_port
 from tests.integration.test_cli import SIGNING_SECRET, bot_env, run
+from tests.redis_server import RedisServer
 
 HOOK = "durable-webhook-token"
-DELIVERIES = 60
-CHANNELS = 6
+DELIVERIES = 100
+CHANNELS = 10
 BOUND = 60.0  # seconds: a bound on a hang, not a timing
 
 
@@ -74,20 +76,22 @@ class Bot:
         self.process.send_signal(signal.SIGKILL)
         await asyncio.to_thread(self.process.wait, 10)
 
-    async def stop(self) -> int:
-        """SIGTERM, and the exit code (waited for in a thread: the emulators answering the
-        bot's last calls run on this event loop)."""
-        return await asyncio.to_thread(self._stop)
+    async def stop(self, within: float = BOUND) -> int | None:
+        """SIGTERM, and the exit code, or None if it had not exited ``within`` seconds
+        (then it is killed). Waited for in a thread: the emulators answering the bot's
+        last calls run on this event loop."""
+        return await asyncio.to_thread(self._stop, within)
 
-    def _stop(self) -> int:
+    def _stop(self, within: float) -> int | None:
         assert self.process is not None
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
-                self.process.wait(BOUND)
+                self.process.wait(within)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+                return None
         return self.process.returncode
 
 
@@ -123,10 +127,14 @@ async def deliver(
         return response.status
 
 
-async def accept_all(bot: Bot, looker: LookerEmulator) -> list[int]:
+async def accept_all(*bots: Bot, looker: LookerEmulator) -> list[int]:
+    """Every delivery, sent to the bots in turn."""
     async with aiohttp.ClientSession() as session:
         return await asyncio.gather(
-            *(deliver(session, bot.url, looker, i, channel=i % CHANNELS) for i in range(DELIVERIES))
+            *(
+                deliver(session, bots[i % len(bots)].url, looker, i, channel=i % CHANNELS)
+                for i in range(DELIVERIES)
+            )
         )
 
 
@@ -162,12 +170,20 @@ async def restart_and_check_all_posted_once(
         after = await wait_for_all(slack)
     finally:
         assert await second.stop() == 0
-    lost = sorted({f"{i:03d}" for i in range(DELIVERIES)} - set(after))
+    assert_each_posted_once(after)
+
+
+def assert_each_posted_once(counts: collections.Counter[str]) -> None:
+    lost = sorted({f"{i:03d}" for i in range(DELIVERIES)} - set(counts))
     assert not lost, f"lost: {lost}"
-    assert set(after.values()) == {1}, [k for k, n in after.items() if n > 1]
+    assert set(counts.values()) == {1}, [k for k, n in counts.items() if n > 1]
 
 
-def env_for(looker: LookerEmulator, slack: SlackEmulator, data: Path) -> dict[str, str]:
+def env_for(
+    looker: LookerEmulator, slack: SlackEmulator, data: Path, redis_url: str | None = None
+) -> dict[str, str]:
+    """The bot's settings: its work in ``data`` (SQLite), or in Redis when given one."""
+    shared = {"LOOKERBOT_REDIS_URL": redis_url, "LOOKERBOT_JOB_LEASE": "1"} if redis_url else {}
     return bot_env(
         looker,
         slack,
@@ -175,20 +191,32 @@ def env_for(looker: LookerEmulator, slack: SlackEmulator, data: Path) -> dict[st
         LOOKERBOT_DATA_DIR=str(data),
         LOOKERBOT_DELIVERY_WAIT="0.2",  # answer Looker at once: accepted, still to post
         LOOKERBOT_SHUTDOWN_TIMEOUT="2",
+        **shared,
     )
 
 
-async def test_accepted_deliveries_survive_kill_9_and_are_posted_once(emulators, tmp_path):
+@pytest.fixture(params=["sqlite", "redis"])
+def store_url(request: pytest.FixtureRequest) -> str | None:
+    """Where the bot keeps its work: None for SQLite, else a real redis-server's URL."""
+    if request.param == "sqlite":
+        return None
+    server: RedisServer = request.getfixturevalue("redis_server")
+    return server.url
+
+
+async def test_accepted_deliveries_survive_kill_9_and_are_posted_once(
+    emulators, tmp_path, store_url
+):
     looker, slack = emulators
     # With the history scopes, a post that landed just before the kill is found by its
     # metadata and not sent again (the test below covers both cases deterministically).
     slack.scopes |= {"channels:history", "groups:history"}
-    env = env_for(looker, slack, tmp_path / "data")
+    env = env_for(looker, slack, tmp_path / "data", store_url)
     port = free_port()
     first = Bot(env, port, tmp_path / "bot.log")
     await first.start()
     try:
-        statuses = await accept_all(first, looker)
+        statuses = await accept_all(first, looker=looker)
         assert set(statuses) <= {200, 202}, statuses
         await asyncio.sleep(2.0)
     finally:
@@ -197,7 +225,32 @@ async def test_accepted_deliveries_survive_kill_9_and_are_posted_once(emulators,
     assert 0 < len(before) < DELIVERIES, "the kill should land mid-way"
     await restart_and_check_all_posted_once(env, port, tmp_path, slack)
     log = (tmp_path / "bot.log").read_text()
-    assert "Resuming" in log
+    assert "Resuming" in log or "Took over" in log
+
+
+async def test_a_replica_finishes_the_work_of_one_killed_halfway(emulators, tmp_path, redis_server):
+    # Two replicas share Redis; each accepts half the deliveries. One is killed mid-way:
+    # the other takes over its unfinished work once the lease (1 s here) runs out.
+    looker, slack = emulators
+    slack.scopes |= {"channels:history", "groups:history"}
+    env = env_for(looker, slack, tmp_path / "data", redis_server.url)
+    killed = Bot(env, free_port(), tmp_path / "killed.log")
+    survivor = Bot(env, free_port(), tmp_path / "survivor.log")
+    await killed.start()
+    await survivor.start()
+    try:
+        statuses = await accept_all(killed, survivor, looker=looker)
+        assert set(statuses) <= {200, 202}, statuses
+        await asyncio.sleep(2.0)
+        await killed.kill()
+        assert 0 < len(posted(slack)) < DELIVERIES, "the kill should land mid-way"
+        after = await wait_for_all(slack)
+    finally:
+        await killed.kill()
+        assert await survivor.stop() == 0
+    assert_each_posted_once(after)
+    assert slack.rate_limited_posts == 0  # the two took turns per channel through Redis
+    assert "Took over" in (tmp_path / "survivor.log").read_text()
 
 
 async def test_a_clean_stop_leaves_unfinished_deliveries_for_the_next_start(emulators, tmp_path):
@@ -206,9 +259,10 @@ async def test_a_clean_stop_leaves_unfinished_deliveries_for_the_next_start(emul
     port = free_port()
     first = Bot(env, port, tmp_path / "bot.log")
     await first.start()
-    statuses = await accept_all(first, looker)
+    statuses = await accept_all(first, looker=looker)
     assert set(statuses) <= {200, 202}, statuses
-    assert await first.stop() == 0  # drains for 2 s, then leaves the rest queued
+    # Drains for 2 s, then leaves the rest queued: out well within Heroku's 30 s.
+    assert await first.stop(within=30) == 0
     before = posted(slack)
     assert len(before) < DELIVERIES
     await restart_and_check_all_posted_once(env, port, tmp_path, slack)

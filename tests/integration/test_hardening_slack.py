@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import shutil
-import subprocess
 import time
 from urllib.parse import urlencode
 
@@ -17,7 +15,7 @@ from lookerbot.sandbox.looker_emulator import LookerEmulator
 from lookerbot.sandbox.slack_emulator import SlackEmulator
 from lookerbot.settings import Secret
 from lookerbot.slack.verify import sign
-from tests.helpers import free_port, wait_for_port
+from tests.redis_server import RedisServer
 
 BODY = json.dumps(
     {
@@ -146,23 +144,9 @@ async def test_requests_within_the_window_are_accepted(sandbox: Sandbox, age: in
 
 
 @pytest.fixture
-def redis_url():
-    """A real redis-server on 127.0.0.1, started for the test and stopped after."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.skip("redis-server is not installed (.ci/run installs it)")
-    port = free_port()
-    process = subprocess.Popen(  # noqa: S603 - a fixed binary with fixed arguments
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_for_port(port)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+def redis_url(redis_server: RedisServer) -> str:
+    """A real redis-server on 127.0.0.1 (tests/redis_server.py), as its URL."""
+    return redis_server.url
 
 
 async def test_one_event_delivered_to_two_processes_acts_once(looker: LookerEmulator, redis_url):
