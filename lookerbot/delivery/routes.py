@@ -20,12 +20,10 @@ from aiohttp import web
 from lookerbot import messages
 from lookerbot.actions.registry import ActionRegistry, describe
 from lookerbot.bodies import ACTION_HUB_MAX_BODY, LOOKER_MAX_BODY, read_body
-from lookerbot.commands.base import Reply
 from lookerbot.delivery.auth import LookerRequestAuth
 from lookerbot.delivery.channels import (
     ChannelDirectory,
     DeliveryError,
-    Destination,
     DestinationKind,
 )
 from lookerbot.delivery.scheduled import Deliveries, PayloadError, ScheduledPlan
@@ -212,8 +210,7 @@ class DeliveryRoutes:
     ) -> web.Response:
         """Post ``message`` to ``channel`` (a name) and answer Looker with the outcome."""
         try:
-            destination: Destination = await self.channels.resolve_any(channel)
-            await self.deliveries.post(destination, _reply(message))
+            destination = await self.deliveries.post_message(kind, channel, message)
         except DeliveryError as exc:
             self._count(kind, "failed")
             return _looker_failure(exc.reason, exc.status)
@@ -255,10 +252,6 @@ class DeliveryRoutes:
             looker_url = owner.url if owner else looker_url
         result = QueryResult.from_api(result_json)
         return format_result(query, result, looker_url=looker_url, source=source).message
-
-
-def _reply(message: Message) -> Reply:
-    return Reply(message)
 
 
 async def _json_body(

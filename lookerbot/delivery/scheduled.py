@@ -28,6 +28,7 @@ from lookerbot.delivery.channels import (
     DestinationKind,
 )
 from lookerbot.errors import CommandError, LookerApiError
+from lookerbot.formatting.message import Message
 from lookerbot.formatting.results import ResultLink
 from lookerbot.jobs import Job, Jobs, JobStoreError
 from lookerbot.logs import new_error_id
@@ -49,6 +50,8 @@ POST_GRACE = 3.0
 HISTORY_LOOKBACK = 200
 """Latest messages of a channel searched for a delivery that may have landed."""
 DELIVERY_JOB = "delivery"
+POST_JOB = "post"
+"""A ready message Looker asked the bot to post (a LookML data action, an Action Hub post)."""
 """The job kind of a scheduled delivery."""
 
 
@@ -214,9 +217,14 @@ class Deliveries:
             return Outcome(True, messages.still_delivering(what, name), 202)
 
     async def resume(self, lookers: LookerRegistry) -> int:
-        """Start again every delivery a previous run accepted and did not post; how many."""
+        """Start again every delivery and post a previous run (or, with Redis, a replica
+        gone silent) accepted and did not post; how many."""
         if self._jobs is None:
             return 0
+        return await self._resume_deliveries(lookers) + await self._resume_posts()
+
+    async def _resume_deliveries(self, lookers: LookerRegistry) -> int:
+        assert self._jobs is not None
         try:
             jobs = await self._jobs.unfinished(DELIVERY_JOB)
         except JobStoreError as exc:
@@ -282,22 +290,7 @@ class Deliveries:
                 logger.info("Delivery of %s had reached Slack before the restart", what)
                 return Outcome(True, messages.delivered(what, destination.label), 200)
             reply = await self._reply(plan, looker)
-            try:
-                await _uninterrupted(self._post_and_record(destination, reply, job))
-            except SlackPostError as exc:
-                # Slack's answer was lost after the post was sent: it may have landed. A
-                # recorded delivery looks for itself (by its metadata) and is sent once
-                # more only if it is not there or Slack will not say: a rare duplicate
-                # rather than a lost report. Without a job store, nothing is repeated.
-                if not exc.outcome_unknown or job is None:
-                    raise
-                if not await self._landed(job, destination):
-                    logger.info(
-                        "Sending delivery job %s once more: Slack's answer was lost", job.id
-                    )
-                    await _uninterrupted(self._post_and_record(destination, reply, job))
-                else:
-                    await self._record_posted(job)
+            await self._post_once(destination, reply, job)
         except DeliveryError as exc:
             outcome = Outcome(False, exc.reason, exc.status)
         except LookerApiError as exc:
@@ -344,6 +337,93 @@ class Deliveries:
         return await self._runner.query_reply(
             looker, query, title=title, source=ResultLink(plan.url, title)
         )
+
+    async def post_message(self, kind: str, channel: str, message: Message) -> Destination:
+        """Post a ready ``message`` Looker sent (``kind``: ``data_action``, ``action_hub``)
+        to ``channel`` (a name, id or person), recorded first like a scheduled delivery: if
+        the process dies before Slack has it, the next start (or another replica) posts it.
+
+        Raises:
+            DeliveryError: the channel cannot be found or used.
+            SlackPostError: Slack refused the post.
+        """
+        job = None
+        if self._jobs is not None:
+            payload = {"kind": kind, "channel": channel, "message": _message_json(message)}
+            try:
+                job = await self._jobs.add(POST_JOB, payload)
+            except JobStoreError as exc:
+                logger.warning("Posting for Looker unrecorded (job store failed: %s)", exc)
+        return await self._run_post(job, channel, message)
+
+    async def _run_post(self, job: Job | None, channel: str, message: Message) -> Destination:
+        try:
+            destination = await self.channels.resolve_any(channel)
+            if job is not None and job.attempts > 0 and await self._landed(job, destination):
+                await self._record_posted(job)
+            else:
+                await self._post_once(destination, Reply(message), job)
+        except (DeliveryError, SlackPostError) as exc:
+            if job is not None and self._jobs is not None:
+                reason = exc.reason if isinstance(exc, DeliveryError) else exc.error
+                await self._record(self._jobs.ended(job.id, success=False, outcome=reason))
+            raise
+        if job is not None and self._jobs is not None:
+            posted = f"posted to {destination.label}"
+            await self._record(self._jobs.ended(job.id, success=True, outcome=posted))
+        return destination
+
+    async def _resume_posts(self) -> int:
+        """Post again every Looker post a previous run (or a silent replica) accepted and
+        did not post; how many."""
+        assert self._jobs is not None
+        try:
+            jobs = await self._jobs.unfinished(POST_JOB)
+        except JobStoreError as exc:
+            logger.warning("Could not read unfinished posts: %s", exc)
+            return 0
+        for job in jobs:
+            try:
+                channel = str(job.payload["channel"])
+                message = Message(
+                    text=str(job.payload["message"]["text"]),
+                    blocks=tuple(job.payload["message"]["blocks"]),
+                )
+            except (KeyError, TypeError):
+                ended = self._jobs.ended(job.id, success=False, outcome="unreadable job")
+                await self._record(ended)
+                continue
+            logger.info("Resuming a %s post to %s", job.payload.get("kind"), channel)
+            self.metrics.redeliveries.inc()
+            self._tasks.spawn(self._finish_post(job, channel, message), name="post:resumed")
+        return len(jobs)
+
+    async def _finish_post(self, job: Job, channel: str, message: Message) -> None:
+        """A resumed post: nobody waits for it, so its outcome is logged."""
+        try:
+            destination = await self._run_post(job, channel, message)
+        except DeliveryError as exc:
+            logger.warning("Resumed post to %s failed: %s", channel, exc.reason)
+        except SlackPostError as exc:
+            logger.warning("Resumed post to %s failed: Slack said %s", channel, exc.error)
+        else:
+            logger.info("Resumed post to %s made", destination.label)
+
+    async def _post_once(self, destination: Destination, reply: Reply, job: Job | None) -> None:
+        """Post ``reply``, recording it for a job. If Slack's answer was lost after the post
+        was sent, it may have landed: a recorded job looks for itself (by its metadata) and
+        is sent once more only if it is not there or Slack will not say, a rare duplicate
+        rather than a lost report. Without a job, nothing is repeated."""
+        try:
+            await _uninterrupted(self._post_and_record(destination, reply, job))
+        except SlackPostError as exc:
+            if not exc.outcome_unknown or job is None:
+                raise
+            if not await self._landed(job, destination):
+                logger.info("Sending job %s once more: Slack's answer was lost", job.id)
+                await _uninterrupted(self._post_and_record(destination, reply, job))
+            else:
+                await self._record_posted(job)
 
     async def _post_and_record(
         self, destination: Destination, reply: Reply, job: Job | None
@@ -400,6 +480,10 @@ class Deliveries:
             self._poster, channel=destination.channel, user="", metadata=metadata
         )
         await conversation.reply(reply.message, attachments=reply.attachments)
+
+
+def _message_json(message: Message) -> dict[str, Any]:
+    return {"text": message.text, "blocks": list(message.blocks)}
 
 
 def _job_metadata(job_id: str) -> dict[str, Any]:

@@ -429,3 +429,51 @@ async def test_posts_whose_answer_slack_lost_are_neither_lost_nor_doubled_where_
     assert statuses == [200] * 10  # Looker hears that each was delivered
     assert sorted(counts) == [f"{i:03d}" for i in range(10)]  # none lost
     assert sum(n - 1 for n in counts.values()) == duplicates
+
+
+async def test_posts_looker_asked_for_survive_kill_9(emulators, tmp_path):
+    # LookML data actions post a ready message while Looker waits. Twenty to one channel
+    # wait their turns (one a second); the bot is killed after 2 s, with most still
+    # waiting. They were recorded when accepted: the next start posts them, each once.
+    looker, slack = emulators
+    slack.scopes |= {"channels:history", "groups:history"}
+    env = env_for(looker, slack, tmp_path / "data")
+    port = free_port()
+    first = Bot(env, port, tmp_path / "bot.log")
+    await first.start()
+    posts = 20
+
+    async def data_action(session: aiohttp.ClientSession, i: int) -> int:
+        async with session.post(
+            f"{first.url}/data_actions",
+            json={
+                "data": {"message": f"Delivery {i:03d} from a data action", "channel": "#team-0"}
+            },
+            headers={"X-Looker-Webhook-Token": HOOK},
+        ) as response:
+            return response.status
+
+    try:
+        async with aiohttp.ClientSession() as session:
+            sent = [asyncio.ensure_future(data_action(session, i)) for i in range(posts)]
+            await asyncio.sleep(2.0)
+            await first.kill()
+            statuses = await asyncio.gather(*sent, return_exceptions=True)
+    finally:
+        await first.kill()
+    assert 200 in statuses and any(isinstance(s, aiohttp.ClientError) for s in statuses)
+    assert 0 < len(posted(slack)) < posts
+    second = Bot(env, port, tmp_path / "bot.log")
+    await second.start()
+    try:
+        deadline = time.monotonic() + BOUND
+        while len(posted(slack)) < posts:
+            assert time.monotonic() < deadline, sorted(posted(slack))
+            await asyncio.sleep(0.2)
+        await asyncio.sleep(1.5)  # any duplicate would come now
+    finally:
+        assert await second.stop() == 0
+    counts = posted(slack)
+    assert sorted(counts) == [f"{i:03d}" for i in range(posts)]
+    assert set(counts.values()) == {1}, counts
+    assert "Resuming a data_action post to #team-0" in (tmp_path / "bot.log").read_text()
