@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +26,53 @@ class InvalidQuery(ValueError):
     """A query that must not run; the message says why (for logs)."""
 
 
+CALCULATIONS = ("percent_of_total", "percent_change")
+"""The table calculations a question can ask for: a measure's share of its column's total
+("share of revenue by region"), and its change from the row before ("MoM growth")."""
+
+
+@dataclass(frozen=True)
+class Calculation:
+    """A Looker table calculation on one measure of the query.
+
+    Attributes:
+        type: one of :data:`CALCULATIONS`.
+        field: the measure it is computed from.
+    """
+
+    type: str
+    field: str
+
+    @property
+    def name(self) -> str:
+        """The table calculation's id (lower case, as Looker requires)."""
+        return f"{self.type}_{self.field.replace('.', '_')}".lower()
+
+    def expression(self) -> str:
+        """Looker's expression: ``sum`` and ``offset`` work down the column (per pivot)."""
+        f = "${" + self.field + "}"
+        if self.type == "percent_of_total":
+            return f"{f} / sum({f})"
+        return f"{f} / offset({f}, -1) - 1"
+
+    def label(self, names: Mapping[str, str]) -> str:
+        name = names.get(self.field, self.field)
+        return f"Share of {name}" if self.type == "percent_of_total" else f"{name} change"
+
+    def dynamic_field(self, names: Mapping[str, str]) -> dict[str, Any]:
+        """The table calculation as an entry of a query's ``dynamic_fields``."""
+        return {
+            "category": "table_calculation",
+            "table_calculation": self.name,
+            "label": self.label(names),
+            "expression": self.expression(),
+            "value_format": None,
+            "value_format_name": "percent_1",
+            "_kind_hint": "measure",
+            "_type_hint": "number",
+        }
+
+
 @dataclass(frozen=True)
 class QuerySpec:
     """A query for one Explore, checked against its fields.
@@ -39,6 +87,9 @@ class QuerySpec:
         vis: the visualization: ``looker_line`` with a time dimension, ``single_value``
             for one measure alone, else ``table``.
         description: what the query asks, in words.
+        pivots: dimensions (of ``fields``) whose values become columns.
+        calculations: table calculations on measures of ``fields``.
+        labels: display names of the fields (for the table calculations' labels).
     """
 
     model: str
@@ -49,6 +100,9 @@ class QuerySpec:
     limit: int | None = None
     vis: str = "table"
     description: str = ""
+    pivots: tuple[str, ...] = ()
+    calculations: tuple[Calculation, ...] = ()
+    labels: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def key(self) -> str:
@@ -57,7 +111,7 @@ class QuerySpec:
 
     def body(self) -> dict[str, Any]:
         """The body to create the query with (``POST /queries``)."""
-        return {
+        body: dict[str, Any] = {
             "model": self.model,
             "view": self.explore,
             "fields": list(self.fields),
@@ -66,6 +120,14 @@ class QuerySpec:
             "limit": str(self.limit or DEFAULT_LIMIT),
             "vis_config": {"type": self.vis},
         }
+        if self.pivots:
+            body["pivots"] = list(self.pivots)
+        if self.calculations:
+            # WriteQuery.dynamic_fields is a string: the JSON of the table calculations.
+            body["dynamic_fields"] = json.dumps(
+                [c.dynamic_field(self.labels) for c in self.calculations]
+            )
+        return body
 
     def comparable(self) -> dict[str, Any]:
         """Fields as a set, the rest as they are (for comparing with an expected query)."""
@@ -74,6 +136,24 @@ class QuerySpec:
             "filters": dict(self.filters),
             "sorts": list(self.sorts),
             "limit": self.limit,
+            "pivots": sorted(self.pivots),
+            "calculations": sorted(
+                ({"type": c.type, "field": c.field} for c in self.calculations),
+                key=lambda c: (c["type"], c["field"]),
+            ),
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        """The query as plain data (kept with a thread, for follow-up questions)."""
+        return {
+            "model": self.model,
+            "explore": self.explore,
+            "fields": list(self.fields),
+            "filters": dict(self.filters),
+            "sorts": list(self.sorts),
+            "limit": self.limit,
+            "pivots": list(self.pivots),
+            "calculations": [{"type": c.type, "field": c.field} for c in self.calculations],
         }
 
 
@@ -196,18 +276,29 @@ def describe(
     sorts: Sequence[str],
     limit: int | None,
     filter_phrases: Mapping[str, str] | None = None,
+    pivots: Sequence[str] = (),
+    calculations: Sequence[Calculation] = (),
 ) -> str:
     """A query in words: "Total Revenue by Region, last month, top 5"."""
     names = index.display_name
     chosen = [index.fields[n] for n in fields]
     measures = [names[f.name] for f in chosen if f.is_measure]
-    dimensions = [names[f.name] for f in chosen if not f.is_measure]
+    dimensions = [names[f.name] for f in chosen if not f.is_measure and f.name not in pivots]
     if measures:
         text = _and(measures)
         if dimensions:
             text += " by " + _and(dimensions)
     else:
         text = _and(dimensions)
+    if pivots:
+        text += " across " + _and([names[p] for p in pivots])
+    for calculation in calculations:
+        name = names.get(calculation.field, calculation.field)
+        text += (
+            f", with each one's share of the total {name}"
+            if calculation.type == "percent_of_total"
+            else f", with the change in {name} from the row before"
+        )
     parts = [text]
     for name, expression in filters.items():
         phrase = (filter_phrases or {}).get(name)
@@ -239,6 +330,8 @@ def check_query(
     filters: Mapping[str, str],
     sorts: Sequence[str],
     limit: int | None,
+    pivots: Sequence[str] = (),
+    calculations: Sequence[Calculation] = (),
 ) -> None:
     """Refuse a query that names a field the Explore does not have (or hides).
 
@@ -265,6 +358,16 @@ def check_query(
             raise InvalidQuery(f"sort {sort!r} is not a field of the query")
     if limit is not None and not 1 <= limit <= MAX_LIMIT:
         raise InvalidQuery(f"limit {limit} is not between 1 and {MAX_LIMIT}")
+    for name in pivots:
+        if name not in fields or index.fields[name].is_measure:
+            raise InvalidQuery(f"pivot {name!r} is not a dimension of the query")
+    if pivots and not any(index.fields[n].is_measure for n in fields):
+        raise InvalidQuery("a pivot needs a measure")
+    for calculation in calculations:
+        if calculation.type not in CALCULATIONS:
+            raise InvalidQuery(f"unknown calculation {calculation.type!r}")
+        if calculation.field not in fields or not index.fields[calculation.field].is_measure:
+            raise InvalidQuery(f"calculation on {calculation.field!r}, not a measure of the query")
 
 
 def build_spec(
@@ -275,13 +378,23 @@ def build_spec(
     sorts: Sequence[str],
     limit: int | None,
     filter_phrases: Mapping[str, str] | None = None,
+    pivots: Sequence[str] = (),
+    calculations: Sequence[Calculation] = (),
 ) -> QuerySpec:
     """A checked :class:`QuerySpec` (see :func:`check_query`), with its words.
 
     Raises:
         InvalidQuery: the query names a field the Explore does not have.
     """
-    check_query(index, fields=fields, filters=filters, sorts=sorts, limit=limit)
+    check_query(
+        index,
+        fields=fields,
+        filters=filters,
+        sorts=sorts,
+        limit=limit,
+        pivots=pivots,
+        calculations=calculations,
+    )
     chosen = [index.fields[n] for n in fields]
     ordered = tuple(
         f.name for f in sorted(chosen, key=lambda f: f.is_measure)
@@ -293,7 +406,7 @@ def build_spec(
         filters=dict(filters),
         sorts=tuple(sorts),
         limit=limit,
-        vis=vis_for(index, ordered),
+        vis="table" if pivots or calculations else vis_for(index, ordered),
         description=describe(
             index,
             fields=ordered,
@@ -301,5 +414,10 @@ def build_spec(
             sorts=sorts,
             limit=limit,
             filter_phrases=filter_phrases,
+            pivots=pivots,
+            calculations=calculations,
         ),
+        pivots=tuple(pivots),
+        calculations=tuple(calculations),
+        labels={n: index.display_name.get(n, n) for n in ordered},
     )

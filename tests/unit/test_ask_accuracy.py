@@ -43,6 +43,8 @@ def test_accuracy_on_the_question_set(pytestconfig: pytest.Config):
             "filters": q["filters"],
             "sorts": q["sorts"],
             "limit": q["limit"],
+            "pivots": sorted(q.get("pivots", [])),
+            "calculations": q.get("calculations", []),
         }
         if isinstance(result, QuerySpec) and result.comparable() == expected:
             exact += 1
