@@ -38,7 +38,7 @@ from lookerbot.bodies import (
     read_body,
 )
 from lookerbot.commands.access import AccessPolicy
-from lookerbot.commands.ask import AskCommand, DmQuestion
+from lookerbot.commands.ask import AskCommand, AskFollowUp, DmQuestion
 from lookerbot.commands.base import Command
 from lookerbot.commands.custom import CustomCommandCatalog, RunCustomCommand
 from lookerbot.commands.dispatcher import CommandDispatcher
@@ -85,6 +85,7 @@ from lookerbot.slack.poster import (
 )
 from lookerbot.slack.retry import ChannelPacer
 from lookerbot.slack.verify import SlackRequestVerifier
+from lookerbot.state import MemoryState, RedisState, SqliteState, StateError, StateStore
 from lookerbot.tasks import BackgroundTasks
 
 logger = logging.getLogger(__name__)
@@ -226,6 +227,8 @@ def _lifecycle(
         redis = RedisClient(settings.redis_url.reveal()) if settings.redis_url is not None else None
         # With Redis, replicas take turns per channel too (Slack's one post a second).
         pacer = ChannelPacer(shared=redis)
+        jobs = await _open_jobs(settings, redis)
+        threads = await _open_state(settings, redis)
         slack_client = build_slack_client(
             base_url=settings.slack_api_url,
             session=session,
@@ -273,6 +276,7 @@ def _lifecycle(
             dm_fallback=DmQuestion(ask=ask, suggest=unknown.suggestions)
             if ask.configured
             else None,
+            follow_up=AskFollowUp(ask) if ask.configured else None,
         )
         run_as = RunAsUser(lookers=lookers, directory=directory)
         dispatcher = CommandDispatcher(
@@ -282,12 +286,12 @@ def _lifecycle(
             run_as=run_as,
             metrics=metrics,
             catalog=catalog,
+            threads=threads,
         )
         unfurler = Unfurler(
             lookers=lookers, runner=runner, poster=poster, access=access, run_as=run_as
         )
         channels = ChannelDirectory(poster=poster)
-        jobs = await _open_jobs(settings, redis)
         deliveries = Deliveries(
             runner=runner,
             poster=poster,
@@ -461,6 +465,7 @@ def _lifecycle(
             await session.close()
             if jobs is not None:
                 await jobs.close()
+            await threads.close()
 
     return lifecycle
 
@@ -490,6 +495,26 @@ async def _open_jobs(settings: Settings, redis: RedisClient | None) -> Jobs | No
             "a volume)."
         ) from exc
     logger.info("Accepted deliveries are kept in %s", store.path)
+    return store
+
+
+async def _open_state(settings: Settings, redis: RedisClient | None) -> StateStore:
+    """Where threads' last answers are kept for follow-ups: Redis, else SQLite in
+    ``LOOKERBOT_DATA_DIR``, else memory."""
+    if redis is not None:
+        return RedisState(redis)
+    if settings.data_dir is None:
+        return MemoryState()
+    store = SqliteState(settings.data_dir / "state.sqlite3")
+    try:
+        await store.open()
+    except (OSError, StateError) as exc:
+        await store.close()
+        raise StartupError(
+            f"LOOKERBOT_DATA_DIR: cannot keep state in {settings.data_dir} "
+            f"({type(exc).__name__}: {exc}); give the bot a writable folder there (in Docker, "
+            "a volume)."
+        ) from exc
     return store
 
 

@@ -478,6 +478,24 @@ def ask_heading(description: str) -> str:
     return f":mag: *{escape(description)}*"
 
 
+def ask_why_heading(label: str, key: str) -> str:
+    return f"I read your question against the *{escape(label)}* Explore (`{escape(key)}`):"
+
+
+def ask_why_field(label: str, name: str, measure: bool) -> str:
+    kind = "measure" if measure else "dimension"
+    return f"• {kind} *{escape(label)}* (`{escape(name)}`)"
+
+
+def ask_why_filter(words: str, name: str) -> str:
+    return f"• filter: {escape(words)} (`{escape(name)}`)"
+
+
+def ask_why_sorts(sorts: str, limit: int | None) -> str:
+    rows = f", first {limit} rows" if limit is not None else ""
+    return f"• sorted by `{escape(sorts)}`{rows}"
+
+
 def ask_which_one(phrase: str) -> str:
     return f'Which one did you mean by "{escape(phrase)}"?'
 

@@ -9,6 +9,7 @@ back with a button per candidate (see :mod:`lookerbot.slack.ask_listeners`).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from collections.abc import Callable, Sequence
@@ -18,9 +19,10 @@ from typing import Any
 
 from lookerbot import messages
 from lookerbot.ask.catalog import AskCatalog, LoadedExplore
+from lookerbot.ask.followup import AS_CHART, WHY, Previous, refine
 from lookerbot.ask.llm import LlmReader
 from lookerbot.ask.parser import clip, read_question
-from lookerbot.ask.spec import Ambiguity, NotUnderstood, QuerySpec
+from lookerbot.ask.spec import Ambiguity, NotUnderstood, QuerySpec, filter_words, vis_for
 from lookerbot.commands.base import CommandRequest, Reply, Source
 from lookerbot.content import ContentRunner
 from lookerbot.errors import CommandError, LookerApiError
@@ -32,6 +34,8 @@ from lookerbot.looker.models import Query
 
 logger = logging.getLogger(__name__)
 
+THREAD_KIND = "ask"
+"""The kind of thread state an ask answer leaves (see :meth:`AskCommand.follow_up`)."""
 ACTION_PREFIX = "ask:"
 """Every ask button's ``action_id`` starts with this (``ask:pick:<n>``)."""
 MAX_BUTTON_VALUE = 2000  # Slack's limit for a button's value
@@ -148,6 +152,9 @@ class AskCommand:
         question = clip(args)
         if not question:
             return Reply(Message.of(messages.ASK_USAGE), private=True)
+        state = request.thread_state
+        if state is not None and state.get("kind") == THREAD_KIND:
+            return await self.follow_up(request, question, state)
         targets = [lk for lk in self._lookers if lk.settings.ask_explores]
         first, _, rest = question.partition(" ")
         named = self._lookers.named(first)
@@ -157,6 +164,66 @@ class AskCommand:
         return await self.answer(
             question, targets, prefer=(), via_slash=via_slash, people=self.registry_for(request)
         )
+
+    async def follow_up(self, request: CommandRequest, text: str, state: dict[str, Any]) -> Reply:
+        """Answer ``text`` written in the thread of an earlier answer: a change to that
+        answer's query ("now by month", "only the West", "top 10 instead"), "why?", or "as
+        a chart"; a whole new question is answered as one. It runs as the person who wrote
+        the follow-up (their own Looker session under run-as), whoever asked first."""
+        people = self.registry_for(request)
+        fresh = dataclasses.replace(request, thread_state=None)
+        looker = next((lk for lk in people if lk.url == state.get("looker")), None)
+        key = state.get("explore")
+        spec_data = state.get("spec")
+        if looker is None or key not in looker.settings.ask_explores or not spec_data:
+            return await self.run(fresh, text)
+        loaded, failed = await self._catalog.load([looker])
+        explore = next((e for e in loaded if e.key == key), None)
+        if explore is None:
+            if failed:
+                raise CommandError(messages.ask_explores_unavailable([key], failed[0][1].reason))
+            return await self.run(fresh, text)
+        previous = Previous.from_json(explore.question.index, spec_data)
+        if previous is None:
+            return await self.run(fresh, text)
+        if WHY.match(text):
+            return self._why(previous.spec, explore, state)
+        chart = AS_CHART.match(text)
+        if chart is not None:
+            index = explore.question.index
+            wanted = chart.group("kind").lower()
+            vis = "table" if wanted == "table" else _chart_vis(index, previous.spec)
+            return await self._run(looker, dataclasses.replace(previous.spec, vis=vis), model=None)
+        result = refine(previous.spec, text, explore.question, today=self._today())
+        if result is None:
+            return await self.run(fresh, text)
+        if isinstance(result, QuerySpec):
+            return await self._run(looker, result, model=None)
+        if isinstance(result, Ambiguity):
+            pick = Pick(text, (), looker.url, explore.key, request.source is Source.SLASH)
+            return self._ask_back(result, pick, explore)
+        raise self._not_understood(result, explore)
+
+    def _why(self, spec: QuerySpec, explore: LoadedExplore, state: dict[str, Any]) -> Reply:
+        """What the thread's last answer ran: the Explore, each field and filter."""
+        index = explore.question.index
+        names = index.display_name
+        lines = [messages.ask_why_heading(index.explore.label or explore.key, explore.key)]
+        lines += [
+            messages.ask_why_field(names.get(name, name), name, index.fields[name].is_measure)
+            for name in spec.fields
+            if name in index.fields
+        ]
+        lines += [
+            messages.ask_why_filter(
+                filter_words(index.fields[name], expression, names.get(name, name)), name
+            )
+            for name, expression in spec.filters.items()
+            if name in index.fields
+        ]
+        if spec.sorts:
+            lines.append(messages.ask_why_sorts(", ".join(spec.sorts), spec.limit))
+        return Reply(Message.of("\n".join(lines)), thread_state=state)
 
     def registry_for(self, request: CommandRequest) -> LookerRegistry:
         """The instances the person's question is read and run on: their own Looker sessions
@@ -269,6 +336,12 @@ class AskCommand:
         return Reply(
             Message.from_blocks(blocks, f"{escape(spec.description)}: {result.message.text}"),
             attachments=result.attachments,
+            thread_state={
+                "kind": THREAD_KIND,
+                "looker": looker.url,
+                "explore": spec.key,
+                "spec": spec.to_json(),
+            },
         )
 
     def _ask_back(self, ambiguity: Ambiguity, pick: Pick, explore: LoadedExplore) -> Reply:
@@ -359,6 +432,26 @@ class DmQuestion:
             if not suggestions:
                 raise
             raise CommandError(f"{exc.reason}\n{messages.did_you_mean(suggestions)}") from exc
+
+
+class AskFollowUp:
+    """Text in the thread of an ask answer that is no command: a follow-up question (a
+    :class:`~lookerbot.commands.base.Command`)."""
+
+    name = "ask"
+    slow = True
+
+    def __init__(self, ask: AskCommand) -> None:
+        self._ask = ask
+
+    async def run(self, request: CommandRequest, args: str) -> Reply:
+        return await self._ask.run(request, args)
+
+
+def _chart_vis(index: Any, spec: QuerySpec) -> str:
+    """A line chart for a time series, else columns."""
+    vis = vis_for(index, spec.fields)
+    return vis if vis == "looker_line" else "looker_column"
 
 
 def _same(people: LookerRegistry, looker: LookerInstance) -> LookerInstance:

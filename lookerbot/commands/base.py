@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from lookerbot.formatting.message import Attachment, Message
 from lookerbot.looker.instances import LookerRegistry
@@ -30,6 +30,9 @@ class CommandRequest:
         source: mention, DM or slash command.
         lookers: the Looker instances as this person sees them (their own Looker sessions
             when the bot acts as its users); ``None`` until the dispatcher sets it.
+        thread_ts: the thread the request was written in, if any.
+        thread_state: what the bot remembers of that thread's last answer (set by the
+            dispatcher), so that a follow-up question can refine it.
     """
 
     text: str
@@ -38,15 +41,19 @@ class CommandRequest:
     source: Source
     team_id: str | None = None
     lookers: LookerRegistry | None = None
+    thread_ts: str | None = None
+    thread_state: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
 class Reply:
-    """A command's answer. ``private`` answers only the person who asked."""
+    """A command's answer. ``private`` answers only the person who asked; ``thread_state``
+    is remembered with the answer's thread (a follow-up there gets it back)."""
 
     message: Message
     private: bool = False
     attachments: tuple[Attachment, ...] = ()
+    thread_state: dict[str, Any] | None = None
 
 
 class Command(Protocol):

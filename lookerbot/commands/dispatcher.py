@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from typing import Any
 
 from lookerbot import messages
 from lookerbot.commands.access import AccessPolicy
@@ -16,13 +17,16 @@ from lookerbot.logs import new_error_id
 from lookerbot.looker.run_as import RunAsUser
 from lookerbot.observability import Metrics
 from lookerbot.settings import Settings
-from lookerbot.slack.conversation import Conversation
+from lookerbot.slack.conversation import Conversation, thread_root
 from lookerbot.slack.poster import SlackPostError
+from lookerbot.state import StateError, StateStore
 
 logger = logging.getLogger(__name__)
 
 STARTUP_WAIT = 10.0
 """Seconds a request waits, just after start, for the custom commands to load."""
+THREAD_TTL = 7 * 24 * 3600.0
+"""How long the bot remembers a thread's last answer for follow-ups (seconds)."""
 
 
 class CommandDispatcher:
@@ -42,7 +46,9 @@ class CommandDispatcher:
         run_as: RunAsUser,
         metrics: Metrics | None = None,
         catalog: CustomCommandCatalog | None = None,
+        threads: StateStore | None = None,
     ) -> None:
+        self._threads = threads
         self._router = router
         self._settings = settings
         self._access = access
@@ -77,6 +83,10 @@ class CommandDispatcher:
         """
         if not self.ready and self._catalog is not None:
             await self._catalog.wait_loaded(timeout=STARTUP_WAIT)
+        if request.thread_ts and self._threads is not None:
+            state = await self._recall(request.channel_id, request.thread_ts)
+            if state is not None:
+                request = dataclasses.replace(request, thread_state=state)
         await self.run(self.route(request), request, conversation)
 
     async def run(self, route: Route, request: CommandRequest, conversation: Conversation) -> None:
@@ -104,6 +114,8 @@ class CommandDispatcher:
             await conversation.reply(
                 reply.message, private=reply.private, attachments=reply.attachments
             )
+            if reply.thread_state is not None and not reply.private:
+                await self._remember(conversation, reply.thread_state)
             logger.info("command=%s source=%s outcome=ok", name, source)
             return "ok"
         except CommandError as exc:
@@ -121,8 +133,31 @@ class CommandDispatcher:
             await self._tell(conversation, Message.of(messages.unexpected_error(error_id)))
             return "error"
 
+    async def _recall(self, channel: str, thread_ts: str) -> dict[str, Any] | None:
+        assert self._threads is not None
+        try:
+            return await self._threads.get(_thread_key(channel, thread_ts))
+        except StateError as exc:
+            logger.warning("Could not read what the bot knows of a thread: %s", exc)
+            return None
+
+    async def _remember(self, conversation: Conversation, state: dict[str, Any]) -> None:
+        """Keep an answer's state with its thread, for follow-ups there (a store that fails
+        costs the follow-up, never the answer)."""
+        root = thread_root(conversation)
+        if root is None or self._threads is None:
+            return
+        try:
+            await self._threads.put(_thread_key(*root), state, ttl=THREAD_TTL)
+        except StateError as exc:
+            logger.warning("Could not remember an answer's thread: %s", exc)
+
     async def _tell(self, conversation: Conversation, message: Message) -> None:
         try:
             await conversation.reply(message)
         except SlackPostError as exc:
             logger.error("could not report a failure in Slack: %s", exc.error)
+
+
+def _thread_key(channel: str, thread_ts: str) -> str:
+    return f"thread:{channel}:{thread_ts}"

@@ -23,6 +23,8 @@ class CommandRouter:
         help_command: answers empty text and unknown text outside DMs.
         unknown_command: answers unknown text in DMs.
         dm_fallback: answers unknown text in DMs instead, when given.
+        follow_up: answers text that is no command in the thread of an answer the bot
+            remembers (ask's follow-up questions), when given.
     """
 
     def __init__(
@@ -34,6 +36,7 @@ class CommandRouter:
         help_command: Command,
         unknown_command: Command,
         dm_fallback: Command | None = None,
+        follow_up: Command | None = None,
     ) -> None:
         self._builtins = {c.name: c for c in builtins}
         self._catalog = catalog
@@ -41,6 +44,7 @@ class CommandRouter:
         self._help = help_command
         self._unknown = unknown_command
         self._dm_fallback = dm_fallback
+        self._follow_up = follow_up
 
     def route(self, request: CommandRequest) -> Route:
         """The command for ``request`` and its arguments."""
@@ -52,6 +56,8 @@ class CommandRouter:
         if matched is not None:
             command, args = matched
             return Route(self._custom(command), args)
+        if request.text and request.thread_state is not None and self._follow_up is not None:
+            return Route(self._follow_up, request.text)
         if request.text and request.source is Source.DM:
             return Route(self._dm_fallback or self._unknown, request.text)
         return Route(self._help, "")

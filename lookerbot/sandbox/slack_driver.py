@@ -147,8 +147,10 @@ class SlackDriver:
             event["thread_ts"] = thread_ts
         return await self.send_event(event)
 
-    async def dm(self, text: str, *, user: str = "U0ALICE") -> DriverResponse:
-        """A direct message to the bot."""
+    async def dm(
+        self, text: str, *, user: str = "U0ALICE", thread_ts: str | None = None
+    ) -> DriverResponse:
+        """A direct message to the bot (in a thread of the DM, with ``thread_ts``)."""
         ts = self._next_ts()
         event = {
             "type": "message",
@@ -160,6 +162,8 @@ class SlackDriver:
             "event_ts": ts,
             "team": TEAM_ID,
         }
+        if thread_ts:
+            event["thread_ts"] = thread_ts
         return await self.send_event(event)
 
     async def link_shared(

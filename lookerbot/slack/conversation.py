@@ -36,6 +36,14 @@ class Conversation(Protocol):
         ...
 
 
+def thread_root(conversation: Conversation) -> tuple[str, str] | None:
+    """Where a follow-up to the conversation's answer would be written: its channel and
+    the thread (the answer's own, or the thread it was posted in); ``None`` when the answer
+    has no thread (a slash command's, or a private one)."""
+    root = getattr(conversation, "answer_thread", None)
+    return root if isinstance(root, tuple) else None
+
+
 class LoadingJournal(Protocol):
     """Where loading messages are recorded until they are answered (see slack/loading.py)."""
 
@@ -70,6 +78,8 @@ class ChannelConversation:
         self.metadata = metadata
         """Slack message metadata for the reply's message (a delivery's job id)."""
         self._loading: PostedMessage | None = None
+        self.answer_thread: tuple[str, str] | None = None
+        """The channel and thread of the answer, once posted (not for private ones)."""
 
     async def show_loading(self, text: str) -> None:
         self._loading = await self._poster.post(
@@ -125,6 +135,7 @@ class ChannelConversation:
             _log_refused_image(exc)
             posted = await self._post_or_update(loading, message.without_images(hosted))
             hosted = frozenset()
+        self.answer_thread = (self.channel, self.thread_ts or posted.ts)
         for attachment in attachments:
             if attachment.hosted_url in hosted:
                 continue  # shown from the image store

@@ -63,6 +63,7 @@ class EventHandlers:
             channel_id=channel,
             source=source,
             team_id=field(event, "team") or bot.team_id,
+            thread_ts=field(event, "thread_ts"),
         )
         conversation = ChannelConversation(
             self._poster,

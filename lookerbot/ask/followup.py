@@ -1,0 +1,208 @@
+"""Follow-up questions in a thread: "now by month", "only the West", "what about last
+year?", "top 10 instead" refine the thread's last query rather than start again.
+
+The follow-up is read by the same parser as a question, against the previous query's
+Explore, and what it names replaces (or, with "also"/"split by", joins) the matching part
+of the previous query:
+
+- a breakdown ("by X", "now by X", "by X instead") replaces the dimensions; "also by X",
+  "and by X" adds X; "split by X" / "across X" adds X as a pivot;
+- a value ("only the West", "just Chat") sets that field's filter; "excluding X" adds an
+  exclusion;
+- a time ("what about last year?") replaces the time filter;
+- a ranking ("top 10 instead") sorts the measure and limits the rows;
+- a measure ("what about net revenue?") replaces the measures.
+
+Text that reads as a whole question of its own (a measure and a breakdown, without a
+follow-up's leading words) is not a follow-up: :func:`refine` returns ``None``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from lookerbot.ask.index import ExploreIndex
+from lookerbot.ask.parser import ExploreQuestion, _Parser, _Reading
+from lookerbot.ask.spec import (
+    Calculation,
+    InvalidQuery,
+    NotUnderstood,
+    ParseResult,
+    QuerySpec,
+    build_spec,
+    escape_value,
+)
+
+_LEADS = re.compile(
+    r"^\s*(?:ok(?:ay)?,?\s+|and\s+|but\s+|so\s+|cool,?\s+|thanks,?\s+)?"
+    r"(?P<lead>now|what about|how about|and what about|what if|just|only|also|excluding|"
+    r"except|without|exclude|minus|split(?: it)? by|break(?: it)? down by|across)?\b",
+    re.IGNORECASE,
+)
+_INSTEAD = re.compile(r"\b(instead|rather)\b[?.!]*\s*$", re.IGNORECASE)
+_ADD = ("also", "split by", "split it by", "across", "break down by", "break it down by")
+_NEGATE = ("excluding", "except", "without", "exclude", "minus")
+WHY = re.compile(r"^\s*(why|how did you get (this|that)|what did you run)\s*[?.!]*\s*$", re.I)
+AS_CHART = re.compile(
+    r"^\s*(?:(?:show|make|draw|give)\s+(?:it|this|that|me)\s+)?(?:as|in)\s+an?\s+"
+    r"(?P<kind>chart|graph|plot|table)\s*(?:instead)?\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Previous:
+    """The thread's last query, as kept with the thread."""
+
+    spec: QuerySpec
+
+    @classmethod
+    def from_json(cls, index: ExploreIndex, data: dict[str, Any]) -> Previous | None:
+        """The kept query, checked again against the Explore as it is now; ``None`` if it
+        no longer fits (a field was removed or hidden since)."""
+        try:
+            spec = build_spec(
+                index,
+                fields=[str(f) for f in data["fields"]],
+                filters={str(k): str(v) for k, v in data["filters"].items()},
+                sorts=[str(s) for s in data["sorts"]],
+                limit=int(data["limit"]) if data.get("limit") is not None else None,
+                pivots=[str(p) for p in data.get("pivots") or []],
+                calculations=[
+                    Calculation(str(c["type"]), str(c["field"]))
+                    for c in data.get("calculations") or []
+                ],
+            )
+        except (InvalidQuery, KeyError, TypeError, ValueError, AttributeError):
+            return None
+        return cls(spec)
+
+
+def refine(
+    previous: QuerySpec, text: str, explore: ExploreQuestion, *, today: date
+) -> ParseResult | None:
+    """``text`` as a change to ``previous``; ``None`` when it is a question of its own."""
+    lead_match = _LEADS.match(text)
+    lead = (lead_match.group("lead") or "").lower() if lead_match else ""
+    rest = text[lead_match.end() :] if lead_match and lead else text
+    rest = _INSTEAD.sub("", rest).strip(" ?.!")
+    instead = bool(_INSTEAD.search(text))
+    parser = _Parser(rest, explore.index, explore.values, today, ())
+    reading = parser.read(parser.match())
+    index = explore.index
+    if reading.unknown:
+        return NotUnderstood(
+            index.explore.key, tuple(reading.unknown), tuple(index.some_fields()), matched=0
+        )
+    new_dims = _dimensions(reading, index)
+    if (
+        not lead
+        and not instead
+        and (reading.measures or reading.weak_measures or reading.how_many)
+        and new_dims
+    ):
+        return None  # a whole question: read it as one
+    fields = list(previous.fields)
+    old_dims = [f for f in fields if not index.fields[f].is_measure]
+    measures = [f for f in fields if index.fields[f].is_measure]
+    pivots = list(previous.pivots)
+    calculations = list(previous.calculations)
+    sorts = list(previous.sorts)
+    limit = previous.limit
+    filters = dict(previous.filters)
+    changed = False
+
+    new_measures = [m.name for m in (reading.measures or reading.weak_measures)]
+    if new_measures:
+        replaced = dict(zip(measures, new_measures, strict=False))
+        measures = new_measures
+        calculations = [
+            Calculation(c.type, replaced.get(c.field, new_measures[0])) for c in calculations
+        ]
+        sorts = [_rename_sort(s, replaced) for s in sorts]
+        changed = True
+    if new_dims:
+        if lead in _ADD:
+            dims = old_dims + [d for d in new_dims if d not in old_dims]
+            if lead.startswith(("split", "across")):
+                pivots = [*pivots, *(d for d in new_dims if d not in pivots)]
+        else:
+            dims = new_dims
+            pivots = [p for p in pivots if p in dims]
+        old_time_sort = [s for s in sorts if _is_time(index, s)]
+        sorts = [s for s in sorts if s.split(" ")[0] in dims + measures and s not in old_time_sort]
+        if not sorts:
+            time_dims = [d for d in dims if index.fields[d].is_timeframe and d not in pivots]
+            others = [d for d in dims if d not in time_dims and d not in pivots]
+            if time_dims and not others:
+                sorts = [time_dims[0]]
+        old_dims = dims
+        changed = True
+    negate = lead in _NEGATE
+    for name, values in reading.includes.items():
+        parts = [("-" if negate else "") + escape_value(v) for v in values]
+        filters[name] = ",".join([*_own(filters.get(name)), *parts]) if negate else ",".join(parts)
+        changed = True
+    for name, values in reading.excludes.items():
+        parts = ["-" + escape_value(v) for v in values]
+        filters[name] = ",".join([*_own(filters.get(name)), *parts])
+        changed = True
+    if reading.compares:
+        filters.update(reading.compares)
+        changed = True
+    time_field = index.filter_time_field()
+    if reading.time is not None and time_field is not None:
+        filters[time_field.name] = reading.time.expression
+        changed = True
+    rank = reading.rank
+    if rank is not None and rank.rank != "order" and measures:
+        target = reading.sort_key[0].name if reading.sort_key else measures[0]
+        if target not in measures and index.fields[target].is_measure:
+            measures = [*measures, target]
+        sorts = [f"{target} desc" if rank.direction == "desc" else target]
+        limit = rank.limit if rank.limit is not None else (limit or 10)
+        changed = True
+    if not changed:
+        return NotUnderstood(
+            index.explore.key, (rest,), tuple(index.some_fields()), reason="", matched=0
+        )
+    fields = [*old_dims, *(m for m in measures if m not in old_dims)]
+    try:
+        return build_spec(
+            index,
+            fields=fields,
+            filters=filters,
+            sorts=[s for s in sorts if s.split(" ")[0] in fields],
+            limit=limit,
+            pivots=[p for p in pivots if p in fields],
+            calculations=[c for c in calculations if c.field in fields],
+        )
+    except InvalidQuery:
+        return None
+
+
+def _dimensions(reading: _Reading, index: ExploreIndex) -> list[str]:
+    dims = [d.name for d in reading.dimensions]
+    if reading.grain is not None:
+        time_dim = index.time_field(reading.grain)
+        if time_dim is not None and time_dim.name not in dims:
+            dims.insert(0, time_dim.name)
+    return dims
+
+
+def _own(expression: str | None) -> list[str]:
+    return [p for p in (expression or "").split(",") if p]
+
+
+def _rename_sort(sort: str, renamed: dict[str, str]) -> str:
+    name, _, direction = sort.partition(" ")
+    name = renamed.get(name, name)
+    return f"{name} {direction}".strip()
+
+
+def _is_time(index: ExploreIndex, sort: str) -> bool:
+    f = index.fields.get(sort.split(" ")[0])
+    return f is not None and f.is_timeframe and not f.is_measure

@@ -1,0 +1,207 @@
+"""Follow-up questions in the thread of an ask answer (issue 17), through the real app: they
+refine the answer's query, say what was run, draw it as a chart, survive a restart, and run
+as the person who writes them."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from lookerbot.ask.followup import refine
+from lookerbot.ask.parser import parse
+from lookerbot.ask.spec import QuerySpec
+from lookerbot.sandbox.demo import Sandbox
+from lookerbot.sandbox.looker_emulator import LookerEmulator
+from lookerbot.sandbox.slack_emulator import PostedMessage, SlackEmulator
+from lookerbot.state import MemoryState, SqliteState
+from tests.ask_support import shop
+from tests.helpers import text_of
+
+EXPLORES = ("thelook/orders",)
+
+
+def created(looker: LookerEmulator) -> list[dict]:
+    return [r.body for r in looker.requests_to("^/queries$", method="POST")]
+
+
+async def dm(
+    sandbox: Sandbox, text: str, *, user: str = "U0ALICE", thread_ts: str | None = None
+) -> PostedMessage:
+    """DM the bot (in a thread); its last answer that is not a file."""
+    await sandbox.driver.dm(text, user=user, thread_ts=thread_ts)
+    await sandbox.settle()
+    channel = sandbox.slack.dm_channel(user)
+    return [m for m in sandbox.slack.visible_messages(channel) if not m.files][-1]
+
+
+async def test_a_follow_up_in_the_thread_refines_the_answer(looker: LookerEmulator):
+    async with Sandbox(looker=looker, ask_explores=EXPLORES) as sandbox:
+        answer = await dm(sandbox, "ask revenue by region last month")
+        follow = await dm(sandbox, "now by category", thread_ts=answer.ts)
+        assert follow.thread_ts == answer.ts  # answered in the thread
+        assert text_of(follow).startswith(":mag: *Total Revenue by Category, last month*")
+        only = await dm(sandbox, "just Jeans and Shoes", thread_ts=answer.ts)
+        top = await dm(sandbox, "top 2 instead", thread_ts=answer.ts)
+    bodies = created(looker)
+    assert [(b["fields"], b["filters"], b["sorts"], b["limit"]) for b in bodies] == [
+        (
+            ["customers.region", "orders.total_revenue"],
+            {"orders.created_date": "last month"},
+            [],
+            "500",
+        ),
+        (
+            ["products.category", "orders.total_revenue"],
+            {"orders.created_date": "last month"},
+            [],
+            "500",
+        ),
+        (
+            ["products.category", "orders.total_revenue"],
+            {"orders.created_date": "last month", "products.category": "Jeans,Shoes"},
+            [],
+            "500",
+        ),
+        (
+            ["products.category", "orders.total_revenue"],
+            {"orders.created_date": "last month", "products.category": "Jeans,Shoes"},
+            ["orders.total_revenue desc"],
+            "2",
+        ),
+    ]
+    assert "Jeans or Shoes" in text_of(only) and "top 2" in text_of(top)
+
+
+async def test_the_same_words_outside_the_thread_are_not_a_follow_up(looker: LookerEmulator):
+    async with Sandbox(looker=looker, ask_explores=EXPLORES) as sandbox:
+        await dm(sandbox, "ask revenue by region last month")
+        alone = await dm(sandbox, "top 2 instead")
+    assert len(created(looker)) == 1
+    assert text_of(alone).startswith(":warning:")
+
+
+async def test_why_says_which_fields_and_filters_ran_without_running_again(looker):
+    async with Sandbox(looker=looker, ask_explores=EXPLORES) as sandbox:
+        answer = await dm(sandbox, "ask revenue by region last month")
+        why = text_of(await dm(sandbox, "why?", thread_ts=answer.ts))
+        again = await dm(sandbox, "now by brand", thread_ts=answer.ts)
+    assert why.splitlines() == [
+        "I read your question against the *Orders* Explore (`thelook/orders`):",
+        "• dimension *Region* (`customers.region`)",
+        "• measure *Total Revenue* (`orders.total_revenue`)",
+        "• filter: last month (`orders.created_date`)",
+    ]
+    assert len(created(looker)) == 2  # "why?" ran nothing; the follow-up after it did
+    assert "Total Revenue by Brand, last month" in text_of(again)
+
+
+async def test_as_a_chart_draws_the_same_query(looker: LookerEmulator):
+    async with Sandbox(looker=looker, ask_explores=EXPLORES) as sandbox:
+        answer = await dm(sandbox, "ask revenue by region last month")
+        await sandbox.driver.dm("as a chart", thread_ts=answer.ts)
+        await sandbox.settle()
+    first, chart = created(looker)
+    assert chart["fields"] == first["fields"] and chart["filters"] == first["filters"]
+    assert (first["vis_config"]["type"], chart["vis_config"]["type"]) == ("table", "looker_column")
+    assert looker.rendered  # drawn as a PNG by Looker's render task
+
+
+async def test_a_follow_up_by_mention_in_a_channel_thread(looker: LookerEmulator):
+    async with Sandbox(looker=looker, ask_explores=EXPLORES) as sandbox:
+        await sandbox.driver.mention("ask orders by status this year")
+        await sandbox.settle()
+        (answer,) = sandbox.slack.visible_messages("C0GENERAL")
+        await sandbox.driver.mention("what about last year?", thread_ts=answer.ts)
+        await sandbox.settle()
+        replies = [m for m in sandbox.slack.visible_messages("C0GENERAL") if m.thread_ts]
+    assert [b["filters"] for b in created(looker)] == [
+        {"orders.created_date": "this year"},
+        {"orders.created_date": "last year"},
+    ]
+    assert "Count by Status, last year" in text_of(replies[-1])
+
+
+async def test_a_follow_up_after_a_restart_still_refines(looker: LookerEmulator, tmp_path: Path):
+    async with SlackEmulator() as slack:
+        settings = {
+            "looker": looker,
+            "slack": slack,
+            "ask_explores": EXPLORES,
+            "data_dir": tmp_path / "data",
+        }
+        async with Sandbox(**settings) as first:
+            answer = await dm(first, "ask revenue by region last month")
+        async with Sandbox(**settings) as second:
+            await dm(second, "only the West", thread_ts=answer.ts)
+    assert created(looker)[-1]["filters"] == {
+        "orders.created_date": "last month",
+        "customers.region": "West",
+    }
+
+
+async def test_a_follow_up_runs_as_the_person_who_writes_it(looker: LookerEmulator):
+    # Bob's Looker user sees only the East region. Alice asks in a channel; Bob follows up
+    # in her answer's thread: his follow-up runs in his own session, with his data.
+    looker.state.access_filters["3"] = {"customers.region": "East"}
+    instance = looker.instance_settings(run_as_user="email", ask_explores=EXPLORES)
+    async with Sandbox(looker=looker, lookers=(instance,)) as sandbox:
+        await sandbox.driver.mention("ask revenue by region", user="U0ALICE")
+        await sandbox.settle()
+        (answer,) = sandbox.slack.visible_messages("C0GENERAL")
+        await sandbox.driver.mention("what about last month?", user="U0BOB", thread_ts=answer.ts)
+        await sandbox.settle()
+        (reply,) = [m for m in sandbox.slack.visible_messages("C0GENERAL") if m.thread_ts]
+    assert [r.user_id for r in looker.requests_to("/run/json_detail")] == ["2", "3"]
+    text = text_of(reply)
+    assert "East" in text and "West" not in text
+
+
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
+async def test_old_threads_expire(kind: str, tmp_path: Path):
+    now = [1000.0]
+    store = (
+        MemoryState(clock=lambda: now[0])
+        if kind == "memory"
+        else SqliteState(tmp_path / "state.sqlite3", clock=lambda: now[0])
+    )
+    if isinstance(store, SqliteState):
+        await store.open()
+    try:
+        await store.put("thread:D1:1.0", {"kind": "ask"}, ttl=60)
+        assert await store.get("thread:D1:1.0") == {"kind": "ask"}
+        now[0] += 61
+        assert await store.get("thread:D1:1.0") is None
+    finally:
+        await store.close()
+
+
+def test_refine_keeps_what_the_follow_up_does_not_change():
+    today = date(2026, 9, 30)
+    explore = shop(today)
+    first = parse("revenue by month this year", [explore], today=today)
+    assert isinstance(first, QuerySpec)
+    cases = {
+        "excluding Jeans": {"products.category": "-Jeans"},
+        "split by region": None,
+        "what about net revenue?": None,
+    }
+    results = {text: refine(first, text, explore, today=today) for text in cases}
+    assert all(isinstance(r, QuerySpec) for r in results.values())
+    excluded = results["excluding Jeans"]
+    assert isinstance(excluded, QuerySpec)
+    assert excluded.filters == {"orders.created_date": "this year", "products.category": "-Jeans"}
+    assert excluded.sorts == ("orders.created_month",)
+    split = results["split by region"]
+    assert isinstance(split, QuerySpec)
+    assert split.pivots == ("customers.region",)
+    net = results["what about net revenue?"]
+    assert isinstance(net, QuerySpec)
+    assert json.loads(json.dumps(net.to_json()))["fields"] == [
+        "orders.created_month",
+        "orders.net_revenue",
+    ]
+    # A whole question of its own is not a follow-up.
+    assert refine(first, "orders by status last week", explore, today=today) is None
