@@ -560,6 +560,19 @@ ITEM_LIMITS: dict[tuple[str, str, str], int] = {
     **{("element", t, "options"): 100 for t in _SELECT_TYPES},
     **{("element", t, "option_groups"): 100 for t in _SELECT_TYPES},
     ("object", "option_group", "options"): 100,
+    # https://docs.slack.dev/reference/block-kit/block-elements/overflow-menu-element:
+    # options "An array of up to five option objects" (@slack/types Overflow.options: "up
+    # to 5"; slack_sdk OverflowMenuElement.options_max_length = 5)
+    ("element", "overflow", "options"): 5,
+}
+
+# At least this many items. An overflow menu needs an option: Block Kit Builder refuses an
+# empty one with "options must provide at least 1 items" and takes a single one
+# (yhatt/jsx-slack#85; slackapi/python-slack-sdk#1218, whose fix #1219 set slack_sdk's
+# OverflowMenuElement.options_min_length to 1). Slack's older reference said "minimum is 2";
+# Slack itself has not held apps to that since 2019, so neither does the emulator.
+MIN_ITEMS: dict[tuple[str, str, str], int] = {
+    ("element", "overflow", "options"): 1,
 }
 
 _PRIMITIVES: dict[str, tuple[type, ...]] = {
@@ -608,6 +621,37 @@ def view_problems(view: object) -> list[str]:
         and any(isinstance(b, dict) and b.get("type") == "input" for b in blocks)
     ):
         walk.add("must provide submit when there are input blocks", at)
+    return walk.result()
+
+
+def options_problems(body: object) -> list[str]:
+    """What Slack would refuse in an app's answer to a ``block_suggestion`` (the options of
+    an ``external_select``); empty when it would show them.
+
+    The answer is ``{"options": [...]}`` or ``{"option_groups": [...]}``, not both
+    (@slack/bolt 5.1.0 ``types/options``: ``XOR<BlockOptions, OptionGroups<BlockOptions>>``;
+    https://docs.slack.dev/reference/block-kit/block-elements/select-menu-element#external_select:
+    "options" or "option_groups" in the response). Select menus take plain_text options
+    only (option-object page: "Overflow, select, and multi-select menus can only use
+    plain_text objects"); at most 100 options, 100 groups, 100 options in a group
+    (select-menu-element and option-group-object pages), each option's limits as in a view.
+    """
+    walk = _Walk(surface="message")
+    if not isinstance(body, dict):
+        walk.add("must be an object", "")
+        return walk.problems
+    present = [k for k in ("options", "option_groups") if k in body]
+    if len(present) != 1:
+        walk.add("must provide exactly one of options, option_groups", "")
+    for key in body:
+        if key not in ("options", "option_groups"):
+            walk.add(f"unknown field: {key}", f"/{key}")
+    if "options" in body:
+        walk.value(body["options"], "plain_option[]", "/options")
+        walk._limits(body["options"], "", "options", ("element", "external_select"))
+    if "option_groups" in body:
+        walk.value(body["option_groups"], "option_group[]", "/option_groups")
+        walk._limits(body["option_groups"], "", "option_groups", ("element", "external_select"))
     return walk.result()
 
 
@@ -715,6 +759,9 @@ class _Walk:
         items = _limit(ITEM_LIMITS, table, kind, key)
         if items is not None and isinstance(value, list) and len(value) > items:
             self.add(f"no more than {items} items allowed", where)
+        least = _limit(MIN_ITEMS, table, kind, key)
+        if least is not None and isinstance(value, list) and len(value) < least:
+            self.add(f"must provide at least {least} items", where)
         chars = _limit(CHAR_LIMITS, table, kind, key)
         if chars is None:
             return

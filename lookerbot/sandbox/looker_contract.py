@@ -16,6 +16,9 @@ official Python SDK installed beside the bot:
   and stricter: the converter quietly turns ``1`` into ``"1"``, Looker 4.0 sends ids as
   strings.
 - ``RenderTask``'s docstring lists the statuses a render task passes through.
+- The comments above ``create_scheduled_plan`` in methods.py hold the table of scheduled
+  plan destination formats ("Scheduled Plan Destination Formats"), and
+  ``ScheduledPlanDestination``'s docstring the destination types.
 """
 
 from __future__ import annotations
@@ -164,6 +167,10 @@ class Contract:
         """A body that is not the endpoint's model: unknown or missing keys, wrong types."""
         if route.body is None:
             return []
+        if not present and type(None) in get_args(route.body_type):
+            # ``body: Optional[mdls.WriteScheduledPlan] = None`` (scheduled_plan_run_once_by_id):
+            # the SDK sends no body at all when none is given.
+            return []
         if not present or body is None:
             return [Problem("body", "missing", f"{route.name} takes a {route.body} body")]
         out: list[str] = []
@@ -215,6 +222,37 @@ def render_task_statuses() -> tuple[str, ...]:
     match = re.search(r"status: Render task status: ([a-z_, ]+)", doc)
     assert match, "RenderTask's docstring no longer lists the statuses"
     return tuple(s.strip() for s in match.group(1).split(","))
+
+
+@functools.cache
+def scheduled_plan_formats() -> dict[str, str]:
+    """The destination formats of scheduled plans and what each is, from the table
+    "Scheduled Plan Destination Formats" in the comments above ``create_scheduled_plan`` in
+    looker_sdk/sdk/api40/methods.py (``| json | A JSON object containing ...``)."""
+    with open(inspect.getfile(sdk_methods), encoding="utf-8") as source:
+        text = source.read()
+    end = text.index("def create_scheduled_plan(")
+    start = text.rindex("#### Scheduled Plan Destination Formats", 0, end)
+    rows = re.findall(r"^\s*# \| ([a-z_]+) \| (.+)$", text[start:end], re.MULTILINE)
+    assert rows, "methods.py no longer has the scheduled plan formats table"
+    # The first row is the table's header (| format | Description).
+    return {name: description.strip() for name, description in rows[1:]}
+
+
+def destination_types() -> tuple[str, ...]:
+    """The destination types ``ScheduledPlanDestination.type``'s docstring lists
+    ("Type of the address ('email', 'webhook', 's3', or 'sftp')")."""
+    doc = sdk_models.ScheduledPlanDestination.__doc__ or ""
+    match = re.search(r"type: Type of the address \(([^)]*)\)", doc)
+    assert match, "ScheduledPlanDestination's docstring no longer lists the types"
+    return tuple(re.findall(r"'([a-z0-9_-]+)'", match.group(1)))
+
+
+def enum_values(name: str) -> tuple[str, ...]:
+    """The values of enum ``name`` of models.py (``SupportedFormats``...), without the SDK's
+    ``invalid_api_enum_value`` stand-in."""
+    members = getattr(sdk_models, name)
+    return tuple(m.value for m in members if m.value != "invalid_api_enum_value")
 
 
 def parse_fields(spec: str) -> dict[str, Any]:

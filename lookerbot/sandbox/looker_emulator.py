@@ -22,6 +22,7 @@ import asyncio
 import copy
 import dataclasses
 import functools
+import inspect
 import json
 import re
 import secrets
@@ -43,6 +44,7 @@ from lookerbot.sandbox.looker_contract import (
     render_task_statuses,
     select_fields,
 )
+from lookerbot.sandbox.looker_schedules import PlanRefusal, ScheduledPlans
 from lookerbot.sandbox.png import bar_chart
 from lookerbot.sandbox.query_engine import QueryError, dimension_value, run_query
 from lookerbot.sandbox.sample_data import FIELDS, FIELDS_BY_NAME, Dataset, generate
@@ -502,6 +504,9 @@ class LookerEmulator:
         self._faults: list[_Fault] = []
         self._runner: web.AppRunner | None = None
         self.url = ""
+        self.schedules = ScheduledPlans(self, clock=lambda: datetime.now(UTC))
+        """Scheduled plans: their store, runs (``runs``), Action Hubs (``add_hub``), clock,
+        and the test hooks ``run_due(at)`` and ``settle()``."""
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -517,10 +522,12 @@ class LookerEmulator:
         site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
         self.url = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
+        await self.schedules.start()
         return self
 
     async def stop(self) -> None:
-        """Stop serving."""
+        """Stop serving (and running scheduled plans)."""
+        await self.schedules.stop()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -769,6 +776,15 @@ class LookerEmulator:
             "search_users": self._users_search,
             "user_for_credential": self._user_for_credential,
             "user": self._user,
+            "create_scheduled_plan": self._create_scheduled_plan,
+            "update_scheduled_plan": self._update_scheduled_plan,
+            "scheduled_plan": self._scheduled_plan,
+            "delete_scheduled_plan": self._delete_scheduled_plan,
+            "all_scheduled_plans": self._all_scheduled_plans,
+            "scheduled_plans_for_look": self._scheduled_plans_for_look,
+            "scheduled_plans_for_dashboard": self._scheduled_plans_for_dashboard,
+            "scheduled_plan_run_once": self._scheduled_plan_run_once,
+            "scheduled_plan_run_once_by_id": self._scheduled_plan_run_once_by_id,
         }
 
     # -- handlers ------------------------------------------------------------------------
@@ -1122,6 +1138,92 @@ class LookerEmulator:
                     },
                 ],
             }
+        )
+
+    # -- scheduled plans (the rules and their sources: looker_schedules.py) -------------------
+
+    async def _plans(self, name: str, work: Callable[[], Any]) -> web.Response:
+        """``work``'s answer as JSON (``None``: 204, as a delete answers), or Looker's
+        refusal: 422 ``ValidationError`` with each problem, or an error status."""
+        try:
+            answer = work()
+            if inspect.isawaitable(answer):
+                answer = await answer
+        except PlanRefusal as refusal:
+            if refusal.problems:
+                return _validation_failed(contract().by_name[name], refusal.problems)
+            return _error(refusal.status, refusal.message)
+        return web.Response(status=204) if answer is None else web.json_response(answer)
+
+    async def _create_scheduled_plan(
+        self, request: web.Request, user_id: str, body: Any
+    ) -> web.Response:
+        return await self._plans(
+            "create_scheduled_plan", lambda: self.schedules.create(user_id, body)
+        )
+
+    async def _update_scheduled_plan(
+        self, request: web.Request, user_id: str, body: Any, plan_id: str
+    ) -> web.Response:
+        return await self._plans(
+            "update_scheduled_plan", lambda: self.schedules.update(user_id, plan_id, body)
+        )
+
+    async def _scheduled_plan(
+        self, request: web.Request, user_id: str, body: Any, plan_id: str
+    ) -> web.Response:
+        return await self._plans("scheduled_plan", lambda: self.schedules.get(user_id, plan_id))
+
+    async def _delete_scheduled_plan(
+        self, request: web.Request, user_id: str, body: Any, plan_id: str
+    ) -> web.Response:
+        return await self._plans(
+            "delete_scheduled_plan", lambda: self.schedules.delete(user_id, plan_id)
+        )
+
+    def _plan_listing(
+        self, request: web.Request, user_id: str, **content: str
+    ) -> Callable[[], list[dict[str, Any]]]:
+        return lambda: self.schedules.listing(
+            user_id,
+            user_id=request.query.get("user_id") or None,
+            all_users=request.query.get("all_users", "").lower() == "true",
+            **content,
+        )
+
+    async def _all_scheduled_plans(
+        self, request: web.Request, user_id: str, body: Any
+    ) -> web.Response:
+        return await self._plans("all_scheduled_plans", self._plan_listing(request, user_id))
+
+    async def _scheduled_plans_for_look(
+        self, request: web.Request, user_id: str, body: Any, look_id: str
+    ) -> web.Response:
+        return await self._plans(
+            "scheduled_plans_for_look", self._plan_listing(request, user_id, look_id=look_id)
+        )
+
+    async def _scheduled_plans_for_dashboard(
+        self, request: web.Request, user_id: str, body: Any, dashboard_id: str
+    ) -> web.Response:
+        return await self._plans(
+            "scheduled_plans_for_dashboard",
+            self._plan_listing(request, user_id, dashboard_id=dashboard_id),
+        )
+
+    async def _scheduled_plan_run_once(
+        self, request: web.Request, user_id: str, body: Any
+    ) -> web.Response:
+        return await self._plans(
+            "scheduled_plan_run_once", lambda: self.schedules.run_once(user_id, body)
+        )
+
+    async def _scheduled_plan_run_once_by_id(
+        self, request: web.Request, user_id: str, body: Any, plan_id: str
+    ) -> web.Response:
+        return await self._plans(
+            "scheduled_plan_run_once_by_id",
+            lambda: self.schedules.run_once_by_id(user_id, plan_id, body),
         )
 
     # -- render tasks ----------------------------------------------------------------------

@@ -12,17 +12,46 @@ import json
 import secrets
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
 import aiohttp
 
-from lookerbot.sandbox.slack_emulator import BOT_USER_ID, TEAM_ID, SlackEmulator
+from lookerbot.sandbox import blockkit
+from lookerbot.sandbox.slack_emulator import BOT_USER_ID, TEAM_ID, PostedMessage, SlackEmulator
 from lookerbot.slack.verify import sign
 
 INTERACTIVITY_DEADLINE = 3.0
 """Seconds Slack waits for the answer to a click or a submission."""
+
+
+Surface = PostedMessage | dict[str, Any]
+"""Where a person acts: a posted message, or a view as Slack keeps it (a Home tab, a modal)."""
+
+MIN_QUERY_LENGTH = 3
+"""Characters typed before an external select asks the app (@slack/types
+``ExternalSelect.min_query_length``: "The default value is ``3``")."""
+
+
+class SlackDriverError(Exception):
+    """Something a person could not do in Slack (no such button, an option not offered, no
+    Home tab): the driver refuses rather than send what Slack never would."""
+
+
+@dataclass(frozen=True)
+class Suggestions:
+    """What an external select showed after Slack asked the app for options."""
+
+    sent: bool
+    """Whether Slack asked at all (not before ``min_query_length`` characters)."""
+    status: int
+    """The app's HTTP status (0: no answer within Slack's 3 seconds)."""
+    options: list[dict[str, Any]] = field(default_factory=list)
+    """The options shown (those of every group, in order); none when Slack refused them."""
+    option_groups: list[dict[str, Any]] | None = None
+    problems: list[str] = field(default_factory=list)
+    """Why Slack showed nothing (an answer it refuses), as Block Kit problems."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +92,10 @@ class SlackDriver:
         self._session = session
         self._clock = clock
         self._ts = itertools.count(1)
+        self._offered: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        """The options each external select last showed, by surface and action_id."""
+        self._view_state: dict[str, dict[str, dict[str, Any]]] = {}
+        """What each view's selects show, by view id (its ``state.values``)."""
 
     def _next_ts(self) -> str:
         return f"1710000000.{next(self._ts):06d}"
@@ -275,6 +308,227 @@ class SlackDriver:
             ],
         }
         return await self.interact(payload), response_url
+
+    # -- the App Home and interactive elements of messages and views ----------------------
+
+    async def open_home(self, *, user: str = "U0ALICE") -> DriverResponse | None:
+        """Open the app's Home tab: Slack sends ``app_home_opened`` with ``tab`` "home" and
+        the published view, if any (@slack/types ``AppHomeOpenedEvent``;
+        https://docs.slack.dev/reference/events/app_home_opened). An app whose manifest
+        shows no Home tab has none to open; one not subscribed to the event gets none
+        (``None``)."""
+        if not self.slack.home_tab_enabled:
+            raise SlackDriverError(
+                "The app shows no Home tab (features.app_home.home_tab_enabled is off)."
+            )
+        if not self.slack.subscribed("app_home_opened"):
+            return None
+        event: dict[str, Any] = {
+            "type": "app_home_opened",
+            "user": user,
+            "channel": self.slack.dm_channel(user),
+            "tab": "home",
+            "event_ts": self._next_ts(),
+        }
+        view = self.slack.homes.get(user)
+        if view is not None:
+            event["view"] = view
+        return await self.send_event(event)
+
+    def home(self, user: str = "U0ALICE") -> dict[str, Any] | None:
+        """The Home tab the app published for ``user``, as Slack keeps it."""
+        return self.slack.homes.get(user)
+
+    async def press(
+        self, surface: Surface, action_id: str, *, user: str = "U0ALICE"
+    ) -> tuple[DriverResponse, str | None]:
+        """Press the button ``action_id`` in a message or a view; returns the app's answer
+        and the interaction's response URL (a view's interactions have none)."""
+        block, button = self._element(surface, action_id, ("button",))
+        action = {
+            "type": "button",
+            "action_id": action_id,
+            "block_id": block.get("block_id", ""),
+            "text": button.get("text"),
+            "action_ts": self._action_ts(),
+        }
+        if "value" in button:
+            action["value"] = button["value"]
+        return await self._block_action(surface, action, user)
+
+    async def choose_overflow(
+        self, surface: Surface, action_id: str, value: str, *, user: str = "U0ALICE"
+    ) -> tuple[DriverResponse, str | None]:
+        """Choose the option of value ``value`` in the overflow menu ``action_id``
+        (@slack/bolt ``OverflowAction``: ``selected_option`` {text, value})."""
+        block, menu = self._element(surface, action_id, ("overflow",))
+        option = next((o for o in menu.get("options", []) if o.get("value") == value), None)
+        if option is None:
+            raise SlackDriverError(f"The overflow menu {action_id} has no option {value!r}.")
+        action = {
+            "type": "overflow",
+            "action_id": action_id,
+            "block_id": block.get("block_id", ""),
+            "selected_option": {"text": option["text"], "value": option["value"]},
+            "action_ts": self._action_ts(),
+        }
+        return await self._block_action(surface, action, user)
+
+    async def suggest(
+        self, surface: Surface, action_id: str, typed: str, *, user: str = "U0ALICE"
+    ) -> Suggestions:
+        """Type ``typed`` into the external select ``action_id``: Slack sends the app a
+        ``block_suggestion`` (@slack/bolt ``BlockSuggestion``) to its interactivity URL, as
+        signed as any interaction and held to the same 3 seconds, and shows the options of
+        its answer if it takes them (:func:`blockkit.options_problems`). Nothing is sent
+        before ``min_query_length`` characters."""
+        block, menu = self._element(surface, action_id, ("external_select",))
+        if len(typed) < int(menu.get("min_query_length", MIN_QUERY_LENGTH)):
+            return Suggestions(sent=False, status=0)
+        payload = {
+            "type": "block_suggestion",
+            "action_id": action_id,
+            "block_id": block.get("block_id", ""),
+            "value": typed,
+            "api_app_id": "A0LOOKER",
+            "team": {"id": TEAM_ID, "domain": "acme"},
+            "user": self._user(user),
+            "token": "legacy-verification-token",
+            **self._where(surface),
+        }
+        response = await self.interact(payload)
+        key = (self._key(surface), action_id)
+        self._offered.pop(key, None)
+        if response.status != 200:
+            return Suggestions(sent=True, status=response.status, problems=["no answer"])
+        try:
+            body = response.json()
+        except ValueError:
+            return Suggestions(sent=True, status=200, problems=["the answer is not JSON"])
+        problems = blockkit.options_problems(body)
+        if problems:
+            return Suggestions(sent=True, status=200, problems=problems)
+        groups = body.get("option_groups")
+        options = list(body.get("options") or [o for g in groups or [] for o in g["options"]])
+        self._offered[key] = options
+        return Suggestions(sent=True, status=200, options=options, option_groups=groups)
+
+    async def select_external(
+        self, surface: Surface, action_id: str, value: str, *, user: str = "U0ALICE"
+    ) -> tuple[DriverResponse, str | None]:
+        """Pick the option of value ``value`` that the external select ``action_id`` last
+        showed (or its ``initial_option``): a ``block_actions`` of type "external_select"
+        with ``selected_option`` (@slack/bolt ``ExternalSelectAction``)."""
+        block, menu = self._element(surface, action_id, ("external_select",))
+        shown = list(self._offered.get((self._key(surface), action_id), []))
+        if isinstance(menu.get("initial_option"), dict):
+            shown.append(menu["initial_option"])
+        option = next((o for o in shown if o.get("value") == value), None)
+        if option is None:
+            raise SlackDriverError(f"Slack did not offer {value!r} in {action_id}.")
+        block_id = block.get("block_id", "")
+        action: dict[str, Any] = {
+            "type": "external_select",
+            "action_id": action_id,
+            "block_id": block_id,
+            "selected_option": option,
+            "action_ts": self._action_ts(),
+        }
+        if "placeholder" in menu:
+            action["placeholder"] = menu["placeholder"]
+        if not isinstance(surface, PostedMessage):
+            # A view's state holds what its selects show (ViewOutput.state.values).
+            state = self._view_state.setdefault(str(surface.get("id")), {})
+            state.setdefault(block_id, {})[action_id] = {
+                "type": "external_select",
+                "selected_option": option,
+            }
+        return await self._block_action(surface, action, user)
+
+    async def _block_action(
+        self, surface: Surface, action: dict[str, Any], user: str
+    ) -> tuple[DriverResponse, str | None]:
+        """A ``block_actions`` payload (@slack/bolt ``BlockAction``) from ``surface``."""
+        payload: dict[str, Any] = {
+            "type": "block_actions",
+            "team": {"id": TEAM_ID, "domain": "acme"},
+            "user": self._user(user),
+            "api_app_id": "A0LOOKER",
+            "token": "legacy-verification-token",
+            "trigger_id": self.slack.new_trigger_id(),
+            "actions": [action],
+            **self._where(surface),
+        }
+        response_url = None
+        if isinstance(surface, PostedMessage):
+            # Messages' interactions carry a response URL; a Home tab's carry none.
+            response_url = self.slack.new_response_url()
+            payload["response_url"] = response_url
+        return await self.interact(payload), response_url
+
+    def _where(self, surface: Surface) -> dict[str, Any]:
+        """The ``container`` of an interaction and the message or view it came from."""
+        if isinstance(surface, PostedMessage):
+            message: dict[str, Any] = {
+                "type": "message",
+                "ts": surface.ts,
+                "text": surface.text,
+                "blocks": surface.blocks,
+                "user": surface.user,
+            }
+            if surface.thread_ts:
+                message["thread_ts"] = surface.thread_ts
+            return {
+                "container": {
+                    "type": "message",
+                    "message_ts": surface.ts,
+                    "channel_id": surface.channel,
+                    "is_ephemeral": surface.ephemeral_to is not None,
+                },
+                "channel": {
+                    "id": surface.channel,
+                    "name": self.slack.channels.get(surface.channel, {}).get("name", ""),
+                },
+                "message": message,
+            }
+        view_id = str(surface.get("id"))
+        state = self._view_state.get(view_id, {})
+        return {
+            "container": {"type": "view", "view_id": view_id},
+            "view": {**surface, "state": {"values": state}},
+        }
+
+    def _user(self, user: str) -> dict[str, Any]:
+        name = self.slack.users.get(user, {}).get("name", "x")
+        return {"id": user, "username": name, "name": name, "team_id": TEAM_ID}
+
+    @staticmethod
+    def _key(surface: Surface) -> str:
+        if isinstance(surface, PostedMessage):
+            return f"{surface.channel}/{surface.ts}"
+        return str(surface.get("id"))
+
+    def _action_ts(self) -> str:
+        return f"{int(self._clock())}.{next(self._ts):06d}"
+
+    @staticmethod
+    def _element(
+        surface: Surface, action_id: str, kinds: tuple[str, ...]
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The block holding element ``action_id`` (in an actions block, as a section's
+        accessory or as an input's element) and the element, which must be of ``kinds``."""
+        blocks = surface.blocks if isinstance(surface, PostedMessage) else surface.get("blocks")
+        for block in blocks or []:
+            elements = list(block.get("elements") or []) if block.get("type") == "actions" else []
+            for key in ("accessory", "element"):
+                if isinstance(block.get(key), dict):
+                    elements.append(block[key])
+            for element in elements:
+                if element.get("action_id") == action_id:
+                    if element.get("type") not in kinds:
+                        raise SlackDriverError(f"{action_id} is a {element.get('type')}.")
+                    return block, element
+        raise SlackDriverError(f"No element {action_id} to act on.")
 
     async def submit_view(
         self, view: dict[str, Any], values: dict[str, str], *, user: str = "U0ALICE"

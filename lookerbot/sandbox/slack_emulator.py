@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 import aiohttp
 from aiohttp import WSMsgType, web
 
-from lookerbot.manifest import BOT_SCOPES
+from lookerbot.manifest import BOT_SCOPES, build_manifest
 from lookerbot.sandbox import blockkit, canary, slack_contract
 
 TEAM_ID = "T0ACME"
@@ -243,6 +243,8 @@ class SlackEmulator:
         app_token: the app-level token it accepts (Socket Mode).
         scopes: the bot token's scopes; the manifest's by default.
         clock: monotonic seconds, for what expires (response URLs, trigger ids).
+        manifest: the app's manifest (its Home tab and event subscriptions); the bot's own
+            (``lookerbot.manifest.build_manifest``) by default.
     """
 
     def __init__(
@@ -252,7 +254,10 @@ class SlackEmulator:
         app_token: str = DEFAULT_APP_TOKEN,
         scopes: Iterable[str] | None = None,
         clock: Callable[[], float] = time.monotonic,
+        manifest: dict[str, Any] | None = None,
     ) -> None:
+        self.manifest: dict[str, Any] = manifest if manifest is not None else build_manifest(None)
+        """The app's manifest, as installed: what Slack shows and sends the app."""
         self.bot_token = bot_token
         self.app_token = app_token
         self.scopes: set[str] = set(scopes if scopes is not None else BOT_SCOPES)
@@ -1327,14 +1332,62 @@ class SlackEmulator:
 
     def _views_publish(self, args: dict[str, Any]) -> dict[str, Any] | str:
         """A person's Home tab (https://docs.slack.dev/reference/methods/views.publish):
-        ``user_not_found`` for someone not in the workspace; a home view only."""
+        ``user_not_found`` for someone not in the workspace; a home view only; with a
+        ``hash``, ``hash_conflict`` unless it is the current view's ("A string that
+        represents view state to protect against possible race conditions", @slack/web-api
+        ``ViewHash``; the method's errors: "hash_conflict"). The answer is the view as Slack
+        keeps it, with its ``id`` and a new ``hash`` (@slack/web-api
+        ``ViewsPublishResponse.view``)."""
         user, view = str(args.get("user_id") or ""), args.get("view")
         if user not in self.users:
             return "user_not_found"
         if not isinstance(view, dict) or view.get("type") != "home":
             return "invalid_arguments"
-        self.homes[user] = {**view, "id": self.homes.get(user, {}).get("id", f"V{user}")}
+        current = self.homes.get(user)
+        given = args.get("hash")
+        if given not in (None, "") and (current is None or given != current["hash"]):
+            return "hash_conflict"
+        view_id = current["id"] if current else f"V{secrets.token_hex(5).upper()}"
+        self.homes[user] = self._view_output(view, view_id)
         return {"view": self.homes[user]}
+
+    def _view_output(self, view: dict[str, Any], view_id: str) -> dict[str, Any]:
+        """A view as Slack answers and sends it back (@slack/bolt ``ViewOutput``: ids, an
+        empty ``state``, a ``hash``, the app's and bot's ids)."""
+        return {
+            "id": view_id,
+            "team_id": TEAM_ID,
+            "type": view["type"],
+            "blocks": view.get("blocks", []),
+            "private_metadata": view.get("private_metadata", ""),
+            "callback_id": view.get("callback_id", ""),
+            "external_id": view.get("external_id", ""),
+            "state": {"values": {}},
+            "hash": f"{int(time.time())}.{secrets.token_hex(4)}",
+            "title": view.get("title"),
+            "close": view.get("close"),
+            "submit": view.get("submit"),
+            "clear_on_close": bool(view.get("clear_on_close", False)),
+            "notify_on_close": bool(view.get("notify_on_close", False)),
+            "previous_view_id": None,
+            "root_view_id": view_id,
+            "app_id": "A0LOOKER",
+            "app_installed_team_id": TEAM_ID,
+            "bot_id": BOT_ID,
+        }
+
+    @property
+    def home_tab_enabled(self) -> bool:
+        """Whether the app's manifest shows a Home tab (``features.app_home.home_tab_enabled``,
+        https://docs.slack.dev/reference/app-manifest)."""
+        app_home = self.manifest.get("features", {}).get("app_home", {})
+        return bool(app_home.get("home_tab_enabled"))
+
+    def subscribed(self, event_type: str) -> bool:
+        """Whether the app's manifest subscribes to ``event_type``
+        (``settings.event_subscriptions.bot_events``): Slack sends no other events."""
+        events = self.manifest.get("settings", {}).get("event_subscriptions", {})
+        return event_type in (events.get("bot_events") or [])
 
     def _conversations_members(self, args: dict[str, Any]) -> dict[str, Any] | str:
         channel = self.channels.get(str(args.get("channel")))

@@ -569,6 +569,17 @@ def test_every_served_endpoint_has_its_answer_checked(looker):
         "run_query",  # raw text (Union[str, bytes]): see the SDK tests above
         "render_task",  # see the render task tests below
         "render_task_results",
+        # Scheduled plans: every answer structured by the SDK in
+        # test_scheduled_plans_emulator.py (the plans must exist first).
+        "create_scheduled_plan",
+        "update_scheduled_plan",
+        "scheduled_plan",
+        "delete_scheduled_plan",
+        "all_scheduled_plans",
+        "scheduled_plans_for_look",
+        "scheduled_plans_for_dashboard",
+        "scheduled_plan_run_once",
+        "scheduled_plan_run_once_by_id",
     }
     assert looker.served() <= checked
 

@@ -44,7 +44,12 @@ from lookerbot.formatting.message import Message
 from lookerbot.formatting.results import ResultLink, format_result
 from lookerbot.looker.instances import LookerInstance, LookerRegistry
 from lookerbot.looker.models import ContentRef, FolderRef, Query, QueryResult
-from lookerbot.sandbox.blockkit import SLACK_TYPES, message_problems, view_problems
+from lookerbot.sandbox.blockkit import (
+    SLACK_TYPES,
+    message_problems,
+    options_problems,
+    view_problems,
+)
 
 LOOKER = "https://co.looker.com"
 
@@ -255,6 +260,26 @@ MESSAGE_RULES: dict[str, tuple[Any, str]] = {
         [image(alt_text="a", image_url="https://x/y.png", slack_file={"id": "F1"})],
         "must provide exactly one of image_url, slack_file [json-pointer:/blocks/0]",
     ),
+    "overflow without options": (
+        [section(accessory={"type": "overflow", "action_id": "o", "options": []})],
+        "must provide at least 1 items [json-pointer:/blocks/0/accessory/options]",
+    ),
+    "6 overflow options": (
+        [
+            section(
+                accessory={
+                    "type": "overflow",
+                    "action_id": "o",
+                    "options": [option(str(i), str(i)) for i in range(6)],
+                }
+            )
+        ],
+        "no more than 5 items allowed [json-pointer:/blocks/0/accessory/options]",
+    ),
+    "options in an external select": (
+        [actions({"type": "external_select", "action_id": "e", "options": [option()]})],
+        "unknown field: options [json-pointer:/blocks/0/elements/0/options]",
+    ),
 }
 
 
@@ -360,6 +385,8 @@ SDK_COVERED = [
     "action_id over 255",
     "alt_text over 2,000",
     "image_url over 3,000",
+    "overflow without options",  # OverflowMenuElement: options_min_length = 1
+    "6 overflow options",  # options_max_length = 5
 ]
 
 
@@ -714,3 +741,58 @@ def test_the_bots_data_action_modals_pass() -> None:
     )
     assert view_problems(form) == []
     assert view_problems(_note_view("Sending", "n" * 5000, "m")) == []
+
+
+# -- an app's answer to a block_suggestion (external select options) -----------------------
+
+
+def test_options_built_with_slack_sdk_pass() -> None:
+    options = [Option(text="o" * 75, value=str(i)).to_dict() for i in range(100)]
+    assert options_problems({"options": options}) == []
+    groups = [
+        OptionGroup(
+            label="g" * 75, options=[Option(text="a", value=f"{g}.{i}") for i in range(100)]
+        )
+        for g in range(100)
+    ]
+    assert options_problems({"option_groups": [g.to_dict() for g in groups]}) == []
+    assert options_problems({"options": []}) == []  # nothing matched: an empty menu
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ([], "must be an object"),
+        ({}, "must provide exactly one of options, option_groups"),
+        ({"options": [], "option_groups": []}, "must provide exactly one of options"),
+        ({"options": [option()], "extra": 1}, "unknown field: extra [json-pointer:/extra]"),
+        (
+            {"options": [option(str(i), str(i)) for i in range(101)]},
+            "no more than 100 items allowed [json-pointer:/options]",
+        ),
+        (
+            {"options": [{"text": mrkdwn(), "value": "v"}]},
+            "unsupported type: mrkdwn (expected plain_text) [json-pointer:/options/0/text/type]",
+        ),
+        (
+            {"options": [option("x" * 76)]},
+            "must be less than 76 characters [json-pointer:/options/0/text/text]",
+        ),
+        (
+            {"options": [option(value="v" * 151)]},
+            "must be less than 151 characters [json-pointer:/options/0/value]",
+        ),
+        (
+            {"option_groups": [{"label": plain("g"), "options": [option()] * 101}]},
+            "no more than 100 items allowed [json-pointer:/option_groups/0/options]",
+        ),
+        (
+            {"option_groups": [{"options": [option()]}]},
+            "missing required field: label [json-pointer:/option_groups/0]",
+        ),
+    ],
+)
+def test_options_slack_would_not_show_are_refused(answer: Any, expected: str) -> None:
+    assert any(expected in problem for problem in options_problems(answer)), options_problems(
+        answer
+    )
