@@ -66,6 +66,7 @@ from lookerbot.observability import Metrics, correlation_id, new_correlation_id
 from lookerbot.redis import RedisClient
 from lookerbot.settings import Settings
 from lookerbot.slack.ask_listeners import register_ask_listeners
+from lookerbot.slack.assistant import register_assistant
 from lookerbot.slack.dedup import (
     EventDeduplicator,
     InMemoryEventDeduplicator,
@@ -386,6 +387,9 @@ def _lifecycle(
             bolt, events=events, data_actions=data_actions, dedup=dedup, access=access
         )
         register_ask_listeners(bolt, ask=ask, dispatcher=dispatcher, poster=poster, tasks=tasks)
+        register_assistant(
+            bolt, ask=ask, events=events, poster=poster, threads=threads, tasks=tasks
+        )
         runtime = Runtime(
             settings=settings,
             lookers=lookers,

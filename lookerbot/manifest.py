@@ -25,14 +25,22 @@ BOT_SCOPES = (
     "links:write",
     "users:read",
     "users:read.email",
+    "assistant:write",
 )
 """What the bot asks Slack for, and why:
 mentions and DMs (app_mentions:read, im:history, im:read), replies and uploads (chat:write,
 files:write), /looker (commands), unfurls (links:read, links:write), delivering to named
 channels and people (channels:read, groups:read, channels:join, im:write), and checking
-who asks (users:read, users:read.email)."""
+who asks (users:read, users:read.email), and the assistant pane's status, title and
+suggested prompts (assistant:write)."""
 
-BOT_EVENTS = ("app_mention", "message.im", "link_shared")
+BOT_EVENTS = (
+    "app_mention",
+    "message.im",
+    "link_shared",
+    "assistant_thread_started",
+    "assistant_thread_context_changed",
+)
 
 
 def build_manifest(
@@ -76,6 +84,9 @@ def build_manifest(
             "messages_tab_read_only_enabled": False,
         },
         "bot_user": {"display_name": "looker", "always_online": True},
+        "assistant_view": {
+            "assistant_description": "Ask Looker questions in plain words, and follow up.",
+        },
         "slash_commands": [slash],
     }
     domains = sorted({d.lower() for d in looker_domains if d})[:5]

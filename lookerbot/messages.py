@@ -478,6 +478,14 @@ def ask_heading(description: str) -> str:
     return f":mag: *{escape(description)}*"
 
 
+ASSISTANT_HELLO = (
+    "Hi! Ask me about your data in plain words, and follow up in this thread "
+    "(\u201cnow by month\u201d, \u201conly the West\u201d, \u201cwhy?\u201d). "
+    "Type `help` for your team's commands."
+)
+ASSISTANT_TRY = "Try asking"
+
+
 def ask_why_heading(label: str, key: str) -> str:
     return f"I read your question against the *{escape(label)}* Explore (`{escape(key)}`):"
 

@@ -225,6 +225,34 @@ class AskCommand:
             lines.append(messages.ask_why_sorts(", ".join(spec.sorts), spec.limit))
         return Reply(Message.of("\n".join(lines)), thread_state=state)
 
+    async def suggested_prompts(self, limit: int = 4) -> list[dict[str, str]]:
+        """A question per configured Explore (up to ``limit``), built from its own fields:
+        its first measure by its first text dimension, last month when it has dates. For
+        the assistant pane's suggested prompts."""
+        loaded, _ = await self._catalog.load(
+            [lk for lk in self._lookers if lk.settings.ask_explores]
+        )
+        prompts: list[dict[str, str]] = []
+        for explore in loaded[:limit]:
+            index = explore.question.index
+            names = index.display_name
+            fields = list(index.fields.values())
+            measure = next((f for f in fields if f.is_measure), None)
+            dimension = next(
+                (f for f in fields if not f.is_measure and not f.is_timeframe and f.suggestable),
+                None,
+            )
+            if measure is None:
+                continue
+            question = names[measure.name]
+            if dimension is not None:
+                question += f" by {names[dimension.name]}"
+            if index.filter_time_field() is not None:
+                question += " last month"
+            label = index.explore.label or explore.key
+            prompts.append({"title": f"{label}: {question}"[:75], "message": question})
+        return prompts
+
     def registry_for(self, request: CommandRequest) -> LookerRegistry:
         """The instances the person's question is read and run on: their own Looker sessions
         where the bot acts as its users, so the fields and values that shape an answer are

@@ -223,6 +223,11 @@ SCOPES: dict[str, tuple[str, ...]] = {
     "views.update": (),
     "views.push": (),
     "views.publish": (),
+    # https://docs.slack.dev/reference/methods/assistant.threads.setStatus (and setTitle,
+    # setSuggestedPrompts): "Required scopes: Bot token assistant:write".
+    "assistant.threads.setStatus": ("assistant:write",),
+    "assistant.threads.setTitle": ("assistant:write",),
+    "assistant.threads.setSuggestedPrompts": ("assistant:write",),
 }
 
 # conversations.list / info / members: "channels:read, groups:read, im:read, mpim:read",

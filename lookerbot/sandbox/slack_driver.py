@@ -335,6 +335,30 @@ class SlackDriver:
             event["view"] = view
         return await self.send_event(event)
 
+    async def start_assistant_thread(self, *, user: str = "U0ALICE") -> str:
+        """Open the app's assistant pane: Slack starts a thread in the person's DM with the
+        app and sends ``assistant_thread_started`` (@slack/types
+        ``AssistantThreadStartedEvent``: ``assistant_thread`` with ``user_id``, ``context``,
+        ``channel_id`` and ``thread_ts``); the person's messages there arrive as
+        ``message.im`` in that thread (``dm(..., thread_ts=...)``). Returns the thread's ts."""
+        if not self.slack.assistant_enabled:
+            raise SlackDriverError("The app has no assistant pane (features.assistant_view).")
+        thread = self.slack.start_assistant_thread(user)
+        if self.slack.subscribed("assistant_thread_started"):
+            await self.send_event(
+                {
+                    "type": "assistant_thread_started",
+                    "assistant_thread": {
+                        "user_id": user,
+                        "context": {"team_id": TEAM_ID},
+                        "channel_id": thread.channel,
+                        "thread_ts": thread.thread_ts,
+                    },
+                    "event_ts": self._next_ts(),
+                }
+            )
+        return thread.thread_ts
+
     def home(self, user: str = "U0ALICE") -> dict[str, Any] | None:
         """The Home tab the app published for ``user``, as Slack keeps it."""
         return self.slack.homes.get(user)

@@ -79,6 +79,20 @@ class PostedMessage:
 
 
 @dataclass
+class AssistantThread:
+    """A thread of the app's assistant pane: what the app set on it."""
+
+    channel: str
+    thread_ts: str
+    user: str
+    status: str = ""
+    statuses: list[str] = field(default_factory=list)
+    """Every status the app set, in order (an empty one cleared it)."""
+    title: str | None = None
+    prompts: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
 class ResponseUrlPost:
     """A post to a slash command's or interaction's response URL."""
 
@@ -299,6 +313,8 @@ class SlackEmulator:
         self.views: dict[str, dict[str, Any]] = {}
         """Modals the bot opened, as they stand now, by view id."""
         self.homes: dict[str, dict[str, Any]] = {}
+        self.assistant_threads: dict[tuple[str, str], AssistantThread] = {}
+        """Threads of the app's assistant pane (AI apps), by channel and thread ts."""
         """Home tabs the bot published, by person."""
         self.images: dict[str, bytes] = {}
         """Images downloaded for image blocks, by URL (as Slack fetches them)."""
@@ -751,6 +767,9 @@ class SlackEmulator:
             "views.update": self._views_update,
             "views.publish": self._views_publish,
             "views.push": self._views_push,
+            "assistant.threads.setStatus": self._assistant_status,
+            "assistant.threads.setTitle": self._assistant_title,
+            "assistant.threads.setSuggestedPrompts": self._assistant_prompts,
             "apps.connections.open": lambda args: {
                 "url": self.url.replace("http", "ws") + "/socket"
             },
@@ -859,6 +878,9 @@ class SlackEmulator:
             reply_broadcast=bool(args.get("thread_ts")) and _true(args.get("reply_broadcast")),
         )
         self.messages.append(message)
+        thread = self.assistant_threads.get((message.channel, message.thread_ts or ""))
+        if thread is not None:
+            thread.status = ""  # the app's reply clears the status
         if channel.get("is_im"):
             self._echo(message)
         return {
@@ -1375,6 +1397,79 @@ class SlackEmulator:
             "app_installed_team_id": TEAM_ID,
             "bot_id": BOT_ID,
         }
+
+    def start_assistant_thread(self, user: str) -> AssistantThread:
+        """A person opens the app's assistant pane: a new thread in their DM with the app
+        (https://docs.slack.dev/ai/developing-ai-apps: "a new thread is created ... in the
+        app's DM")."""
+        thread = AssistantThread(
+            channel=self.dm_channel(user), thread_ts=self._next_ts(), user=user
+        )
+        self.assistant_threads[(thread.channel, thread.thread_ts)] = thread
+        return thread
+
+    @property
+    def assistant_enabled(self) -> bool:
+        """Whether the app's manifest turns the assistant pane on (``features.assistant_view``,
+        https://docs.slack.dev/reference/app-manifest)."""
+        return isinstance(self.manifest.get("features", {}).get("assistant_view"), dict)
+
+    def _assistant_thread(self, args: dict[str, Any]) -> AssistantThread | str:
+        """The assistant thread ``channel_id`` and ``thread_ts`` name. What Slack answers
+        for a thread that is not one of the app's assistant threads is not in the
+        reference pages we could read; the emulator refuses it (``invalid_arguments``,
+        ``channel_not_found`` for an unknown channel) rather than accept it."""
+        channel, ts = str(args.get("channel_id") or ""), str(args.get("thread_ts") or "")
+        if channel not in self.channels and not channel.startswith("D"):
+            return "channel_not_found"
+        thread = self.assistant_threads.get((channel, ts))
+        return thread if thread is not None else "invalid_arguments"
+
+    def _assistant_status(self, args: dict[str, Any]) -> dict[str, Any] | str:
+        """``assistant.threads.setStatus``: the "is thinking…" line under the thread; an
+        empty status clears it, and so does the app's next reply in the thread
+        (https://docs.slack.dev/reference/methods/assistant.threads.setStatus)."""
+        thread = self._assistant_thread(args)
+        if isinstance(thread, str):
+            return thread
+        status = str(args.get("status") or "")
+        thread.status = status
+        thread.statuses.append(status)
+        return {}
+
+    def _assistant_title(self, args: dict[str, Any]) -> dict[str, Any] | str:
+        """``assistant.threads.setTitle``: the thread's name in the pane's history."""
+        thread = self._assistant_thread(args)
+        if isinstance(thread, str):
+            return thread
+        title = args.get("title")
+        if not isinstance(title, str) or not title.strip():
+            return "invalid_arguments"
+        thread.title = title
+        return {}
+
+    def _assistant_prompts(self, args: dict[str, Any]) -> dict[str, Any] | str:
+        """``assistant.threads.setSuggestedPrompts``: up to four prompts, each a ``title``
+        and a ``message`` (https://docs.slack.dev/reference/methods/
+        assistant.threads.setSuggestedPrompts: "Each prompt should be supplied with its
+        title and message attribute"; "up to four")."""
+        thread = self._assistant_thread(args)
+        if isinstance(thread, str):
+            return thread
+        prompts = args.get("prompts")
+        if not isinstance(prompts, list) or not 1 <= len(prompts) <= 4:
+            return "invalid_arguments"
+        for prompt in prompts:
+            if not (
+                isinstance(prompt, dict)
+                and isinstance(prompt.get("title"), str)
+                and prompt["title"].strip()
+                and isinstance(prompt.get("message"), str)
+                and prompt["message"].strip()
+            ):
+                return "invalid_arguments"
+        thread.prompts = list(prompts)
+        return {}
 
     @property
     def home_tab_enabled(self) -> bool:

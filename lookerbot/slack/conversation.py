@@ -68,8 +68,10 @@ class ChannelConversation:
         thread_ts: str | None = None,
         metadata: dict[str, Any] | None = None,
         loading: LoadingJournal | None = None,
+        quiet: bool = False,
     ) -> None:
         self._poster = poster
+        self._quiet = quiet
         self._journal = loading
         self._loading_key: str | None = None
         self.channel = channel
@@ -82,6 +84,8 @@ class ChannelConversation:
         """The channel and thread of the answer, once posted (not for private ones)."""
 
     async def show_loading(self, text: str) -> None:
+        if self._quiet:
+            return  # a status line shows the work instead (the assistant pane)
         self._loading = await self._poster.post(
             self.channel, Message.of(text), thread_ts=self.thread_ts
         )

@@ -53,7 +53,9 @@ class EventHandlers:
         self._tasks = tasks
         self._unfurler = unfurler
 
-    def _start(self, event: dict[str, Any], bot: BotIdentity, source: Source) -> None:
+    def _start(
+        self, event: dict[str, Any], bot: BotIdentity, source: Source, *, quiet: bool = False
+    ) -> None:
         """Run the command in ``event`` (from ``user`` in ``channel``, checked by the caller)
         in the background, answering in the event's thread if it has one."""
         channel, user = event["channel"], event["user"]
@@ -71,6 +73,7 @@ class EventHandlers:
             user=user,
             thread_ts=field(event, "thread_ts"),
             loading=self._loading,
+            quiet=quiet,
         )
         self._tasks.spawn(self._dispatcher.handle(request, conversation), name="command")
 
@@ -83,8 +86,11 @@ class EventHandlers:
             return
         self._start(event, bot, Source.MENTION)
 
-    async def direct_message(self, event: dict[str, Any], bot: BotIdentity) -> None:
-        """``message.im``: run the command in a DM (never the bot's own posts)."""
+    async def direct_message(
+        self, event: dict[str, Any], bot: BotIdentity, *, quiet: bool = False
+    ) -> None:
+        """``message.im``: run the command in a DM (never the bot's own posts); ``quiet``
+        shows no loading message (the assistant pane shows a status line instead)."""
         if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
             return
         channel, user = field(event, "channel"), field(event, "user")
@@ -92,7 +98,7 @@ class EventHandlers:
             return
         if (field(event, "text") or "").startswith("/"):
             return  # a slash command typed as text; Slack runs the real one separately
-        self._start(event, bot, Source.DM)
+        self._start(event, bot, Source.DM, quiet=quiet)
 
     async def link_shared(self, event: dict[str, Any], bot: BotIdentity) -> None:
         """``link_shared``: preview the Looker links."""
