@@ -102,6 +102,10 @@ def test_docker_compose_runs_two_replicas_on_redis_with_their_own_data():
         assert target == data_dir.group(1)
         volumes.append(source)
     assert len(set(volumes)) == 2  # one SQLite store per replica
+    # The replicas' shared work lives in Redis: it must persist to a volume.
+    redis = services["redis"]
+    assert redis["command"][redis["command"].index("--appendonly") + 1] == "yes"
+    assert any(v.endswith(":/data") for v in redis["volumes"])
     nginx = (ROOT / "deploy" / "nginx.conf").read_text()
     assert "server bot1:3333" in nginx and "server bot2:3333" in nginx
     assert all(known_variable(k) or k == "PORT" for k in services["bot1"]["environment"])
