@@ -8,6 +8,7 @@ so ``B`` is the day after it).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -323,8 +324,10 @@ class _Reader:
             if last_unit is not None and self.tokens[i + 1].norm == last_unit:  # singular
                 if last_unit == "day":
                     return i + 2, TimeFilter("yesterday", "yesterday")
+                if word in ("past", "trailing") and last_unit == "quarter":
+                    return i + 2, TimeFilter("3 months", "past 3 months")
                 if word in ("past", "trailing"):
-                    days = {"week": 7, "month": 30, "quarter": 90, "year": 365}[last_unit]
+                    days = {"week": 7, "month": 30, "year": 365}[last_unit]
                     return i + 2, TimeFilter(f"{days} days", f"past {last_unit}")
                 return i + 2, TimeFilter(f"last {last_unit}", f"last {last_unit}")
             count = number_value(self.tokens[i + 1])
@@ -362,6 +365,17 @@ class _Reader:
             return end, TimeFilter(
                 f"{looker_day(first)} to {looker_day(last)}", f"Q{quarter} {first.year}"
             )
+        if i < len(self.tokens) and self.tokens[i].kind == "half":
+            half = int(self.tokens[i].norm[1])
+            year = self.year(i + 1)
+            end = i + 2 if year is not None else i + 1
+            first = date(year or today.year, half * 6 - 5, 1)
+            if year is None and first > today:
+                first = first.replace(year=first.year - 1)
+            last = _add_months(first, 6)
+            return end, TimeFilter(
+                f"{looker_day(first)} to {looker_day(last)}", f"H{half} {first.year}"
+            )
         if word == "on":
             day = self.point(i + 1)
             if day is not None and day[1].grain == "day":
@@ -395,3 +409,82 @@ def read_time(tokens: Sequence[Token], i: int, today: date) -> tuple[int, TimeFi
     if i >= len(tokens):
         return None
     return _Reader(tokens, today).read(i)
+
+
+def _unit_end(unit: Unit, start: date) -> date:
+    if unit == "day":
+        return start + timedelta(days=1)
+    if unit == "week":
+        return start + timedelta(days=7)
+    months = {"month": 1, "quarter": 3, "year": 12}[unit]
+    return _add_months(start, months)
+
+
+_RELATIVE = re.compile(r"^(this|last) (day|week|month|quarter|year)$")
+_DAY = re.compile(r"^(\d{4})/(\d{2})/(\d{2})$")
+_MONTH = re.compile(r"^(\d{4})/(\d{2})$")
+_YEAR = re.compile(r"^(\d{4})$")
+_RANGE = re.compile(r"^(\d{4}/\d{2}/\d{2}) to (\d{4}/\d{2}/\d{2})$")
+
+
+def period_bounds(expression: str, today: date) -> tuple[date, date, Unit] | None:
+    """The whole calendar period a time filter names (its first day, the day after its
+    last, and its unit), for comparing two periods; ``None`` for a rolling range or one
+    that is not a whole day, week, month, quarter or year."""
+    e = expression.strip().lower()
+    if e in ("today", "yesterday"):
+        day = today - timedelta(days=1 if e == "yesterday" else 0)
+        return day, day + timedelta(days=1), "day"
+    m = _RELATIVE.match(e)
+    if m:
+        unit: Unit = m.group(2)  # type: ignore[assignment]
+        start = _period_start(unit, today, previous=m.group(1) == "last")
+        return start, _unit_end(unit, start), unit
+    m = _DAY.match(e)
+    if m:
+        day = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        return day, day + timedelta(days=1), "day"
+    m = _MONTH.match(e)
+    if m:
+        start = date(int(m.group(1)), int(m.group(2)), 1)
+        return start, _add_months(start, 1), "month"
+    m = _YEAR.match(e)
+    if m:
+        start = date(int(m.group(1)), 1, 1)
+        return start, date(start.year + 1, 1, 1), "year"
+    m = _RANGE.match(e)
+    if m:
+        start, end = (date(*map(int, part.split("/"))) for part in m.groups())
+        units: tuple[Unit, ...] = ("month", "quarter", "year")
+        for whole in units:
+            aligned = whole != "quarter" or start.month % 3 == 1
+            if start.day == 1 and aligned and _unit_end(whole, start) == end:
+                return start, end, whole
+    return None
+
+
+def range_unit(expression: str) -> Unit | None:
+    """The unit of the whole periods an ``A to B`` range covers ("July to August": month),
+    when it starts and ends on their boundaries."""
+    m = _RANGE.match(expression.strip())
+    if not m:
+        return None
+    start, end = (date(*map(int, part.split("/"))) for part in m.groups())
+    if start.day != 1 or end.day != 1:
+        return None
+    if start.month % 3 == 1 and end.month % 3 == 1 and start.month != end.month:
+        months = (end.year - start.year) * 12 + end.month - start.month
+        if months % 3 == 0 and months > 3:
+            return "quarter"
+    return "month"
+
+
+def combine(first: TimeFilter, second: TimeFilter, today: date) -> tuple[TimeFilter, Unit] | None:
+    """Two periods compared ("this month vs last month") as one filter covering both whole
+    periods, and their unit; ``None`` unless both are whole periods of one unit."""
+    a, b = period_bounds(first.expression, today), period_bounds(second.expression, today)
+    if a is None or b is None or a[2] != b[2]:
+        return None
+    start, end = min(a[0], b[0]), max(a[1], b[1])
+    expression = f"{looker_day(start)} to {looker_day(end)}"
+    return TimeFilter(expression, f"{first.words} vs {second.words}"), a[2]

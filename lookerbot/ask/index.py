@@ -93,8 +93,30 @@ class ExploreIndex:
             for label in labels:
                 index._add(stems(label), display, VIEW, view_noun=True)
         index.default_group = _default_group(explore, index.timeframes)
+        _add_glossary(index)
         index.max_words = max((len(p) for p in index.phrases), default=1)
         return index
+
+    def money_measure(self) -> ExploreField | None:
+        """The Explore's main money measure: what "how much did we make", "spent" or
+        "paid" ask for. A summed measure formatted as money, one that says revenue or
+        sales (label, tags, description) first; ``None`` when there is none."""
+        money = [
+            f
+            for f in self.fields.values()
+            if f.is_measure
+            and f.type == "sum"
+            and any(sign in (f.value_format or "") for sign in ("$", "€", "£", "usd"))
+        ]
+        said = [
+            f
+            for f in money
+            if any(
+                word in " ".join((f.label, *f.tags, f.description)).lower()
+                for word in ("revenue", "sales")
+            )
+        ]
+        return next(iter(said or money), None)
 
     def _add(
         self, phrase: tuple[str, ...], f: ExploreField, score: float, *, view_noun: bool = False
@@ -156,6 +178,85 @@ class ExploreIndex:
         ]
         chosen += sorted(text, key=lambda f: not f.suggestable)[:dimensions]
         return [self.display_name[f.name] for f in chosen]
+
+
+GLOSSARY: dict[str, str] = {
+    "aov": "average order value",
+    "arpu": "average revenue per user",
+    "arpa": "average revenue per account",
+    "mrr": "monthly recurring revenue",
+    "arr": "annual recurring revenue",
+    "gmv": "gross merchandise value",
+    "ltv": "lifetime value",
+    "cac": "customer acquisition cost",
+    "csat": "customer satisfaction",
+    "nps": "net promoter score",
+    "frt": "first response time",
+    "ttr": "time to resolve",
+    "sla": "service level agreement",
+}
+"""Common business abbreviations. An abbreviation names a field only when that field's
+label, tags or description spell it out (or the label is the abbreviation and the question
+spells it out): nothing here names a field on its own."""
+
+MONEY_VERBS: tuple[tuple[str, ...], ...] = (
+    ("spend",),
+    ("spent",),
+    ("pay",),
+    ("paid",),
+    ("earn",),
+    ("earned",),
+    ("generate",),
+    ("generated",),
+    ("bring", "in"),
+    ("brought", "in"),
+    ("bill",),
+    ("billed",),
+    ("dollar", "value"),
+    ("worth",),
+)
+"""Verbs of money: they name the Explore's main money measure (see ``money_measure``)."""
+
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "customer": ("shopper", "buyer", "person", "client"),
+}
+"""Nouns people use for the same thing: a phrase with the key word is also found with
+each synonym (at a lower score), so "shoppers" finds what "customers" names."""
+
+_GLOSSARY_SCORE = TAG
+_SYNONYM_SCORE = LABEL_END
+
+
+def _add_glossary(index: ExploreIndex) -> None:
+    """Abbreviations spelled out by a field, money verbs, and synonyms (see above)."""
+    for abbreviation, spelled in GLOSSARY.items():
+        long = stems(spelled)
+        for f in index.fields.values():
+            text = stems(" ".join((f.label, f.label_short, *f.tags, f.description)))
+            if _contains(text, long):
+                index._add((abbreviation,), f, _GLOSSARY_SCORE)
+            named = {stems(f.label_short), *(stems(t) for t in f.tags)}
+            if (abbreviation,) in named:
+                index._add(long, f, _GLOSSARY_SCORE)
+    money = index.money_measure()
+    if money is not None:
+        for verb in MONEY_VERBS:
+            index._add(verb, money, _SYNONYM_SCORE)
+    for phrase, candidates in list(index.phrases.items()):
+        for word, others in SYNONYMS.items():
+            if word not in phrase:
+                continue
+            for other in others:
+                alias = tuple(other if w == word else w for w in phrase)
+                if alias in index.phrases and alias != phrase:
+                    continue
+                for c in candidates:
+                    index._add(alias, c.field, min(c.score, _SYNONYM_SCORE), view_noun=c.view_noun)
+
+
+def _contains(words: tuple[str, ...], part: tuple[str, ...]) -> bool:
+    n = len(part)
+    return any(words[i : i + n] == part for i in range(len(words) - n + 1))
 
 
 def _display_dimensions(visible: Sequence[ExploreField]) -> dict[str, ExploreField]:

@@ -24,10 +24,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-from lookerbot.ask.dates import TimeFilter, read_time
+from lookerbot.ask.dates import TimeFilter, combine, range_unit, read_time
 from lookerbot.ask.index import DESCRIPTION, Candidate, ExploreIndex, ValueIndex, ValueMatch
 from lookerbot.ask.spec import (
     Ambiguity,
+    Calculation,
     NotUnderstood,
     ParseResult,
     QuerySpec,
@@ -65,7 +66,6 @@ _MARKERS: dict[tuple[str, ...], str] = {
     ("per",): "by",
     ("each",): "by",
     ("every",): "by",
-    ("across",): "by",
     ("for", "each"): "by",
     ("for", "every"): "by",
     ("in", "each"): "by",
@@ -73,7 +73,31 @@ _MARKERS: dict[tuple[str, ...], str] = {
     ("broken", "down", "by"): "by",
     ("break", "down", "by"): "by",
     ("breakdown", "by"): "by",
-    ("split", "by"): "by",
+    ("split", "by"): "pivot",
+    ("split", "out", "by"): "pivot",
+    ("across",): "pivot",
+    ("vs",): "versus",
+    ("versus",): "versus",
+    ("compared", "to"): "versus",
+    ("compared", "with"): "versus",
+    ("compare", "to"): "versus",
+    ("compare", "with"): "versus",
+    ("against",): "versus",
+    ("share",): "share",
+    ("percent",): "share",
+    ("percentage",): "share",
+    ("%",): "share",
+    ("proportion",): "share",
+    ("growth",): "change",
+    ("change",): "change",
+    ("changed",): "change",
+    ("grew",): "change",
+    ("grown",): "change",
+    ("mom",): "change:month",
+    ("yoy",): "change:year",
+    ("qoq",): "change:quarter",
+    ("wow",): "change:week",
+    ("how", "much"): "howmuch",
     ("grouped", "by"): "by",
     ("group", "by"): "by",
     ("sorted", "by"): "sortby",
@@ -95,6 +119,11 @@ _MARKERS: dict[tuple[str, ...], str] = {
     ("exclude",): "not",
     ("except",): "not",
     ("without",): "not",
+    ("excl",): "not",
+    ("minus",): "not",
+    ("leaving", "out"): "not",
+    ("leave", "out"): "not",
+    ("ignoring",): "not",
     ("other", "than"): "not",
     ("apart", "from"): "not",
     ("but", "not"): "not",
@@ -111,6 +140,12 @@ _GRAINS: dict[tuple[str, ...], str] = {
     ("trend",): "month",
     ("trending",): "month",
 }
+_WEAK_GRAINS = frozenset({"over time", "trend", "trending"})
+"""Grains that only say "over time": an explicit one ("by quarter") wins over them."""
+_SUPERLATIVES = frozenset(
+    {"largest", "biggest", "smallest", "highest", "lowest", "greatest", "fewest"}
+)
+"""Rank words that, before a plural ("the largest brands"), ask for a list, not one."""
 _UNIT_TIMEFRAME = {"day": "date", "week": "week", "month": "month", "quarter": "quarter"}
 _UNIT_TIMEFRAME["year"] = "year"
 _GRAIN_LEADS = (("by",), ("per",), ("each",), ("every",), ("for", "each"), ("for", "every"))
@@ -167,6 +202,20 @@ _COMPARE: dict[tuple[str, ...], str] = {
     ("<=",): "<=",
 }
 _MONEY_WORDS = frozenset({"dollar", "usd", "buck", "euro", "eur", "pound", "gbp"})
+_OR_MORE: dict[tuple[str, ...], str] = {
+    ("or", "more"): ">=",
+    ("or", "above"): ">=",
+    ("or", "higher"): ">=",
+    ("or", "over"): ">=",
+    ("and", "up"): ">=",
+    ("and", "above"): ">=",
+    ("or", "less"): "<=",
+    ("or", "fewer"): "<=",
+    ("or", "below"): "<=",
+    ("or", "under"): "<=",
+    ("and", "under"): "<=",
+    ("and", "below"): "<=",
+}
 
 # Priorities break ties between matches of the same length.
 _PRIORITY = {
@@ -222,6 +271,17 @@ class _Reading:
     ambiguous: list[tuple[_Item, list[Candidate]]] = field(default_factory=list)
     value_ambiguity: tuple[_Item, list[ExploreField]] | None = None
     uncountable: str = ""
+    times: list[TimeFilter] = field(default_factory=list)
+    versus: bool = False
+    share: bool = False
+    change: bool = False
+    change_grain: str | None = None
+    how_much: bool = False
+    weak_grain: bool = False
+    pivots: list[ExploreField] = field(default_factory=list)
+    pivot_grain: bool = False
+    by_groups: int = 0
+    list_rank: bool = False
 
     def add_dimension(self, f: ExploreField) -> None:
         if all(d.name != f.name for d in self.dimensions):
@@ -339,6 +399,19 @@ class _Parser:
             if end < len(self.tokens) and self.stems[end] in _MONEY_WORDS:
                 money, end = True, end + 1
             return [_Item("compare", i, end, self.text(i, end), number=value, op=op, money=money)]
+        # "$500 or more", "50 or less": the number first.
+        token = self.tokens[i]
+        value = number_value(token)
+        if value is not None and token.kind != "word":
+            j = i + 1
+            money = token.kind == "money"
+            if j < len(self.tokens) and self.stems[j] in _MONEY_WORDS:
+                money, j = True, j + 1
+            for tail, op in _OR_MORE.items():
+                if self.starts_with(j, tail):
+                    end = j + len(tail)
+                    text = self.text(i, end)
+                    return [_Item("compare", i, end, text, number=value, op=op, money=money)]
         return []
 
     def rank_at(self, i: int) -> list[_Item]:
@@ -391,17 +464,32 @@ class _Parser:
                 continue
             elif kind == "time":
                 assert item.time is not None
-                if reading.time is None or reading.time == item.time:
+                if item.time not in reading.times:
+                    reading.times.append(item.time)
+                if reading.time is None:
                     reading.time = item.time
-                else:
-                    reading.unknown.append(item.text)
             elif kind == "grain":
-                if reading.grain is None or reading.grain == item.grain:
-                    reading.grain = item.grain
-                else:
+                weak = item.text.lower() in _WEAK_GRAINS
+                if item.text.lower().startswith(("by ", "per ")):
+                    if reading.by_groups > 0 and reading.dimensions:
+                        reading.pivot_grain = True  # "by brand by quarter"
+                    reading.by_groups += 1
+                if reading.grain is None or (reading.weak_grain and not weak):
+                    reading.grain, reading.weak_grain = item.grain, weak
+                elif reading.grain != item.grain and not weak:
                     reading.unknown.append(item.text)
             elif kind == "compare":
                 self.read_compare(items, i, reading)
+            elif (
+                kind == "number"
+                and i + 1 < len(items)
+                and items[i + 1].kind == "rank"
+                and items[i + 1].rank != "order"
+                and items[i + 1].limit is None
+                and float(item.number or 0).is_integer()
+                and 1 <= (item.number or 0) <= 5000
+            ):
+                items[i + 1].limit = int(item.number or 0)  # "the 3 largest brands"
             elif kind in ("number", "unknown"):
                 reading.unknown.append(item.text)
             i += 1
@@ -442,15 +530,24 @@ class _Parser:
     def read_marker(self, items: list[_Item], i: int, reading: _Reading) -> int:
         item = items[i]
         marker = item.marker
-        if marker == "by":
+        if marker in ("by", "pivot"):
+            # A second breakdown ("by A by B", "by A split by B", "across B") is pivoted.
+            pivot = reading.by_groups > 0 and bool(reading.dimensions or reading.grain)
+            pivot = pivot or (marker == "pivot" and bool(reading.dimensions or reading.grain))
+            reading.by_groups += 1
             j = i + 1
             took = False
             while j < len(items):
                 nxt = items[j]
                 if nxt.kind == "field":
+                    before = len(reading.dimensions)
                     self.group_or_sort(nxt, reading)
+                    if pivot and len(reading.dimensions) > before:
+                        reading.pivots.append(reading.dimensions[-1])
                 elif nxt.kind == "grain":
                     reading.grain = nxt.grain
+                    reading.weak_grain = False
+                    reading.pivot_grain = reading.pivot_grain or pivot
                 else:
                     break
                 took = True
@@ -518,9 +615,29 @@ class _Parser:
                     return i + 2
             return i + 1
         if marker == "not":
+            if i + 1 < len(items) and items[i + 1].kind == "field":
+                # "excluding returned orders": a value and its noun, not a measure.
+                converted = self.as_value(items[i + 1], self.strong_measure_items(items))
+                if converted is not None:
+                    items[i + 1] = converted
             if i + 1 < len(items) and items[i + 1].kind == "value":
                 return self.read_values(items, i + 1, reading, negate=True)
             reading.unknown.append(item.text)
+            return i + 1
+        if marker == "versus":
+            reading.versus = True
+            return i + 1
+        if marker == "share":
+            reading.share = True
+            return i + 1
+        if marker.startswith("change"):
+            reading.change = True
+            grain = marker.partition(":")[2]
+            if grain:
+                reading.change_grain = grain
+            return i + 1
+        if marker == "howmuch":
+            reading.how_much = True
             return i + 1
         return i + 1  # "and", ","
 
@@ -535,7 +652,14 @@ class _Parser:
                 item.limit = int(number)
             j += 1
         if item.rank != "order" and j < len(items) and items[j].kind == "field":
-            self.group_or_sort(items[j], reading)
+            nxt = items[j]
+            last = self.tokens[nxt.end - 1]
+            plural = last.kind == "word" and last.stem != last.norm
+            before = len(reading.dimensions)
+            self.group_or_sort(nxt, reading)
+            grouped = len(reading.dimensions) > before
+            if item.text.split()[0].lower() in _SUPERLATIVES and plural and grouped:
+                reading.list_rank = True
             return j + 1
         return j
 
@@ -702,6 +826,16 @@ class _Parser:
             )
 
         measures = list(reading.measures) or list(reading.weak_measures)
+        if reading.how_much:
+            # "How much" asks for an amount: the money measure when none is named, and
+            # never a count beside an amount ("how much have shoppers spent").
+            named = [*measures, *reading.weak_measures]
+            amounts = [m for m in named if m.type not in ("count", "count_distinct")]
+            if not measures:
+                money = index.money_measure()
+                measures = [money] if money is not None else []
+            elif amounts:
+                measures = list({m.name: m for m in amounts}.values())
         if not measures and reading.sort_key is not None and reading.sort_key[0].is_measure:
             measures = [reading.sort_key[0]]
         if not measures and reading.how_many:
@@ -721,14 +855,47 @@ class _Parser:
                 assert reading.rank is not None
                 return Ambiguity(key, reading.rank.text, tuple(all_measures[:MAX_CANDIDATES]))
 
+        # Two periods compared ("this month vs last month"): one filter over both, grouped
+        # by their unit; a change over a range ("from July to August") likewise.
+        grain = reading.grain
+        time = reading.time
+        compared = False
+        if len(reading.times) == 2 and (reading.versus or reading.change):
+            combined = combine(reading.times[0], reading.times[1], self.today)
+            if combined is None:
+                return NotUnderstood(
+                    key, (reading.times[1].words,), tuple(index.some_fields()), matched=0
+                )
+            time, unit = combined
+            grain = grain if grain is not None and not reading.weak_grain else _UNIT_TIMEFRAME[unit]
+            compared = True
+        elif len(reading.times) > 1:
+            return NotUnderstood(
+                key, (reading.times[1].words,), tuple(index.some_fields()), matched=self.matched
+            )
+        elif reading.change and time is not None and (grain is None or reading.weak_grain):
+            spanned = range_unit(time.expression)
+            if spanned is not None:
+                grain, compared = _UNIT_TIMEFRAME[spanned], True
+        if (
+            reading.change
+            and reading.change_grain is not None
+            and (grain is None or reading.weak_grain)
+        ):
+            grain = reading.change_grain
+
         dimensions = list(reading.dimensions)
-        if reading.grain is not None:
-            time_dim = index.time_field(reading.grain)
+        pivots = [p.name for p in reading.pivots]
+        if grain is not None:
+            time_dim = index.time_field(grain)
             if time_dim is None:
                 return NotUnderstood(
                     key, (), tuple(index.some_fields()), reason="no_timeframe", matched=self.matched
                 )
             dimensions = [time_dim, *(d for d in dimensions if d.name != time_dim.name)]
+            others = [d for d in dimensions if d.name != time_dim.name]
+            if reading.pivot_grain or (compared and others):
+                pivots.append(time_dim.name)
         if not measures and not dimensions:
             understood = reading.time or reading.includes or reading.excludes or reading.compares
             reason = "no_fields" if understood else "nothing"
@@ -738,14 +905,14 @@ class _Parser:
 
         filters: dict[str, str] = {}
         phrases: dict[str, str] = {}
-        if reading.time is not None:
+        if time is not None:
             time_field = index.filter_time_field()
             if time_field is None:
                 return NotUnderstood(
                     key, (), tuple(index.some_fields()), reason="no_time", matched=self.matched
                 )
-            filters[time_field.name] = reading.time.expression
-            phrases[time_field.name] = reading.time.words
+            filters[time_field.name] = time.expression
+            phrases[time_field.name] = time.words
         for name in dict.fromkeys([*reading.includes, *reading.excludes]):
             parts = [escape_value(v) for v in reading.includes.get(name, [])]
             parts += ["-" + escape_value(v) for v in reading.excludes.get(name, [])]
@@ -768,16 +935,23 @@ class _Parser:
             elif limit is None and rank.rank == "top":
                 limit = DEFAULT_TOP
             elif limit is None and rank.rank == "most" and dimensions:
-                limit = 1
-        if not sorts:
-            time_dims = [d for d in dimensions if d.is_timeframe]
-            if time_dims:
-                sorts = [time_dims[0].name]
+                limit = DEFAULT_TOP if reading.list_rank else 1
+        rows = [d for d in dimensions if d.name not in pivots]
+        if not sorts and rows and all(d.is_timeframe for d in rows):
+            sorts = [rows[0].name]  # a time series, in time order
         fields = [f.name for f in dimensions] + [
             m.name for m in measures if m.name not in {d.name for d in dimensions}
         ]
         # Every field came from the index, so build_spec accepts them; if it ever did not,
         # that is a parser bug, reported (with an error id) rather than hidden.
+        calculations: list[Calculation] = []
+        measure_names = [m.name for m in measures]
+        if reading.share and measure_names and rows:
+            calculations.append(Calculation("percent_of_total", measure_names[0]))
+        if reading.change and measure_names and any(d.is_timeframe for d in dimensions):
+            calculations.append(Calculation("percent_change", measure_names[0]))
+        if not measure_names:
+            pivots = []
         return build_spec(
             index,
             fields=fields,
@@ -785,6 +959,8 @@ class _Parser:
             sorts=sorts,
             limit=limit,
             filter_phrases=phrases,
+            pivots=[p for p in dict.fromkeys(pivots) if p in fields],
+            calculations=calculations,
         )
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 TokenKind = Literal[
-    "word", "number", "ordinal", "money", "date", "yearmonth", "quarter", "op", "comma"
+    "word", "number", "ordinal", "money", "date", "yearmonth", "quarter", "half", "op", "comma"
 ]
 
 _TOKEN = re.compile(
@@ -22,8 +22,9 @@ _TOKEN = re.compile(
     r"|(?P<ordinal>\d{1,2}(?:st|nd|rd|th))\b"
     r"|(?P<number>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?k?)(?![\w])"
     r"|(?P<quarter>\bq[1-4])\b"
+    r"|(?P<half>\bh[12])\b"
     r"|(?P<op>>=|<=|>|<|=)"
-    r"|(?P<word>[^\W\d_]+(?:['’][^\W\d_]+)*)"
+    r"|(?P<word>[^\W\d_]+(?:['’][^\W\d_]+)*|%)"
     r"|(?P<comma>[,;])",
     re.IGNORECASE,
 )
@@ -74,7 +75,7 @@ FILLERS = frozenset(
     so far just only also up out about over right now currently still ever
     come came coming bring brings brought make makes made place placed places
     buy bought buys purchase purchased purchases happen happened
-    look looking hey hi hello thanks thank bot looker
+    look looking hey hi hello thanks thank bot looker unique distinct single
     number sum value amount figure figures data numbers stats
     """.split()  # noqa: SIM905
 )
@@ -136,8 +137,8 @@ def tokenize(text: str) -> list[Token]:
         if kind == "word":
             norm = _normal(raw)
             tokens.append(Token(raw, norm, stem(norm), "word"))
-        elif kind == "quarter":
-            tokens.append(Token(raw, raw.lower(), raw.lower(), "quarter"))
+        elif kind in ("quarter", "half"):
+            tokens.append(Token(raw, raw.lower(), raw.lower(), kind))  # type: ignore[arg-type]
         elif kind in ("number", "money", "ordinal", "date", "yearmonth", "op", "comma"):
             norm = raw.lower().replace(" ", "")
             tokens.append(Token(raw, norm, norm, kind))  # type: ignore[arg-type]
