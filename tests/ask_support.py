@@ -1,4 +1,5 @@
-"""The demo shop's Explore, indexed the way the bot indexes it, for parser tests."""
+"""The emulator's Explores (the demo shop's orders, SaaS subscriptions and support tickets),
+indexed the way the bot indexes them, for parser tests."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from lookerbot.ask.parser import ExploreQuestion
 from lookerbot.looker.models import Explore
 from lookerbot.sandbox.looker_emulator import explore_json
 from lookerbot.sandbox.query_engine import dimension_value
-from lookerbot.sandbox.sample_data import generate
+from lookerbot.sandbox.sample_data import EXPLORES
 from tests.conftest import ROOT
 
 QUESTIONS = ROOT / "tests" / "fixtures" / "ask_questions.json"
@@ -31,11 +32,25 @@ def shop_index(data: dict[str, Any] | None = None) -> ExploreIndex:
 
 
 @cache
-def shop(today: date = date(2026, 9, 30)) -> ExploreQuestion:
-    """thelook/orders with the values the emulator suggests for its fields."""
-    index = shop_index()
-    rows = generate(today).rows
+def explore_question(model_explore: str, today: date = date(2026, 9, 30)) -> ExploreQuestion:
+    """Explore ``model/explore`` (``saas/subscriptions``...) as the parser sees it: its
+    index, and the values the emulator suggests for its fields."""
+    model, _, name = model_explore.partition("/")
+    index = ExploreIndex.build(Explore.from_api(explore_json(model, name)))
+    rows = EXPLORES[model_explore].dataset(today).rows
     values = {
-        f.name: sorted({str(dimension_value(r, f.name)) for r in rows}) for f in value_fields(index)
+        f.name: sorted({str(v) for r in rows if (v := dimension_value(r, f.name)) is not None})
+        for f in value_fields(index)
     }
     return ExploreQuestion(index, ValueIndex.build(index, values))
+
+
+def all_explores(today: date = date(2026, 9, 30)) -> tuple[ExploreQuestion, ...]:
+    """The emulator's three Explores: thelook/orders, saas/subscriptions, support/tickets."""
+    return tuple(explore_question(key, today) for key in EXPLORES)
+
+
+@cache
+def shop(today: date = date(2026, 9, 30)) -> ExploreQuestion:
+    """thelook/orders with the values the emulator suggests for its fields."""
+    return explore_question("thelook/orders", today)

@@ -22,11 +22,15 @@ from lookerbot.app import RUNTIME, Deps, Runtime, app_runner, create_app
 from lookerbot.sandbox import canary
 from lookerbot.sandbox.looker_emulator import LookerEmulator
 from lookerbot.sandbox.render import message_to_text, mrkdwn_to_text
+from lookerbot.sandbox.sample_data import EXPLORES
 from lookerbot.sandbox.slack_driver import DriverResponse, SlackDriver
 from lookerbot.sandbox.slack_emulator import PostedMessage, SlackEmulator
 from lookerbot.settings import Secret, Settings
 
 DEMO_SIGNING_SECRET = "demo-signing-secret-CANARY-0123456789"
+DEMO_ASK_EXPLORES = tuple(EXPLORES)
+"""The Explores the demo's ask answers from: thelook/orders, saas/subscriptions and
+support/tickets (every Explore of the Looker emulator)."""
 
 
 def sandbox_settings(
@@ -250,6 +254,8 @@ Type what you would type in Slack:
   find revenue         search Looks and dashboards
   ask revenue by region last month
                        a question in plain words, answered with a Looker query
+                       (from the shop's orders, SaaS subscriptions or support tickets:
+                       ask churn rate by segment, ask tickets by priority last week)
   @looker help         a mention in #general
   /looker find sales   the slash command
 Ctrl-D (or "quit") ends the demo."""
@@ -259,7 +265,7 @@ async def run_demo(
     *, script: Iterable[str] | None, out: TextIO = sys.stdout, images: Path = Path("demo-images")
 ) -> int:
     """Run the demo: lines from ``script``, or typed at a prompt when it is ``None``."""
-    async with Sandbox(ask_explores=("thelook/orders",)) as sandbox:
+    async with Sandbox(ask_explores=DEMO_ASK_EXPLORES) as sandbox:
         transcript = Transcript(sandbox.slack, images)
         print(BANNER.format(version=__version__), file=out, flush=True)
         lines = iter(script) if script is not None else None

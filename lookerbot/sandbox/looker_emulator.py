@@ -1,7 +1,9 @@
 """A Looker API 4.0 emulator: an aiohttp server on loopback that the bot's SDK client talks to.
 
-It serves a small shop's Looks, dashboards and its Explore (``thelook/orders``, with field
-metadata and value suggestions) over the sample dataset, checks logins and tokens like
+It serves a small shop's Looks and dashboards, and three Explores (``thelook/orders``,
+``saas/subscriptions`` and ``support/tickets``, with their models, field metadata and value
+suggestions; see :mod:`lookerbot.sandbox.sample_data`) over sample data, runs queries on
+them (saved or inline), checks logins and tokens like
 Looker, records every request (without credentials), serves one-time result download URLs
 as Looker gives actions, and can be told to fail or stall on any path. The demo and the
 tests both use it.
@@ -47,7 +49,7 @@ from lookerbot.sandbox.looker_contract import (
 from lookerbot.sandbox.looker_schedules import PlanRefusal, ScheduledPlans
 from lookerbot.sandbox.png import bar_chart
 from lookerbot.sandbox.query_engine import QueryError, dimension_value, run_query
-from lookerbot.sandbox.sample_data import FIELDS, FIELDS_BY_NAME, Dataset, generate
+from lookerbot.sandbox.sample_data import EXPLORES, Dataset, ExploreDef, explore_def, generate_all
 from lookerbot.settings import LookerInstanceSettings, Secret
 
 API = "/api/4.0"
@@ -91,7 +93,8 @@ class _Fault:
 class LookerState:
     """Everything the emulated Looker holds; tests may change it directly."""
 
-    dataset: Dataset
+    datasets: dict[str, Dataset]
+    """Each Explore's rows, by ``model/explore``."""
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     folders: dict[str, dict[str, Any]] = field(default_factory=dict)
     looks: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -100,7 +103,23 @@ class LookerState:
     hidden_folders: dict[str, set[str]] = field(default_factory=dict)
     """Folders (and what is in them) a user may not see, by Looker user id."""
     access_filters: dict[str, dict[str, str]] = field(default_factory=dict)
-    """Row-level filters applied to every query a user runs, by Looker user id."""
+    """Row-level filters applied to every query a user runs, by Looker user id: a filter
+    applies to the Explores that have its field (as a LookML ``access_filter`` names a field
+    of its own Explore)."""
+
+    @property
+    def dataset(self) -> Dataset:
+        """The shop's orders (``thelook/orders``)."""
+        return self.datasets["thelook/orders"]
+
+    def dataset_for(self, model: Any, explore: Any) -> Dataset | None:
+        """The rows of Explore ``model/explore``, or ``None`` when there is no such Explore."""
+        return self.datasets.get(f"{model}/{explore}")
+
+    def access_for(self, user_id: str | None, explore: ExploreDef) -> dict[str, str]:
+        """The access filters of ``user_id`` that apply to ``explore``."""
+        access = self.access_filters.get(str(user_id)) or {}
+        return {name: expr for name, expr in access.items() if name in explore.fields_by_name}
 
     def visible(self, user_id: str | None, folder_id: Any) -> bool:
         """Whether ``user_id`` may see a folder (and so the content in it)."""
@@ -133,9 +152,9 @@ def _query(fields: list[str], vis: str, **extra: Any) -> dict[str, Any]:
     return {"fields": fields, "vis_config": {"type": vis}, **extra}
 
 
-def default_state(today: date, *, orders: int = 600) -> LookerState:
-    """The demo shop: folders, Looks, dashboards and users."""
-    state = LookerState(dataset=generate(today, orders=orders))
+def default_state(today: date, *, orders: int = 600, seed: int = 7) -> LookerState:
+    """The demo shop: folders, Looks, dashboards and users, and every Explore's rows."""
+    state = LookerState(datasets=generate_all(today, seed=seed, rows={"thelook/orders": orders}))
     state.users = {
         "1": {
             "id": "1",
@@ -425,6 +444,7 @@ class LookerEmulator:
         client_secret: the API client secret it accepts.
         today: the date the sample data and relative date filters count from.
         orders: how many orders the sample data has.
+        seed: the seed the sample data is generated from.
         expires_in: seconds an access token lives (Looker's default session is an hour).
     """
 
@@ -435,11 +455,12 @@ class LookerEmulator:
         client_secret: str = DEFAULT_CLIENT_SECRET,
         today: date | None = None,
         orders: int = 600,
+        seed: int = 7,
         expires_in: int = 3600,
     ) -> None:
         self.client_id = client_id
         self.client_secret = client_secret
-        self.state = default_state(today or date.today(), orders=orders)
+        self.state = default_state(today or date.today(), orders=orders, seed=seed)
         self.requests: list[RecordedRequest] = []
         self.logins = 0
         self.expires_in = expires_in
@@ -764,6 +785,7 @@ class LookerEmulator:
             "query": self._query,
             "create_query": self._create_query,
             "run_query": self._run_query,
+            "run_inline_query": self._run_inline_query,
             "create_query_render_task": functools.partial(self._render, kind="queries"),
             "create_look_render_task": functools.partial(self._render, kind="looks"),
             "create_dashboard_render_task": functools.partial(self._render, kind="dashboards"),
@@ -771,6 +793,8 @@ class LookerEmulator:
             "render_task_results": self._render_results,
             "perform_data_action": self._data_action,
             "fetch_remote_data_action_form": self._data_action_form,
+            "all_lookml_models": self._lookml_models,
+            "lookml_model": self._lookml_model,
             "lookml_model_explore": self._explore,
             "model_fieldname_suggestions": self._suggest,
             "search_users": self._users_search,
@@ -989,15 +1013,32 @@ class LookerEmulator:
         query = self.state.queries.get(qid)
         if query is None:
             return _error(404, "Not found")
+        return self._query_results(query, user_id, fmt)
+
+    async def _run_inline_query(
+        self, request: web.Request, user_id: str, body: Any, fmt: str
+    ) -> web.Response:
+        """``POST /queries/run/{result_format}``: a query run without saving it. The body is
+        a WriteQuery (checked in _dispatch); ``limit`` overrides the query's own."""
+        query = {"limit": "500", **body}
+        limit = request.query.get("limit")
+        if limit:
+            query["limit"] = limit
+        return self._query_results(query, user_id, fmt)
+
+    def _query_results(self, query: dict[str, Any], user_id: str, fmt: str) -> web.Response:
+        """The results of ``query`` in ``fmt``, run by ``user_id`` (their access filters
+        applied); 404 for a query on no Explore, as from Looker."""
+        dataset = self.state.dataset_for(query.get("model"), query.get("view"))
+        if dataset is None:
+            return _error(404, "Not found")
         if fmt not in ("json_detail", "json"):
             return _error(400, f"Unsupported result format {fmt}")
-        access = self.state.access_filters.get(user_id)
+        access = self.state.access_for(user_id, dataset.explore)
         if access:
             query = {**query, "filters": {**(query.get("filters") or {}), **access}}
         try:
-            result = run_query(
-                query, self.state.dataset, looker_url=self.url, actions=self.data_actions
-            )
+            result = run_query(query, dataset, looker_url=self.url, actions=self.data_actions)
         except QueryError as exc:
             # Looker answers 200 with the error inside the result.
             return web.json_response(
@@ -1014,28 +1055,46 @@ class LookerEmulator:
 
     # -- explores ----------------------------------------------------------------------
 
+    async def _lookml_models(self, request: web.Request, user_id: str, body: Any) -> web.Response:
+        """``GET /lookml_models``: every model, with its Explores (``limit``/``offset``)."""
+        models = [lookml_model_json(model) for model in lookml_model_names()]
+        offset = int(request.query.get("offset", "0") or 0)
+        limit = request.query.get("limit", "")
+        end = offset + int(limit) if limit.isdigit() else None
+        return web.json_response(models[offset:end])
+
+    async def _lookml_model(
+        self, request: web.Request, user_id: str, body: Any, model: str
+    ) -> web.Response:
+        if model not in lookml_model_names():
+            return _error(404, "Not found")
+        return web.json_response(lookml_model_json(model))
+
     async def _explore(
         self, request: web.Request, user_id: str, body: Any, model: str, explore: str
     ) -> web.Response:
-        if (model, explore) != ("thelook", "orders"):
+        if explore_def(model, explore) is None:
             return _error(404, "Not found")
-        return web.json_response(explore_json())
+        return web.json_response(explore_json(model, explore))
 
     async def _suggest(
         self, request: web.Request, user_id: str, body: Any, model: str, view: str, name: str
     ) -> web.Response:
-        field = FIELDS_BY_NAME.get(name)
-        if (model, view) != ("thelook", "orders") or field is None:
+        # ``view`` is the Explore (``suggest_explore`` of the field's metadata).
+        dataset = self.state.dataset_for(model, view)
+        field = dataset.explore.fields_by_name.get(name) if dataset else None
+        if dataset is None or field is None:
             return _error(404, "Not found")
         term = request.query.get("term", "").lower()
         values = sorted(
             {
-                str(dimension_value(row, name))
-                for row in self.state.dataset.rows
+                str(value)
+                for row in dataset.rows
                 if field.category == "dimension"
+                and (value := dimension_value(row, name)) is not None
             }
         )
-        access = self.state.access_filters.get(user_id)
+        access = self.state.access_for(user_id, dataset.explore)
         if access and field.category == "dimension":
             # An Explore with an access_filter suggests with the Explore's logic, so the
             # person's access filter limits the values too (LookML full_suggestions: "For
@@ -1049,7 +1108,7 @@ class LookerEmulator:
                     "filters": access,
                     "limit": "5000",
                 },
-                self.state.dataset,
+                dataset,
                 looker_url=self.url,
             )
             allowed = {str(row[name]["value"]) for row in seen["data"]}
@@ -1241,8 +1300,11 @@ class LookerEmulator:
             query = self.state.queries.get(ids[0]) if ids else None
         if query is None:
             return None
+        dataset = self.state.dataset_for(query.get("model"), query.get("view"))
+        if dataset is None:
+            return [1.0]
         try:
-            result = run_query(query, self.state.dataset, looker_url=self.url)
+            result = run_query(query, dataset, looker_url=self.url)
         except QueryError:
             return [1.0]
         measures = [m["name"] for m in result["fields"]["measures"]] or [None]
@@ -1336,26 +1398,60 @@ class LookerEmulator:
         return web.Response(body=image, content_type="image/png")
 
 
-def explore_json() -> dict[str, Any]:
-    """The ``thelook/orders`` Explore as Looker's API describes it."""
+def explore_json(model: str = "thelook", explore: str = "orders") -> dict[str, Any]:
+    """Explore ``model/explore`` (the shop's orders unless said) as Looker's API describes it
+    (``LookmlModelExplore``); KeyError when there is no such Explore."""
+    found = explore_def(model, explore)
+    if found is None:
+        raise KeyError(f"{model}/{explore}")
     return {
-        "id": "thelook::orders",
-        "name": "orders",
-        "label": "Orders",
-        "title": "Orders",
-        "model_name": "thelook",
-        "view_name": "orders",
-        "description": "Orders placed in the online shop, with their customers and products.",
-        "group_label": "The Look",
+        "id": f"{found.model}::{found.name}",
+        "name": found.name,
+        "label": found.label,
+        "title": found.label,
+        "model_name": found.model,
+        "view_name": found.name,
+        "description": found.description,
+        "group_label": found.model_label,
         "hidden": False,
-        "scopes": ["orders", "customers", "products"],
+        "scopes": found.scopes,
         "can_total": True,
         "fields": {
-            "dimensions": [f.metadata() for f in FIELDS if f.category == "dimension"],
-            "measures": [f.metadata() for f in FIELDS if f.category == "measure"],
+            "dimensions": [f.metadata() for f in found.fields if f.category == "dimension"],
+            "measures": [f.metadata() for f in found.fields if f.category == "measure"],
             "filters": [],
             "parameters": [],
         },
+    }
+
+
+def lookml_model_names() -> list[str]:
+    """The LookML models, in order."""
+    return list(dict.fromkeys(e.model for e in EXPLORES.values()))
+
+
+def lookml_model_json(model: str) -> dict[str, Any]:
+    """LookML model ``model`` as Looker's API describes it (``LookmlModel``, its Explores as
+    ``LookmlModelNavExplore``)."""
+    explores = [e for e in EXPLORES.values() if e.model == model]
+    return {
+        "name": model,
+        "label": explores[0].model_label,
+        "project_name": "lookerbot_demo",
+        "allowed_db_connection_names": ["demo"],
+        "unlimited_db_connections": False,
+        "has_content": True,
+        "can": {"index": True, "show": True},
+        "explores": [
+            {
+                "name": e.name,
+                "description": e.description,
+                "label": e.label,
+                "hidden": False,
+                "group_label": e.model_label,
+            }
+            for e in explores
+        ],
     }
 
 

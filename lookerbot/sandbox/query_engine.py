@@ -1,7 +1,9 @@
-"""Runs a Looker query against the sample dataset, as Looker's ``json_detail`` would answer.
+"""Runs a Looker query against a sample dataset, as Looker's ``json_detail`` would answer.
 
-Supports what the bot and its tests use: dimensions (with date timeframes), the sample
-measures, Looker filter expressions for strings, numbers and dates, sorts and limits.
+Any of the emulator's Explores (the dataset says which): dimensions (with date timeframes),
+the Explore's measures (count, count_distinct, sum, average, max, and number measures
+computed from others), Looker filter expressions for strings, numbers and dates, sorts,
+limits and pivots.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from datetime import date, timedelta
 from typing import Any
 from urllib.parse import quote
 
-from lookerbot.sandbox.sample_data import FIELDS_BY_NAME, Dataset, FieldDef
+from lookerbot.sandbox.sample_data import ORDERS, Dataset, ExploreDef, FieldDef
 
 
 class QueryError(ValueError):
@@ -23,11 +25,16 @@ class QueryError(ValueError):
 # -- values ----------------------------------------------------------------------------------
 
 
+_TIMEFRAME = re.compile(r"(.+)_(date|week|month|quarter|year)")
+
+
 def dimension_value(row: dict[str, Any], name: str) -> Any:
-    """The value of dimension ``name`` for one order."""
-    if name.startswith("orders.created_"):
-        day: date = row["orders.created_date"]
-        timeframe = name.removeprefix("orders.created_")
+    """The value of dimension ``name`` for one row (a timeframe of dimension group
+    ``view.group`` from the row's ``view.group_date``)."""
+    timeframe_of = _TIMEFRAME.fullmatch(name)
+    day = row.get(f"{timeframe_of.group(1)}_date") if timeframe_of else None
+    if timeframe_of and isinstance(day, date):
+        timeframe = timeframe_of.group(2)
         if timeframe == "date":
             return day.isoformat()
         if timeframe == "week":
@@ -41,33 +48,15 @@ def dimension_value(row: dict[str, Any], name: str) -> Any:
     return row[name]
 
 
-def _measure(name: str, rows: list[dict[str, Any]]) -> float | int | None:
-    if name == "orders.count":
-        return len(rows)
-    if name == "customers.count":
-        return len({r["customers.email"] for r in rows})
-    if name == "orders.returned_count":
-        return sum(1 for r in rows if r["orders.status"] == "returned")
-    amounts = [float(r["orders.amount"]) for r in rows]
-    if name == "orders.total_revenue":
-        return round(sum(amounts), 2)
-    if name == "orders.net_revenue":
-        return round(
-            sum(float(r["orders.amount"]) for r in rows if r["orders.status"] == "complete"), 2
-        )
-    if name == "orders.average_order_value":
-        return round(sum(amounts) / len(amounts), 2) if amounts else None
-    if name == "orders.largest_order":
-        return max(amounts) if amounts else None
-    raise QueryError(f"Unknown measure {name}")
-
-
 def render(field: FieldDef, value: Any) -> str | None:
     """The value as Looker renders it (value formats, thousands separators)."""
     if value is None:
         return None
     if field.value_format == "$#,##0.00":
         return f"${value:,.2f}"
+    percent = re.fullmatch(r"0(?:\.(0+))?%", field.value_format or "")
+    if percent:
+        return f"{value * 100:.{len(percent.group(1) or '')}f}%"
     if isinstance(value, int) and field.category == "measure":
         return f"{value:,}"
     return str(value)
@@ -134,9 +123,12 @@ def _date_range(expr: str, today: date) -> tuple[date, date] | None:
     return None
 
 
-def compile_filter(name: str, expr: str, today: date) -> Callable[[dict[str, Any]], bool]:
-    """A predicate over orders for Looker filter expression ``expr`` on field ``name``."""
-    field = FIELDS_BY_NAME.get(name)
+def compile_filter(
+    name: str, expr: str, today: date, explore: ExploreDef = ORDERS
+) -> Callable[[dict[str, Any]], bool]:
+    """A predicate over ``explore``'s rows for Looker filter expression ``expr`` on field
+    ``name``."""
+    field = explore.fields_by_name.get(name)
     if field is None:
         raise QueryError(f"Unknown field {name} in filters")
     if field.category == "measure":
@@ -146,7 +138,8 @@ def compile_filter(name: str, expr: str, today: date) -> Callable[[dict[str, Any
         if span is None:
             raise QueryError(f'Invalid date filter "{expr}" for {field.label}')
         start, end = span
-        return lambda row: start <= row["orders.created_date"] < end
+        column = f"{field.dimension_group}_date" if field.dimension_group else name
+        return lambda row: row[column] is not None and start <= row[column] < end
     if field.is_numeric:
         return _number_filter(name, expr, field)
     return _string_filter(name, expr)
@@ -167,11 +160,12 @@ def _number_filter(name: str, expr: str, field: FieldDef) -> Callable[[dict[str,
             "not": lambda v: v != number,
         }
         check = ops[op]
-        return lambda row: check(float(dimension_value(row, name)))
+        # A null matches no number filter, as in SQL.
+        return lambda row: (v := dimension_value(row, name)) is not None and check(float(v))
     m = re.fullmatch(r"\[?\s*(-?\d+(?:\.\d+)?)\s*(?:,| to )\s*(-?\d+(?:\.\d+)?)\s*\]?", e)
     if m:
         low, high = float(m.group(1)), float(m.group(2))
-        return lambda row: low <= float(dimension_value(row, name)) <= high
+        return lambda row: (v := dimension_value(row, name)) is not None and low <= float(v) <= high
     raise QueryError(f'Invalid number filter "{expr}" for {field.label}')
 
 
@@ -239,14 +233,18 @@ def run_query(
 ) -> dict[str, Any]:
     """The ``json_detail`` result of ``query``; ``actions`` are LookML data actions by field,
     added to every cell of that field (with ``{{ value }}`` filled in)."""
+    explore = dataset.explore
+    model, view = query.get("model", explore.model), query.get("view", explore.name)
+    if (model, view) != (explore.model, explore.name):
+        raise QueryError(f"The data is of {explore.key}, not of the query's {model}/{view}")
     names = [str(f) for f in query.get("fields") or []]
     if not names:
         raise QueryError("Must query at least one dimension or measure")
     fields = []
     for name in names:
-        field = FIELDS_BY_NAME.get(name)
+        field = explore.fields_by_name.get(name)
         if field is None:
-            raise QueryError(f"Unknown field {name} in the explore {query.get('view')}")
+            raise QueryError(f"Unknown field {name} in the explore {view}")
         fields.append(field)
     pivot_names = [str(p) for p in query.get("pivots") or []]
     for name in pivot_names:
@@ -257,7 +255,7 @@ def run_query(
     measures = [f for f in fields if f.category == "measure"]
 
     predicates = [
-        compile_filter(name, str(expr), dataset.today)
+        compile_filter(name, str(expr), dataset.today, explore)
         for name, expr in (query.get("filters") or {}).items()
         if expr not in (None, "")
     ]
@@ -281,23 +279,24 @@ def run_query(
         for m in measures:
             if pivot_fields:
                 result[m.name] = {
-                    pk: _measure(m.name, [r for r in members if pivot_key(r) == pk])
+                    pk: explore.measures[m.name]([r for r in members if pivot_key(r) == pk])
                     for pk in pivot_keys
                 }
             else:
-                result[m.name] = _measure(m.name, members)
+                result[m.name] = explore.measures[m.name](members)
         results.append(result)
 
     for sort in reversed(query.get("sorts") or [f"{names[0]}"]):
         name, _, direction = str(sort).partition(" ")
-        if name in FIELDS_BY_NAME and name in names and name not in pivot_names:
-            if pivot_fields and FIELDS_BY_NAME[name].category == "measure":
+        if name in explore.fields_by_name and name in names and name not in pivot_names:
+            if pivot_fields and explore.fields_by_name[name].category == "measure":
                 continue
             results.sort(key=_sort_key(name), reverse=direction.lower() == "desc")
     limit = int(query.get("limit") or 500)
     results = results[:limit]
 
-    explore = f"/explore/{query.get('model', 'thelook')}/{query.get('view', 'orders')}"
+    explore_url = f"/explore/{model}/{view}"
+    drill_fields = ",".join(explore.drill_fields)
 
     def cell_for(field: FieldDef, value: Any, result: dict[str, Any]) -> dict[str, Any]:
         cell: dict[str, Any] = {"value": value}
@@ -312,7 +311,7 @@ def run_query(
             cell["links"] = [
                 {
                     "label": f"Show All {value}",
-                    "url": f"{explore}?fields=orders.id,orders.amount&{drill_filters}",
+                    "url": f"{explore_url}?fields={drill_fields}&{drill_filters}",
                     "type": "measure_default",
                 }
             ]
@@ -352,6 +351,6 @@ def run_query(
         "has_totals": False,
         "has_row_totals": False,
         "data": data,
-        "sql": f"-- emulated query on {len(rows)} orders",
+        "sql": f"-- emulated query on {len(rows)} {explore.row_noun}",
         "looker_url": looker_url,
     }

@@ -500,6 +500,45 @@ ANSWERS: list[tuple[str, str, str, dict[str, str] | None, Any, Callable[[Any], b
         lambda f: f.fields[0].required is True,
     ),
     (
+        "all_lookml_models",
+        "GET",
+        "/lookml_models",
+        None,
+        None,
+        lambda ms: (
+            [(m.name, [e.name for e in m.explores]) for m in ms]
+            == [("thelook", ["orders"]), ("saas", ["subscriptions"]), ("support", ["tickets"])]
+        ),
+    ),
+    (
+        "lookml_model",
+        "GET",
+        "/lookml_models/support",
+        None,
+        None,
+        lambda m: m.label == "Support" and m.explores[0].label == "Support Tickets",
+    ),
+    (
+        "lookml_model_explore",
+        "GET",
+        "/lookml_models/saas/explores/subscriptions",
+        None,
+        None,
+        lambda e: (
+            e.model_name == "saas"
+            and e.fields.measures[0].category == mdls.Category.measure
+            and e.fields.dimensions[1].suggest_explore == "subscriptions"
+        ),
+    ),
+    (
+        "model_fieldname_suggestions",
+        "GET",
+        "/models/support/views/tickets/fields/agents.team/suggestions",
+        None,
+        None,
+        lambda s: s.suggestions == ["Escalations", "Tier 1", "Tier 2"],
+    ),
+    (
         "lookml_model_explore",
         "GET",
         "/lookml_models/thelook/explores/orders",
@@ -567,6 +606,7 @@ def test_every_served_endpoint_has_its_answer_checked(looker):
     checked = {a[0] for a in ANSWERS} | {
         "logout",  # 204, no body (its structure is str)
         "run_query",  # raw text (Union[str, bytes]): see the SDK tests above
+        "run_inline_query",  # likewise: see tests/integration/test_emulator_explores.py
         "render_task",  # see the render task tests below
         "render_task_results",
         # Scheduled plans: every answer structured by the SDK in
