@@ -14,6 +14,7 @@ turn before (so one miss does not count against every later turn).
 
 from __future__ import annotations
 
+import itertools
 import json
 from dataclasses import dataclass, field
 from datetime import date
@@ -67,9 +68,7 @@ def expected(q: dict[str, Any]) -> dict[str, Any]:
         "sorts": q["sorts"],
         "limit": q["limit"],
         "pivots": sorted(q.get("pivots", [])),
-        "calculations": sorted(
-            q.get("calculations", []), key=lambda c: (c["type"], c["field"])
-        ),
+        "calculations": sorted(q.get("calculations", []), key=lambda c: (c["type"], c["field"])),
     }
 
 
@@ -91,7 +90,7 @@ def evaluate(doc: dict[str, Any], explores: dict[str, ExploreQuestion]) -> Repor
     for conversation in doc.get("conversations", []):
         explore = explores[conversation["explore"]]
         turns = conversation["turns"]
-        for before, turn in zip(turns, turns[1:], strict=False):
+        for before, turn in itertools.pairwise(turns):
             previous = Previous.from_json(
                 explore.index,
                 {

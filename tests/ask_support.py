@@ -19,6 +19,10 @@ from lookerbot.sandbox.sample_data import EXPLORES
 from tests.conftest import ROOT
 
 QUESTIONS = ROOT / "tests" / "fixtures" / "ask_questions.json"
+TUNING = ROOT / "tests" / "fixtures" / "ask_tuning.json"
+HELDOUT = ROOT / "tests" / "fixtures" / "ask_heldout.json"
+EVALUATION = pytest.StashKey[dict[str, Any]]()
+"""Where the tuning and held-out tests leave their reports (file name -> Report)."""
 ACCURACY = pytest.StashKey[tuple[int, int, list[str]]]()
 """Where the accuracy test leaves its result for the end-of-run report."""
 

@@ -35,8 +35,16 @@ def pytest_terminal_summary(
     terminalreporter: pytest.TerminalReporter, config: pytest.Config
 ) -> None:
     """Report the parser's accuracy on the question set, when that test ran."""
-    from tests.ask_support import ACCURACY
+    from tests.ask_support import ACCURACY, EVALUATION
 
+    for name, report in config.stash.get(EVALUATION, {}).items():
+        held_out = "heldout" in name
+        terminalreporter.write_sep("-", f"ask: {name} ({'held out' if held_out else 'tuning'})")
+        terminalreporter.write_line(report.questions.line("questions"))
+        terminalreporter.write_line(report.follow_ups.line("follow-ups"))
+        if not held_out:  # the held-out set's misses stay unread: no tuning on them
+            for question in report.questions.wrongs:
+                terminalreporter.write_line(f"  wrong: {question}")
     found = config.stash.get(ACCURACY, None)
     if found is None:
         return

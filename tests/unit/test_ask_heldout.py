@@ -1,0 +1,85 @@
+"""The parser on questions over three Explores (issue 17): a tuning set it is tuned on, and
+a held-out set written before the parser changes, by a session that saw only each
+Explore's fields and values (tests/fixtures/ask_explores.md), and never tuned on.
+
+Both figures are printed at the end of the test run. The held-out set's misses are not
+printed: reading them would be tuning on it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from lookerbot.ask.spec import QuerySpec
+from tests.ask_eval import Report, evaluate, load
+from tests.ask_support import EVALUATION, HELDOUT, TUNING, explore_question
+
+# Floors, not goals (the goals, >= 90% exact and <= 2% wrong on the held-out set, are in
+# the README beside what was measured): a change that makes the parser worse fails here.
+TUNING_FLOOR = {"exact": 0.60, "wrong": 0.12}
+HELDOUT_FLOOR = {"exact": 0.50, "wrong": 0.15}
+
+
+def _explores(doc: dict) -> dict:
+    today = date.fromisoformat(doc["today"])
+    return {key: explore_question(key, today) for key in doc["explores"]}
+
+
+@pytest.mark.parametrize("path", [TUNING, HELDOUT], ids=["tuning", "held-out"])
+def test_the_set_names_only_real_fields_and_values(path):
+    doc = load(path)
+    explores = _explores(doc)
+    entries = [q for q in doc["questions"] if q.get("answerable", True)]
+    entries += [t | {"explore": c["explore"]} for c in doc["conversations"] for t in c["turns"]]
+    assert len(doc["questions"]) >= 150
+    for q in entries:
+        index = explores[q["explore"]].index
+        values = explores[q["explore"]].values
+        known = {m.value for matches in values.phrases.values() for m in matches}
+        for name in [*q["fields"], *q["filters"], *q.get("pivots", [])]:
+            assert name in index.fields, (q["question"], name)
+        for name, expression in q["filters"].items():
+            f = index.fields[name]
+            if not f.is_timeframe and not f.is_numeric:
+                for part in expression.split(","):
+                    assert part.lstrip("-") in known, (q["question"], part)
+
+
+def _score(path, pytestconfig: pytest.Config, floor: dict[str, float]) -> Report:
+    doc = load(path)
+    report = evaluate(doc, _explores(doc))
+    found = pytestconfig.stash.get(EVALUATION, {})
+    found[path.name] = report
+    pytestconfig.stash[EVALUATION] = found
+    total = report.questions.total
+    assert report.questions.exact / total >= floor["exact"]
+    assert report.questions.wrong / total <= floor["wrong"]
+    return report
+
+
+def test_tuning_set(pytestconfig: pytest.Config):
+    _score(TUNING, pytestconfig, TUNING_FLOOR)
+
+
+def test_held_out_set(pytestconfig: pytest.Config):
+    report = _score(HELDOUT, pytestconfig, HELDOUT_FLOOR)
+    assert report.follow_ups.total >= 40
+
+
+def test_an_unanswerable_question_runs_nothing():
+    doc = load(HELDOUT)
+    explores = _explores(doc)
+    from lookerbot.ask.parser import read_question
+
+    today = date.fromisoformat(doc["today"])
+    unanswerable = [q for q in load(TUNING)["questions"] if not q.get("answerable", True)]
+    ran = [
+        q["question"]
+        for q in unanswerable
+        if isinstance(
+            read_question(q["question"], list(explores.values()), today=today)[0], QuerySpec
+        )
+    ]
+    assert len(ran) <= 2, ran
