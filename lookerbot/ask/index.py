@@ -232,9 +232,12 @@ def _add_glossary(index: ExploreIndex) -> None:
     for abbreviation, spelled in GLOSSARY.items():
         long = stems(spelled)
         for f in index.fields.values():
-            text = stems(" ".join((f.label, f.label_short, *f.tags, f.description)))
-            if _contains(text, long):
+            named_by = stems(" ".join((f.label, f.label_short, *f.tags)))
+            if _contains(named_by, long):
                 index._add((abbreviation,), f, _GLOSSARY_SCORE)
+            elif _contains(stems(f.description), long):
+                # Spelled out in a description only: a hint, as other description words.
+                index._add((abbreviation,), f, DESCRIPTION)
             named = {stems(f.label_short), *(stems(t) for t in f.tags)}
             if (abbreviation,) in named:
                 index._add(long, f, _GLOSSARY_SCORE)
@@ -242,6 +245,20 @@ def _add_glossary(index: ExploreIndex) -> None:
     if money is not None:
         for verb in MONEY_VERBS:
             index._add(verb, money, _SYNONYM_SCORE)
+    # A tag in the past tense ("resolved") also names its field in the present ("resolve").
+    for phrase, candidates in list(index.phrases.items()):
+        if len(phrase) == 1 and phrase[0].endswith("ed") and len(phrase[0]) > 5:
+            for c in candidates:
+                if c.score >= TAG:
+                    index._add((phrase[0][:-1],), c.field, _SYNONYM_SCORE)
+    # The event a date group records, as a plural noun ("Signup Date": "signups"), counts
+    # the Explore's base view.
+    count = index.count_measure()
+    dated = index.filter_time_field()
+    if count is not None and dated is not None and dated.group_label:
+        event = tuple(w for w in stems(dated.group_label) if w not in ("date", "time"))
+        if len(event) == 1 and event not in index.phrases:
+            index._add(event, count, _SYNONYM_SCORE)
     for phrase, candidates in list(index.phrases.items()):
         for word, others in SYNONYMS.items():
             if word not in phrase:

@@ -25,7 +25,14 @@ from datetime import date
 from typing import Literal
 
 from lookerbot.ask.dates import TimeFilter, combine, range_unit, read_time
-from lookerbot.ask.index import DESCRIPTION, Candidate, ExploreIndex, ValueIndex, ValueMatch
+from lookerbot.ask.index import (
+    DESCRIPTION,
+    LABEL_END,
+    Candidate,
+    ExploreIndex,
+    ValueIndex,
+    ValueMatch,
+)
 from lookerbot.ask.spec import (
     Ambiguity,
     Calculation,
@@ -134,7 +141,6 @@ _GRAINS: dict[tuple[str, ...], str] = {
     ("monthly",): "month",
     ("quarterly",): "quarter",
     ("yearly",): "year",
-    ("annual",): "year",
     ("annually",): "year",
     ("over", "time"): "month",
     ("trend",): "month",
@@ -282,6 +288,11 @@ class _Reading:
     pivot_grain: bool = False
     by_groups: int = 0
     list_rank: bool = False
+    described: dict[str, str] = field(default_factory=dict)
+    noun_counts: set[str] = field(default_factory=set)
+    """Counts named by a bare plural noun ("tickets"): the subject, when another measure
+    is asked for ("how many tickets did we resolve")."""
+    which: bool = False
 
     def add_dimension(self, f: ExploreField) -> None:
         if all(d.name != f.name for d in self.dimensions):
@@ -326,6 +337,10 @@ class _Parser:
             options = self.options(i)
             if options:
                 best = max(options, key=lambda o: (o.end - o.start, _priority(o)))
+                if best.kind == "marker" and best.marker.startswith(("change", "share")):
+                    # "the Growth plan": a value, not a change.
+                    values = [o for o in options if o.kind == "value" and o.end >= best.end]
+                    best = values[0] if values else best
                 items.append(best)
                 if best.kind not in ("comma", "marker", "number"):
                     self.matched += best.end - best.start
@@ -576,6 +591,7 @@ class _Parser:
             reading.unknown.append(item.text)
             return i + 1
         if marker == "which":
+            reading.which = True
             j = i + 1
             if j < len(items) and items[j].kind == "number":
                 number = items[j].number or 0.0
@@ -682,6 +698,28 @@ class _Parser:
         chosen = self.resolve(item, "any", reading)
         if chosen is None:
             return
+        if not chosen.field.is_measure and not _named(chosen):
+            # A word of a dimension's description ("signed up", "assigned to"): it says
+            # what happened, it does not ask to group by it.
+            return
+        if chosen.field.is_measure and not _named(chosen):
+            reading.described[chosen.field.name] = item.text
+        numeric = chosen.field.is_numeric and not chosen.field.is_timeframe
+        if not chosen.field.is_measure and numeric:
+            # "seats" names a number per row and its total: asked for, it is the total.
+            totals = [
+                c
+                for c in item.candidates
+                if c.field.is_measure and c.field.type == "sum" and c.score >= LABEL_END
+            ]
+            if len(totals) == 1:
+                chosen = totals[0]
+        if chosen.field.is_measure and chosen.field.type in ("count", "count_distinct"):
+            token = self.tokens[item.start]
+            bare = item.end - item.start == 1 and token.stem != token.norm
+            joined = any(0 <= k < len(items) and _joins(items[k]) for k in (i - 1, i + 1))
+            if bare and not joined:
+                reading.noun_counts.add(chosen.field.name)
         if chosen.field.is_measure:
             weak = i > 0 and items[i - 1].kind == "value"
             reading.add_measure(chosen.field, weak=weak)
@@ -795,6 +833,11 @@ class _Parser:
         tops = _tops(item.candidates, want)
         if len(tops) == 1:
             return tops[0]
+        measures = [c for c in tops if c.field.is_measure]
+        if want == "any" and len(measures) == 1 and len(tops) == 2:
+            # A noun that is both a count and a dimension ("customers"), not after "by" or
+            # a ranking (those want the dimension): the count.
+            return measures[0]
         preferred = [c for c in tops if c.field.name in self.prefer]
         if len(preferred) == 1:
             return preferred[0]
@@ -826,6 +869,17 @@ class _Parser:
             )
 
         measures = list(reading.measures) or list(reading.weak_measures)
+        if len(measures) > 1 and any(m.name not in reading.noun_counts for m in measures):
+            measures = [m for m in measures if m.name not in reading.noun_counts]
+        if measures and all(m.name in reading.described for m in measures):
+            # Only words of a measure's description fit ("refunds" in "before refunds"):
+            # not enough to run a query someone might believe.
+            return NotUnderstood(
+                key,
+                tuple(reading.described.values()),
+                tuple(index.some_fields()),
+                matched=self.matched,
+            )
         if reading.how_much:
             # "How much" asks for an amount: the money measure when none is named, and
             # never a count beside an amount ("how much have shoppers spent").
@@ -932,6 +986,8 @@ class _Parser:
         if rank is not None and rank.rank != "order":
             if rank.limit is not None:
                 limit = rank.limit
+            elif limit is None and rank.rank == "top" and reading.which and dimensions:
+                limit = 1  # "which agent has the worst CSAT": one answer
             elif limit is None and rank.rank == "top":
                 limit = DEFAULT_TOP
             elif limit is None and rank.rank == "most" and dimensions:
@@ -944,8 +1000,12 @@ class _Parser:
         ]
         # Every field came from the index, so build_spec accepts them; if it ever did not,
         # that is a parser bug, reported (with an error id) rather than hidden.
-        calculations: list[Calculation] = []
         measure_names = [m.name for m in measures]
+        for n, sort in enumerate(sorts):
+            name, _, direction = sort.partition(" ")
+            if name not in fields and measure_names:  # a subject noun's count, dropped
+                sorts[n] = f"{measure_names[0]} {direction}".strip()
+        calculations: list[Calculation] = []
         if reading.share and measure_names and rows:
             calculations.append(Calculation("percent_of_total", measure_names[0]))
         if reading.change and measure_names and any(d.is_timeframe for d in dimensions):

@@ -75,7 +75,8 @@ FILLERS = frozenset(
     so far just only also up out about over right now currently still ever
     come came coming bring brings brought make makes made place placed places
     buy bought buys purchase purchased purchases happen happened
-    look looking hey hi hello thanks thank bot looker unique distinct single
+    look looking hey hi hello thanks thank bot looker unique distinct single new
+    gotten received receive via
     number sum value amount figure figures data numbers stats
     """.split()  # noqa: SIM905
 )
