@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 from urllib.parse import quote
@@ -224,6 +225,101 @@ def _sort_key(name: str) -> Callable[[dict[str, Any]], tuple[bool, Any]]:
 # -- running -----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class TableCalculation:
+    """A table calculation of a query's ``dynamic_fields`` the emulator evaluates.
+
+    Looker evaluates any expression of its table-calculation language, after the query,
+    down each column of the result (per pivot column), as
+    https://cloud.google.com/looker/docs/table-calculations describes. The emulator knows
+    two of those expressions: a share of the column's total, ``${f} / sum(${f})``, and the
+    change from the row above, ``${f} / offset(${f}, -1) - 1``; anything else is refused
+    (so a test never passes on a calculation nobody computed).
+    """
+
+    name: str
+    label: str
+    kind: str
+    field: str
+    expression: str
+    value_format_name: str | None
+
+    def value(self, column: list[Any], row: int) -> float | None:
+        values = [v if isinstance(v, int | float) else None for v in column]
+        here = values[row]
+        if here is None:
+            return None
+        if self.kind == "share":
+            total = sum(v for v in values if v is not None)
+            return here / total if total else None
+        previous = values[row - 1] if row > 0 else None
+        return here / previous - 1 if previous else None
+
+    def metadata(self) -> dict[str, Any]:
+        """As Looker lists a table calculation in a result's ``fields``."""
+        return {
+            "name": self.name,
+            "label": self.label,
+            "label_short": self.label,
+            "expression": self.expression,
+            "value_format": None,
+            "value_format_name": self.value_format_name,
+            "is_numeric": True,
+            "measure": True,
+            "is_table_calculation": True,
+            "can_pivot": True,
+            "sortable": True,
+        }
+
+
+_SHARE = re.compile(r"^\$\{([\w.]+)\}\s*/\s*sum\(\s*\$\{([\w.]+)\}\s*\)$")
+_CHANGE = re.compile(r"^\$\{([\w.]+)\}\s*/\s*offset\(\s*\$\{([\w.]+)\}\s*,\s*-1\s*\)\s*-\s*1$")
+
+
+def table_calculations(query: dict[str, Any], names: list[str]) -> list[TableCalculation]:
+    """The table calculations in ``query["dynamic_fields"]`` (a JSON string, as
+    ``WriteQuery.dynamic_fields`` is in looker_sdk's models)."""
+    raw = query.get("dynamic_fields")
+    if not raw:
+        return []
+    try:
+        entries = json.loads(raw) if isinstance(raw, str) else raw
+    except ValueError as exc:
+        raise QueryError(f"dynamic_fields is not valid JSON: {exc}") from exc
+    found = []
+    for entry in entries if isinstance(entries, list) else []:
+        if not isinstance(entry, dict) or entry.get("category") != "table_calculation":
+            continue
+        expression = str(entry.get("expression") or "").strip()
+        for kind, pattern in (("share", _SHARE), ("change", _CHANGE)):
+            m = pattern.match(expression)
+            if m and m.group(1) == m.group(2):
+                if m.group(1) not in names:
+                    raise QueryError(f"Table calculation refers to {m.group(1)}, not in the query")
+                name = str(entry.get("table_calculation") or "")
+                found.append(
+                    TableCalculation(
+                        name=name,
+                        label=str(entry.get("label") or name),
+                        kind=kind,
+                        field=m.group(1),
+                        expression=expression,
+                        value_format_name=entry.get("value_format_name"),
+                    )
+                )
+                break
+        else:
+            raise QueryError(f"The emulator cannot evaluate the expression {expression!r}")
+    return found
+
+
+def _calc_cell(value: float | None) -> dict[str, Any]:
+    cell: dict[str, Any] = {"value": value}
+    if value is not None:
+        cell["rendered"] = f"{value:.1%}"
+    return cell
+
+
 def run_query(
     query: dict[str, Any],
     dataset: Dataset,
@@ -320,8 +416,9 @@ def run_query(
             cell["links"].append({"type": "action", **filled})
         return cell
 
+    calculations = table_calculations(query, names)
     data = []
-    for result in results:
+    for n, result in enumerate(results):
         cells: dict[str, Any] = {}
         for field in [*dimensions, *measures]:
             value = result[field.name]
@@ -329,6 +426,14 @@ def run_query(
                 cells[field.name] = {pk: cell_for(field, v, result) for pk, v in value.items()}
             else:
                 cells[field.name] = cell_for(field, value, result)
+        for calc in calculations:
+            source = [r[calc.field] for r in results]
+            if pivot_fields:
+                cells[calc.name] = {
+                    pk: _calc_cell(calc.value([s[pk] for s in source], n)) for pk in pivot_keys
+                }
+            else:
+                cells[calc.name] = _calc_cell(calc.value(source, n))
         data.append(cells)
 
     pivots = [
@@ -344,7 +449,7 @@ def run_query(
         "fields": {
             "dimensions": [d.metadata() for d in dimensions],
             "measures": [m.metadata() for m in measures],
-            "table_calculations": [],
+            "table_calculations": [c.metadata() for c in calculations],
             "pivots": [p.metadata() for p in pivot_fields],
         },
         "pivots": pivots,

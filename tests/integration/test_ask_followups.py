@@ -205,3 +205,36 @@ def test_refine_keeps_what_the_follow_up_does_not_change():
     ]
     # A whole question of its own is not a follow-up.
     assert refine(first, "orders by status last week", explore, today=today) is None
+
+
+async def test_a_share_and_a_change_come_back_as_table_calculations(looker: LookerEmulator):
+    async with Sandbox(looker=looker, ask_explores=EXPLORES) as sandbox:
+        share = text_of(await dm(sandbox, "ask share of revenue by category"))
+        change = text_of(await dm(sandbox, "ask revenue MoM growth"))
+    first, second = created(looker)
+    assert json.loads(first["dynamic_fields"])[0]["expression"] == (
+        "${orders.total_revenue} / sum(${orders.total_revenue})"
+    )
+    assert second["fields"] == ["orders.created_month", "orders.total_revenue"]
+    assert "Share of Total Revenue" in share
+    shares = [float(w.rstrip("%")) for w in share.split() if w.endswith("%")]
+    assert len(shares) == 5 and abs(sum(shares) - 100) < 0.6  # five categories, one whole
+    assert "Total Revenue change" in change
+
+
+async def test_the_emulator_refuses_a_table_calculation_it_cannot_evaluate(looker):
+    from lookerbot.sandbox.query_engine import QueryError, table_calculations
+
+    query = {
+        "dynamic_fields": json.dumps(
+            [
+                {
+                    "category": "table_calculation",
+                    "expression": "mean(${a.b})",
+                    "table_calculation": "x",
+                }
+            ]
+        )
+    }
+    with pytest.raises(QueryError, match="cannot evaluate"):
+        table_calculations(query, ["a.b"])
