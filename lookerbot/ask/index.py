@@ -214,6 +214,12 @@ MONEY_VERBS: tuple[tuple[str, ...], ...] = (
     ("billed",),
     ("dollar", "value"),
     ("worth",),
+    ("paying",),
+    ("spending",),
+    ("earning",),
+    ("generating",),
+    ("billing",),
+    ("charged",),
 )
 """Verbs of money: they name the Explore's main money measure (see ``money_measure``)."""
 
@@ -309,6 +315,9 @@ class ValueIndex:
 
     phrases: dict[tuple[str, ...], list[ValueMatch]] = field(default_factory=dict)
     max_words: int = 0
+    initials: dict[str, list[ValueMatch]] = field(default_factory=dict)
+    """Values of several words by their initials ("United States": "us"), matched only
+    when typed in capitals ("the US"), so "us" the word never becomes a value."""
 
     @classmethod
     def build(cls, index: ExploreIndex, values: Mapping[str, Iterable[str]]) -> ValueIndex:
@@ -331,6 +340,11 @@ class ValueIndex:
         if all(m.field.name != f.name for m in matches):
             matches.append(ValueMatch(f, value))
             self.max_words = max(self.max_words, len(phrase))
+        words = value.split()
+        if len(words) >= 2 and all(w[:1].isalpha() and w[:1].isupper() for w in words):
+            short = self.initials.setdefault("".join(w[0] for w in words).lower(), [])
+            if all(m.field.name != f.name for m in short):
+                short.append(ValueMatch(f, value))
 
     def merged(self, other: ValueIndex) -> ValueIndex:
         """Both indexes' values."""

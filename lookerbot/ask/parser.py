@@ -28,6 +28,7 @@ from lookerbot.ask.dates import TimeFilter, combine, range_unit, read_time
 from lookerbot.ask.index import (
     DESCRIPTION,
     LABEL_END,
+    MONEY_VERBS,
     Candidate,
     ExploreIndex,
     ValueIndex,
@@ -100,6 +101,9 @@ _MARKERS: dict[tuple[str, ...], str] = {
     ("changed",): "change",
     ("grew",): "change",
     ("grown",): "change",
+    ("grow",): "change",
+    ("outside",): "not",
+    ("outside", "of"): "not",
     ("mom",): "change:month",
     ("yoy",): "change:year",
     ("qoq",): "change:quarter",
@@ -290,6 +294,8 @@ class _Reading:
     list_rank: bool = False
     described: dict[str, str] = field(default_factory=dict)
     noun_counts: set[str] = field(default_factory=set)
+    verb_measures: set[str] = field(default_factory=set)
+    """Measures named only by a money verb ("billed"): they give way to one named."""
     """Counts named by a bare plural noun ("tickets"): the subject, when another measure
     is asked for ("how many tickets did we resolve")."""
     which: bool = False
@@ -338,8 +344,12 @@ class _Parser:
             if options:
                 best = max(options, key=lambda o: (o.end - o.start, _priority(o)))
                 if best.kind == "marker" and best.marker.startswith(("change", "share")):
-                    # "the Growth plan": a value, not a change.
-                    values = [o for o in options if o.kind == "value" and o.end >= best.end]
+                    # "the Growth plan": a value named with its field, not a change.
+                    values = [
+                        o
+                        for o in options
+                        if o.kind == "value" and o.end >= best.end and self.names_field_at(o)
+                    ]
                     best = values[0] if values else best
                 items.append(best)
                 if best.kind not in ("comma", "marker", "number"):
@@ -351,6 +361,17 @@ class _Parser:
                 items.append(_Item("unknown", i, i + 1, token.text))
             i += 1
         return items
+
+    def names_field_at(self, value: _Item) -> bool:
+        """Whether the word after ``value`` names its field ("Growth plan")."""
+        if value.end >= len(self.stems):
+            return False
+        fields = {m.field.name for m in value.values}
+        views = {m.field.view for m in value.values}
+        for c in self.index.phrases.get((self.stems[value.end],), []):
+            if c.field.name in fields or (c.view_noun and c.field.view in views):
+                return True
+        return False
 
     def options(self, i: int) -> list[_Item]:
         found: list[_Item] = []
@@ -383,6 +404,10 @@ class _Parser:
                 found.append(_Item("value", i, end, self.text(i, end), values=list(matches)))
                 break
         token = self.tokens[i]
+        if token.kind == "word" and len(token.text) >= 2 and token.text.isupper():
+            initials = self.values.initials.get(token.norm)
+            if initials:  # "the US", "UK"
+                found.append(_Item("value", i, i + 1, token.text, values=list(initials)))
         value = number_value(token)
         if value is not None and token.kind != "money":
             found.append(_Item("number", i, i + 1, token.text, number=value))
@@ -720,6 +745,8 @@ class _Parser:
             joined = any(0 <= k < len(items) and _joins(items[k]) for k in (i - 1, i + 1))
             if bare and not joined:
                 reading.noun_counts.add(chosen.field.name)
+        if tuple(self.stems[item.start : item.end]) in MONEY_VERBS:
+            reading.verb_measures.add(chosen.field.name)
         if chosen.field.is_measure:
             weak = i > 0 and items[i - 1].kind == "value"
             reading.add_measure(chosen.field, weak=weak)
@@ -805,13 +832,15 @@ class _Parser:
             reading.value_ambiguity = (items[start], fields)
         return None
 
-    def read_compare(self, items: Sequence[_Item], i: int, reading: _Reading) -> None:
+    def read_compare(self, items: list[_Item], i: int, reading: _Reading) -> None:
         item = items[i]
         target: ExploreField | None = None
-        if i > 0 and items[i - 1].kind == "field":
+        for k in (i - 1, i + 1):  # "amount over 200", "more than 100 seats"
+            if target is not None or not 0 <= k < len(items) or items[k].kind != "field":
+                continue
             numeric = [
                 c.field
-                for c in items[i - 1].candidates
+                for c in items[k].candidates
                 if not c.field.is_measure
                 and c.field.is_numeric
                 and not c.field.is_timeframe
@@ -819,6 +848,8 @@ class _Parser:
             ]
             if len(numeric) == 1:
                 target = numeric[0]
+                if k > i:  # the unit after the number: read, not a field of the query
+                    items[k] = _Item("marker", items[k].start, items[k].end, items[k].text)
         if target is None and item.money:
             money = self.index.money_dimensions()
             if len(money) == 1:
@@ -869,8 +900,9 @@ class _Parser:
             )
 
         measures = list(reading.measures) or list(reading.weak_measures)
-        if len(measures) > 1 and any(m.name not in reading.noun_counts for m in measures):
-            measures = [m for m in measures if m.name not in reading.noun_counts]
+        for weak in (reading.noun_counts, reading.verb_measures):
+            if len(measures) > 1 and any(m.name not in weak for m in measures):
+                measures = [m for m in measures if m.name not in weak]
         if measures and all(m.name in reading.described for m in measures):
             # Only words of a measure's description fit ("refunds" in "before refunds"):
             # not enough to run a query someone might believe.
