@@ -637,7 +637,12 @@ class _Parser:
             return j
         if marker == "howmany":
             reading.how_many = True
-            following = items[i + 1] if i + 1 < len(items) else None
+            k = i + 1
+            while (k < len(items) and items[k].kind in ("value", "comma")) or (
+                k < len(items) and items[k].kind == "marker" and items[k].marker == "and"
+            ):
+                k += 1  # "how many past due accounts": the noun after the values
+            following = items[k] if k < len(items) else None
             if following is not None and following.kind == "field":
                 nxt = following
                 tops = _tops(nxt.candidates, "any")
@@ -651,9 +656,12 @@ class _Parser:
                     ]
                     if counts:
                         reading.add_measure(counts[0])
+                        reading.noun_counts.add(counts[0].name)
                     else:
                         reading.uncountable = nxt.text
-                    return i + 2
+                    if k == i + 1:
+                        return i + 2
+                    items[k] = _Item("marker", nxt.start, nxt.end, nxt.text)  # read here
             return i + 1
         if marker == "not":
             if i + 1 < len(items) and items[i + 1].kind == "field":
@@ -900,6 +908,9 @@ class _Parser:
             )
 
         measures = list(reading.measures) or list(reading.weak_measures)
+        if measures and all(m.name in reading.noun_counts for m in measures):
+            # "how many tickets did Priya resolve": the verb after the value says what.
+            measures += [m for m in reading.weak_measures if m not in measures]
         for weak in (reading.noun_counts, reading.verb_measures):
             if len(measures) > 1 and any(m.name not in weak for m in measures):
                 measures = [m for m in measures if m.name not in weak]
@@ -924,6 +935,10 @@ class _Parser:
                 measures = list({m.name: m for m in amounts}.values())
         if not measures and reading.sort_key is not None and reading.sort_key[0].is_measure:
             measures = [reading.sort_key[0]]
+        if not measures and reading.by_groups and (reading.includes or reading.excludes):
+            # "urgent bug reports by channel": values of things, counted by a breakdown.
+            count = index.count_measure()
+            measures = [count] if count is not None else []
         if not measures and reading.how_many:
             count = index.count_measure()
             if count is None:
