@@ -484,6 +484,7 @@ ASSISTANT_HELLO = (
     "Type `help` for your team's commands."
 )
 ASSISTANT_TRY = "Try asking"
+ASK_WHICH_EXPLORE = "Your question fits more than one Explore equally. Which did you mean?"
 
 
 def ask_why_heading(label: str, key: str) -> str:

@@ -1145,6 +1145,7 @@ def read_question(
     if not explores:
         raise ValueError("parse needs at least one Explore")
     best: tuple[tuple[int, int, int], ParseResult, ExploreQuestion] | None = None
+    tied: list[tuple[QuerySpec, ExploreQuestion]] = []
     for explore in explores:
         parser = _Parser(question, explore.index, explore.values, today, prefer)
         result = parser.result(parser.read(parser.match()))
@@ -1158,5 +1159,21 @@ def read_question(
         score = (rank, -unknown, parser.matched)
         if best is None or score > best[0]:
             best = (score, result, explore)
+            tied = [(result, explore)] if isinstance(result, QuerySpec) else []
+        elif score == best[0] and isinstance(result, QuerySpec):
+            tied.append((result, explore))
     assert best is not None
+    if len(tied) > 1 and not prefer:
+        # The question fits several Explores equally ("how many customers"): asking which
+        # is better than running one at random.
+        picks = [(spec.fields[-1], e) for spec, e in tied]
+        return (
+            Ambiguity(
+                tied[0][1].index.explore.key,
+                question,
+                tuple(e.index.fields[name] for name, e in picks),
+                explores=tuple(e.index.explore.key for _, e in picks),
+            ),
+            tied[0][1],
+        )
     return best[1], best[2]

@@ -170,6 +170,9 @@ class Ambiguity:
     explore: str
     phrase: str
     candidates: tuple[ExploreField, ...]
+    explores: tuple[str, ...] = ()
+    """When the question fits several Explores equally: each candidate's Explore
+    (``model/explore``), in the same order."""
 
 
 @dataclass(frozen=True)

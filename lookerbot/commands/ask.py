@@ -319,7 +319,7 @@ class AskCommand:
             return await self._run(_same(people, explore.looker), result, model=None)
         if isinstance(result, Ambiguity):
             pick = Pick(question, prefer, explore.looker.url, explore.key, via_slash)
-            return self._ask_back(result, pick, explore)
+            return self._ask_back(result, pick, explore, loaded)
         raise self._not_understood(result, explore)
 
     async def _try_llm(
@@ -372,7 +372,13 @@ class AskCommand:
             },
         )
 
-    def _ask_back(self, ambiguity: Ambiguity, pick: Pick, explore: LoadedExplore) -> Reply:
+    def _ask_back(
+        self,
+        ambiguity: Ambiguity,
+        pick: Pick,
+        explore: LoadedExplore,
+        loaded: Sequence[LoadedExplore] = (),
+    ) -> Reply:
         names = explore.question.index.display_name
         all_measures = all(f.is_measure for f in ambiguity.candidates)
         ranking = all_measures and len(ambiguity.candidates) > 2
@@ -381,19 +387,25 @@ class AskCommand:
             if ranking
             else messages.ask_which_one(ambiguity.phrase)
         )
+        by_key = {e.key: e for e in reversed(loaded)}
+        if ambiguity.explores:
+            text = messages.ASK_WHICH_EXPLORE
         buttons: list[dict[str, Any]] = []
         for n, candidate in enumerate(ambiguity.candidates):
+            home = by_key.get(ambiguity.explores[n]) if ambiguity.explores else None
             chosen = Pick(
                 pick.question,
                 (*pick.prefer, candidate.name),
-                pick.looker_url,
-                pick.explore,
+                home.looker.url if home else pick.looker_url,
+                home.key if home else pick.explore,
                 pick.via_slash,
             )
             value = chosen.value()
             if len(value) > MAX_BUTTON_VALUE:
                 continue
             label = names.get(candidate.name, candidate.label)
+            if home is not None:
+                label = f"{candidate.label} ({home.question.index.explore.label or home.key})"
             buttons.append(
                 {
                     "type": "button",

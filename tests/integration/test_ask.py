@@ -285,3 +285,24 @@ async def test_a_guest_clicking_is_refused_and_leaves_the_buttons(sandbox: Sandb
     assert created_queries(sandbox.looker) == []
     (refusal,) = sandbox.slack.ephemeral_messages("U0GUEST")
     assert "as a guest user" in text_of(refusal)
+
+
+async def test_a_question_two_explores_fit_equally_asks_which(looker: LookerEmulator):
+    explores = ("thelook/orders", "saas/subscriptions")
+    async with Sandbox(looker=looker, ask_explores=explores) as sandbox:
+        question = await dm(sandbox, "ask how many customers do we have")
+        text = text_of(question)
+        assert created_queries(looker) == []  # nothing ran on a guess
+        assert text.startswith("Your question fits more than one Explore equally.")
+        assert "[Customers Count (Orders)]  [Accounts Count (Subscriptions)]" in text
+        channel = sandbox.slack.dm_channel("U0ALICE")
+        await sandbox.driver.click_button(
+            question.blocks, "ask:pick:1", channel=channel, message_ts=question.ts
+        )
+        await sandbox.settle()
+    (body,) = created_queries(looker)
+    assert (body["model"], body["view"], body["fields"]) == (
+        "saas",
+        "subscriptions",
+        ["accounts.count"],
+    )
