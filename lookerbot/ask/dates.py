@@ -488,3 +488,20 @@ def combine(first: TimeFilter, second: TimeFilter, today: date) -> tuple[TimeFil
     start, end = min(a[0], b[0]), max(a[1], b[1])
     expression = f"{looker_day(start)} to {looker_day(end)}"
     return TimeFilter(expression, f"{first.words} vs {second.words}"), a[2]
+
+
+def since_period(expression: str, today: date) -> tuple[TimeFilter, Unit] | None:
+    """``after D`` where D starts the previous week, month, quarter or year ("change from
+    last month"): that period and the current one, as one range, and their unit."""
+    m = re.fullmatch(r"after (\d{4})/(\d{2})/(\d{2})", expression.strip())
+    if not m:
+        return None
+    start = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    units: tuple[Unit, ...] = ("month", "quarter", "year", "week")
+    for unit in units:
+        last = period_bounds(f"last {unit}", today)
+        this = period_bounds(f"this {unit}", today)
+        if last is not None and this is not None and last[0] == start:
+            expression = f"{looker_day(start)} to {looker_day(this[1])}"
+            return TimeFilter(expression, f"last {unit} vs this {unit}"), unit
+    return None

@@ -24,11 +24,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-from lookerbot.ask.dates import TimeFilter, combine, range_unit, read_time
+from lookerbot.ask.dates import TimeFilter, combine, range_unit, read_time, since_period
 from lookerbot.ask.index import (
     DESCRIPTION,
     LABEL_END,
     MONEY_VERBS,
+    TAG,
     Candidate,
     ExploreIndex,
     ValueIndex,
@@ -295,6 +296,10 @@ class _Reading:
     described: dict[str, str] = field(default_factory=dict)
     noun_counts: set[str] = field(default_factory=set)
     verb_measures: set[str] = field(default_factory=set)
+    loose_numbers: set[str] = field(default_factory=set)
+    """Numeric dimensions named outside a breakdown ("max order amount"): part of a
+    measure's name when a measure is asked for, not a grouping."""
+    versus_values: list[str] = field(default_factory=list)
     """Measures named only by a money verb ("billed"): they give way to one named."""
     """Counts named by a bare plural noun ("tickets"): the subject, when another measure
     is asked for ("how many tickets did we resolve")."""
@@ -361,6 +366,13 @@ class _Parser:
                 items.append(_Item("unknown", i, i + 1, token.text))
             i += 1
         return items
+
+    def _starts_field(self, i: int) -> bool:
+        """Whether a field's phrase of two words or more starts at token ``i``."""
+        for length in range(2, min(self.index.max_words, len(self.tokens) - i) + 1):
+            if tuple(self.stems[i : i + length]) in self.index.phrases:
+                return True
+        return False
 
     def names_field_at(self, value: _Item) -> bool:
         """Whether the word after ``value`` names its field ("Growth plan")."""
@@ -459,6 +471,8 @@ class _Parser:
         for phrase, direction in _ORDER_WORDS.items():
             if self.starts_with(i, phrase):
                 end = i + len(phrase)
+                if phrase[-1] == "first" and self._starts_field(end - 1):
+                    continue  # "lowest first response time": a field, not an order
                 found.append(
                     _Item("rank", i, end, self.text(i, end), direction=direction, rank="order")
                 )
@@ -581,7 +595,7 @@ class _Parser:
                 nxt = items[j]
                 if nxt.kind == "field":
                     before = len(reading.dimensions)
-                    self.group_or_sort(nxt, reading)
+                    self.group_or_sort(nxt, reading, per=item.text.lower() == "per")
                     if pivot and len(reading.dimensions) > before:
                         reading.pivots.append(reading.dimensions[-1])
                 elif nxt.kind == "grain":
@@ -712,11 +726,27 @@ class _Parser:
             return j + 1
         return j
 
-    def group_or_sort(self, item: _Item, reading: _Reading) -> None:
+    def group_or_sort(self, item: _Item, reading: _Reading, *, per: bool = False) -> None:
         """X in "by X", "top 5 X": a dimension to group by, or a measure to rank by."""
         chosen = self.resolve(item, "dim", reading)
         if chosen is None:
             return
+        f = chosen.field
+        if per and f.is_measure and f.type in ("count", "count_distinct"):
+            return  # "average seats per subscription": a rate, not a breakdown
+        if not f.is_measure and f.is_numeric and not f.is_timeframe and reading.rank is not None:
+            # "biggest accounts by seats": ranked by the total of a per-row number.
+            totals = [
+                c
+                for c in item.candidates
+                if c.field.is_measure and c.field.type == "sum" and c.score >= LABEL_END
+            ]
+            if len(totals) == 1:
+                chosen = totals[0]
+        if chosen.field.is_measure and chosen.field.type in ("count", "count_distinct"):
+            token = self.tokens[item.start]
+            if item.end - item.start == 1 and token.stem != token.norm:
+                reading.noun_counts.add(chosen.field.name)
         if chosen.field.is_measure:
             reading.add_measure(chosen.field)
             if reading.sort_key is None:
@@ -731,6 +761,12 @@ class _Parser:
         chosen = self.resolve(item, "any", reading)
         if chosen is None:
             return
+        if (
+            not chosen.field.is_measure
+            and chosen.field.is_numeric
+            and not chosen.field.is_timeframe
+        ):
+            reading.loose_numbers.add(chosen.field.name)
         if not chosen.field.is_measure and not _named(chosen):
             # A word of a dimension's description ("signed up", "assigned to"): it says
             # what happened, it does not ask to group by it.
@@ -776,6 +812,8 @@ class _Parser:
                             return True
                         if c.view_noun and c.field.view == match.field.view:
                             return True
+                        if j == i - 1 and c.field.view == match.field.view and c.score >= TAG:
+                            return True  # "Software companies": the kind of thing
         if i + 1 < len(items) and items[i + 1].kind == "compare":
             return any(c.field.is_numeric for c in dims)
         return False
@@ -974,6 +1012,12 @@ class _Parser:
             return NotUnderstood(
                 key, (reading.times[1].words,), tuple(index.some_fields()), matched=self.matched
             )
+        elif reading.change and time is not None and time.expression.startswith("after "):
+            # "how did revenue change from last month": last month against this one.
+            since = since_period(time.expression, self.today)
+            if since is not None:
+                time, unit = since
+                grain, compared = _UNIT_TIMEFRAME[unit], True
         elif reading.change and time is not None and (grain is None or reading.weak_grain):
             spanned = range_unit(time.expression)
             if spanned is not None:
@@ -986,6 +1030,13 @@ class _Parser:
             grain = reading.change_grain
 
         dimensions = list(reading.dimensions)
+        if measures:
+            dimensions = [d for d in dimensions if d.name not in reading.loose_numbers]
+        if reading.versus and len(reading.times) < 2:
+            # "SMB vs Enterprise": the values compared side by side, one row each.
+            for name, values in reading.includes.items():
+                if len(values) > 1 and all(d.name != name for d in dimensions):
+                    dimensions.append(index.fields[name])
         pivots = [p.name for p in reading.pivots]
         if grain is not None:
             time_dim = index.time_field(grain)

@@ -1,6 +1,7 @@
-"""The parser on questions over three Explores (issue 17): a tuning set it is tuned on, and
-a held-out set written before the parser changes, by a session that saw only each
-Explore's fields and values (tests/fixtures/ask_explores.md), and never tuned on.
+"""The parser on questions over three Explores (issue 17): two tuning sets it is tuned on,
+and a held-out set written before the parser changes, by a session that saw only each
+Explore's fields and values (tests/fixtures/ask_explores.md), and never tuned on. Each set
+was written by its own session from that file alone.
 
 Both figures are printed at the end of the test run. The held-out set's misses are not
 printed: reading them would be tuning on it.
@@ -14,12 +15,12 @@ import pytest
 
 from lookerbot.ask.spec import QuerySpec
 from tests.ask_eval import Report, evaluate, load
-from tests.ask_support import EVALUATION, HELDOUT, TUNING, explore_question
+from tests.ask_support import EVALUATION, HELDOUT, TUNING, TUNING2, explore_question
 
 # Floors, not goals (the goals, >= 90% exact and <= 2% wrong on the held-out set, are in
 # the README beside what was measured): a change that makes the parser worse fails here.
-TUNING_FLOOR = {"exact": 0.60, "wrong": 0.12}
-HELDOUT_FLOOR = {"exact": 0.50, "wrong": 0.15}
+TUNING_FLOOR = {"exact": 0.80, "wrong": 0.03}
+HELDOUT_FLOOR = {"exact": 0.65, "wrong": 0.12}
 
 
 def _explores(doc: dict) -> dict:
@@ -27,7 +28,7 @@ def _explores(doc: dict) -> dict:
     return {key: explore_question(key, today) for key in doc["explores"]}
 
 
-@pytest.mark.parametrize("path", [TUNING, HELDOUT], ids=["tuning", "held-out"])
+@pytest.mark.parametrize("path", [TUNING, TUNING2, HELDOUT], ids=["tuning", "tuning2", "held-out"])
 def test_the_set_names_only_real_fields_and_values(path):
     doc = load(path)
     explores = _explores(doc)
@@ -59,8 +60,9 @@ def _score(path, pytestconfig: pytest.Config, floor: dict[str, float]) -> Report
     return report
 
 
-def test_tuning_set(pytestconfig: pytest.Config):
-    _score(TUNING, pytestconfig, TUNING_FLOOR)
+@pytest.mark.parametrize("path", [TUNING, TUNING2], ids=["tuning", "tuning2"])
+def test_tuning_set(path, pytestconfig: pytest.Config):
+    _score(path, pytestconfig, TUNING_FLOOR)
 
 
 def test_held_out_set(pytestconfig: pytest.Config):
