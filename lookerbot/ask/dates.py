@@ -365,10 +365,15 @@ class _Reader:
             return end, TimeFilter(
                 f"{looker_day(first)} to {looker_day(last)}", f"Q{quarter} {first.year}"
             )
-        if i < len(self.tokens) and self.tokens[i].kind == "half":
-            half = int(self.tokens[i].norm[1])
-            year = self.year(i + 1)
-            end = i + 2 if year is not None else i + 1
+        halves = {("first", "half"): 1, ("second", "half"): 2}
+        spelled = halves.get((self.norm(i), self.norm(i + 1)))
+        if spelled is not None or (i < len(self.tokens) and self.tokens[i].kind == "half"):
+            half = spelled or int(self.tokens[i].norm[1])
+            after = i + 2 if spelled else i + 1
+            if spelled and self.norm(after) == "of":
+                after += 1
+            year = self.year(after)
+            end = after + 1 if year is not None else after
             first = date(year or today.year, half * 6 - 5, 1)
             if year is None and first > today:
                 first = first.replace(year=first.year - 1)

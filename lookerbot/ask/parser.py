@@ -88,6 +88,7 @@ _MARKERS: dict[tuple[str, ...], str] = {
     ("vs",): "versus",
     ("versus",): "versus",
     ("compared", "to"): "versus",
+    ("compare",): "versus",
     ("compared", "with"): "versus",
     ("compare", "to"): "versus",
     ("compare", "with"): "versus",
@@ -335,6 +336,8 @@ class _Parser:
         self.today = today
         self.prefer = set(prefer)
         self.matched = 0
+        self.strength = 0.0
+        """How strongly the matched phrases name their fields (a label over a synonym)."""
 
     # -- pass 1: matching ------------------------------------------------------------------
 
@@ -348,6 +351,18 @@ class _Parser:
             options = self.options(i)
             if options:
                 best = max(options, key=lambda o: (o.end - o.start, _priority(o)))
+                if best.kind == "field":
+                    # "the Escalations team": a value named with its field's noun.
+                    named = [
+                        o
+                        for o in options
+                        if o.kind == "value" and o.end == best.end and self.names_field_at(o)
+                    ]
+                    best = named[0] if named else best
+                if best.kind == "field":
+                    self.strength += max(c.score for c in best.candidates)
+                elif best.kind == "value":
+                    self.strength += TAG
                 if best.kind == "marker" and best.marker.startswith(("change", "share")):
                     # "the Growth plan": a value named with its field, not a change.
                     values = [
@@ -1195,7 +1210,7 @@ def read_question(
     """As :func:`parse`, and which of ``explores`` the result is for."""
     if not explores:
         raise ValueError("parse needs at least one Explore")
-    best: tuple[tuple[int, int, int], ParseResult, ExploreQuestion] | None = None
+    best: tuple[tuple[int, int, int, float], ParseResult, ExploreQuestion] | None = None
     tied: list[tuple[QuerySpec, ExploreQuestion]] = []
     for explore in explores:
         parser = _Parser(question, explore.index, explore.values, today, prefer)
@@ -1207,7 +1222,7 @@ def read_question(
         else:
             rank = 0
         unknown = len(result.unknown) if isinstance(result, NotUnderstood) else 0
-        score = (rank, -unknown, parser.matched)
+        score = (rank, -unknown, parser.matched, parser.strength)
         if best is None or score > best[0]:
             best = (score, result, explore)
             tied = [(result, explore)] if isinstance(result, QuerySpec) else []
