@@ -97,6 +97,18 @@ class ExploreIndex:
         index.max_words = max((len(p) for p in index.phrases), default=1)
         return index
 
+    def people(self) -> ExploreField | None:
+        """The name of the one kind of person the Explore has (what "who" asks for): a
+        view's display dimension whose view, tags or description speak of people."""
+        found = [
+            f
+            for f in _display_dimensions(list(self.fields.values())).values()
+            if any(
+                word in " ".join((f.view_label, f.description, *f.tags)).lower() for word in _PEOPLE
+            )
+        ]
+        return found[0] if len(found) == 1 else None
+
     def money_measure(self) -> ExploreField | None:
         """The Explore's main money measure: what "how much did we make", "spent" or
         "paid" ask for. A summed measure formatted as money, one that says revenue or
@@ -179,6 +191,8 @@ class ExploreIndex:
         chosen += sorted(text, key=lambda f: not f.suggestable)[:dimensions]
         return [self.display_name[f.name] for f in chosen]
 
+
+_PEOPLE = ("customer", "agent", "rep", "assignee", "person", "user", "employee", "buyer")
 
 GLOSSARY: dict[str, str] = {
     "aov": "average order value",

@@ -120,6 +120,7 @@ _MARKERS: dict[tuple[str, ...], str] = {
     ("ranked", "by"): "sortby",
     ("rank", "by"): "sortby",
     ("which",): "which",
+    ("who",): "who",
     ("what",): "which",
     ("how", "many"): "howmany",
     ("and",): "and",
@@ -644,6 +645,14 @@ class _Parser:
                 return i + 2
             reading.unknown.append(item.text)
             return i + 1
+        if marker == "who":
+            # "who spent the most": the Explore's people, when it names one kind of them
+            # (a question's first word; "customers who signed up" is not a question).
+            people = self.index.people() if item.start == 0 else None
+            if people is not None:
+                reading.which = True
+                reading.add_dimension(people)
+            return i + 1
         if marker == "which":
             reading.which = True
             j = i + 1
@@ -734,6 +743,13 @@ class _Parser:
             last = self.tokens[nxt.end - 1]
             plural = last.kind == "word" and last.stem != last.norm
             before = len(reading.dimensions)
+            counted = [c for c in _tops(nxt.candidates, "any") if c.field.is_measure and _named(c)]
+            if reading.dimensions and item.rank == "most" and len(counted) == 1 and plural:
+                # "which country has the fewest customers": the thing counted, not grouped.
+                reading.add_measure(counted[0].field)
+                if nxt.end - nxt.start == 1:
+                    reading.noun_counts.add(counted[0].field.name)
+                return j + 1
             self.group_or_sort(nxt, reading)
             grouped = len(reading.dimensions) > before
             if item.text.split()[0].lower() in _SUPERLATIVES and plural and grouped:
