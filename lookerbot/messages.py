@@ -487,6 +487,14 @@ ASSISTANT_TRY = "Try asking"
 ASK_WHICH_EXPLORE = "Your question fits more than one Explore equally. Which did you mean?"
 
 
+def ask_no_event_date(verb: str, date_name: str) -> str:
+    return (
+        f"I can't tell when something was *{escape(verb)}*: the only date I can filter on "
+        f"is *{escape(date_name)}*. Ask about that date instead, or ask your Looker admin "
+        "for the date you need."
+    )
+
+
 def ask_why_heading(label: str, key: str) -> str:
     return f"I read your question against the *{escape(label)}* Explore (`{escape(key)}`):"
 

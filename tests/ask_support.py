@@ -21,6 +21,7 @@ from tests.conftest import ROOT
 QUESTIONS = ROOT / "tests" / "fixtures" / "ask_questions.json"
 TUNING = ROOT / "tests" / "fixtures" / "ask_tuning.json"
 TUNING2 = ROOT / "tests" / "fixtures" / "ask_tuning2.json"
+TUNING3 = ROOT / "tests" / "fixtures" / "ask_tuning3.json"
 HELDOUT = ROOT / "tests" / "fixtures" / "ask_heldout.json"
 EVALUATION = pytest.StashKey[dict[str, Any]]()
 """Where the tuning and held-out tests leave their reports (file name -> Report)."""

@@ -44,7 +44,7 @@ from lookerbot.ask.spec import (
     build_spec,
     escape_value,
 )
-from lookerbot.ask.words import FILLERS, number_value, tokenize
+from lookerbot.ask.words import FILLERS, number_value, stems, tokenize
 from lookerbot.looker.models import ExploreField
 
 MAX_QUESTION = 500
@@ -154,6 +154,8 @@ _GRAINS: dict[tuple[str, ...], str] = {
     ("trending",): "month",
 }
 _WEAK_GRAINS = frozenset({"over time", "trend", "trending"})
+_VALUE_LEADS = frozenset({"on", "the", "vs", "versus", "and", "or", "for", "only", "just"})
+"""Words after which a word that is also a value ("Growth") is that value."""
 """Grains that only say "over time": an explicit one ("by quarter") wins over them."""
 _SUPERLATIVES = frozenset(
     {"largest", "biggest", "smallest", "highest", "lowest", "greatest", "fewest"}
@@ -302,6 +304,13 @@ class _Reading:
     """Numeric dimensions named outside a breakdown ("max order amount"): part of a
     measure's name when a measure is asked for, not a grouping."""
     versus_values: list[str] = field(default_factory=list)
+    undated: str | None = None
+    """A verb whose date the Explore does not have, before a time ("resolved yesterday")."""
+    plural_dims: bool = False
+    """A dimension was named in the plural ("lowest AOV regions": a list)."""
+    subjects: set[str] = field(default_factory=set)
+    """Dimensions named only by their view's noun outside a breakdown ("Software
+    accounts"): the subject of the question when a measure is asked for."""
     """Measures named only by a money verb ("billed"): they give way to one named."""
     """Counts named by a bare plural noun ("tickets"): the subject, when another measure
     is asked for ("how many tickets did we resolve")."""
@@ -365,11 +374,14 @@ class _Parser:
                 elif best.kind == "value":
                     self.strength += TAG
                 if best.kind == "marker" and best.marker.startswith(("change", "share")):
-                    # "the Growth plan": a value named with its field, not a change.
+                    # "the Growth plan", "on Growth", "Pro vs Growth": a value, not a change.
+                    after_word = i > 0 and self.tokens[i - 1].norm in _VALUE_LEADS
                     values = [
                         o
                         for o in options
-                        if o.kind == "value" and o.end >= best.end and self.names_field_at(o)
+                        if o.kind == "value"
+                        and o.end >= best.end
+                        and (self.names_field_at(o) or after_word)
                     ]
                     best = values[0] if values else best
                 items.append(best)
@@ -389,6 +401,23 @@ class _Parser:
             if tuple(self.stems[i : i + length]) in self.index.phrases:
                 return True
         return False
+
+    def undated_event(self, item: _Item) -> str | None:
+        """The past-tense verb just before a time phrase ("resolved yesterday", "churned
+        last month") when the Explore's date is of something else: the Explore cannot
+        say when that happened, and filtering its own date would answer another question."""
+        if item.start == 0:
+            return None
+        verb = self.tokens[item.start - 1]
+        if verb.kind != "word" or not verb.norm.endswith("ed") or len(verb.norm) < 5:
+            return None
+        dated = self.index.filter_time_field()
+        if dated is None:
+            return None
+        said = set(stems(" ".join((dated.label, dated.group_label or "", dated.description))))
+        if verb.stem in said or verb.norm in said or verb.norm[:-1] in said:
+            return None
+        return verb.text
 
     def names_field_at(self, value: _Item) -> bool:
         """Whether the word after ``value`` names its field ("Growth plan")."""
@@ -534,6 +563,9 @@ class _Parser:
                 continue
             elif kind == "time":
                 assert item.time is not None
+                event = self.undated_event(item)
+                if event is not None:
+                    reading.undated = event
                 if item.time not in reading.times:
                     reading.times.append(item.time)
                 if reading.time is None:
@@ -648,7 +680,8 @@ class _Parser:
         if marker == "who":
             # "who spent the most": the Explore's people, when it names one kind of them
             # (a question's first word; "customers who signed up" is not a question).
-            people = self.index.people() if item.start == 0 else None
+            first = item.start == 0 or self.tokens[item.start - 1].kind == "comma"
+            people = self.index.people() if first else None
             if people is not None:
                 reading.which = True
                 reading.add_dimension(people)
@@ -798,6 +831,12 @@ class _Parser:
             and not chosen.field.is_timeframe
         ):
             reading.loose_numbers.add(chosen.field.name)
+        if not chosen.field.is_measure:
+            token = self.tokens[item.end - 1]
+            if token.kind == "word" and token.stem != token.norm:
+                reading.plural_dims = True
+            if chosen.view_noun:
+                reading.subjects.add(chosen.field.name)
         if not chosen.field.is_measure and not _named(chosen):
             # A word of a dimension's description ("signed up", "assigned to"): it says
             # what happened, it does not ask to group by it.
@@ -817,7 +856,15 @@ class _Parser:
         if chosen.field.is_measure and chosen.field.type in ("count", "count_distinct"):
             token = self.tokens[item.start]
             bare = item.end - item.start == 1 and token.stem != token.norm
-            joined = any(0 <= k < len(items) and _joins(items[k]) for k in (i - 1, i + 1))
+            # Joined to another measure ("orders and revenue"), not to anything else.
+            joined = any(
+                0 <= k < len(items)
+                and 0 <= k + step < len(items)
+                and _joins(items[k])
+                and items[k + step].kind == "field"
+                and any(c.field.is_measure for c in _tops(items[k + step].candidates, "any"))
+                for k, step in ((i - 1, -1), (i + 1, 1))
+            )
             if bare and not joined:
                 reading.noun_counts.add(chosen.field.name)
         if tuple(self.stems[item.start : item.end]) in MONEY_VERBS:
@@ -967,6 +1014,14 @@ class _Parser:
         if reading.value_ambiguity is not None:
             value_item, value_fields = reading.value_ambiguity
             return Ambiguity(key, value_item.text, tuple(value_fields[:MAX_CANDIDATES]))
+        if reading.undated is not None:
+            return NotUnderstood(
+                key,
+                (reading.undated,),
+                tuple(index.some_fields()),
+                reason="no_event_date",
+                matched=self.matched,
+            )
         if reading.uncountable:
             return NotUnderstood(
                 key,
@@ -1062,7 +1117,8 @@ class _Parser:
 
         dimensions = list(reading.dimensions)
         if measures:
-            dimensions = [d for d in dimensions if d.name not in reading.loose_numbers]
+            loose = reading.loose_numbers | reading.subjects
+            dimensions = [d for d in dimensions if d.name not in loose]
         if reading.versus and len(reading.times) < 2:
             # "SMB vs Enterprise": the values compared side by side, one row each.
             for name, values in reading.includes.items():
@@ -1120,7 +1176,8 @@ class _Parser:
             elif limit is None and rank.rank == "top":
                 limit = DEFAULT_TOP
             elif limit is None and rank.rank == "most" and dimensions:
-                limit = DEFAULT_TOP if reading.list_rank else 1
+                plural_list = reading.plural_dims and not reading.which
+                limit = DEFAULT_TOP if reading.list_rank or plural_list else 1
         rows = [d for d in dimensions if d.name not in pivots]
         if not sorts and rows and all(d.is_timeframe for d in rows):
             sorts = [rows[0].name]  # a time series, in time order

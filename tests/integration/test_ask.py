@@ -306,3 +306,16 @@ async def test_a_question_two_explores_fit_equally_asks_which(looker: LookerEmul
         "subscriptions",
         ["accounts.count"],
     )
+
+
+async def test_a_time_for_an_event_the_explore_has_no_date_for_is_declined(looker):
+    # Tickets have a created date only: "resolved yesterday" must not run as "created
+    # yesterday", which would answer another question.
+    async with Sandbox(looker=looker, ask_explores=("support/tickets",)) as sandbox:
+        answer = text_of(await dm(sandbox, "ask how many tickets were resolved yesterday"))
+        opened = text_of(await dm(sandbox, "ask how many tickets were opened yesterday"))
+    assert answer.startswith(":warning: I can't tell when something was *resolved*")
+    assert "*Created Date*" in answer
+    (body,) = created_queries(looker)  # only the second question ran
+    assert body["filters"] == {"tickets.created_date": "yesterday"}
+    assert opened.startswith(":mag:")
