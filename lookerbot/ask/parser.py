@@ -29,6 +29,7 @@ from lookerbot.ask.index import (
     DESCRIPTION,
     LABEL_END,
     MONEY_VERBS,
+    SYNONYMS,
     TAG,
     Candidate,
     ExploreIndex,
@@ -401,6 +402,19 @@ class _Parser:
             if tuple(self.stems[i : i + length]) in self.index.phrases:
                 return True
         return False
+
+    def is_subject(self, item: _Item, count: ExploreField) -> bool:
+        """Whether ``item`` is a plural noun naming what a count counts: the view's own
+        things ("orders", "tickets", "subs"), the subject of a question that may ask for
+        another measure of them ("returns on Q3 orders"), not a measure of its own."""
+        if item.end - item.start != 1:
+            return False
+        token = self.tokens[item.start]
+        if token.kind != "word" or token.stem == token.norm:
+            return False
+        own = set(stems(count.view_label)) | {count.view.rstrip("s")}
+        own |= {other for word, others in SYNONYMS.items() if word in own for other in others}
+        return token.stem in own or count == self.index.count_measure()
 
     def undated_event(self, item: _Item) -> str | None:
         """The past-tense verb just before a time phrase ("resolved yesterday", "churned
@@ -807,10 +821,9 @@ class _Parser:
             ]
             if len(totals) == 1:
                 chosen = totals[0]
-        if chosen.field.is_measure and chosen.field.type in ("count", "count_distinct"):
-            token = self.tokens[item.start]
-            if item.end - item.start == 1 and token.stem != token.norm:
-                reading.noun_counts.add(chosen.field.name)
+        counts = ("count", "count_distinct")
+        if chosen.field.type in counts and self.is_subject(item, chosen.field):
+            reading.noun_counts.add(chosen.field.name)
         if chosen.field.is_measure:
             reading.add_measure(chosen.field)
             if reading.sort_key is None:
@@ -855,7 +868,7 @@ class _Parser:
                 chosen = totals[0]
         if chosen.field.is_measure and chosen.field.type in ("count", "count_distinct"):
             token = self.tokens[item.start]
-            bare = item.end - item.start == 1 and token.stem != token.norm
+            bare = self.is_subject(item, chosen.field)
             # Joined to another measure ("orders and revenue"), not to anything else.
             joined = any(
                 0 <= k < len(items)
