@@ -223,13 +223,18 @@ class Deliveries:
             return 0
         return await self._resume_deliveries(lookers) + await self._resume_posts()
 
-    async def _resume_deliveries(self, lookers: LookerRegistry) -> int:
+    async def _unfinished(self, kind: str) -> list[Job]:
+        """The store's unfinished jobs of ``kind`` (none, logged, if it cannot say)."""
         assert self._jobs is not None
         try:
-            jobs = await self._jobs.unfinished(DELIVERY_JOB)
+            return await self._jobs.unfinished(kind)
         except JobStoreError as exc:
-            logger.warning("Could not read unfinished deliveries: %s", exc)
-            return 0
+            logger.warning("Could not read unfinished %s jobs: %s", kind, exc)
+            return []
+
+    async def _resume_deliveries(self, lookers: LookerRegistry) -> int:
+        assert self._jobs is not None
+        jobs = await self._unfinished(DELIVERY_JOB)
         for job in jobs:
             try:
                 plan = ScheduledPlan(**job.payload["plan"])
@@ -377,11 +382,7 @@ class Deliveries:
         """Post again every Looker post a previous run (or a silent replica) accepted and
         did not post; how many."""
         assert self._jobs is not None
-        try:
-            jobs = await self._jobs.unfinished(POST_JOB)
-        except JobStoreError as exc:
-            logger.warning("Could not read unfinished posts: %s", exc)
-            return 0
+        jobs = await self._unfinished(POST_JOB)
         for job in jobs:
             try:
                 channel = str(job.payload["channel"])
