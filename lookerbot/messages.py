@@ -281,6 +281,10 @@ HELP_ASK = (
     "e.g. `ask total revenue by region last month`."
 )
 HELP_ASK_DM = "_In a direct message, just type the question._"
+HELP_ASK_FOLLOW_UP = (
+    "_Reply in an answer's thread to refine it: `now by month`, `only the West`, "
+    "`top 10 instead`, `why?`, `as a chart`._"
+)
 
 UNKNOWN_COMMAND = (
     ":crying_cat_face: I couldn't understand that command. "

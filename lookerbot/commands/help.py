@@ -68,6 +68,7 @@ class HelpCommand:
                 builtins.insert(0, messages.HELP_ASK)
                 if request.source is Source.DM:
                     builtins.append(messages.HELP_ASK_DM)
+                builtins.append(messages.HELP_ASK_FOLLOW_UP)
             blocks.append(section(f"*{messages.HELP_BUILTINS_TITLE}*\n" + "\n".join(builtins)))
         folders = [
             messages.folder_link(looker.url, looker.settings.custom_command_folder_id)

@@ -249,6 +249,7 @@ async def test_help_lists_ask_when_it_is_on(sandbox: Sandbox):
     answer = text_of(await dm(sandbox, "help"))
     assert "• *ask* _<question>_" in answer
     assert "In a direct message, just type the question." in answer
+    assert "Reply in an answer's thread to refine it: `now by month`" in answer
 
 
 async def test_button_values_fit_slack_even_for_long_questions(sandbox: Sandbox):
