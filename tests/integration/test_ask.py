@@ -81,12 +81,17 @@ async def test_the_explore_and_its_values_are_read_once(sandbox: Sandbox):
 
 
 async def test_in_a_dm_any_text_that_is_not_a_command_is_a_question(sandbox: Sandbox):
-    answer = text_of(await dm(sandbox, "how many orders were cancelled last month"))
+    answer = text_of(await dm(sandbox, "how many cancelled orders were placed last month"))
     (body,) = created_queries(sandbox.looker)
     assert body["fields"] == ["orders.count"]
     assert body["filters"] == {"orders.status": "cancelled", "orders.created_date": "last month"}
     assert body["vis_config"] == {"type": "single_value"}
     assert answer.startswith(":mag: *Orders Count, last month, Status is cancelled*")
+    # "Cancelled last month" asks when they were cancelled, which the Explore cannot say
+    # (its date is the day an order was placed): declined, not run on the wrong date.
+    declined = text_of(await dm(sandbox, "how many orders were cancelled last month"))
+    assert declined.startswith(":warning: I can't tell when something was *cancelled*")
+    assert len(created_queries(sandbox.looker)) == 1
     # Commands still win: "help" is help, "revenue" the custom command.
     assert "Built-in commands" in text_of(await dm(sandbox, "help"))
     assert "Revenue (" in text_of(await dm(sandbox, "revenue west"))
