@@ -49,6 +49,8 @@ def classify(body: bytes) -> SlackPayload | None:
         data = _json_object(text)
         if data is None:
             return None
+        if "event" in data and not isinstance(data["event"], dict):
+            return None  # Bolt reads ``event`` of every JSON body as an object
         kind = data.get("type")
         if kind == "event_callback":
             event = data.get("event")
