@@ -17,6 +17,7 @@ from lookerbot.looker.models import (
     Query,
     QueryResult,
     RenderTask,
+    Schedule,
 )
 
 RenderKind = Literal["query", "look", "dashboard"]
@@ -123,6 +124,31 @@ class LookerClient(Protocol):
 
     async def fetch_data_action_form(self, action: dict[str, Any]) -> list[dict[str, Any]]:
         """The fields of a data action's remote form (``form_url``)."""
+        ...
+
+    async def create_scheduled_plan(self, body: dict[str, Any]) -> Schedule:
+        """Create a scheduled plan (owned by the user this client acts as)."""
+        ...
+
+    async def scheduled_plans(self, *, all_users: bool = False) -> Sequence[Schedule]:
+        """The caller's scheduled plans, or everyone's (``all_users``, needs
+        ``see_schedules``)."""
+        ...
+
+    async def scheduled_plan(self, plan_id: str) -> Schedule:
+        """One scheduled plan (its owner's, or an admin's to see)."""
+        ...
+
+    async def update_scheduled_plan(self, plan_id: str, body: dict[str, Any]) -> Schedule:
+        """Change a scheduled plan (its owner, or an admin)."""
+        ...
+
+    async def delete_scheduled_plan(self, plan_id: str) -> None:
+        """Delete a scheduled plan (its owner, or an admin)."""
+        ...
+
+    async def run_scheduled_plan_once(self, plan_id: str) -> Schedule:
+        """Run a copy of a scheduled plan now (the plan itself is unchanged)."""
         ...
 
     def as_user(self, user_id: str) -> LookerClient:

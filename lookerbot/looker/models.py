@@ -221,6 +221,8 @@ class DashboardFilter:
     default_value: str
     dimension: str
     type: str
+    model: str = ""
+    explore: str = ""
 
     @classmethod
     def from_api(cls, data: dict[str, Any]) -> DashboardFilter:
@@ -232,6 +234,8 @@ class DashboardFilter:
             default_value=_text(data.get("default_value")),
             dimension=_text(data.get("dimension")),
             type=_text(data.get("type")),
+            model=_text(data.get("model")),
+            explore=_text(data.get("explore")),
         )
 
 
@@ -845,4 +849,67 @@ class FieldSuggestions:
         return cls(
             values=tuple(str(v) for v in values if v is not None),
             hit_limit=bool(data.get("hit_limit")),
+        )
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A Looker scheduled plan, as the bot needs it (``ScheduledPlan`` in API 4.0).
+
+    Attributes:
+        id: the plan.
+        name: its name (shown in Looker's schedules list).
+        user_id: its owner, whose permissions and data it runs with.
+        owner_name: the owner's display name.
+        enabled: ``False`` while paused.
+        crontab: when it runs (Vixie cron), in ``timezone``.
+        timezone: its time zone (empty: the instance's).
+        next_run_at: ISO time of its next run, if any.
+        look_id: the Look it sends, if a Look.
+        dashboard_id: the dashboard it sends, if a dashboard.
+        filters_string: its own filters (``?Region=West``).
+        addresses: where its webhook and integration destinations send.
+        title: the title of what it sends.
+    """
+
+    id: str
+    name: str
+    user_id: str
+    owner_name: str
+    enabled: bool
+    crontab: str
+    timezone: str
+    next_run_at: str | None
+    look_id: str | None
+    dashboard_id: str | None
+    filters_string: str
+    addresses: tuple[str, ...]
+    title: str
+
+    @classmethod
+    def from_api(cls, data: dict[str, Any]) -> Schedule:
+        """Build from a ``scheduled_plan`` object."""
+        user = data.get("user") if isinstance(data.get("user"), dict) else {}
+        assert isinstance(user, dict)
+        destinations = data.get("scheduled_plan_destination")
+        addresses = tuple(
+            _text(d.get("address"))
+            for d in (destinations if isinstance(destinations, list) else [])
+            if isinstance(d, dict) and d.get("address")
+        )
+        look, dashboard = data.get("look_id"), data.get("dashboard_id")
+        return cls(
+            id=_text(data.get("id")),
+            name=_text(data.get("name")),
+            user_id=_text(data.get("user_id")),
+            owner_name=_text(user.get("display_name")) or f"user {data.get('user_id')}",
+            enabled=data.get("enabled") is not False,
+            crontab=_text(data.get("crontab")),
+            timezone=_text(data.get("timezone")),
+            next_run_at=_text(data.get("next_run_at")) or None,
+            look_id=_text(look) if look not in (None, "") else None,
+            dashboard_id=_text(dashboard) if dashboard not in (None, "") else None,
+            filters_string=_text(data.get("filters_string")),
+            addresses=addresses,
+            title=_text(data.get("content_title")) or _text(data.get("name")),
         )

@@ -30,6 +30,7 @@ from lookerbot.looker.models import (
     Query,
     QueryResult,
     RenderTask,
+    Schedule,
 )
 from lookerbot.slack.directory import SlackDirectory, SlackUser
 from lookerbot.slack.poster import SlackPostError
@@ -203,6 +204,24 @@ class RefusingLookerClient:
         raise self._refuse()
 
     async def fetch_data_action_form(self, action: dict[str, Any]) -> list[dict[str, Any]]:
+        raise self._refuse()
+
+    async def create_scheduled_plan(self, body: dict[str, Any]) -> Schedule:
+        raise self._refuse()
+
+    async def scheduled_plans(self, *, all_users: bool = False) -> Sequence[Schedule]:
+        raise self._refuse()
+
+    async def scheduled_plan(self, plan_id: str) -> Schedule:
+        raise self._refuse()
+
+    async def update_scheduled_plan(self, plan_id: str, body: dict[str, Any]) -> Schedule:
+        raise self._refuse()
+
+    async def delete_scheduled_plan(self, plan_id: str) -> None:
+        raise self._refuse()
+
+    async def run_scheduled_plan_once(self, plan_id: str) -> Schedule:
         raise self._refuse()
 
     def as_user(self, user_id: str) -> LookerClient:

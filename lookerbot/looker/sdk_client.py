@@ -45,6 +45,7 @@ from lookerbot.looker.models import (
     Query,
     QueryResult,
     RenderTask,
+    Schedule,
 )
 from lookerbot.observability import Metrics
 from lookerbot.proxies import Proxies
@@ -408,6 +409,29 @@ class SdkLookerClient:
         data = _object(await self._json("POST", "/data_actions/form", body={"action": action}))
         fields = data.get("fields")
         return [f for f in fields if isinstance(f, dict)] if isinstance(fields, list) else []
+
+    async def create_scheduled_plan(self, body: dict[str, Any]) -> Schedule:
+        return Schedule.from_api(_object(await self._json("POST", "/scheduled_plans", body=body)))
+
+    async def scheduled_plans(self, *, all_users: bool = False) -> Sequence[Schedule]:
+        params = {"all_users": "true"} if all_users else {}
+        data = await self._json("GET", "/scheduled_plans", params=params)
+        return [Schedule.from_api(item) for item in _list(data)]
+
+    async def scheduled_plan(self, plan_id: str) -> Schedule:
+        data = await self._json("GET", f"/scheduled_plans/{_id(plan_id)}")
+        return Schedule.from_api(_object(data))
+
+    async def update_scheduled_plan(self, plan_id: str, body: dict[str, Any]) -> Schedule:
+        data = await self._json("PATCH", f"/scheduled_plans/{_id(plan_id)}", body=body)
+        return Schedule.from_api(_object(data))
+
+    async def delete_scheduled_plan(self, plan_id: str) -> None:
+        await self._call("DELETE", f"/scheduled_plans/{_id(plan_id)}", decode=lambda _: None)
+
+    async def run_scheduled_plan_once(self, plan_id: str) -> Schedule:
+        data = await self._json("POST", f"/scheduled_plans/{_id(plan_id)}/run_once")
+        return Schedule.from_api(_object(data))
 
     async def aclose(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
