@@ -28,6 +28,8 @@ from lookerbot import __version__, messages
 from lookerbot.actions.registry import ActionHubOptions, build_actions
 from lookerbot.actions.resolver import PublicOnlyResolver, trusted_hosts
 from lookerbot.actions.routes import ActionHubRoutes
+from lookerbot.answers.actions import AnswerActions, decorate
+from lookerbot.answers.subscriptions import Subscriptions
 from lookerbot.ask.catalog import AskCatalog
 from lookerbot.ask.llm import LlmReader
 from lookerbot.bodies import (
@@ -45,6 +47,7 @@ from lookerbot.commands.dispatcher import CommandDispatcher
 from lookerbot.commands.find import FindCommand
 from lookerbot.commands.help import HelpCommand, UnknownCommand
 from lookerbot.commands.router import CommandRouter
+from lookerbot.commands.subscriptions import SubscriptionsCommand
 from lookerbot.commands.unfurl import Unfurler
 from lookerbot.content import ContentRunner
 from lookerbot.delivery.auth import LookerRequestAuth
@@ -65,6 +68,7 @@ from lookerbot.looker.run_as import RunAsUser
 from lookerbot.observability import Metrics, correlation_id, new_correlation_id
 from lookerbot.redis import RedisClient
 from lookerbot.settings import Settings
+from lookerbot.slack.answer_listeners import register_answer_listeners
 from lookerbot.slack.ask_listeners import register_ask_listeners
 from lookerbot.slack.assistant import register_assistant
 from lookerbot.slack.dedup import (
@@ -266,7 +270,25 @@ def _lifecycle(
         )
         ask = AskCommand(lookers=lookers, catalog=AskCatalog(), runner=runner, llm=llm)
         help_command = HelpCommand(lookers=lookers, catalog=catalog, ask=ask.configured)
-        builtins: list[Command] = [FindCommand(lookers=lookers), help_command, ask]
+        run_as = RunAsUser(lookers=lookers, directory=directory)
+        subscriptions = Subscriptions(settings=settings, lookers=lookers, run_as=run_as)
+        answers = AnswerActions(
+            runner=runner,
+            run_as=run_as,
+            access=access,
+            poster=poster,
+            tasks=tasks,
+            subscriptions=subscriptions,
+            catalog=catalog,
+            help_command=help_command,
+            lookers=lookers,
+        )
+        builtins: list[Command] = [
+            FindCommand(lookers=lookers),
+            help_command,
+            ask,
+            SubscriptionsCommand(answers),
+        ]
         unknown = UnknownCommand(catalog=catalog, builtins=[c.name for c in builtins])
         router = CommandRouter(
             builtins=builtins,
@@ -279,7 +301,6 @@ def _lifecycle(
             else None,
             follow_up=AskFollowUp(ask) if ask.configured else None,
         )
-        run_as = RunAsUser(lookers=lookers, directory=directory)
         dispatcher = CommandDispatcher(
             router=router,
             settings=settings,
@@ -288,6 +309,7 @@ def _lifecycle(
             metrics=metrics,
             catalog=catalog,
             threads=threads,
+            decorate=lambda reply: decorate(reply, subscribe=subscriptions.available),
         )
         unfurler = Unfurler(
             lookers=lookers, runner=runner, poster=poster, access=access, run_as=run_as
@@ -386,6 +408,7 @@ def _lifecycle(
         register_listeners(
             bolt, events=events, data_actions=data_actions, dedup=dedup, access=access
         )
+        register_answer_listeners(bolt, actions=answers, tasks=tasks)
         register_ask_listeners(bolt, ask=ask, dispatcher=dispatcher, poster=poster, tasks=tasks)
         register_assistant(
             bolt, ask=ask, events=events, poster=poster, threads=threads, tasks=tasks

@@ -16,6 +16,7 @@ from typing import Literal
 from urllib.parse import urlencode
 
 from lookerbot import messages
+from lookerbot.answers.refs import View
 from lookerbot.commands.base import Reply
 from lookerbot.errors import CommandError, ImageStoreError
 from lookerbot.formatting.actions import action_buttons
@@ -39,6 +40,15 @@ cannot carry a file) and describes it otherwise."""
 def _filename(title: str, extension: str) -> str:
     stem = re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-").lower()[:60] or "looker"
     return f"{stem}.{extension}"
+
+
+def chart_type(query: Query) -> str:
+    """The chart a text result is drawn as: a line over time, else columns."""
+    timed = any(f.rsplit("_", 1)[-1] in _TIMEFRAMES for f in query.fields)
+    return "looker_line" if timed else "looker_column"
+
+
+_TIMEFRAMES = frozenset({"date", "week", "month", "quarter", "year", "time", "hour", "day"})
 
 
 def dashboard_url(looker: LookerInstance, dashboard: Dashboard, filters: Mapping[str, str]) -> str:
@@ -84,11 +94,20 @@ class ContentRunner:
         title: str,
         source: ResultLink | None,
         charts: Charts = True,
+        view: View | None = None,
     ) -> Reply:
         """Run ``query`` (text), or render it (chart); ``source`` is linked with the result.
 
-        ``charts`` says how a chart is shown (see :data:`Charts`).
+        ``charts`` says how a chart is shown (see :data:`Charts`); ``view`` shows the result
+        as a table or a chart whatever its visualization (a text visualization is drawn as a
+        column chart, or a line chart over time).
         """
+        if view == "table" and not is_text_visualization(query.vis_type):
+            query = dataclasses.replace(query, vis_config={**query.vis_config, "type": "table"})
+        elif view == "chart" and is_text_visualization(query.vis_type):
+            query = await looker.client.create_query(
+                {**query.copy_with_filters({}), "vis_config": {"type": chart_type(query)}}
+            )
         heading = f"*{source.mrkdwn()}*" if source else f"*{escape(title)}*"
         description = messages.chart_not_shown(query.vis_type)
         if not is_text_visualization(query.vis_type) and (

@@ -38,6 +38,7 @@ BOT_EVENTS = (
     "app_mention",
     "message.im",
     "link_shared",
+    "app_home_opened",
     "assistant_thread_started",
     "assistant_thread_context_changed",
 )
@@ -77,9 +78,11 @@ def build_manifest(
         slash["url"] = events_url
         settings["event_subscriptions"]["request_url"] = events_url
         settings["interactivity"]["request_url"] = events_url
+        # Filter menus on answers load their options from Looker (external selects).
+        settings["interactivity"]["message_menu_options_url"] = events_url
     features: dict[str, Any] = {
         "app_home": {
-            "home_tab_enabled": False,
+            "home_tab_enabled": True,
             "messages_tab_enabled": True,
             "messages_tab_read_only_enabled": False,
         },

@@ -830,3 +830,152 @@ def batch_outcome(report: BatchFacts, *, skipped: str) -> str:
     if report.rows_skipped:
         parts.append(skipped)
     return " ".join(parts)
+
+
+# -- answers: buttons, filters in place, subscriptions, the Home tab -----------------------
+
+ANSWER_REFRESH = "Refresh"
+ANSWER_AS_TABLE = "Table"
+ANSWER_AS_CHART = "Chart"
+ANSWER_CSV = "CSV"
+ANSWER_OPEN = "Open in Looker"
+ANSWER_SUBSCRIBE = "Subscribe here"
+ANSWER_GONE = "That answer can't be run again: the button no longer says what it showed. Ask again."
+SUBSCRIBE_TO_CHANNEL = "This channel"
+SUBSCRIBE_TO_DM = "A DM to me"
+SUBSCRIPTION_PAUSED = "paused"
+NO_SUBSCRIPTIONS = "No subscriptions yet. Press *Subscribe here* under an answer to add one."
+HOME_TITLE = "Looker"
+HOME_REFRESH = "Refresh"
+HOME_COMMANDS = "Your commands"
+HOME_NO_COMMANDS = "No commands yet: dashboards in the commands folder become commands."
+HOME_SUBSCRIPTIONS = "Your subscriptions"
+SUBSCRIPTIONS_OFF = (
+    "Subscriptions need the webhook route and the bot's public address: set "
+    "`LOOKERBOT_PUBLIC_URL`, and leave `LOOKERBOT_ENABLE_WEBHOOKS` on."
+)
+SUBSCRIBE_ONLY_DASHBOARDS = "Only a custom command's answer can be subscribed to."
+SUBSCRIBE_PICK_DAY = "Choose the day of the week."
+SUBSCRIPTION_NOT_OURS = "That scheduled plan does not deliver to this bot."
+
+_DAY_NAMES = {
+    "0": "Sunday",
+    "1": "Monday",
+    "2": "Tuesday",
+    "3": "Wednesday",
+    "4": "Thursday",
+    "5": "Friday",
+    "6": "Saturday",
+    "7": "Sunday",
+}
+
+
+def describe_schedule(crontab: str, timezone: str) -> str:
+    """A crontab in words: "every weekday at 09:00 (Europe/Amsterdam)"; one the bot did not
+    write is shown as it is."""
+    zone = f" ({timezone})" if timezone else ""
+    parts = crontab.split()
+    if len(parts) == 5 and parts[0].isdigit() and parts[1].isdigit():
+        minute, hour, day, month, weekday = parts
+        at = f"at {int(hour):02d}:{int(minute):02d}{zone}"
+        if (day, month, weekday) == ("*", "*", "*"):
+            return f"Every day {at}"
+        if (day, month, weekday) == ("*", "*", "1-5"):
+            return f"Every weekday {at}"
+        if (day, month) == ("*", "*") and weekday in _DAY_NAMES:
+            return f"Every {_DAY_NAMES[weekday]} {at}"
+        if (day, month, weekday) == ("1", "*", "*"):
+            return f"On the 1st of every month {at}"
+    return f"On the schedule `{crontab}`{zone}"
+
+
+def slack_date(iso: str) -> str:
+    """An ISO time as Slack shows it in each reader's own time zone."""
+    from datetime import datetime
+
+    try:
+        moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return iso
+    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} at {{time}}|{iso}>"
+
+
+def subscription_facts(next_run: str, owner: str) -> str:
+    return f"Next: {next_run} · Owner: {owner}"
+
+
+def more_subscriptions(count: int) -> str:
+    return f"_… and {count} more subscription{'s' if count != 1 else ''} not shown here._"
+
+
+def more_commands_home(count: int) -> str:
+    return f"_… and {count} more commands: type `help` to see them all._"
+
+
+def refreshed(user: str, when: int) -> str:
+    return f"Refreshed by <@{user}> <!date^{when}^{{date_short_pretty}} at {{time}}|just now>"
+
+
+def csv_title(title: str, rows: int) -> str:
+    return f"{title} (all {rows:,} rows)"
+
+
+def owner_note(run_as: bool, api_user: str) -> str:
+    if run_as:
+        return (
+            "Looker will own this subscription as you, and send it with your data and permissions."
+        )
+    return (
+        f"Looker will own this subscription as the bot's API user ({api_user}) and send "
+        "what that user may see, as the bot's other answers do."
+    )
+
+
+def subscribed(title: str, when: str, where: str) -> str:
+    return (
+        f":white_check_mark: Subscribed: *{title}*, {when[:1].lower()}{when[1:]}, to {where}. "
+        "See and change subscriptions with `subscriptions` or in the bot's Home tab."
+    )
+
+
+def subscription_changed(action: str, title: str) -> str:
+    done = {
+        "pause": "Paused",
+        "resume": "Resumed",
+        "send": "Sending now",
+        "delete": "Deleted",
+    }.get(action, "Changed")
+    return f"{done}: *{title}*."
+
+
+def subscription_not_yours(title: str, run_as: bool) -> str:
+    who = "its owner or a Looker admin" if run_as else "the person who subscribed"
+    return f"Only {who} can change *{title}*."
+
+
+def subscriptions_heading(where: str) -> str:
+    return f"*Subscriptions* in {where} and your own"
+
+
+def home_identity_run_as(name: str, host: str) -> str:
+    return f"On {host}, the bot answers you as your Looker user *{name}*: you see your data."
+
+
+def home_identity_api_user(name: str, host: str) -> str:
+    return (
+        f"On {host}, the bot answers everyone as its API user *{name}*: everyone sees the "
+        "same data."
+    )
+
+
+ANSWER_NO_CSV = (
+    "This answer has no table to download: it is a whole dashboard, or its query failed."
+)
+ANSWER_CSV_PRIVATE = (
+    "A CSV can't be attached to a private answer (Slack has no private files in channels). "
+    "Ask in a DM with the bot, or without a slash command."
+)
+
+
+def subscriptions_fallback(count: int) -> str:
+    return f"{count} subscription{'s' if count != 1 else ''}"

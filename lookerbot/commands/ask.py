@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any
 
 from lookerbot import messages
+from lookerbot.answers.refs import Answer, AnswerRef, View
 from lookerbot.ask.catalog import AskCatalog, LoadedExplore
 from lookerbot.ask.followup import AS_CHART, WHY, Previous, refine
 from lookerbot.ask.llm import LlmReader
@@ -361,9 +362,20 @@ class AskCommand:
         blocks.extend(result.message.blocks)
         if model is not None:
             blocks.append(context(messages.ASK_READ_BY_MODEL))
+        shown: View = "chart" if any(a.inline for a in result.attachments) else "table"
+        ref = AnswerRef(
+            kind="query",
+            looker=looker.url,
+            target=query.id,
+            title=spec.description,
+            view=shown,
+            source=explore_url,
+            ask=True,
+        )
         return Reply(
             Message.from_blocks(blocks, f"{escape(spec.description)}: {result.message.text}"),
             attachments=result.attachments,
+            answer=Answer(ref=ref, open_url=explore_url),
             thread_state={
                 "kind": THREAD_KIND,
                 "looker": looker.url,

@@ -6,6 +6,7 @@ import enum
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from lookerbot.answers.refs import Answer
 from lookerbot.formatting.message import Attachment, Message
 from lookerbot.looker.instances import LookerRegistry
 
@@ -48,12 +49,15 @@ class CommandRequest:
 @dataclass(frozen=True)
 class Reply:
     """A command's answer. ``private`` answers only the person who asked; ``thread_state``
-    is remembered with the answer's thread (a follow-up there gets it back)."""
+    is remembered with the answer's thread (a follow-up there gets it back); ``answer``
+    names what it shows, so that it carries buttons to refresh it, change it and subscribe
+    to it (see :mod:`lookerbot.answers`)."""
 
     message: Message
     private: bool = False
     attachments: tuple[Attachment, ...] = ()
     thread_state: dict[str, Any] | None = None
+    answer: Answer | None = None
 
 
 class Command(Protocol):

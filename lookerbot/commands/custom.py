@@ -10,18 +10,20 @@ whole as one image.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from lookerbot import messages
+from lookerbot.answers.refs import Answer, AnswerRef, View
 from lookerbot.commands.base import CommandRequest, Reply
 from lookerbot.content import ContentRunner, dashboard_url
 from lookerbot.errors import CommandError, LookerApiError
 from lookerbot.formatting.results import ResultLink
 from lookerbot.looker.instances import LookerInstance, LookerRegistry
-from lookerbot.looker.models import Dashboard, DashboardFilter
+from lookerbot.looker.models import Dashboard, DashboardFilter, Query
 
 logger = logging.getLogger(__name__)
 
@@ -394,27 +396,72 @@ class RunCustomCommand:
             raise
         given = parse_arguments(args, dashboard.filters, command=self.command.name)
         values = effective_filters(dashboard.filters, given)
-        return await self.run_dashboard(looker, dashboard, values)
+        return await answer_dashboard(
+            self._runner, looker, dashboard, values, command=self.command.name
+        )
 
-    async def run_dashboard(
-        self, looker: LookerInstance, dashboard: Dashboard, values: Mapping[str, str]
-    ) -> Reply:
-        """One data tile: its query with the filters applied. Several: the whole dashboard."""
-        tiles = [e for e in dashboard.elements if e.shows_data]
-        if not tiles:
-            raise CommandError(messages.dashboard_without_tiles(dashboard.title))
-        source = ResultLink(dashboard_url(looker, dashboard, values), dashboard.title)
-        (tile, *others) = tiles
-        query = tile.runnable_query
-        if others or query is None:  # several tiles, or merged results: render it all
-            return await self._runner.dashboard_reply(looker, dashboard, values)
-        tile_filters = {
-            tile.listen[name]: value
-            for name, value in values.items()
-            if value and tile.listen.get(name)
-        }
+
+def tile_query(
+    dashboard: Dashboard, values: Mapping[str, str]
+) -> tuple[Query, dict[str, str]] | None:
+    """The query of a dashboard with one data tile, and the filters its tile takes from
+    ``values``; ``None`` for several tiles or merged results (shown as a whole)."""
+    tiles = [e for e in dashboard.elements if e.shows_data]
+    if not tiles:
+        raise CommandError(messages.dashboard_without_tiles(dashboard.title))
+    (tile, *others) = tiles
+    query = tile.runnable_query
+    if others or query is None:
+        return None
+    tile_filters = {
+        tile.listen[name]: value
+        for name, value in values.items()
+        if value and tile.listen.get(name)
+    }
+    return query, tile_filters
+
+
+async def answer_dashboard(
+    runner: ContentRunner,
+    looker: LookerInstance,
+    dashboard: Dashboard,
+    values: Mapping[str, str],
+    *,
+    command: str,
+    view: View | None = None,
+) -> Reply:
+    """A custom command's answer. One data tile: its query with the filters applied (shown
+    as ``view``, else as its visualization). Several: the whole dashboard, as one image."""
+    url = dashboard_url(looker, dashboard, values)
+    source = ResultLink(url, dashboard.title)
+    single = tile_query(dashboard, values)
+    ref = AnswerRef(
+        kind="command",
+        looker=looker.url,
+        target=dashboard.id,
+        title=dashboard.title,
+        filters={k: v for k, v in values.items() if v},
+        command=command,
+        whole=single is None,
+        view="chart",
+    )
+    if single is None:
+        reply = await runner.dashboard_reply(looker, dashboard, values)
+    else:
+        query, tile_filters = single
         copy = await looker.client.create_query(query.copy_with_filters(tile_filters))
-        return await self._runner.query_reply(looker, copy, title=dashboard.title, source=source)
+        reply = await runner.query_reply(
+            looker, copy, title=dashboard.title, source=source, view=view
+        )
+        ref = ref.with_view("chart" if shows_chart(reply) else "table")
+    return dataclasses.replace(
+        reply, answer=Answer(ref=ref, open_url=url, filters=tuple(dashboard.filters))
+    )
+
+
+def shows_chart(reply: Reply) -> bool:
+    """Whether a reply shows a chart (an image, hosted or attached)."""
+    return any(a.inline for a in reply.attachments)
 
 
 def effective_filters(

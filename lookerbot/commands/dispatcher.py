@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from lookerbot import messages
 from lookerbot.commands.access import AccessPolicy
-from lookerbot.commands.base import CommandRequest, Route, Source
+from lookerbot.commands.base import CommandRequest, Reply, Route, Source
 from lookerbot.commands.custom import CustomCommandCatalog
 from lookerbot.commands.router import CommandRouter
 from lookerbot.errors import CommandError
@@ -47,8 +48,10 @@ class CommandDispatcher:
         metrics: Metrics | None = None,
         catalog: CustomCommandCatalog | None = None,
         threads: StateStore | None = None,
+        decorate: Callable[[Reply], Message] | None = None,
     ) -> None:
         self._threads = threads
+        self._decorate = decorate
         self._router = router
         self._settings = settings
         self._access = access
@@ -111,9 +114,9 @@ class CommandDispatcher:
             if self.wants_loading_message(route):
                 await conversation.show_loading(self.loading_text(request))
             reply = await route.command.run(request, route.args)
-            await conversation.reply(
-                reply.message, private=reply.private, attachments=reply.attachments
-            )
+            # An answer carries its buttons (refresh, chart or table, CSV, subscribe).
+            message = self._decorate(reply) if self._decorate else reply.message
+            await conversation.reply(message, private=reply.private, attachments=reply.attachments)
             if reply.thread_state is not None and not reply.private:
                 await self._remember(conversation, reply.thread_state)
             logger.info("command=%s source=%s outcome=ok", name, source)

@@ -49,13 +49,11 @@ class HelpCommand:
         if self._catalog.configured:
             self._catalog.refresh_soon()
         words = args.lower().split()
-        visible, notes = await self._visible_to(request)
+        commands, notes = await self.visible_commands(request)
         shown = [
             c
-            for c in self._catalog.commands
-            if not c.hidden
-            and (c.looker.url not in visible or c.dashboard_id in visible[c.looker.url])
-            and all(w in f"{c.name} {c.category} {c.description}".lower() for w in words)
+            for c in commands
+            if all(w in f"{c.name} {c.category} {c.description}".lower() for w in words)
         ]
         blocks, left_out = self._command_blocks(shown)
         if words and not shown:
@@ -80,6 +78,20 @@ class HelpCommand:
         if notes:
             blocks.append(context(*notes))
         return Reply(Message.from_blocks(blocks, messages.HELP_FALLBACK), private=True)
+
+    async def visible_commands(
+        self, request: CommandRequest
+    ) -> tuple[list[CustomCommand], list[str]]:
+        """The commands help lists for the person asking (not hidden; under run-as, those
+        whose dashboards they may open), and notes on what could not be checked."""
+        visible, notes = await self._visible_to(request)
+        commands = [
+            c
+            for c in self._catalog.commands
+            if not c.hidden
+            and (c.looker.url not in visible or c.dashboard_id in visible[c.looker.url])
+        ]
+        return commands, notes
 
     async def _visible_to(self, request: CommandRequest) -> tuple[dict[str, set[str]], list[str]]:
         """For instances acting as the asker: the command dashboards they may open."""

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import socket
 import sys
 from collections.abc import Iterable
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -28,6 +30,9 @@ from lookerbot.sandbox.slack_emulator import PostedMessage, SlackEmulator
 from lookerbot.settings import Secret, Settings
 
 DEMO_SIGNING_SECRET = "demo-signing-secret-CANARY-0123456789"
+DEMO_WEBHOOK_TOKEN = "demo-looker-webhook-token"
+SELF = "self"
+"""``public_url=SELF`` makes the sandbox's bot its own public URL (its loopback address)."""
 DEMO_ASK_EXPLORES = tuple(EXPLORES)
 """The Explores the demo's ask answers from: thelook/orders, saas/subscriptions and
 support/tickets (every Explore of the Looker emulator)."""
@@ -96,13 +101,24 @@ class Sandbox:
         self._owns_slack = not self.slack.url
         if self._owns_slack:
             await self.slack.start()
-        self.settings = sandbox_settings(self.looker, self.slack, **self._overrides)
-        self.app = create_app(self.settings, self._deps)
-        self._runner = app_runner(self.app, self.settings)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.bot_url = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
+        # The bot's address is known before it starts, so that it can be its own public URL
+        # (``public_url=SELF``: Looker's scheduled plans then deliver to it on loopback).
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.bind(("127.0.0.1", 0))
+        self.bot_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        overrides = dict(self._overrides)
+        if overrides.get("public_url") == SELF:
+            overrides["public_url"] = self.bot_url
+        try:
+            self.settings = sandbox_settings(self.looker, self.slack, **overrides)
+            self.app = create_app(self.settings, self._deps)
+            self._runner = app_runner(self.app, self.settings)
+            await self._runner.setup()
+            site = web.SockSite(self._runner, sock)
+            await site.start()
+        except BaseException:
+            sock.close()
+            raise
         self._session = aiohttp.ClientSession(trace_configs=[_canary_trace()])
         self._driver = SlackDriver(
             bot_url=self.bot_url,
@@ -234,6 +250,87 @@ class Transcript:
         return "\n".join([f"{who}> {first}", *(pad + line for line in rest)])
 
 
+_BUTTONS = {
+    "!refresh": "answer:refresh",
+    "!chart": "answer:view",
+    "!table": "answer:view",
+    "!csv": "answer:csv",
+}
+
+
+def _last_answer(sandbox: Sandbox) -> PostedMessage | None:
+    """The latest message of the bot with an answer's buttons."""
+    for message in reversed(sandbox.slack.messages):
+        if any(b.get("block_id") == "answer_actions" for b in message.blocks):
+            return message
+    return None
+
+
+async def fire_schedules(looker: LookerEmulator) -> int:
+    """Let Looker's clock reach every enabled plan's next run: each runs once, now."""
+    due = [
+        datetime.fromisoformat(str(p["next_run_at"]).replace("Z", "+00:00"))
+        for p in looker.schedules.plans.values()
+        if p.get("enabled") and p.get("next_run_at") and not p.get("run_once")
+    ]
+    if not due:
+        return 0
+    return len(await looker.schedules.run_due(max(due)))
+
+
+async def press_line(sandbox: Sandbox, line: str) -> str | None:
+    """A demo command acting on the last answer or on Looker's schedules; what to print
+    before the transcript (``None``: not a demo command)."""
+    word, _, rest = line.partition(" ")
+    word = word.lower()
+    answer = _last_answer(sandbox)
+    if (word in _BUTTONS or word in ("!filter", "!subscribe")) and answer is None:
+        return "(no answer with buttons yet: run a command first, e.g. revenue)"
+    if word in _BUTTONS and answer is not None:
+        await sandbox.driver.press(answer, _BUTTONS[word])
+        return ""
+    if word == "!filter" and answer is not None:
+        menu = next(
+            (
+                e
+                for b in answer.blocks
+                if str(b.get("block_id", "")).startswith("answer_filters")
+                for e in b["elements"]
+            ),
+            None,
+        )
+        if menu is None:
+            return "(this answer has no filter menu)"
+        offered = await sandbox.driver.suggest(answer, menu["action_id"], rest.strip())
+        values = [o["value"] for o in offered.options]
+        if not values:
+            return f"(Looker suggests nothing for {rest.strip()!r})"
+        await sandbox.driver.select_external(answer, menu["action_id"], values[0])
+        return f"(Looker suggested {', '.join(values)}; chose {values[0]})"
+    if word == "!subscribe" and answer is not None:
+        await sandbox.driver.press(answer, "answer:subscribe")
+        views = list(sandbox.slack.views.values())
+        if not views or views[-1].get("callback_id") != "answer_subscribe":
+            return "(no subscription form opened)"
+        words = rest.split()
+        frequency = next((w for w in words if w in ("daily", "weekdays", "weekly", "monthly")), "")
+        at = next((w for w in words if ":" in w), "09:00")
+        form = {"frequency": frequency or "daily", "time": at, "timezone": "UTC", "day": "1"}
+        await sandbox.driver.submit_view(views[-1], form)
+        return f"(filled in the form: {form['frequency']} at {at} UTC)"
+    if word == "!fire":
+        await sandbox.settle()
+        ran = await fire_schedules(sandbox.looker)
+        return f"(Looker ran {ran} scheduled plan{'s' if ran != 1 else ''} now)"
+    if word == "!home":
+        await sandbox.driver.open_home()
+        await sandbox.settle()
+        home = sandbox.driver.home()
+        blocks = home.get("blocks", []) if home else []
+        return "Home tab:\n" + message_to_text("", blocks)
+    return None
+
+
 async def run_line(sandbox: Sandbox, line: str) -> DriverResponse | None:
     """Send one line as Slack would: ``/looker ...``, ``@looker ...``, or a DM."""
     line = line.strip()
@@ -258,6 +355,14 @@ Type what you would type in Slack:
                        ask churn rate by segment, ask tickets by priority last week)
   @looker help         a mention in #general
   /looker find sales   the slash command
+Then act on the last answer, as its buttons and menus would:
+  !refresh  !chart  !table  !csv
+  !filter east         choose in the answer's first filter menu (Looker's suggestions)
+  !subscribe weekdays 08:30
+                       subscribe this channel (a Looker scheduled plan)
+  !fire                let Looker's clock reach the schedules: they deliver now
+  subscriptions        list and manage subscriptions
+  !home                the bot's Home tab
 Ctrl-D (or "quit") ends the demo."""
 
 
@@ -265,7 +370,21 @@ async def run_demo(
     *, script: Iterable[str] | None, out: TextIO = sys.stdout, images: Path = Path("demo-images")
 ) -> int:
     """Run the demo: lines from ``script``, or typed at a prompt when it is ``None``."""
-    async with Sandbox(ask_explores=DEMO_ASK_EXPLORES) as sandbox:
+    async with (
+        LookerEmulator() as looker,
+        Sandbox(
+            looker=looker,
+            lookers=(
+                looker.instance_settings(
+                    custom_command_folder_id="10",
+                    ask_explores=DEMO_ASK_EXPLORES,
+                    webhook_token=Secret(DEMO_WEBHOOK_TOKEN),
+                ),
+            ),
+            public_url=SELF,
+        ) as sandbox,
+    ):
+        looker.schedules.webhook_token = DEMO_WEBHOOK_TOKEN
         transcript = Transcript(sandbox.slack, images)
         print(BANNER.format(version=__version__), file=out, flush=True)
         lines = iter(script) if script is not None else None
@@ -288,8 +407,11 @@ async def run_demo(
                 if not line.strip():
                     continue
             transcript.mark()
-            ack = await run_line(sandbox, line)
+            pressed = await press_line(sandbox, line.strip())
+            ack = None if pressed is not None else await run_line(sandbox, line)
             await sandbox.settle()
-            for text in transcript.lines(ack) or ["looker> (no answer)"]:
+            if pressed:
+                print(pressed, file=out, flush=True)
+            for text in transcript.lines(ack) or ([] if pressed else ["looker> (no answer)"]):
                 print(text, file=out, flush=True)
     return 0

@@ -13,6 +13,8 @@ def mrkdwn_to_text(text: str) -> str:
     """``<url|label>`` as ``label (url)``, ``<url>`` as ``url``, entities unescaped."""
 
     def replace(match: re.Match[str]) -> str:
+        if match.group(1) and match.group(1).startswith("!date^"):
+            return match.group(2)  # Slack shows the date in the reader's time zone
         if match.group(1):
             return f"{match.group(2)} ({match.group(1)})"
         return match.group(3)
@@ -21,6 +23,10 @@ def mrkdwn_to_text(text: str) -> str:
 
 
 def _element_text(element: dict[str, Any]) -> str:
+    if str(element.get("type", "")).endswith("_select"):
+        chosen = element.get("initial_option")
+        shown = chosen if isinstance(chosen, dict) else element.get("placeholder")
+        return f"{_element_text(shown) if isinstance(shown, dict) else ''} ▾"
     text = element.get("text")
     if isinstance(text, dict):
         return str(text.get("text", ""))

@@ -97,8 +97,11 @@ class SlackPoster(Protocol):
         """Show a message to one person in a channel."""
         ...
 
-    async def respond(self, response_url: str, message: Message, *, ephemeral: bool) -> None:
-        """Answer a slash command or interaction through its ``response_url``."""
+    async def respond(
+        self, response_url: str, message: Message, *, ephemeral: bool, replace: bool = False
+    ) -> None:
+        """Answer a slash command or interaction through its ``response_url``; ``replace``
+        replaces the message the interaction came from (``replace_original``)."""
         ...
 
     async def upload_file(
@@ -168,6 +171,10 @@ class SlackPoster(Protocol):
 
     async def update_view(self, view_id: str, view: dict[str, Any]) -> None:
         """``views.update``: replace an open modal."""
+        ...
+
+    async def publish_home(self, user: str, view: dict[str, Any]) -> None:
+        """``views.publish``: show ``view`` as ``user``'s App Home tab."""
         ...
 
 
@@ -269,12 +276,14 @@ class WebApiSlackPoster:
             ),
         )
 
-    async def respond(self, response_url: str, message: Message, *, ephemeral: bool) -> None:
+    async def respond(
+        self, response_url: str, message: Message, *, ephemeral: bool, replace: bool = False
+    ) -> None:
         self._check_url(response_url, "response_url")
         body = {
             **message.payload(),
             "response_type": "ephemeral" if ephemeral else "in_channel",
-            "replace_original": False,
+            "replace_original": replace,
         }
 
         async def attempt() -> None:
@@ -438,6 +447,12 @@ class WebApiSlackPoster:
         await self._api(
             "views.update",
             lambda: self.client.views_update(view_id=view_id, view=view),
+        )
+
+    async def publish_home(self, user: str, view: dict[str, Any]) -> None:
+        await self._api(
+            "views.publish",
+            lambda: self.client.views_publish(user_id=user, view=view),
         )
 
     # -- calling Slack -------------------------------------------------------------------

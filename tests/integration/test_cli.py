@@ -127,7 +127,7 @@ async def test_manifest_fills_in_the_url():
         "manifest", "--url", "https://bot.example.com", "--domain", "me.looker.com"
     )
     assert code == 0
-    assert out.count('"https://bot.example.com/slack/events"') == 3
+    assert out.count('"https://bot.example.com/slack/events"') == 4
     assert '- "me.looker.com"' in out
 
 

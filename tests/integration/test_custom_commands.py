@@ -99,7 +99,7 @@ async def test_single_value_command(sandbox: Sandbox):
         1 for r in sandbox.looker.state.dataset.rows if r["orders.created_date"] == TODAY
     )
     assert text.startswith(f"*{expected:,} ({sandbox.looker.url}/explore/thelook/orders?")
-    assert text.endswith(f"Orders Today ({sandbox.looker.url}/dashboards/3)")
+    assert f"Orders Today ({sandbox.looker.url}/dashboards/3)" in text.splitlines()
 
 
 async def test_hidden_commands_still_run(sandbox: Sandbox):

@@ -183,14 +183,16 @@ async def orders_today(sandbox: Sandbox):
 
 async def test_single_values_show_their_data_actions_as_buttons(sandbox: Sandbox):
     message = await orders_today(sandbox)
-    (actions,) = [b for b in message.blocks if b["type"] == "actions"]
+    (actions,) = [b for b in message.blocks if b.get("block_id") == "data_actions"]
     assert [e["text"]["text"] for e in actions["elements"]] == ["Ping #sales", "Ask a question"]
 
 
 async def test_buttons_can_be_turned_off(looker: LookerEmulator):
     async with Sandbox(looker=looker, data_actions_in_messages=False) as sandbox:
         message = await orders_today(sandbox)
-        assert not [b for b in message.blocks if b["type"] == "actions"]
+        assert not [b for b in message.blocks if b.get("block_id") == "data_actions"]
+        # The answer's own buttons (refresh, CSV...) are not data actions: they stay.
+        assert [b for b in message.blocks if b.get("block_id") == "answer_actions"]
 
 
 async def test_a_click_runs_the_action_and_answers_privately(sandbox: Sandbox):

@@ -73,8 +73,11 @@ def home_manifest(*, home_tab: bool = True, subscribe: bool = True) -> dict[str,
     """An app manifest with a Home tab and the ``app_home_opened`` event (or without)."""
     manifest = copy.deepcopy(build_manifest(None))
     manifest["features"]["app_home"]["home_tab_enabled"] = home_tab
-    if subscribe:
-        manifest["settings"]["event_subscriptions"]["bot_events"].append("app_home_opened")
+    events = manifest["settings"]["event_subscriptions"]["bot_events"]
+    if subscribe and "app_home_opened" not in events:
+        events.append("app_home_opened")
+    if not subscribe and "app_home_opened" in events:
+        events.remove("app_home_opened")
     return manifest
 
 
@@ -380,7 +383,7 @@ async def test_an_overflow_in_a_message_carries_the_message_and_a_response_url(
 
 
 async def test_no_home_tab_without_home_tab_enabled(session, bolt):
-    async with SlackEmulator() as bot_manifest:  # the bot's own manifest: no Home tab yet
+    async with SlackEmulator(manifest=home_manifest(home_tab=False)) as bot_manifest:
         assert not bot_manifest.home_tab_enabled
         driver = SlackDriver(
             bot_url=bolt.url, signing_secret=SECRET, slack=bot_manifest, session=session

@@ -41,12 +41,14 @@ def test_manifest_with_url_points_every_request_url_at_the_bot():
     events = "https://bot.example.com/slack/events"
     assert manifest["settings"]["event_subscriptions"]["request_url"] == events
     assert manifest["settings"]["interactivity"]["request_url"] == events
+    assert manifest["settings"]["interactivity"]["message_menu_options_url"] == events
     assert manifest["features"]["slash_commands"][0]["url"] == events
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True
     assert manifest["features"]["unfurl_domains"] == ["me.looker.com"]
     assert manifest["settings"]["event_subscriptions"]["bot_events"] == list(BOT_EVENTS)
     assert manifest["oauth_config"]["scopes"]["bot"] == list(BOT_SCOPES)
     text = render_manifest("https://bot.example.com")
-    assert text.count(events) == 3
+    assert text.count(events) == 4
 
 
 def test_socket_mode_manifest_has_no_request_urls():
