@@ -205,6 +205,10 @@ class ContentRunner:
             blocks.append(context(escape(", ".join(tiles[:12]))))
         return Reply(Message.from_blocks(blocks, escape(dashboard.title)))
 
+    async def image_reply(self, title: str, png: bytes, source: ResultLink) -> Reply:
+        """An image Looker already rendered (a scheduled plan's own), linked to its source."""
+        return await self._chart_reply(title, png, f"*{source.mrkdwn()}*")
+
     async def _chart_reply(
         self,
         title: str,

@@ -851,8 +851,9 @@ HOME_COMMANDS = "Your commands"
 HOME_NO_COMMANDS = "No commands yet: dashboards in the commands folder become commands."
 HOME_SUBSCRIPTIONS = "Your subscriptions"
 SUBSCRIPTIONS_OFF = (
-    "Subscriptions need the webhook route and the bot's public address: set "
-    "`LOOKERBOT_PUBLIC_URL`, and leave `LOOKERBOT_ENABLE_WEBHOOKS` on."
+    "Subscriptions need the bot's public address (`LOOKERBOT_PUBLIC_URL`) and a way for "
+    "Looker to deliver to it: the Action Hub (`LOOKERBOT_AUTH_TOKEN`) or the webhook route "
+    "(`LOOKERBOT_WEBHOOKS`)."
 )
 SUBSCRIBE_ONLY_DASHBOARDS = "Only a custom command's answer can be subscribed to."
 SUBSCRIBE_PICK_DAY = "Choose the day of the week."
@@ -979,3 +980,10 @@ ANSWER_CSV_PRIVATE = (
 
 def subscriptions_fallback(count: int) -> str:
     return f"{count} subscription{'s' if count != 1 else ''}"
+
+
+SUBSCRIPTIONS_NEED_HUB = (
+    "Looker has no way to deliver to this bot: connect it as an Action Hub in Looker "
+    "(Admin > Actions, with LOOKERBOT_PUBLIC_URL and LOOKERBOT_AUTH_TOKEN), or turn on "
+    "LOOKERBOT_WEBHOOKS."
+)

@@ -1,10 +1,12 @@
 """Subscriptions: Looker scheduled plans that deliver an answer to this bot.
 
 A subscription is an ordinary Looker scheduled plan of the answer's dashboard, with the
-answer's filters, whose one destination is this bot's webhook route
-(``<LOOKERBOT_PUBLIC_URL>/slack/post/channel/<id>`` or ``/dm/<user>``). The route's query
-string names the Slack person who subscribed (``?by=U123``). Nothing is kept on the bot:
-listing asks Looker, and who may change a plan is decided from what Looker says:
+answer's filters, rendered by Looker (``wysiwyg_png``) and delivered to this bot: through
+the bot's Action Hub "Slack" action when Looker has the bot connected as an Action Hub
+(the form's ``channel`` and ``by``), else through its webhook route
+(``<LOOKERBOT_PUBLIC_URL>/slack/post/channel/<id>`` or ``/dm/<user>``, with ``?by=U123``).
+``by`` names the Slack person who subscribed. Nothing is kept on the bot: listing asks
+Looker, and who may change a plan is decided from what Looker says:
 
 - on an instance that acts as its users (run-as), the plan is created, changed and deleted
   in the person's own Looker session, so Looker owns it as them, runs it with their data,
@@ -15,7 +17,9 @@ listing asks Looker, and who may change a plan is decided from what Looker says:
 
 from __future__ import annotations
 
+import json
 import logging
+import time
 from dataclasses import dataclass
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
@@ -24,13 +28,17 @@ from lookerbot.answers.blocks import Listed
 from lookerbot.answers.refs import AnswerRef
 from lookerbot.errors import CommandError, LookerApiError
 from lookerbot.looker.instances import LookerInstance, LookerRegistry
-from lookerbot.looker.models import Schedule
+from lookerbot.looker.models import PlanDestination, Schedule
 from lookerbot.looker.run_as import RunAsUser
 from lookerbot.settings import Settings
 
 logger = logging.getLogger(__name__)
 
 ROUTE = "/slack/post/"
+HUB_ACTION = "post"
+"""The name of the bot's Slack action on its Action Hub (see ``delivery/routes.py``)."""
+HUB_TYPE = "looker-integration"
+HUB_TTL = 300.0
 
 
 @dataclass(frozen=True)
@@ -76,11 +84,32 @@ class Subscriptions:
         self._settings = settings
         self._lookers = lookers
         self._run_as = run_as
+        self._hubs: dict[str, tuple[float, str | None]] = {}
 
     @property
     def available(self) -> bool:
-        """Whether a plan can reach the bot: the webhook route is on and has a public URL."""
-        return bool(self._settings.webhooks and self._settings.public_url)
+        """Whether a plan can reach the bot: it has a public URL, and the webhook route is on
+        or the Action Hub can be (``LOOKERBOT_AUTH_TOKEN``)."""
+        settings = self._settings
+        return bool(settings.public_url and (settings.webhooks or settings.lookerbot_auth_token))
+
+    async def hub(self, looker: LookerInstance) -> str | None:
+        """The integration id of the bot's Slack action on ``looker``, when Looker has this
+        bot connected as an Action Hub (asked as the API user; kept a few minutes)."""
+        if self._settings.lookerbot_auth_token is None or not self._settings.public_url:
+            return None
+        cached = self._hubs.get(looker.url)
+        if cached is not None and time.monotonic() - cached[0] < HUB_TTL:
+            return cached[1]
+        base = self._settings.public_url.rstrip("/")
+        try:
+            hubs = await looker.client.integration_hubs()
+        except (CommandError, LookerApiError) as exc:
+            logger.info("Could not list the Action Hubs of %s: %s", looker.url, exc)
+            return None
+        found = next((f"{i}::{HUB_ACTION}" for i, url in hubs if url.rstrip("/") == base), None)
+        self._hubs[looker.url] = (time.monotonic(), found)
+        return found
 
     def address(self, *, channel: str, user: str, to_dm: bool) -> str:
         """The webhook address for a plan posting to ``channel`` (or a DM to ``user``)."""
@@ -112,6 +141,22 @@ class Subscriptions:
         if not self.available:
             raise CommandError(messages.SUBSCRIPTIONS_OFF)
         looker = await self._instance(ref.looker, user)
+        hub = await self.hub(self._base(ref.looker))
+        destination: dict[str, str] = {"format": "wysiwyg_png"}
+        if hub is not None:
+            target = user if choice.to_dm else channel
+            destination.update(
+                type=HUB_TYPE,
+                address=hub,
+                parameters=json.dumps({"channel": target, "by": user}),
+            )
+        elif self._settings.webhooks:
+            destination.update(
+                type="webhook",
+                address=self.address(channel=channel, user=user, to_dm=choice.to_dm),
+            )
+        else:
+            raise CommandError(messages.SUBSCRIPTIONS_NEED_HUB)
         filters = {k: v for k, v in ref.filters.items() if v}
         body = {
             "name": ref.title[:200] or "Slack subscription",
@@ -119,13 +164,7 @@ class Subscriptions:
             "crontab": choice.crontab(),
             "timezone": choice.timezone,
             "enabled": True,
-            "scheduled_plan_destination": [
-                {
-                    "type": "webhook",
-                    "format": "wysiwyg_png",
-                    "address": self.address(channel=channel, user=user, to_dm=choice.to_dm),
-                }
-            ],
+            "scheduled_plan_destination": [destination],
         }
         if filters:
             body["filters_string"] = "?" + urlencode(filters)
@@ -150,8 +189,9 @@ class Subscriptions:
             except LookerApiError as exc:
                 logger.warning("Could not list scheduled plans of %s: %s", looker.url, exc.reason)
                 continue
+            hub = await self.hub(looker)
             for plan in plans:
-                where = self._ours(plan)
+                where = self._ours(plan, hub)
                 if where is None:
                     continue
                 mine = where.by == user or (where.kind == "dm" and where.target == user)
@@ -178,7 +218,7 @@ class Subscriptions:
                     messages.subscription_not_yours("that subscription", run_as)
                 ) from exc
             raise
-        where = self._ours(plan)
+        where = self._ours(plan, await self.hub(self._base(looker_url)))
         if where is None:
             raise CommandError(messages.SUBSCRIPTION_NOT_OURS)
         if not run_as and where.by != user:
@@ -197,19 +237,36 @@ class Subscriptions:
         logger.info("Subscription %s on %s: %s by %s", plan_id, looker.url, action, user)
         return messages.subscription_changed(action, plan.title)
 
-    async def _instance(self, looker_url: str, user: str) -> LookerInstance:
-        """The instance, as ``user`` sees it (their own session under run-as)."""
+    def _base(self, looker_url: str) -> LookerInstance:
+        """The instance as the bot's API user sees it."""
         base = self._lookers.for_url(looker_url)
         if base is None:
             raise CommandError(messages.UNKNOWN_LOOKER_IN_BUTTON)
+        return base
+
+    async def _instance(self, looker_url: str, user: str) -> LookerInstance:
+        """The instance, as ``user`` sees it (their own session under run-as)."""
+        base = self._base(looker_url)
         people = await self._run_as.registry_for(user)
         return people.same(base)
 
-    def _ours(self, plan: Schedule) -> Destination | None:
-        for address in plan.addresses:
-            found = self.destination(address)
+    def _ours(self, plan: Schedule, hub: str | None) -> Destination | None:
+        """Where the plan posts through this bot, if it does."""
+        for sent in plan.destinations:
+            found = self._through_us(sent, hub)
             if found is not None:
                 return found
+        return None
+
+    def _through_us(self, sent: PlanDestination, hub: str | None) -> Destination | None:
+        if sent.type == "webhook":
+            return self.destination(sent.address)
+        if sent.type == HUB_TYPE and hub is not None and sent.address == hub:
+            target = sent.parameters.get("channel", "")
+            if not target:
+                return None
+            person = target[:1] in ("U", "W")
+            return Destination("dm" if person else "channel", target, sent.parameters.get("by"))
         return None
 
 

@@ -93,7 +93,10 @@ class DeliveryRoutes:
             return _failure(exc.reason, 400)
         if looker is None:
             return _failure(messages.UNKNOWN_LOOKER, 400)
-        outcome = await self.deliveries.deliver_plan(plan, looker, kind, name)
+        # A subscription made in Slack (its address says who made it) is posted as Looker
+        # rendered it for the plan's owner; any other plan is run again, as Lookerbot did.
+        image = _attached_png(data) if request.query.get("by") else None
+        outcome = await self.deliveries.deliver_plan(plan, looker, kind, name, image=image)
         return web.json_response(
             {"success": outcome.success, "reason": outcome.reason}, status=outcome.status
         )
@@ -121,8 +124,8 @@ class DeliveryRoutes:
                         "form_url": f"{base}/data_actions/form",
                         "url": f"{base}/slack/post_from_query_action",
                         "icon_data_uri": _SLACK_ICON,
-                        "supported_action_types": ["query"],
-                        "supported_formats": ["json_detail"],
+                        "supported_action_types": ["query", "dashboard"],
+                        "supported_formats": ["json_detail", "wysiwyg_png"],
                         "supported_formattings": ["formatted"],
                         "supported_visualization_formattings": ["noapply"],
                         "params": [],
@@ -197,6 +200,8 @@ class DeliveryRoutes:
         channel = _params(data).get("channel")
         if not isinstance(channel, str) or not channel.strip():
             return _looker_failure(messages.CHANNEL_NOT_SPECIFIED, 400)
+        if isinstance(data, dict) and data.get("type") == "dashboard":
+            return await self._post_dashboard(data, channel.strip())
         try:
             message = self._attached_result(data)
         except PayloadError as exc:
@@ -204,6 +209,25 @@ class DeliveryRoutes:
         return await self._post_for_looker(
             "action_hub", channel, message, lambda label: messages.delivered("the data", label)
         )
+
+    async def _post_dashboard(self, data: dict[str, Any], channel: str) -> web.Response:
+        """A dashboard Looker rendered for a schedule (a subscription): posted as it is."""
+        image = _attached_png(data)
+        if image is None:
+            return _looker_failure(messages.field_must_be("attachment", "a wysiwyg_png"), 400)
+        try:
+            plan = ScheduledPlan.from_payload(data)
+        except PayloadError as exc:
+            return _looker_failure(exc.reason, 400)
+        looker = self.lookers.for_url(plan.url)
+        if looker is None:
+            return _looker_failure(messages.UNKNOWN_LOOKER, 400)
+        person = channel.startswith(("U", "W")) and channel[1:].isalnum() and channel.isupper()
+        outcome = await self.deliveries.deliver_plan(
+            plan, looker, "dm" if person else "channel", channel, image=image
+        )
+        body = {"looker": {"success": outcome.success, "message": outcome.reason}}
+        return web.json_response(body, status=outcome.status)
 
     async def _post_for_looker(
         self, kind: str, channel: str, message: Message, sent: Callable[[str], str]
@@ -262,6 +286,23 @@ async def _json_body(
         return json.loads(raw), None
     except (ValueError, RecursionError):  # RecursionError: nesting deeper than Python's stack
         return None, messages.INVALID_JSON
+
+
+def _attached_png(data: Any) -> bytes | None:
+    """The PNG a webhook carries (a dashboard's ``wysiwyg_png``), if any."""
+    attachment = data.get("attachment") if isinstance(data, dict) else None
+    if not isinstance(attachment, dict):
+        return None
+    mimetype, encoded = attachment.get("mimetype"), attachment.get("data")
+    if not isinstance(mimetype, str) or not mimetype.startswith("image/png"):
+        return None
+    if not isinstance(encoded, str):
+        return None
+    try:
+        png = base64.b64decode(encoded, validate=True)
+    except ValueError:
+        return None
+    return png if png.startswith(b"\x89PNG\r\n\x1a\n") else None
 
 
 def _plan_url(data: Any) -> str | None:

@@ -9,6 +9,7 @@ the schedule's owner will see it.
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import dataclasses
 import logging
@@ -192,15 +193,27 @@ class Deliveries:
         looker: LookerInstance,
         kind: DestinationKind,
         name: str,
+        *,
+        image: bytes | None = None,
     ) -> Outcome:
         """Deliver ``plan`` to ``/slack/post/<kind>/<name>``; wait for the outcome a while.
+
+        ``image`` is the plan's own rendering, sent by Looker, posted as it is (a
+        subscription's: Looker rendered it as the plan's owner); without it, the plan's
+        content is run again as the bot's API user, as Lookerbot did.
 
         With a job store, the delivery is on disk before anything else happens: if the
         process dies before it is posted, the next start posts it."""
         what = plan.describe()
         job = None
         if self._jobs is not None:
-            payload = {"plan": dataclasses.asdict(plan), "looker": looker.url, "kind": kind}
+            payload: dict[str, Any] = {
+                "plan": dataclasses.asdict(plan),
+                "looker": looker.url,
+                "kind": kind,
+            }
+            if image is not None:
+                payload["image"] = base64.b64encode(image).decode()
             try:
                 job = await self._jobs.add(DELIVERY_JOB, {**payload, "name": name})
             except JobStoreError as exc:
@@ -209,7 +222,9 @@ class Deliveries:
                 logger.warning(
                     "Delivering %s without a record (the job store failed: %s)", what, exc
                 )
-        task = self._tasks.spawn(self._run(job, plan, looker, kind, name), name=f"delivery:{what}")
+        task = self._tasks.spawn(
+            self._run(job, plan, looker, kind, name, image), name=f"delivery:{what}"
+        )
         try:
             return await asyncio.wait_for(asyncio.shield(task), self._wait)
         except TimeoutError:
@@ -240,7 +255,9 @@ class Deliveries:
                 plan = ScheduledPlan(**job.payload["plan"])
                 kind, name = job.payload["kind"], str(job.payload["name"])
                 looker = lookers.for_url(str(job.payload["looker"]))
-            except (KeyError, TypeError):
+                kept = job.payload.get("image")
+                image = base64.b64decode(kept) if isinstance(kept, str) else None
+            except (KeyError, TypeError, ValueError):
                 looker = None
             if looker is None or kind not in ("channel", "group", "dm"):
                 logger.warning(
@@ -258,7 +275,8 @@ class Deliveries:
             )
             self.metrics.redeliveries.inc()
             self._tasks.spawn(
-                self._run(job, plan, looker, kind, name), name=f"delivery:{plan.describe()}"
+                self._run(job, plan, looker, kind, name, image),
+                name=f"delivery:{plan.describe()}",
             )
         return len(jobs)
 
@@ -269,10 +287,11 @@ class Deliveries:
         looker: LookerInstance,
         kind: DestinationKind,
         name: str,
+        image: bytes | None = None,
     ) -> Outcome:
         if job is None or self._jobs is None:
-            return await self._deliver(plan, looker, kind, name)
-        outcome = await self._deliver(plan, looker, kind, name, job=job)
+            return await self._deliver(plan, looker, kind, name, image=image)
+        outcome = await self._deliver(plan, looker, kind, name, job=job, image=image)
         await self._record(
             self._jobs.ended(job.id, success=outcome.success, outcome=outcome.reason)
         )
@@ -286,6 +305,7 @@ class Deliveries:
         name: str,
         *,
         job: Job | None = None,
+        image: bytes | None = None,
     ) -> Outcome:
         what = plan.describe()
         try:
@@ -294,7 +314,11 @@ class Deliveries:
                 await self._record_posted(job)
                 logger.info("Delivery of %s had reached Slack before the restart", what)
                 return Outcome(True, messages.delivered(what, destination.label), 200)
-            reply = await self._reply(plan, looker)
+            if image is not None:
+                title = plan.title or what
+                reply = await self._runner.image_reply(title, image, ResultLink(plan.url, title))
+            else:
+                reply = await self._reply(plan, looker)
             await self._post_once(destination, reply, job)
         except DeliveryError as exc:
             outcome = Outcome(False, exc.reason, exc.status)

@@ -151,6 +151,10 @@ class LookerClient(Protocol):
         """Run a copy of a scheduled plan now (the plan itself is unchanged)."""
         ...
 
+    async def integration_hubs(self) -> Sequence[tuple[str, str]]:
+        """The Action Hubs connected to Looker: (id, URL) of each."""
+        ...
+
     def as_user(self, user_id: str) -> LookerClient:
         """A client acting as Looker user ``user_id`` (sudo), with a session of its own.
 

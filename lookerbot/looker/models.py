@@ -853,6 +853,29 @@ class FieldSuggestions:
 
 
 @dataclass(frozen=True)
+class PlanDestination:
+    """Where a scheduled plan sends: a webhook URL, or an Action Hub integration
+    (``<hub id>::<action>``) with the form's values (``parameters``, a JSON object)."""
+
+    type: str
+    address: str
+    parameters: dict[str, str]
+
+    @classmethod
+    def from_api(cls, data: dict[str, Any]) -> PlanDestination:
+        raw = data.get("parameters")
+        try:
+            parameters = json.loads(raw) if isinstance(raw, str) and raw else {}
+        except ValueError:
+            parameters = {}
+        return cls(
+            type=_text(data.get("type")),
+            address=_text(data.get("address")),
+            parameters=_str_map(parameters),
+        )
+
+
+@dataclass(frozen=True)
 class Schedule:
     """A Looker scheduled plan, as the bot needs it (``ScheduledPlan`` in API 4.0).
 
@@ -868,7 +891,7 @@ class Schedule:
         look_id: the Look it sends, if a Look.
         dashboard_id: the dashboard it sends, if a dashboard.
         filters_string: its own filters (``?Region=West``).
-        addresses: where its webhook and integration destinations send.
+        destinations: where it sends.
         title: the title of what it sends.
     """
 
@@ -883,7 +906,7 @@ class Schedule:
     look_id: str | None
     dashboard_id: str | None
     filters_string: str
-    addresses: tuple[str, ...]
+    destinations: tuple[PlanDestination, ...]
     title: str
 
     @classmethod
@@ -891,10 +914,10 @@ class Schedule:
         """Build from a ``scheduled_plan`` object."""
         user = data.get("user") if isinstance(data.get("user"), dict) else {}
         assert isinstance(user, dict)
-        destinations = data.get("scheduled_plan_destination")
-        addresses = tuple(
-            _text(d.get("address"))
-            for d in (destinations if isinstance(destinations, list) else [])
+        raw = data.get("scheduled_plan_destination")
+        destinations = tuple(
+            PlanDestination.from_api(d)
+            for d in (raw if isinstance(raw, list) else [])
             if isinstance(d, dict) and d.get("address")
         )
         look, dashboard = data.get("look_id"), data.get("dashboard_id")
@@ -910,6 +933,6 @@ class Schedule:
             look_id=_text(look) if look not in (None, "") else None,
             dashboard_id=_text(dashboard) if dashboard not in (None, "") else None,
             filters_string=_text(data.get("filters_string")),
-            addresses=addresses,
+            destinations=destinations,
             title=_text(data.get("content_title")) or _text(data.get("name")),
         )

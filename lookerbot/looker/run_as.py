@@ -224,6 +224,9 @@ class RefusingLookerClient:
     async def run_scheduled_plan_once(self, plan_id: str) -> Schedule:
         raise self._refuse()
 
+    async def integration_hubs(self) -> Sequence[tuple[str, str]]:
+        raise self._refuse()
+
     def as_user(self, user_id: str) -> LookerClient:
         return self
 

@@ -433,6 +433,10 @@ class SdkLookerClient:
         data = await self._json("POST", f"/scheduled_plans/{_id(plan_id)}/run_once")
         return Schedule.from_api(_object(data))
 
+    async def integration_hubs(self) -> Sequence[tuple[str, str]]:
+        data = await self._json("GET", "/integration_hubs", params={"fields": "id,url"})
+        return [(str(h.get("id")), str(h.get("url") or "")) for h in _list(data)]
+
     async def aclose(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
         self._transport.session.close()

@@ -809,6 +809,7 @@ class LookerEmulator:
             "scheduled_plans_for_dashboard": self._scheduled_plans_for_dashboard,
             "scheduled_plan_run_once": self._scheduled_plan_run_once,
             "scheduled_plan_run_once_by_id": self._scheduled_plan_run_once_by_id,
+            "all_integration_hubs": self._integration_hubs,
         }
 
     # -- handlers ------------------------------------------------------------------------
@@ -1200,6 +1201,29 @@ class LookerEmulator:
         )
 
     # -- scheduled plans (the rules and their sources: looker_schedules.py) -------------------
+
+    async def _integration_hubs(
+        self, request: web.Request, user_id: str, body: Any
+    ) -> web.Response:
+        """``GET /integration_hubs``: the Action Hubs connected (looker_sdk's
+        ``IntegrationHub``: ``authorization_token`` is write-only, so only
+        ``has_authorization_token`` is shown)."""
+        return web.json_response(
+            [
+                {
+                    "id": hub.id,
+                    "url": hub.url,
+                    "label": f"Action Hub {hub.id}",
+                    "official": False,
+                    "fetch_error_message": None,
+                    "has_authorization_token": hub.authorization_token is not None,
+                    "legal_agreement_signed": False,
+                    "legal_agreement_required": False,
+                    "legal_agreement_text": None,
+                }
+                for hub in self.schedules.hubs.values()
+            ]
+        )
 
     async def _plans(self, name: str, work: Callable[[], Any]) -> web.Response:
         """``work``'s answer as JSON (``None``: 204, as a delete answers), or Looker's

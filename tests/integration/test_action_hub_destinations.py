@@ -140,7 +140,10 @@ async def test_the_listing_adds_braze_and_rudderstack_after_slack(sandbox: Sandb
     assert status == 200
     slack, *others = body["integrations"]
     assert slack["name"] == "post" and slack["url"].endswith("/slack/post_from_query_action")
-    assert slack["supported_formats"] == ["json_detail"] and slack["params"] == []
+    assert slack["supported_formats"] == ["json_detail", "wysiwyg_png"] and slack["params"] == []
+    # Query results (data actions, Looks) and dashboards as Looker renders them
+    # (subscriptions made in Slack).
+    assert slack["supported_action_types"] == ["query", "dashboard"]
     assert [a["name"] for a in others] == [
         "braze",
         "rudderstack_identify",
@@ -748,3 +751,22 @@ async def test_a_wrong_write_key_stops_the_run(sandbox: Sandbox, rudder):
         "RudderStack refused the credentials (401: Invalid write key)" in body["looker"]["message"]
     )
     assert [b.status for b in rudder.batches] == [401]
+
+
+async def test_a_dashboard_without_its_rendering_is_refused_with_a_reason(sandbox: Sandbox):
+    payload = {
+        "type": "dashboard",
+        "scheduled_plan": {
+            "scheduled_plan_id": 1,
+            "title": "Revenue",
+            "type": "Dashboard",
+            "url": f"{sandbox.looker.url}/dashboards/2",
+        },
+        "attachment": {"mimetype": "image/png;base64", "extension": "png", "data": "bm90IGEgcG5n"},
+        "form_params": {"channel": "C0GENERAL"},
+        "data": None,
+    }
+    status, body = await post(sandbox, "/slack/post_from_query_action", payload)
+    assert status == 400
+    assert body["looker"]["success"] is False and "wysiwyg_png" in body["looker"]["message"]
+    assert not sandbox.slack.visible_messages("C0GENERAL")

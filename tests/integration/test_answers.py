@@ -9,6 +9,7 @@ the bot's webhook route on loopback.
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import json
@@ -24,6 +25,7 @@ from lookerbot.settings import Secret
 from tests.helpers import response_text, text_of
 
 HOOK = "looker-webhook-token"
+HUB_TOKEN = "action-hub-token-0123456789"
 REGIONS = ("West", "East", "North", "South")
 
 
@@ -362,8 +364,15 @@ async def test_under_run_as_the_plan_is_the_persons_and_carries_their_data(run_a
     assert plan["user_id"] == "3"  # created in Bob's own Looker session
     creates = sandbox.looker.requests_to("^/scheduled_plans$", method="POST")
     assert [r.user_id for r in creates] == ["3"]
+    before = len(sandbox.slack.visible_messages("C0GENERAL"))
     (run,) = await fire(sandbox, plan)
     assert run.user_id == "3" and run.status == "success"  # run with Bob's permissions
+    # What reaches the channel is the image Looker rendered as Bob, not one the bot made
+    # again as its API user.
+    (posted,) = [m for m in sandbox.slack.visible_messages("C0GENERAL")[before:] if m.files]
+    sent = base64.b64decode(run.deliveries[0].payload["attachment"]["data"])
+    assert sandbox.slack.files[posted.files[0]].data == sent
+    assert not sandbox.looker.requests_to("^/render_tasks/dashboards/", method="POST")
     # Alice (no admin) cannot delete Bob's plan: Looker refuses her.
     await sandbox.driver.mention("subscriptions", channel="C0GENERAL", user="U0ALICE")
     await sandbox.settle()
@@ -375,6 +384,43 @@ async def test_under_run_as_the_plan_is_the_persons_and_carries_their_data(run_a
     await sandbox.settle()
     assert plan["id"] in sandbox.looker.schedules.plans
     assert any("its owner or a Looker admin" in n for n in private_notes(sandbox))
+
+
+async def test_under_run_as_the_action_hub_delivers_with_the_webhook_route_off(
+    looker: LookerEmulator,
+):
+    settings = instance(looker, run_as_user="email")
+    async with Sandbox(
+        looker=looker,
+        lookers=(settings,),
+        public_url=SELF,
+        webhooks=False,
+        lookerbot_auth_token=Secret(HUB_TOKEN),
+    ) as sandbox:
+        # An admin connected the bot as an Action Hub (Admin > Actions).
+        hub = looker.schedules.add_hub(sandbox.bot_url, authorization_token=HUB_TOKEN)
+        answer = await mention(sandbox, "revenue")
+        plan = await subscribe(sandbox, answer, user="U0BOB")
+        (destination,) = plan["scheduled_plan_destination"]
+        assert (destination["type"], destination["address"]) == (
+            "looker-integration",
+            f"{hub}::post",
+        )
+        assert json.loads(destination["parameters"]) == {"channel": "C0GENERAL", "by": "U0BOB"}
+        assert plan["user_id"] == "3"
+        before = len(sandbox.slack.visible_messages("C0GENERAL"))
+        (run,) = await fire(sandbox, plan)
+        assert run.status == "success" and run.deliveries[0].url.endswith(
+            "/slack/post_from_query_action"
+        )
+        (posted,) = [m for m in sandbox.slack.visible_messages("C0GENERAL")[before:] if m.files]
+        sent = base64.b64decode(run.deliveries[0].payload["attachment"]["data"])
+        assert sandbox.slack.files[posted.files[0]].data == sent
+        # Bob's list shows it, found through the hub.
+        await sandbox.driver.mention("subscriptions", channel="C0GENERAL", user="U0BOB")
+        await sandbox.settle()
+        listing = [m for m in sandbox.slack.messages if m.ephemeral_to == "U0BOB"][-1]
+        assert menu_of(listing.blocks, plan["id"])
 
 
 async def test_under_run_as_a_refresh_runs_as_the_person_who_presses(run_as_sandbox):

@@ -676,3 +676,12 @@ async def test_the_plans_of_content_that_is_not_there_are_not_found(raw):
     assert (await raw.call("GET", "/scheduled_plans/look/999"))[0] == 404
     assert (await raw.call("GET", "/scheduled_plans/dashboard/999"))[0] == 404
     assert (await raw.call("GET", "/scheduled_plans/42"))[0] == 404
+
+
+async def test_connected_action_hubs_are_listed_as_the_sdk_reads_them(looker, sdk, receiver):
+    hub_id = looker.schedules.add_hub(receiver.url + "/hub", authorization_token=HUB_TOKEN)
+    (hub,) = await sdk_call(lambda: sdk.all_integration_hubs())
+    assert (hub.id, hub.url) == (hub_id, receiver.url + "/hub")
+    # The token is write-only: Looker says only that there is one.
+    assert hub.has_authorization_token is True and hub.authorization_token is None
+    assert looker.contract_violations == []
