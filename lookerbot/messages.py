@@ -257,6 +257,10 @@ HELP_FIND = (
     "Shows the top five Looks and dashboards matching the search."
 )
 HELP_HELP = "• *help* — Shows this list."
+HELP_SUBSCRIPTIONS = (
+    "• *subscriptions* — Lists this channel's subscriptions and yours "
+    "(press *Subscribe here* under an answer to add one)."
+)
 HELP_FALLBACK = "Here's what I can do."
 
 

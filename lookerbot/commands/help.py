@@ -61,7 +61,7 @@ class HelpCommand:
         if left_out:
             notes.append(messages.help_more_commands(left_out))
         if not words:
-            builtins = [messages.HELP_FIND, messages.HELP_HELP]
+            builtins = [messages.HELP_FIND, messages.HELP_SUBSCRIPTIONS, messages.HELP_HELP]
             if self._ask:
                 builtins.insert(0, messages.HELP_ASK)
                 if request.source is Source.DM:
