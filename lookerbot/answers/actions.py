@@ -374,25 +374,16 @@ class AnswerActions:
 
     async def _subscribe(self, where: kit.SubscribeContext, choice: Choice, user: str) -> None:
         place = {"user": {"id": user}, "channel": {"id": where.channel}}
-        try:
-            refusal = await self._access.check(user)
-            if refusal is not None:
-                await self._tell(place, refusal)
-                return
+
+        async def work(people: LookerRegistry) -> None:
             plan, _ = await self.subscriptions.create(
                 where.ref, choice, user=user, channel=where.channel
             )
-        except CommandError as exc:
-            await self._tell(place, messages.warning(exc.reason))
-            return
-        except Exception:
-            error_id = new_error_id()
-            logger.exception("Subscribing failed, error_id=%s", error_id)
-            await self._tell(place, messages.unexpected_error(error_id))
-            return
-        target = f"<@{user}> (a DM)" if choice.to_dm else f"<#{where.channel}>"
-        when = messages.describe_schedule(plan.crontab or choice.crontab(), choice.timezone)
-        await self._tell(place, messages.subscribed(where.ref.title, when, target))
+            target = f"<@{user}> (a DM)" if choice.to_dm else f"<#{where.channel}>"
+            when = messages.describe_schedule(plan.crontab or choice.crontab(), choice.timezone)
+            await self._tell(place, messages.subscribed(where.ref.title, when, target))
+
+        await self._guarded(place, work)
 
     # -- managing subscriptions --------------------------------------------------------------
 
@@ -417,22 +408,9 @@ class AnswerActions:
         if choice is None:
             await self._tell(body, messages.warning(messages.ANSWER_GONE))
             return
-        note = ""
-        try:
-            refusal = await self._access.check(user)
-            if refusal is not None:
-                await self._tell(body, refusal)
-                return
+
+        async def work(people: LookerRegistry) -> None:
             note = await self.subscriptions.change(*choice, user=user)
-        except CommandError as exc:
-            await self._tell(body, messages.warning(exc.reason))
-            return
-        except Exception:
-            error_id = new_error_id()
-            logger.exception("Changing a subscription failed, error_id=%s", error_id)
-            await self._tell(body, messages.unexpected_error(error_id))
-            return
-        try:
             if container.get("type") == "view":
                 await self.publish_home(user, note=note)
                 return
@@ -441,8 +419,8 @@ class AnswerActions:
             url = _text(body.get("response_url"))
             if url:
                 await self._poster.respond(url, shown, ephemeral=True, replace=True)
-        except SlackPostError as exc:
-            logger.error("Could not show the changed subscriptions: %s", exc.error)
+
+        await self._guarded(body, work)
 
     # -- the Home tab ----------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lookerbot import messages
-from lookerbot.answers.refs import Answer, AnswerRef, View, safe_json
+from lookerbot.answers.refs import Answer, AnswerRef, View, json_object, safe_json
 from lookerbot.formatting.message import Block, context, divider, header, section, truncate
 from lookerbot.formatting.slack_text import escape
 from lookerbot.looker.models import DashboardFilter, Schedule
@@ -215,11 +215,8 @@ class SubscribeContext:
 
     @classmethod
     def from_metadata(cls, text: Any) -> SubscribeContext | None:
-        try:
-            data = json.loads(text) if isinstance(text, str) else None
-        except ValueError:
-            return None
-        if not isinstance(data, dict) or not isinstance(data.get("c"), str):
+        data = json_object(text)
+        if data is None or not isinstance(data.get("c"), str):
             return None
         ref = AnswerRef.decode(data.get("r"))
         if ref is None:
@@ -325,11 +322,8 @@ def subscription_block(item: Listed) -> Block:
 
 def menu_choice(value: Any) -> tuple[str, str, str] | None:
     """(Looker URL, plan id, action) of a subscription menu's option."""
-    try:
-        data = json.loads(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
-    if not isinstance(data, dict):
+    data = json_object(value)
+    if data is None:
         return None
     found = (data.get("u"), data.get("p"), data.get("a"))
     if not all(isinstance(v, str) and v for v in found):

@@ -32,6 +32,15 @@ def safe_json(data: Any) -> str:
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False).translate(_SAFE)
 
 
+def json_object(text: Any) -> dict[str, Any] | None:
+    """``text`` read as a JSON object; ``None`` for anything else."""
+    try:
+        data = json.loads(text) if isinstance(text, str) else None
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
 @dataclass(frozen=True)
 class AnswerRef:
     """The content behind an answer.
@@ -101,13 +110,8 @@ class AnswerRef:
     def decode(cls, value: Any) -> AnswerRef | None:
         """The answer a button's value names; ``None`` for anything else (a forged or
         damaged value is refused, never half-read)."""
-        if not isinstance(value, str) or len(value) > MAX_VALUE:
-            return None
-        try:
-            data = json.loads(value)
-        except ValueError:
-            return None
-        if not isinstance(data, dict):
+        data = json_object(value) if isinstance(value, str) and len(value) <= MAX_VALUE else None
+        if data is None:
             return None
         kind = {"c": "command", "q": "query"}.get(data.get("k"))  # type: ignore[arg-type]
         view = {"t": "table", "c": "chart"}.get(data.get("v"))  # type: ignore[arg-type]
