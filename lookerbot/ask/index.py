@@ -323,6 +323,47 @@ class ValueMatch:
     value: str
 
 
+DEMONYMS: dict[str, tuple[str, ...]] = {
+    "argentina": ("argentinian", "argentine"),
+    "australia": ("australian",),
+    "austria": ("austrian",),
+    "belgium": ("belgian",),
+    "brazil": ("brazilian",),
+    "canada": ("canadian",),
+    "chile": ("chilean",),
+    "china": ("chinese",),
+    "colombia": ("colombian",),
+    "denmark": ("danish",),
+    "finland": ("finnish",),
+    "france": ("french",),
+    "germany": ("german",),
+    "greece": ("greek",),
+    "india": ("indian",),
+    "ireland": ("irish",),
+    "israel": ("israeli",),
+    "italy": ("italian",),
+    "japan": ("japanese",),
+    "mexico": ("mexican",),
+    "netherlands": ("dutch",),
+    "the netherlands": ("dutch",),
+    "new zealand": ("new zealander",),
+    "norway": ("norwegian",),
+    "poland": ("polish",),
+    "portugal": ("portuguese",),
+    "singapore": ("singaporean",),
+    "south africa": ("south african",),
+    "south korea": ("korean", "south korean"),
+    "spain": ("spanish",),
+    "sweden": ("swedish",),
+    "switzerland": ("swiss",),
+    "turkey": ("turkish",),
+    "united kingdom": ("british",),
+    "united states": ("american",),
+}
+"""Country values by the adjectives people use for them ("German customers" names the value
+"Germany"): general English, not any Explore's words."""
+
+
 @dataclass
 class ValueIndex:
     """Values Looker suggests for an Explore's fields, by the stems of their words."""
@@ -350,15 +391,20 @@ class ValueIndex:
         phrase = stems(value)
         if not phrase or len(phrase) > _MAX_VALUE_WORDS:
             return
-        matches = self.phrases.setdefault(phrase, [])
-        if all(m.field.name != f.name for m in matches):
-            matches.append(ValueMatch(f, value))
-            self.max_words = max(self.max_words, len(phrase))
+        self._alias(phrase, f, value)
+        for adjective in DEMONYMS.get(value.lower(), ()):
+            self._alias(stems(adjective), f, value)
         words = value.split()
         if len(words) >= 2 and all(w[:1].isalpha() and w[:1].isupper() for w in words):
             short = self.initials.setdefault("".join(w[0] for w in words).lower(), [])
             if all(m.field.name != f.name for m in short):
                 short.append(ValueMatch(f, value))
+
+    def _alias(self, phrase: tuple[str, ...], f: ExploreField, value: str) -> None:
+        matches = self.phrases.setdefault(phrase, [])
+        if all(m.field.name != f.name for m in matches):
+            matches.append(ValueMatch(f, value))
+            self.max_words = max(self.max_words, len(phrase))
 
     def merged(self, other: ValueIndex) -> ValueIndex:
         """Both indexes' values."""

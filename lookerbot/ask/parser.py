@@ -584,6 +584,8 @@ class _Parser:
                     reading.times.append(item.time)
                 if reading.time is None:
                     reading.time = item.time
+            elif kind == "grain" and self.rate_of_measure(items, i):
+                pass  # "paying us each month": what MRR is, not a breakdown by month
             elif kind == "grain":
                 weak = item.text.lower() in _WEAK_GRAINS
                 if item.text.lower().startswith(("by ", "per ")):
@@ -610,6 +612,23 @@ class _Parser:
                 reading.unknown.append(item.text)
             i += 1
         return reading
+
+    def rate_of_measure(self, items: Sequence[_Item], i: int) -> bool:
+        """A rate after a verb of money ("paying us each month", "spend per month") that the
+        measure the verb names already is: its label or description says so ("Monthly
+        Recurring Revenue")."""
+        item = items[i]
+        lead = item.text.lower().split()[0] if item.text else ""
+        if i == 0 or lead not in ("each", "per", "every", "a") or item.grain is None:
+            return False
+        verb = items[i - 1]
+        if verb.kind != "field" or tuple(self.stems[verb.start : verb.end]) not in MONEY_VERBS:
+            return False
+        rate = f"{item.grain}ly"
+        return any(
+            rate in f"{c.field.label} {c.field.description}".lower()
+            for c in _tops(verb.candidates, "any")
+        )
 
     def strong_measure_items(self, items: Sequence[_Item]) -> set[int]:
         """Items that name a measure and do not merely follow a value ("cancelled orders")."""
@@ -987,6 +1006,7 @@ class _Parser:
                 target = numeric[0]
                 if k > i:  # the unit after the number: read, not a field of the query
                     items[k] = _Item("marker", items[k].start, items[k].end, items[k].text)
+                    self.duration_verb(items, k, target)
         if target is None and item.money:
             money = self.index.money_dimensions()
             if len(money) == 1:
@@ -996,6 +1016,20 @@ class _Parser:
             return
         number = int(item.number) if item.number.is_integer() else item.number
         reading.compares[target.name] = f"{item.op}{number}"
+
+    def duration_verb(self, items: list[_Item], unit: int, target: ExploreField) -> None:
+        """"48 hours to resolve": the verb says which duration (Resolution Hours), and is
+        read with it, not as a field of the query."""
+        k = unit + 1
+        if k >= len(items) or items[k].kind != "field" or items[k].end - items[k].start != 1:
+            return
+        between = self.tokens[items[unit].end : items[k].start]
+        if [t.norm for t in between] != ["to"]:
+            return
+        verb = self.tokens[items[k].start].norm
+        label = target.label.lower().split()
+        if len(verb) >= 5 and any(w[:5] == verb[:5] for w in label):
+            items[k] = _Item("marker", items[k].start, items[k].end, items[k].text)
 
     def resolve(self, item: _Item, want: str, reading: _Reading) -> Candidate | None:
         tops = _tops(item.candidates, want)

@@ -76,7 +76,7 @@ FILLERS = frozenset(
     come came coming bring brings brought make makes made place placed places
     buy bought buys purchase purchased purchases happen happened
     look looking hey hi hello thanks thank bot looker unique distinct single new
-    gotten received receive via ordered among
+    gotten received receive via ordered among take takes took taking
     number sum value amount figure figures data numbers stats
     """.split()  # noqa: SIM905
 )
