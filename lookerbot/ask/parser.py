@@ -1018,7 +1018,7 @@ class _Parser:
         reading.compares[target.name] = f"{item.op}{number}"
 
     def duration_verb(self, items: list[_Item], unit: int, target: ExploreField) -> None:
-        """"48 hours to resolve": the verb says which duration (Resolution Hours), and is
+        """ "48 hours to resolve": the verb says which duration (Resolution Hours), and is
         read with it, not as a field of the query."""
         k = unit + 1
         if k >= len(items) or items[k].kind != "field" or items[k].end - items[k].start != 1:
