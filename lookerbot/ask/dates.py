@@ -61,6 +61,12 @@ UNITS: dict[str, Unit] = {
     "quarter": "quarter",
     "year": "year",
 }
+WEEKDAYS = {
+    name: index
+    for index, name in enumerate(
+        ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    )
+}
 _LEADS = frozenset({"in", "during", "for", "over", "within", "of", "throughout"})
 _LAST = frozenset({"last", "past", "previous", "prior", "trailing"})
 _THIS = frozenset({"this", "current"})
@@ -209,6 +215,10 @@ class _Reader:
         named_month = MONTHS.get(token.norm) if token.kind == "word" else None
         if named_month is not None:
             return self._month_point(i + 1, named_month)
+        weekday = WEEKDAYS.get(token.norm) if token.kind == "word" else None
+        if weekday is not None:  # "on Monday": the latest Monday that is not after today
+            back = (self.today.weekday() - weekday) % 7
+            return i + 1, _Point(self.today - timedelta(days=back), "day")
         day = self.day_number(i)
         if day is not None:
             j = i + 1 + (self.norm(i + 1) == "of")
@@ -319,6 +329,11 @@ class _Reader:
                 return i + 2, TimeFilter("today", "today")
             if this_unit is not None:
                 return i + 2, TimeFilter(f"this {this_unit}", f"this {this_unit}")
+        if word in _LAST and self.norm(i + 1) in WEEKDAYS:
+            # "last Friday": the latest Friday before today
+            back = (self.today.weekday() - WEEKDAYS[self.norm(i + 1)]) % 7 or 7
+            day = self.today - timedelta(days=back)
+            return i + 2, TimeFilter(looker_day(day), f"on {day.isoformat()}")
         if word in _LAST and i + 1 < len(self.tokens):
             last_unit = _unit(self.tokens[i + 1])
             if last_unit is not None and self.tokens[i + 1].norm == last_unit:  # singular

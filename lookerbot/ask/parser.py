@@ -1079,6 +1079,16 @@ class _Parser:
             )
 
         measures = list(reading.measures) or list(reading.weak_measures)
+        base = index.count_measure()
+        if (
+            reading.how_many
+            and len(measures) == 2
+            and base in measures
+            and all(m.name in reading.noun_counts for m in measures)
+        ):
+            # "how many agents worked tickets": the agents are counted; the Explore's own
+            # things (not joined to them by "and") are what they worked on.
+            measures = [m for m in measures if m != base]
         if measures and all(m.name in reading.noun_counts for m in measures):
             # "how many tickets did Priya resolve": the verb after the value says what.
             measures += [m for m in reading.weak_measures if m not in measures]
