@@ -332,8 +332,8 @@ class _Reader:
         if word in _LAST and self.norm(i + 1) in WEEKDAYS:
             # "last Friday": the latest Friday before today
             back = (self.today.weekday() - WEEKDAYS[self.norm(i + 1)]) % 7 or 7
-            day = self.today - timedelta(days=back)
-            return i + 2, TimeFilter(looker_day(day), f"on {day.isoformat()}")
+            weekday = self.today - timedelta(days=back)
+            return i + 2, TimeFilter(looker_day(weekday), f"on {weekday.isoformat()}")
         if word in _LAST and i + 1 < len(self.tokens):
             last_unit = _unit(self.tokens[i + 1])
             if last_unit is not None and self.tokens[i + 1].norm == last_unit:  # singular
