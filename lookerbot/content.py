@@ -37,7 +37,12 @@ Charts = bool | Literal["hosted"]
 cannot carry a file) and describes it otherwise."""
 
 
-def _filename(title: str, extension: str) -> str:
+def shown_as(reply: Reply) -> View:
+    """What a reply shows: a chart (an image, hosted or attached), else a table."""
+    return "chart" if any(a.inline for a in reply.attachments) else "table"
+
+
+def filename(title: str, extension: str) -> str:
     stem = re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-").lower()[:60] or "looker"
     return f"{stem}.{extension}"
 
@@ -128,7 +133,7 @@ class ContentRunner:
             if formatted.csv is not None:
                 attachments = (
                     Attachment(
-                        filename=_filename(title, "csv"),
+                        filename=filename(title, "csv"),
                         data=formatted.csv,
                         title=f"{title} (all {len(result.rows):,} rows)",
                     ),
@@ -218,9 +223,7 @@ class ContentRunner:
         hosted_only: bool = False,
         description: str = "",
     ) -> Reply:
-        attachment = Attachment(
-            filename=_filename(title, "png"), data=png, title=title, inline=True
-        )
+        attachment = Attachment(filename=filename(title, "png"), data=png, title=title, inline=True)
         url = await self._publish(png)
         if url is not None:
             # The bytes stay with the reply: if Slack cannot fetch the URL, they are uploaded.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Protocol
 from urllib.parse import quote
 
@@ -896,8 +897,6 @@ def describe_schedule(crontab: str, timezone: str) -> str:
 
 def slack_date(iso: str) -> str:
     """An ISO time as Slack shows it in each reader's own time zone."""
-    from datetime import datetime
-
     try:
         moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
     except ValueError:

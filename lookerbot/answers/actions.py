@@ -19,7 +19,7 @@ from typing import Any
 
 from lookerbot import messages
 from lookerbot.answers import blocks as kit
-from lookerbot.answers.refs import Answer, AnswerRef, View
+from lookerbot.answers.refs import Answer, AnswerRef
 from lookerbot.answers.subscriptions import Choice, Subscriptions
 from lookerbot.commands.access import AccessPolicy
 from lookerbot.commands.base import CommandRequest, Reply, Source
@@ -30,7 +30,7 @@ from lookerbot.commands.custom import (
     tile_query,
 )
 from lookerbot.commands.help import HelpCommand
-from lookerbot.content import ContentRunner
+from lookerbot.content import ContentRunner, filename, shown_as
 from lookerbot.errors import CommandError, LookerApiError
 from lookerbot.formatting.message import Attachment, Block, Message, context, section
 from lookerbot.formatting.results import ResultLink, columns_of, to_csv
@@ -116,11 +116,10 @@ class AnswerActions:
         blocks = list(reply.message.blocks)
         if ref.ask:
             blocks.insert(0, section(messages.ask_heading(ref.title)))
-        shown: View = "chart" if any(a.inline for a in reply.attachments) else "table"
         return dataclasses.replace(
             reply,
             message=Message.from_blocks(blocks, reply.message.text),
-            answer=Answer(ref=ref.with_view(shown), open_url=source_url),
+            answer=Answer(ref=ref.with_view(shown_as(reply)), open_url=source_url),
         )
 
     async def csv(self, ref: AnswerRef, people: LookerRegistry) -> Attachment:
@@ -139,9 +138,8 @@ class AnswerActions:
         if result.errors and not result.rows:
             raise CommandError(messages.ANSWER_NO_CSV)
         data = to_csv(columns_of(query, result), result)
-        name = "".join(c if c.isalnum() else "-" for c in ref.title.lower()).strip("-")[:60]
         return Attachment(
-            filename=f"{name or 'looker'}.csv",
+            filename=filename(ref.title, "csv"),
             data=data,
             title=messages.csv_title(ref.title, len(result.rows)),
         )
@@ -224,13 +222,7 @@ class AnswerActions:
         if ephemeral or not channel:
             raise CommandError(messages.ANSWER_CSV_PRIVATE)
         try:
-            await self._poster.upload_file(
-                channel,
-                filename=attachment.filename,
-                data=attachment.data,
-                title=attachment.title,
-                thread_ts=thread,
-            )
+            await self._upload(channel, thread, attachment)
         except SlackPostError as exc:
             raise CommandError(messages.cannot_attach(attachment.title, exc.error)) from exc
 
@@ -264,15 +256,17 @@ class AnswerActions:
         if ephemeral or not channel:
             return
         for attachment in attachments:
-            if attachment.hosted_url in hosted:
-                continue
-            await self._poster.upload_file(
-                channel,
-                filename=attachment.filename,
-                data=attachment.data,
-                title=attachment.title,
-                thread_ts=thread,
-            )
+            if attachment.hosted_url not in hosted:
+                await self._upload(channel, thread, attachment)
+
+    async def _upload(self, channel: str, thread: str | None, attachment: Attachment) -> None:
+        await self._poster.upload_file(
+            channel,
+            filename=attachment.filename,
+            data=attachment.data,
+            title=attachment.title,
+            thread_ts=thread,
+        )
 
     async def _guarded(
         self, body: dict[str, Any], work: Callable[[LookerRegistry], Awaitable[None]]

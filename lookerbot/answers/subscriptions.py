@@ -26,6 +26,7 @@ from urllib.parse import parse_qs, quote, urlencode, urlsplit
 from lookerbot import messages
 from lookerbot.answers.blocks import Listed
 from lookerbot.answers.refs import AnswerRef
+from lookerbot.delivery.channels import is_person_id
 from lookerbot.errors import CommandError, LookerApiError
 from lookerbot.looker.instances import LookerInstance, LookerRegistry
 from lookerbot.looker.models import PlanDestination, Schedule
@@ -265,8 +266,8 @@ class Subscriptions:
             target = sent.parameters.get("channel", "")
             if not target:
                 return None
-            person = target[:1] in ("U", "W")
-            return Destination("dm" if person else "channel", target, sent.parameters.get("by"))
+            kind = "dm" if is_person_id(target) else "channel"
+            return Destination(kind, target, sent.parameters.get("by"))
         return None
 
 

@@ -18,14 +18,14 @@ from datetime import date
 from typing import Any
 
 from lookerbot import messages
-from lookerbot.answers.refs import Answer, AnswerRef, View
+from lookerbot.answers.refs import Answer, AnswerRef
 from lookerbot.ask.catalog import AskCatalog, LoadedExplore
 from lookerbot.ask.followup import AS_CHART, WHY, Previous, refine
 from lookerbot.ask.llm import LlmReader
 from lookerbot.ask.parser import clip, read_question
 from lookerbot.ask.spec import Ambiguity, NotUnderstood, QuerySpec, filter_words, vis_for
 from lookerbot.commands.base import CommandRequest, Reply, Source
-from lookerbot.content import ContentRunner
+from lookerbot.content import ContentRunner, shown_as
 from lookerbot.errors import CommandError, LookerApiError
 from lookerbot.formatting.message import Block, Message, context, section
 from lookerbot.formatting.results import ResultLink
@@ -362,13 +362,12 @@ class AskCommand:
         blocks.extend(result.message.blocks)
         if model is not None:
             blocks.append(context(messages.ASK_READ_BY_MODEL))
-        shown: View = "chart" if any(a.inline for a in result.attachments) else "table"
         ref = AnswerRef(
             kind="query",
             looker=looker.url,
             target=query.id,
             title=spec.description,
-            view=shown,
+            view=shown_as(result),
             source=explore_url,
             ask=True,
         )

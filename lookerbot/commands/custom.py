@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from lookerbot import messages
 from lookerbot.answers.refs import Answer, AnswerRef, View
 from lookerbot.commands.base import CommandRequest, Reply
-from lookerbot.content import ContentRunner, dashboard_url
+from lookerbot.content import ContentRunner, dashboard_url, shown_as
 from lookerbot.errors import CommandError, LookerApiError
 from lookerbot.formatting.results import ResultLink
 from lookerbot.looker.instances import LookerInstance, LookerRegistry
@@ -453,15 +453,10 @@ async def answer_dashboard(
         reply = await runner.query_reply(
             looker, copy, title=dashboard.title, source=source, view=view
         )
-        ref = ref.with_view("chart" if shows_chart(reply) else "table")
+        ref = ref.with_view(shown_as(reply))
     return dataclasses.replace(
         reply, answer=Answer(ref=ref, open_url=url, filters=tuple(dashboard.filters))
     )
-
-
-def shows_chart(reply: Reply) -> bool:
-    """Whether a reply shows a chart (an image, hosted or attached)."""
-    return any(a.inline for a in reply.attachments)
 
 
 def effective_filters(

@@ -25,6 +25,11 @@ DestinationKind = Literal["channel", "group", "dm"]
 _PAGE = 1000
 
 
+def is_person_id(target: str) -> bool:
+    """Whether ``target`` is a Slack user id (``U…``, or ``W…`` on Enterprise Grid)."""
+    return re.fullmatch(r"[UW][A-Z0-9]{2,}", target) is not None
+
+
 class DeliveryError(LookerbotError):
     """A delivery that cannot be made; ``reason`` goes back to Looker.
 
@@ -188,7 +193,7 @@ class ChannelDirectory:
     async def resolve_any(self, target: str) -> Destination:
         """A channel (``#name`` or id) or person (``@name``, email, id) from one string."""
         target = target.strip()
-        if "@" in target or re.fullmatch(r"[UW][A-Z0-9]{2,}", target):
+        if "@" in target or is_person_id(target):
             return await self._resolve_person(target.removeprefix("@"))
         return await self._resolve_channel(target.removeprefix("#"), private=False)
 

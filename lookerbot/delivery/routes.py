@@ -25,6 +25,7 @@ from lookerbot.delivery.channels import (
     ChannelDirectory,
     DeliveryError,
     DestinationKind,
+    is_person_id,
 )
 from lookerbot.delivery.scheduled import Deliveries, PayloadError, ScheduledPlan
 from lookerbot.formatting.message import Message
@@ -222,10 +223,8 @@ class DeliveryRoutes:
         looker = self.lookers.for_url(plan.url)
         if looker is None:
             return _looker_failure(messages.UNKNOWN_LOOKER, 400)
-        person = channel.startswith(("U", "W")) and channel[1:].isalnum() and channel.isupper()
-        outcome = await self.deliveries.deliver_plan(
-            plan, looker, "dm" if person else "channel", channel, image=image
-        )
+        kind: DestinationKind = "dm" if is_person_id(channel) else "channel"
+        outcome = await self.deliveries.deliver_plan(plan, looker, kind, channel, image=image)
         body = {"looker": {"success": outcome.success, "message": outcome.reason}}
         return web.json_response(body, status=outcome.status)
 
