@@ -68,7 +68,7 @@ WEEKDAYS = {
     )
 }
 _LEADS = frozenset({"in", "during", "for", "over", "within", "of", "throughout"})
-_LAST = frozenset({"last", "past", "previous", "prior", "trailing"})
+_LAST = frozenset({"last", "past", "previous", "prior", "trailing", "rolling"})
 _THIS = frozenset({"this", "current"})
 _TO_DATE = {
     ("year", "to", "date"): "year",
@@ -268,11 +268,31 @@ class _Reader:
                 return i + 2, start, f"{'last' if previous else 'this'} {unit}"
         return None
 
-    def since(self, i: int) -> tuple[int, TimeFilter] | None:
+    def quarter(self, i: int) -> tuple[int, date] | None:
+        """A quarter at ``i`` ("Q2", "Q2 2026") and the day it starts: without a year, the
+        latest that has begun."""
+        if i >= len(self.tokens) or self.tokens[i].kind != "quarter":
+            return None
+        number = int(self.tokens[i].norm[1])
+        year = self.year(i + 1)
+        end = i + 2 if year is not None else i + 1
+        first = date(year or self.today.year, number * 3 - 2, 1)
+        if year is None and first > self.today:
+            first = first.replace(year=first.year - 1)
+        return end, first
+
+    def since(self, i: int, *, quarters: bool = False) -> tuple[int, TimeFilter] | None:
+        """The start of a "since" phrase; a quarter only after "since" or "after" ("from Q4
+        signups" names the quarter, "from Q1 to Q2" compares two)."""
         relative = self.relative_start(i)
         if relative is not None:
             end, start, words = relative
             return end, TimeFilter(f"after {looker_day(start)}", f"since {words}")
+        quarter = self.quarter(i) if quarters else None
+        if quarter is not None:
+            end, first = quarter
+            words = f"Q{(first.month + 2) // 3} {first.year}"
+            return end, TimeFilter(f"after {looker_day(first)}", f"since {words}")
         found = self.point(i)
         if found is None:
             return None
@@ -339,9 +359,9 @@ class _Reader:
             if last_unit is not None and self.tokens[i + 1].norm == last_unit:  # singular
                 if last_unit == "day":
                     return i + 2, TimeFilter("yesterday", "yesterday")
-                if word in ("past", "trailing") and last_unit == "quarter":
+                if word in ("past", "trailing", "rolling") and last_unit == "quarter":
                     return i + 2, TimeFilter("3 months", "past 3 months")
-                if word in ("past", "trailing"):
+                if word in ("past", "trailing", "rolling"):
                     days = {"week": 7, "month": 30, "year": 365}[last_unit]
                     return i + 2, TimeFilter(f"{days} days", f"past {last_unit}")
                 return i + 2, TimeFilter(f"last {last_unit}", f"last {last_unit}")
@@ -351,7 +371,9 @@ class _Reader:
                 n = int(count)
                 plural = f"{n} {counted}s" if n != 1 else f"1 {counted}"
                 return i + 3, TimeFilter(plural, f"last {plural}")
-        if word in ("since", "after") or (word == "from" and not self._is_range(i + 1)):
+        if word in ("since", "after"):
+            return self.since(i + 1, quarters=True)
+        if word == "from" and not self._is_range(i + 1):
             return self.since(i + 1)
         if word == "before":
             found = self.point(i + 1)
@@ -369,16 +391,13 @@ class _Reader:
             return self.range(i + 1, frozenset({"and", "to"}))
         if word == "from":
             return self.range(i + 1, frozenset({"to", "until", "through", "thru", "and"}))
-        if i < len(self.tokens) and self.tokens[i].kind == "quarter":
-            quarter = int(self.tokens[i].norm[1])
-            year = self.year(i + 1)
-            end = i + 2 if year is not None else i + 1
-            first = date(year or today.year, quarter * 3 - 2, 1)
-            if year is None and first > today:
-                first = first.replace(year=first.year - 1)
+        quarter = self.quarter(i)
+        if quarter is not None:
+            end, first = quarter
             last = _add_months(first, 3)
             return end, TimeFilter(
-                f"{looker_day(first)} to {looker_day(last)}", f"Q{quarter} {first.year}"
+                f"{looker_day(first)} to {looker_day(last)}",
+                f"Q{(first.month + 2) // 3} {first.year}",
             )
         halves = {("first", "half"): 1, ("second", "half"): 2}
         spelled = halves.get((self.norm(i), self.norm(i + 1)))

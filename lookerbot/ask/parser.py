@@ -893,6 +893,7 @@ class _Parser:
                 0 <= k < len(items)
                 and 0 <= k + step < len(items)
                 and _joins(items[k])
+                and self.adjacent(items[min(i, k)], items[max(i, k)])
                 and items[k + step].kind == "field"
                 and any(c.field.is_measure for c in _tops(items[k + step].candidates, "any"))
                 for k, step in ((i - 1, -1), (i + 1, 1))
@@ -906,6 +907,12 @@ class _Parser:
             reading.add_measure(chosen.field, weak=weak)
         else:
             reading.add_dimension(chosen.field)
+
+    def adjacent(self, first: _Item, second: _Item) -> bool:
+        """Whether ``second`` follows ``first`` with no preposition between: in "resolved
+        and total tickets" the "and" joins two measures, in "resolved tickets, for tickets
+        created..." the comma does not."""
+        return not any(t.norm in _PREPOSITIONS for t in self.tokens[first.end : second.start])
 
     def is_hint(self, items: Sequence[_Item], i: int) -> bool:
         """A field named next to one of its values ("the West region", "status complete"),
@@ -1081,17 +1088,18 @@ class _Parser:
         measures = list(reading.measures) or list(reading.weak_measures)
         base = index.count_measure()
         if (
-            reading.how_many
-            and len(measures) == 2
+            len(measures) >= 2
             and base in measures
             and all(m.name in reading.noun_counts for m in measures)
         ):
-            # "how many agents worked tickets": the agents are counted; the Explore's own
-            # things (not joined to them by "and") are what they worked on.
+            # "how many agents worked tickets", "the fewest returns on Q3 orders": the
+            # agents, the returns are counted; the Explore's own things (not joined to them
+            # by "and") are what they worked on, what was returned.
             measures = [m for m in measures if m != base]
         if measures and all(m.name in reading.noun_counts for m in measures):
             # "how many tickets did Priya resolve": the verb after the value says what.
-            measures += [m for m in reading.weak_measures if m not in measures]
+            # Not the Explore's own count: "agents handling Urgent tickets" counts agents.
+            measures += [m for m in reading.weak_measures if m not in measures and m != base]
         for weak in (reading.noun_counts, reading.verb_measures):
             if len(measures) > 1 and any(m.name not in weak for m in measures):
                 measures = [m for m in measures if m.name not in weak]
@@ -1265,6 +1273,11 @@ class _Parser:
             pivots=[p for p in dict.fromkeys(pivots) if p in fields],
             calculations=calculations,
         )
+
+
+_PREPOSITIONS = frozenset(
+    {"for", "on", "of", "in", "with", "from", "about", "at", "among", "across", "to"}
+)
 
 
 def _joins(item: _Item) -> bool:

@@ -190,6 +190,10 @@ def test_money_comparisons_go_to_the_money_dimension():
         ),
         ("before 2026-06-01", "before 2026/06/01", "before 2026-06-01"),
         ("in Q1", "2026/01/01 to 2026/04/01", "Q1 2026"),
+        ("rolling 30 days", "30 days", "last 30 days"),
+        ("rolling quarter", "3 months", "past 3 months"),
+        ("since Q2", "after 2026/04/01", "since Q2 2026"),
+        ("since Q4", "after 2025/10/01", "since Q4 2025"),
     ],
 )
 def test_time_phrases(words, expression, said):
@@ -265,3 +269,17 @@ def test_build_spec_refuses_fields_that_do_not_exist_or_are_hidden():
     ):
         with pytest.raises(InvalidQuery):
             build(**bad)
+
+
+@pytest.mark.parametrize(
+    ("question", "fields"),
+    [
+        # The Explore's own things, named after another count, are what it counts.
+        ("which brand had the fewest returns on Q3 orders", ["orders.returned_count"]),
+        # Joined by "and" (even with "total" between), both are asked for.
+        ("revenue and total orders by brand", ["orders.count", "orders.total_revenue"]),
+    ],
+)
+def test_which_counts_a_question_asks_for(question, fields):
+    result = query(question)
+    assert sorted(f for f in result.fields if f != "products.brand") == fields
