@@ -208,10 +208,28 @@ GLOSSARY: dict[str, str] = {
     "frt": "first response time",
     "ttr": "time to resolve",
     "sla": "service level agreement",
+    "dau": "daily active users",
+    "wau": "weekly active users",
+    "mau": "monthly active users",
 }
 """Common business abbreviations. An abbreviation names a field only when that field's
 label, tags or description spell it out (or the label is the abbreviation and the question
-spells it out): nothing here names a field on its own."""
+spells it out): nothing here names a field on its own.
+
+A metric spelled out in a question ("daily active users") that no field names is one the
+Explore does not have: its words ("daily", "active", "users") must not be read one by one
+as a breakdown, a value and another measure."""
+
+
+def unknown_metric(index: ExploreIndex, words: Sequence[str]) -> int:
+    """How many of ``words`` (stems) spell out a glossary metric that no field of the
+    Explore names; 0 when they do not start one."""
+    for spelled in GLOSSARY.values():
+        long = stems(spelled)
+        if tuple(words[: len(long)]) == long and long not in index.phrases:
+            return len(long)
+    return 0
+
 
 MONEY_VERBS: tuple[tuple[str, ...], ...] = (
     ("spend",),

@@ -20,7 +20,7 @@ picked from an earlier ambiguity) settles it.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Literal
 
@@ -35,6 +35,7 @@ from lookerbot.ask.index import (
     ExploreIndex,
     ValueIndex,
     ValueMatch,
+    unknown_metric,
 )
 from lookerbot.ask.spec import (
     Ambiguity,
@@ -359,6 +360,11 @@ class _Parser:
         items: list[_Item] = []
         i = 0
         while i < len(self.tokens):
+            missing = unknown_metric(self.index, self.stems[i:])
+            if missing:
+                items.append(_Item("unknown", i, i + missing, self.text(i, i + missing)))
+                i += missing
+                continue
             options = self.options(i)
             if options:
                 best = max(options, key=lambda o: (o.end - o.start, _priority(o)))
@@ -370,6 +376,14 @@ class _Parser:
                         if o.kind == "value" and o.end == best.end and self.names_field_at(o)
                     ]
                     best = named[0] if named else best
+                if best.kind == "grain":
+                    # "monthly subs", "monthly-billed": a value that is also a grain word,
+                    # naming the kind of thing that follows, or with its field's verb.
+                    for o in options:
+                        end = self.kind_of_thing(o) if o.kind == "value" else 0
+                        if o.end == best.end and end:
+                            best = replace(o, end=end, text=self.text(o.start, end))
+                            break
                 if best.kind == "field":
                     self.strength += max(c.score for c in best.candidates)
                 elif best.kind == "value":
@@ -432,6 +446,25 @@ class _Parser:
         if verb.stem in said or verb.norm in said or verb.norm[:-1] in said:
             return None
         return verb.text
+
+    def kind_of_thing(self, value: _Item) -> int:
+        """Where ``value`` ends when the word after it is its view's things by tag or label
+        ("monthly subs": the value alone) or a verb of its field's label ("monthly-billed"
+        for Billing Period: the verb too); 0 when neither."""
+        if value.end >= len(self.stems):
+            return 0
+        views = {m.field.view for m in value.values}
+        for c in self.index.phrases.get((self.stems[value.end],), []):
+            counts = c.field.type in ("count", "count_distinct")
+            if c.field.view in views and counts and c.score >= TAG:
+                return value.end
+        root = _root(self.tokens[value.end].norm)
+        verb = any(
+            _root(word) == root
+            for m in value.values
+            for word in stems(m.field.label_short or m.field.label)
+        )
+        return value.end + 1 if verb else 0
 
     def names_field_at(self, value: _Item) -> bool:
         """Whether the word after ``value`` names its field ("Growth plan")."""
@@ -1273,6 +1306,14 @@ class _Parser:
             pivots=[p for p in dict.fromkeys(pivots) if p in fields],
             calculations=calculations,
         )
+
+
+def _root(word: str) -> str:
+    """A verb's root for comparing forms ("billed", "billing": "bill")."""
+    for suffix in ("ing", "ed"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
 
 
 _PREPOSITIONS = frozenset(

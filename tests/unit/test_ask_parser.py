@@ -21,7 +21,7 @@ from lookerbot.ask.spec import (
 )
 from lookerbot.ask.words import tokenize
 from lookerbot.sandbox.looker_emulator import explore_json
-from tests.ask_support import shop, shop_index
+from tests.ask_support import explore_question, shop, shop_index
 
 TODAY = date(2026, 9, 30)  # a Wednesday
 
@@ -283,3 +283,26 @@ def test_build_spec_refuses_fields_that_do_not_exist_or_are_hidden():
 def test_which_counts_a_question_asks_for(question, fields):
     result = query(question)
     assert sorted(f for f in result.fields if f != "products.brand") == fields
+
+
+def test_a_metric_the_explore_lacks_is_not_read_word_by_word():
+    saas = explore_question("saas/subscriptions", TODAY)
+    result, _ = read_question("daily active users for Acme Corp", [saas], today=TODAY)
+    assert isinstance(result, NotUnderstood)
+    assert result.unknown == ("daily active users",)
+
+
+def test_a_value_that_is_also_a_grain_word_names_the_kind_of_thing():
+    saas = explore_question("saas/subscriptions", TODAY)
+    for question in ("monthly-billed subs in the UK", "monthly subs in the UK"):
+        result, _ = read_question(question, [saas], today=TODAY)
+        assert isinstance(result, QuerySpec), result
+        assert list(result.fields) == ["subscriptions.count"]
+        assert result.filters == {
+            "subscriptions.billing_period": "monthly",
+            "accounts.country": "United Kingdom",
+        }
+    # A measure after it keeps the grain: "monthly MRR" is MRR by month.
+    result, _ = read_question("monthly MRR", [saas], today=TODAY)
+    assert isinstance(result, QuerySpec)
+    assert "subscriptions.signup_month" in result.fields
