@@ -283,6 +283,13 @@ def _add_glossary(index: ExploreIndex) -> None:
     if money is not None:
         for verb in MONEY_VERBS:
             index._add(verb, money, _SYNONYM_SCORE)
+    # A count labelled by what happened to its things ("Escalated Tickets", "Returned
+    # Orders"): the verb alone names it ("how many tickets were escalated").
+    for f in index.fields.values():
+        words = stems(f.label_short or "")
+        verb = words[0] if f.type == "count" and len(words) == 2 else ""
+        if verb.endswith("ed") and len(verb) > 5 and (verb,) not in index.phrases:
+            index._add((verb,), f, _SYNONYM_SCORE)
     # A tag in the past tense ("resolved") also names its field in the present ("resolve").
     for phrase, candidates in list(index.phrases.items()):
         if len(phrase) == 1 and phrase[0].endswith("ed") and len(phrase[0]) > 5:

@@ -130,6 +130,10 @@ _MARKERS: dict[tuple[str, ...], str] = {
     ("plus",): "and",
     ("as", "well", "as"): "and",
     ("not",): "not",
+    ("isnt",): "not",
+    ("arent",): "not",
+    ("wasnt",): "not",
+    ("werent",): "not",
     ("non",): "not",
     ("excluding",): "not",
     ("exclude",): "not",
@@ -428,7 +432,9 @@ class _Parser:
             return False
         own = set(stems(count.view_label)) | {count.view.rstrip("s")}
         own |= {other for word, others in SYNONYMS.items() if word in own for other in others}
-        return token.stem in own or count == self.index.count_measure()
+        # A plural noun the count is tagged with ("customers" for Accounts Count) too.
+        tagged = any(c.field == count and c.score >= TAG for c in item.candidates)
+        return token.stem in own or tagged or count == self.index.count_measure()
 
     def undated_event(self, item: _Item) -> str | None:
         """The past-tense verb just before a time phrase ("resolved yesterday", "churned
@@ -1157,6 +1163,15 @@ class _Parser:
                 measures = list({m.name: m for m in amounts}.values())
         if not measures and reading.sort_key is not None and reading.sort_key[0].is_measure:
             measures = [reading.sort_key[0]]
+        if (
+            not measures
+            and not reading.dimensions
+            and reading.includes
+            and base is not None
+            and all(name.split(".")[0] == base.view for name in reading.includes)
+        ):
+            # "login issues this week?": a kind of the Explore's own things, counted.
+            measures = [base]
         if not measures and reading.by_groups and (reading.includes or reading.excludes):
             # "urgent bug reports by channel": values of things, counted by a breakdown.
             count = index.count_measure()

@@ -79,6 +79,7 @@ FILLERS = frozenset(
     gotten received receive via ordered among take takes took taking
     handle handles handled handling work works worked working
     number sum value amount figure figures data numbers stats
+    break breaks breakdown broken down combined together altogether
     """.split()  # noqa: SIM905
 )
 """Words that may stay unmatched without making the question misunderstood (matched words
