@@ -286,8 +286,8 @@ def _add_glossary(index: ExploreIndex) -> None:
     # A count labelled by what happened to its things ("Escalated Tickets", "Returned
     # Orders"): the verb alone names it ("how many tickets were escalated").
     for f in index.fields.values():
-        words = stems(f.label_short or "")
-        verb = words[0] if f.type == "count" and len(words) == 2 else ""
+        said = stems(f.label_short or "")
+        verb = said[0] if f.type == "count" and len(said) == 2 else ""
         if verb.endswith("ed") and len(verb) > 5 and (verb,) not in index.phrases:
             index._add((verb,), f, _SYNONYM_SCORE)
     # A tag in the past tense ("resolved") also names its field in the present ("resolve").
