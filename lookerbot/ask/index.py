@@ -287,9 +287,9 @@ def _add_glossary(index: ExploreIndex) -> None:
     # Orders"): the verb alone names it ("how many tickets were escalated").
     for f in index.fields.values():
         said = stems(f.label_short or "")
-        verb = said[0] if f.type == "count" and len(said) == 2 else ""
-        if verb.endswith("ed") and len(verb) > 5 and (verb,) not in index.phrases:
-            index._add((verb,), f, _SYNONYM_SCORE)
+        happened = said[0] if f.type == "count" and len(said) == 2 else ""
+        if happened.endswith("ed") and len(happened) > 5 and (happened,) not in index.phrases:
+            index._add((happened,), f, _SYNONYM_SCORE)
     # A tag in the past tense ("resolved") also names its field in the present ("resolve").
     for phrase, candidates in list(index.phrases.items()):
         if len(phrase) == 1 and phrase[0].endswith("ed") and len(phrase[0]) > 5:
