@@ -268,6 +268,19 @@ class _Reader:
                 return i + 2, start, f"{'last' if previous else 'this'} {unit}"
         return None
 
+    def elided_unit(self, i: int) -> Unit | None:
+        """The unit left out after "last" or "this" at ``i`` when it ends a comparison with a
+        named period ("this year vs last", "last month versus this")."""
+        if self.norm(i) not in _LAST | _THIS or i < 3:
+            return None
+        if i + 1 < len(self.tokens) and _unit(self.tokens[i + 1]) is not None:
+            return None
+        if self.norm(i - 1) not in ("vs", "versus", "v", "to", "than"):
+            return None
+        if self.norm(i - 3) not in _LAST | _THIS:
+            return None
+        return _unit(self.tokens[i - 2])
+
     def quarter(self, i: int) -> tuple[int, date] | None:
         """A quarter at ``i`` ("Q2", "Q2 2026") and the day it starts: without a year, the
         latest that has begun."""
@@ -354,6 +367,13 @@ class _Reader:
             back = (self.today.weekday() - WEEKDAYS[self.norm(i + 1)]) % 7 or 7
             weekday = self.today - timedelta(days=back)
             return i + 2, TimeFilter(looker_day(weekday), f"on {weekday.isoformat()}")
+        elided = self.elided_unit(i)
+        if elided is not None:
+            # "this year vs last": the unit of the period it is compared with.
+            said = f"{'last' if word in _LAST else 'this'} {elided}"
+            if elided == "day":
+                said = "yesterday" if word in _LAST else "today"
+            return i + 1, TimeFilter(said, said)
         if word in _LAST and i + 1 < len(self.tokens):
             last_unit = _unit(self.tokens[i + 1])
             if last_unit is not None and self.tokens[i + 1].norm == last_unit:  # singular

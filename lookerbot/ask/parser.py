@@ -304,6 +304,9 @@ class _Reading:
     by_groups: int = 0
     list_rank: bool = False
     described: dict[str, str] = field(default_factory=dict)
+    """Measures a word of their description names ("refunds" in "before refunds")."""
+    named: set[str] = field(default_factory=set)
+    """Measures named by a label, tag or glossary word ("basket size")."""
     noun_counts: set[str] = field(default_factory=set)
     verb_measures: set[str] = field(default_factory=set)
     loose_numbers: set[str] = field(default_factory=set)
@@ -913,7 +916,9 @@ class _Parser:
             # what happened, it does not ask to group by it.
             return
         if chosen.field.is_measure and not _named(chosen):
-            reading.described[chosen.field.name] = item.text
+            reading.described.setdefault(chosen.field.name, item.text)
+        elif chosen.field.is_measure:
+            reading.named.add(chosen.field.name)
         numeric = chosen.field.is_numeric and not chosen.field.is_timeframe
         if not chosen.field.is_measure and numeric:
             # "seats" names a number per row and its total: asked for, it is the total.
@@ -1142,7 +1147,9 @@ class _Parser:
         for weak in (reading.noun_counts, reading.verb_measures):
             if len(measures) > 1 and any(m.name not in weak for m in measures):
                 measures = [m for m in measures if m.name not in weak]
-        if measures and all(m.name in reading.described for m in measures):
+        if measures and all(
+            m.name in reading.described and m.name not in reading.named for m in measures
+        ):
             # Only words of a measure's description fit ("refunds" in "before refunds"):
             # not enough to run a query someone might believe.
             return NotUnderstood(

@@ -306,3 +306,20 @@ def test_a_value_that_is_also_a_grain_word_names_the_kind_of_thing():
     result, _ = read_question("monthly MRR", [saas], today=TODAY)
     assert isinstance(result, QuerySpec)
     assert "subscriptions.signup_month" in result.fields
+
+
+def test_a_comparison_may_leave_out_the_second_period_unit():
+    result = query("revenue this year vs last")
+    assert result.filters == {"orders.created_date": "2025/01/01 to 2027/01/01"}
+    assert "orders.created_year" in result.fields
+    result = query("orders this month versus last")
+    assert result.filters == {"orders.created_date": "2026/08/01 to 2026/10/01"}
+
+
+def test_a_measure_named_by_its_tag_is_not_only_described():
+    # "avg" alone fits Average Order Value's description; "basket size" is its tag.
+    assert list(query("avg basket size by region").fields) == [
+        "customers.region",
+        "orders.average_order_value",
+    ]
+    assert list(query("net rev by month").fields) == ["orders.created_month", "orders.net_revenue"]
