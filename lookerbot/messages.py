@@ -860,7 +860,26 @@ SUBSCRIPTIONS_OFF = (
     "Looker to deliver to it: the Action Hub (`LOOKERBOT_AUTH_TOKEN`) or the webhook route "
     "(`LOOKERBOT_WEBHOOKS`)."
 )
-SUBSCRIBE_ONLY_DASHBOARDS = "Only a custom command's answer can be subscribed to."
+SAVED_FOR_SUBSCRIPTION = (
+    "Saved from Slack by Lookerbot for a subscription: the subscription sends this Look."
+)
+
+
+def no_personal_folder(who: str) -> str:
+    return (
+        f"{who} has no personal folder in Looker to save this answer in, so it cannot be "
+        "subscribed to. A Looker admin can give the user one."
+    )
+
+
+def saved_look_note(run_as: bool) -> str:
+    whose = "your" if run_as else "the API user's"
+    return (
+        f"This answer is saved as a Look in {whose} personal folder in Looker; it is sent "
+        "as a table."
+    )
+
+
 SUBSCRIBE_PICK_DAY = "Choose the day of the week."
 SUBSCRIPTION_NOT_OURS = "That scheduled plan does not deliver to this bot."
 

@@ -331,9 +331,10 @@ class AnswerActions:
         base = self._lookers.for_url(ref.looker)
         run_as = base is not None and self.subscriptions.run_as(base)
         where = kit.SubscribeContext(ref=ref, channel=channel, in_dm=channel.startswith("D"))
-        view = kit.subscribe_view(
-            where, zone=zone, owner_note=messages.owner_note(run_as, self._api_user(base))
-        )
+        note = messages.owner_note(run_as, self._api_user(base))
+        if ref.kind == "query":
+            note += " " + messages.saved_look_note(run_as)
+        view = kit.subscribe_view(where, zone=zone, owner_note=note)
         try:
             await self._poster.open_view(trigger, view)
         except SlackPostError as exc:

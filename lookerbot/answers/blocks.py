@@ -61,8 +61,8 @@ def _button(text: str, action_id: str, value: str, *, style: str | None = None) 
 
 
 def answer_blocks(answer: Answer, *, subscribe: bool) -> list[Block]:
-    """The buttons (and filter menus) under an answer. ``subscribe`` offers "Subscribe",
-    which only a dashboard can have (a scheduled plan delivers Looks and dashboards)."""
+    """The buttons (and filter menus) under an answer. ``subscribe`` offers "Subscribe"
+    (a scheduled plan of the dashboard, or of an ``ask`` answer saved as a Look)."""
     ref = answer.ref
     value = ref.encode()
     elements: list[Block] = []
@@ -84,7 +84,7 @@ def answer_blocks(answer: Answer, *, subscribe: bool) -> list[Block]:
                 "url": answer.open_url,
             }
         )
-    if value is not None and subscribe and ref.kind == "command":
+    if value is not None and subscribe:
         elements.append(_button(messages.ANSWER_SUBSCRIBE, SUBSCRIBE, value, style="primary"))
     blocks: list[Block] = []
     if elements:

@@ -21,6 +21,7 @@ import json
 import logging
 import time
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 from lookerbot import messages
@@ -29,7 +30,7 @@ from lookerbot.answers.refs import AnswerRef
 from lookerbot.delivery.channels import is_person_id
 from lookerbot.errors import CommandError, LookerApiError
 from lookerbot.looker.instances import LookerInstance, LookerRegistry
-from lookerbot.looker.models import PlanDestination, Schedule
+from lookerbot.looker.models import Look, PlanDestination, Schedule
 from lookerbot.looker.run_as import RunAsUser
 from lookerbot.settings import Settings
 
@@ -137,13 +138,14 @@ class Subscriptions:
         self, ref: AnswerRef, choice: Choice, *, user: str, channel: str
     ) -> tuple[Schedule, LookerInstance]:
         """Create the plan, in the person's own Looker session under run-as."""
-        if ref.kind != "command":
-            raise CommandError(messages.SUBSCRIBE_ONLY_DASHBOARDS)
         if not self.available:
             raise CommandError(messages.SUBSCRIPTIONS_OFF)
         looker = await self._instance(ref.looker, user)
         hub = await self.hub(self._base(ref.looker))
-        destination: dict[str, str] = {"format": "wysiwyg_png"}
+        # A dashboard is sent as Looker renders it; a saved answer (a Look) as its data.
+        destination: dict[str, str] = {
+            "format": "wysiwyg_png" if ref.kind == "command" else "json_detail"
+        }
         if hub is not None:
             target = user if choice.to_dm else channel
             destination.update(
@@ -158,20 +160,47 @@ class Subscriptions:
             )
         else:
             raise CommandError(messages.SUBSCRIPTIONS_NEED_HUB)
-        filters = {k: v for k, v in ref.filters.items() if v}
-        body = {
+        body: dict[str, Any] = {
             "name": ref.title[:200] or "Slack subscription",
-            "dashboard_id": ref.target,
             "crontab": choice.crontab(),
             "timezone": choice.timezone,
             "enabled": True,
             "scheduled_plan_destination": [destination],
         }
-        if filters:
-            body["filters_string"] = "?" + urlencode(filters)
+        if ref.kind == "command":
+            body["dashboard_id"] = ref.target
+            filters = {k: v for k, v in ref.filters.items() if v}
+            if filters:
+                body["filters_string"] = "?" + urlencode(filters)
+        else:
+            look = await self._save_look(looker, ref)
+            # Looker requires these three for a Look's plan: send it every time.
+            body.update(
+                look_id=look.id,
+                require_results=False,
+                require_no_results=False,
+                require_change=False,
+            )
         plan = await looker.client.create_scheduled_plan(body)
         logger.info("Subscription %s created on %s for %s", plan.id, looker.url, user)
         return plan, looker
+
+    async def _save_look(self, looker: LookerInstance, ref: AnswerRef) -> Look:
+        """An ``ask`` answer saved as a Look in its owner's personal folder (a plan needs a
+        Look or dashboard to name what it sends)."""
+        me = await looker.client.me()
+        if not me.personal_folder_id:
+            raise CommandError(messages.no_personal_folder(me.display_name))
+        look = await looker.client.create_look(
+            {
+                "title": ref.title[:100] or "Slack answer",
+                "query_id": ref.target,
+                "folder_id": me.personal_folder_id,
+                "description": messages.SAVED_FOR_SUBSCRIPTION,
+            }
+        )
+        logger.info("Answer saved as Look %s on %s for a subscription", look.id, looker.url)
+        return look
 
     async def listing(self, *, user: str, channel: str | None) -> list[Listed]:
         """The plans delivering to this bot that post in ``channel``, or are ``user``'s own

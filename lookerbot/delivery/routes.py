@@ -95,8 +95,12 @@ class DeliveryRoutes:
         if looker is None:
             return _failure(messages.UNKNOWN_LOOKER, 400)
         # A subscription made in Slack (its address says who made it) is posted as Looker
-        # rendered it for the plan's owner; any other plan is run again, as Lookerbot did.
-        image = _attached_png(data) if request.query.get("by") else None
+        # rendered or ran it for the plan's owner; any other plan is run again, as Lookerbot
+        # did.
+        by = request.query.get("by")
+        if by and _attached_json(data):
+            return await self._post_attached(data, name)
+        image = _attached_png(data) if by else None
         outcome = await self.deliveries.deliver_plan(plan, looker, kind, name, image=image)
         return web.json_response(
             {"success": outcome.success, "reason": outcome.reason}, status=outcome.status
@@ -244,6 +248,24 @@ class DeliveryRoutes:
         logger.info("%s to=%s outcome=posted", kind, destination.label)
         return web.json_response({"looker": {"success": True, "message": sent(destination.label)}})
 
+    async def _post_attached(self, data: Any, channel: str) -> web.Response:
+        """A saved answer's subscription: the data Looker ran for the plan's owner, posted
+        as it is, and the outcome answered as a webhook's."""
+        try:
+            message = self._attached_result(data)
+            destination = await self.deliveries.post_message("webhook", channel, message)
+        except PayloadError as exc:
+            return _failure(exc.reason, 400)
+        except DeliveryError as exc:
+            self._count("scheduled", "failed")
+            return _failure(exc.reason, exc.status)
+        except SlackPostError as exc:
+            self._count("scheduled", "failed")
+            return _failure(messages.slack_refused(channel, exc.error), 502)
+        self._count("scheduled", "posted")
+        reason = messages.delivered("the data", destination.label)
+        return web.json_response({"success": True, "reason": reason})
+
     def _count(self, kind: str, outcome: str) -> None:
         self.deliveries.metrics.deliveries.labels(kind, outcome).inc()
 
@@ -285,6 +307,13 @@ async def _json_body(
         return json.loads(raw), None
     except (ValueError, RecursionError):  # RecursionError: nesting deeper than Python's stack
         return None, messages.INVALID_JSON
+
+
+def _attached_json(data: Any) -> bool:
+    """Whether a webhook carries a JSON result (a Look's ``json_detail``)."""
+    attachment = data.get("attachment") if isinstance(data, dict) else None
+    mimetype = attachment.get("mimetype") if isinstance(attachment, dict) else None
+    return isinstance(mimetype, str) and mimetype.startswith("application/json")
 
 
 def _attached_png(data: Any) -> bytes | None:

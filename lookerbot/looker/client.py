@@ -126,6 +126,11 @@ class LookerClient(Protocol):
         """The fields of a data action's remote form (``form_url``)."""
         ...
 
+    async def create_look(self, body: dict[str, Any]) -> Look:
+        """Save a query as a Look (``title``, ``query_id``, ``folder_id``), owned by the user
+        this client acts as."""
+        ...
+
     async def create_scheduled_plan(self, body: dict[str, Any]) -> Schedule:
         """Create a scheduled plan (owned by the user this client acts as)."""
         ...

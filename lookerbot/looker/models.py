@@ -74,6 +74,7 @@ class LookerUser:
     display_name: str
     email: str | None = None
     is_disabled: bool = False
+    personal_folder_id: str | None = None
 
     @classmethod
     def from_api(cls, data: dict[str, Any]) -> LookerUser:
@@ -86,6 +87,7 @@ class LookerUser:
             display_name=_text(name) or _text(data.get("email")) or f"user {data.get('id')}",
             email=data.get("email"),
             is_disabled=bool(data.get("is_disabled")),
+            personal_folder_id=_text(data.get("personal_folder_id")) or None,
         )
 
 

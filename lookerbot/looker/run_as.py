@@ -206,6 +206,9 @@ class RefusingLookerClient:
     async def fetch_data_action_form(self, action: dict[str, Any]) -> list[dict[str, Any]]:
         raise self._refuse()
 
+    async def create_look(self, body: dict[str, Any]) -> Look:
+        raise self._refuse()
+
     async def create_scheduled_plan(self, body: dict[str, Any]) -> Schedule:
         raise self._refuse()
 

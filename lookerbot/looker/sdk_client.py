@@ -288,7 +288,9 @@ class SdkLookerClient:
 
     async def me(self) -> LookerUser:
         data = await self._json(
-            "GET", "/user", params={"fields": "id,display_name,email,is_disabled"}
+            "GET",
+            "/user",
+            params={"fields": "id,display_name,email,is_disabled,personal_folder_id"},
         )
         return LookerUser.from_api(_object(data))
 
@@ -409,6 +411,9 @@ class SdkLookerClient:
         data = _object(await self._json("POST", "/data_actions/form", body={"action": action}))
         fields = data.get("fields")
         return [f for f in fields if isinstance(f, dict)] if isinstance(fields, list) else []
+
+    async def create_look(self, body: dict[str, Any]) -> Look:
+        return Look.from_api(_object(await self._json("POST", "/looks", body=body)))
 
     async def create_scheduled_plan(self, body: dict[str, Any]) -> Schedule:
         return Schedule.from_api(_object(await self._json("POST", "/scheduled_plans", body=body)))

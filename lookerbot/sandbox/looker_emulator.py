@@ -102,6 +102,8 @@ class LookerState:
     queries: dict[str, dict[str, Any]] = field(default_factory=dict)
     hidden_folders: dict[str, set[str]] = field(default_factory=dict)
     """Folders (and what is in them) a user may not see, by Looker user id."""
+    admins: set[str] = field(default_factory=lambda: {"1"})
+    """Users who may act as others and see every personal folder (the API user is user 1)."""
     access_filters: dict[str, dict[str, str]] = field(default_factory=dict)
     """Row-level filters applied to every query a user runs, by Looker user id: a filter
     applies to the Explores that have its field (as a LookML ``access_filter`` names a field
@@ -122,7 +124,14 @@ class LookerState:
         return {name: expr for name, expr in access.items() if name in explore.fields_by_name}
 
     def visible(self, user_id: str | None, folder_id: Any) -> bool:
-        """Whether ``user_id`` may see a folder (and so the content in it)."""
+        """Whether ``user_id`` may see a folder (and so the content in it): a personal folder
+        only its owner and admins (Looker's "Personal folders" are private to their user)."""
+        folder = self.folders.get(str(folder_id)) or {}
+        if folder.get("is_personal") and str(user_id) not in {
+            str(folder.get("creator_id")),
+            *self.admins,
+        }:
+            return False
         return str(folder_id) not in self.hidden_folders.get(str(user_id), set())
 
     def add_query(self, query: dict[str, Any]) -> dict[str, Any]:
@@ -187,6 +196,17 @@ def default_state(today: date, *, orders: int = 600, seed: int = 7) -> LookerSta
         fid: {"id": fid, "name": name, "parent_id": parent, "is_personal": False}
         for fid, name, parent in folders
     }
+    for uid, user in state.users.items():
+        # Each user's personal folder (the User model's ``personal_folder_id``).
+        personal = str(100 + int(uid))
+        user["personal_folder_id"] = personal
+        state.folders[personal] = {
+            "id": personal,
+            "name": user["display_name"],
+            "parent_id": None,
+            "is_personal": True,
+            "creator_id": uid,
+        }
     q = state.add_query
     revenue_by_region = q(
         _query(
@@ -474,8 +494,6 @@ class LookerEmulator:
         self.render_seconds = 0.2
         self.render_failure_detail = "Rendering failed: the query timed out"
         self.render_tasks: dict[str, dict[str, Any]] = {}
-        self.admin_user_ids = {"1"}
-        """Users who may act as others (the API user is user 1)."""
         self.rendered: list[bytes] = []
         """Every image a render task returned, in order."""
         self.data_action_result: dict[str, Any] = {"success": True, "message": "Done"}
@@ -766,6 +784,15 @@ class LookerEmulator:
         await response.write_eof()
         return response
 
+    @property
+    def admin_user_ids(self) -> set[str]:
+        """Users who may act as others (the API user is user 1)."""
+        return self.state.admins
+
+    @admin_user_ids.setter
+    def admin_user_ids(self, users: set[str]) -> None:
+        self.state.admins = users
+
     @functools.cached_property
     def _served_by_method(self) -> dict[str, Callable[..., Awaitable[web.StreamResponse]]]:
         """What the emulator serves, by the SDK method (looker_sdk/sdk/api40/methods.py)."""
@@ -784,6 +811,7 @@ class LookerEmulator:
             "query_for_slug": self._query_by_slug,
             "query": self._query,
             "create_query": self._create_query,
+            "create_look": self._create_look,
             "run_query": self._run_query,
             "run_inline_query": self._run_inline_query,
             "create_query_render_task": functools.partial(self._render, kind="queries"),
@@ -1007,6 +1035,35 @@ class LookerEmulator:
     async def _create_query(self, request: web.Request, user_id: str, body: Any) -> web.Response:
         # The body is a WriteQuery (checked in _dispatch): no id, slug or share_url.
         return web.json_response(self._query_json(self.state.add_query(body)))
+
+    async def _create_look(self, request: web.Request, user_id: str, body: Any) -> web.Response:
+        """``POST /looks``: a Look of a saved query, in a folder the caller can see. The body
+        is a WriteLookWithQuery (checked in _dispatch). Where Looker puts a Look without a
+        folder no source says: refused (501), never guessed."""
+        folder_id, query_id = body.get("folder_id"), body.get("query_id")
+        if not folder_id:
+            return _error(501, "The Looker emulator does not emulate a Look without folder_id.")
+        if body.get("query") is not None or not query_id:
+            return _error(501, "The Looker emulator emulates a Look of a saved query_id only.")
+        if str(query_id) not in self.state.queries:
+            errors = [{"field": "query_id", "code": "missing", "message": "Query not found"}]
+            return _error(422, "Validation Failed", errors)
+        if str(folder_id) not in self.state.folders or not self.state.visible(user_id, folder_id):
+            return _error(404, "Not found")
+        look_id = str(max((int(i) for i in self.state.looks), default=0) + 1)
+        look = {
+            "id": look_id,
+            "title": str(body.get("title") or ""),
+            "description": str(body.get("description") or ""),
+            "folder_id": str(folder_id),
+            "query_id": str(query_id),
+            "short_url": f"/looks/{look_id}",
+            "public": bool(body.get("public")),
+            "deleted": False,
+            "user_id": user_id,
+        }
+        self.state.looks[look_id] = look
+        return web.json_response(self._look_json(look))
 
     async def _run_query(
         self, request: web.Request, user_id: str, body: Any, qid: str, fmt: str

@@ -27,6 +27,7 @@ from tests.helpers import response_text, text_of
 HOOK = "looker-webhook-token"
 HUB_TOKEN = "action-hub-token-0123456789"
 REGIONS = ("West", "East", "North", "South")
+ASK = ("thelook/orders",)
 
 
 def instance(looker: LookerEmulator, **extra: Any):
@@ -38,7 +39,9 @@ def instance(looker: LookerEmulator, **extra: Any):
 @pytest.fixture
 async def sandbox(looker: LookerEmulator):
     looker.schedules.webhook_token = HOOK
-    async with Sandbox(looker=looker, lookers=(instance(looker),), public_url=SELF) as running:
+    async with Sandbox(
+        looker=looker, lookers=(instance(looker, ask_explores=ASK),), public_url=SELF
+    ) as running:
         yield running
 
 
@@ -347,7 +350,7 @@ def _value(block: dict[str, Any], label: str) -> str:
 async def run_as_sandbox(looker: LookerEmulator):
     looker.schedules.webhook_token = HOOK
     looker.state.access_filters["3"] = {"customers.region": "East"}  # Bob sees the East
-    settings = instance(looker, run_as_user="email")
+    settings = instance(looker, run_as_user="email", ask_explores=ASK)
     async with Sandbox(
         looker=looker, lookers=(settings,), public_url=SELF, webhooks=True
     ) as running:
@@ -421,6 +424,52 @@ async def test_under_run_as_the_action_hub_delivers_with_the_webhook_route_off(
         await sandbox.settle()
         listing = [m for m in sandbox.slack.messages if m.ephemeral_to == "U0BOB"][-1]
         assert menu_of(listing.blocks, plan["id"])
+
+
+async def test_an_ask_answer_is_saved_as_a_look_and_subscribed_to(sandbox: Sandbox):
+    answer = await mention(sandbox, "ask revenue by region")
+    assert "answer:subscribe" in buttons(answer)
+    await sandbox.driver.press(answer, "answer:subscribe")
+    view = list(sandbox.slack.views.values())[-1]
+    assert "personal folder" in json.dumps(view["blocks"])
+    plan = await subscribe(sandbox, answer)
+    look = sandbox.looker.state.looks[str(plan["look_id"])]
+    # Saved in the API user's personal folder (without run-as), of the answer's query.
+    assert look["folder_id"] == sandbox.looker.state.users["1"]["personal_folder_id"]
+    query = sandbox.looker.state.queries[look["query_id"]]
+    assert sorted(query["fields"]) == ["customers.region", "orders.total_revenue"]
+    assert (plan["require_results"], plan["require_no_results"], plan["require_change"]) == (
+        False,
+        False,
+        False,
+    )
+    (destination,) = plan["scheduled_plan_destination"]
+    assert destination["format"] == "json_detail"
+    before = len(sandbox.slack.visible_messages("C0GENERAL"))
+    (run,) = await fire(sandbox, plan)
+    assert run.status == "success" and run.deliveries[0].status == 200
+    (posted,) = sandbox.slack.visible_messages("C0GENERAL")[before:]
+    assert regions(text_of(posted)) == set(REGIONS)  # the data Looker sent, as a table
+
+
+async def test_under_run_as_an_ask_subscription_is_the_persons_look_and_data(run_as_sandbox):
+    sandbox = run_as_sandbox
+    answer = await mention(sandbox, "ask revenue by region")
+    assert regions(text_of(answer)) == set(REGIONS)  # Alice asked
+    plan = await subscribe(sandbox, answer, user="U0BOB")
+    assert plan["user_id"] == "3"
+    look = sandbox.looker.state.looks[str(plan["look_id"])]
+    assert look["folder_id"] == sandbox.looker.state.users["3"]["personal_folder_id"]
+    assert [r.user_id for r in sandbox.looker.requests_to("^/looks$", method="POST")] == ["3"]
+    before = len(sandbox.slack.visible_messages("C0GENERAL"))
+    (run,) = await fire(sandbox, plan)
+    assert run.user_id == "3" and run.status == "success"
+    (posted,) = sandbox.slack.visible_messages("C0GENERAL")[before:]
+    # Bob's data as Looker ran it for him; the bot ran nothing again as its API user.
+    assert regions(text_of(posted)) == {"East"}
+    assert not sandbox.looker.requests_to(f"^/looks/{look['id']}$")
+    # Alice does not see Bob's personal folder, so neither his Look.
+    assert not sandbox.looker.state.visible("2", look["folder_id"])
 
 
 async def test_under_run_as_a_refresh_runs_as_the_person_who_presses(run_as_sandbox):

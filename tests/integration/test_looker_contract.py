@@ -366,7 +366,14 @@ async def test_what_the_bot_did_not_ask_for_it_does_not_get(client, looker):
 # -- rule 3: answers structure into the SDK's models ------------------------------------------
 
 ANSWERS: list[tuple[str, str, str, dict[str, str] | None, Any, Callable[[Any], bool]]] = [
-    ("me", "GET", "/user", None, None, lambda u: u.id == "1" and u.is_disabled is False),
+    (
+        "me",
+        "GET",
+        "/user",
+        None,
+        None,
+        lambda u: u.id == "1" and u.is_disabled is False and u.personal_folder_id == "101",
+    ),
     (
         "search_looks",
         "GET",
@@ -458,6 +465,14 @@ ANSWERS: list[tuple[str, str, str, dict[str, str] | None, Any, Callable[[Any], b
         None,
         {"model": "thelook", "view": "orders", "fields": ["orders.count"], "limit": "1"},
         lambda q: q.fields == ["orders.count"] and q.limit == "1" and q.slug,
+    ),
+    (
+        "create_look",
+        "POST",
+        "/looks",
+        None,
+        {"title": "Saved", "query_id": "1", "folder_id": "101"},
+        lambda lk: lk.title == "Saved" and lk.folder_id == "101" and lk.query.id == "1",
     ),
     (
         "create_query_render_task",
@@ -756,3 +771,16 @@ async def test_the_official_sdk_renders_through_the_statuses(looker):
     assert image.startswith(PNG_SIGNATURE)
     assert struct.unpack(">II", image[16:24]) == (320, 240)
     assert refused(looker) == []
+
+
+async def test_a_look_is_saved_only_where_the_caller_may_see(raw, looker):
+    # Another user's personal folder is private to them (and admins).
+    looker.admin_user_ids = set()
+    body = {"title": "Mine", "query_id": "1", "folder_id": "102"}
+    status, _ = await raw.call("POST", "/looks", json_body=body)
+    assert status == 404
+    status, answer = await raw.call("POST", "/looks", json_body={**body, "query_id": "9999"})
+    assert status == 422 and answer["errors"][0]["field"] == "query_id"
+    # Where Looker puts a Look without a folder no source says: not made up.
+    status, _ = await raw.call("POST", "/looks", json_body={"title": "x", "query_id": "1"})
+    assert status == 501

@@ -79,13 +79,12 @@ def test_filter_menus_carry_their_filter_and_at_most_five():
     assert kit.filter_spec("answer_filter:{") is None
 
 
-def test_only_a_dashboard_answer_offers_subscribe():
+def test_subscribe_is_offered_only_when_subscriptions_are_available():
     query = AnswerRef(kind="query", looker="https://a", target="9", title="t")
-    ids = [
-        e["action_id"]
-        for e in kit.answer_blocks(Answer(query, "https://a/x/1"), subscribe=True)[0]["elements"]
-    ]
-    assert kit.SUBSCRIBE not in ids and kit.REFRESH in ids
+    for available in (True, False):
+        blocks = kit.answer_blocks(Answer(query, "https://a/x/1"), subscribe=available)
+        ids = [e["action_id"] for e in blocks[0]["elements"]]
+        assert (kit.SUBSCRIBE in ids) is available and kit.REFRESH in ids
 
 
 @pytest.mark.parametrize(
