@@ -136,6 +136,8 @@ _MARKERS: dict[tuple[str, ...], str] = {
     ("werent",): "not",
     ("non",): "not",
     ("excluding",): "not",
+    ("not", "including"): "not",
+    ("not", "counting"): "not",
     ("exclude",): "not",
     ("except",): "not",
     ("without",): "not",
@@ -164,7 +166,20 @@ _VALUE_LEADS = frozenset({"on", "the", "vs", "versus", "and", "or", "for", "only
 """Words after which a word that is also a value ("Growth") is that value."""
 """Grains that only say "over time": an explicit one ("by quarter") wins over them."""
 _SUPERLATIVES = frozenset(
-    {"largest", "biggest", "smallest", "highest", "lowest", "greatest", "fewest"}
+    {
+        "largest",
+        "biggest",
+        "smallest",
+        "highest",
+        "lowest",
+        "greatest",
+        "fewest",
+        "slowest",
+        "longest",
+        "fastest",
+        "quickest",
+        "shortest",
+    }
 )
 """Rank words that, before a plural ("the largest brands"), ask for a list, not one."""
 _UNIT_TIMEFRAME = {"day": "date", "week": "week", "month": "month", "quarter": "quarter"}
@@ -190,6 +205,12 @@ _RANKS: dict[str, tuple[str, RankKind]] = {
     "smallest": ("asc", "most"),
     "least": ("asc", "most"),
     "fewest": ("asc", "most"),
+    # Of a time ("the slowest first response time"): more time is slower.
+    "slowest": ("desc", "most"),
+    "longest": ("desc", "most"),
+    "fastest": ("asc", "most"),
+    "quickest": ("asc", "most"),
+    "shortest": ("asc", "most"),
 }
 _ORDER_WORDS: dict[tuple[str, ...], str] = {
     ("descending",): "desc",
@@ -348,7 +369,11 @@ class _Parser:
         today: date,
         prefer: Collection[str],
     ) -> None:
-        self.tokens = tokenize(clip(question))
+        # "the biggest single order": "single" only stresses the noun; dropped (unless the
+        # Explore has it as a value) so that "biggest order" meets its tag.
+        self.tokens = [
+            t for t in tokenize(clip(question)) if t.norm != "single" or (t.stem,) in values.phrases
+        ]
         self.stems = [t.stem for t in self.tokens]
         self.index = index
         self.values = values
@@ -412,10 +437,17 @@ class _Parser:
                 i = best.end
                 continue
             token = self.tokens[i]
+            last = i + 2 == len(self.tokens)
+            if last and token.norm in ("account", "accounts") and self.norm_at(i + 1) == "for":
+                i += 2  # "...does each channel account for?"
+                continue
             if token.norm not in FILLERS and token.stem not in FILLERS:
                 items.append(_Item("unknown", i, i + 1, token.text))
             i += 1
         return items
+
+    def norm_at(self, i: int) -> str:
+        return self.tokens[i].norm if 0 <= i < len(self.tokens) else ""
 
     def _starts_field(self, i: int) -> bool:
         """Whether a field's phrase of two words or more starts at token ``i``."""
@@ -613,6 +645,9 @@ class _Parser:
                 if converted is not None:
                     items[i] = converted
                     continue
+                if self.qualifies_next(items, i):
+                    i += 1
+                    continue
                 self.read_field(items, i, reading)
             elif kind == "value":
                 i = self.read_values(items, i, reading, negate=False)
@@ -654,6 +689,22 @@ class _Parser:
                 reading.unknown.append(item.text)
             i += 1
         return reading
+
+    def qualifies_next(self, items: Sequence[_Item], i: int) -> bool:
+        """Whether the one-word dimension at ``i`` only says whose the next dimension is
+        ("customer segment": the accounts' segment, not their names and segments)."""
+        item = items[i]
+        if item.end - item.start != 1 or i + 1 >= len(items):
+            return False
+        after = items[i + 1]
+        if after.kind != "field" or after.start != item.end:
+            return False
+        tops = [c for c in _tops(item.candidates, "any") if not c.field.is_measure]
+        next_tops = _tops(after.candidates, "any")
+        if not tops or not next_tops or any(c.field.is_measure for c in next_tops):
+            return False
+        views = {c.field.view for c in next_tops}
+        return len(views) == 1 and any(c.field.view in views for c in item.candidates)
 
     def rate_of_measure(self, items: Sequence[_Item], i: int) -> bool:
         """A rate after a verb of money ("paying us each month", "spend per month") that the
@@ -716,6 +767,9 @@ class _Parser:
             took = False
             while j < len(items):
                 nxt = items[j]
+                if nxt.kind == "field" and self.qualifies_next(items, j):
+                    j += 1  # "by customer segment": the segment
+                    continue
                 if nxt.kind == "field":
                     before = len(reading.dimensions)
                     self.group_or_sort(nxt, reading, per=item.text.lower() == "per")

@@ -96,6 +96,7 @@ FILLERS = frozenset(
     handle handles handled handling work works worked working
     number sum value amount figure figures data numbers stats
     break breaks breakdown broken down combined together altogether
+    current different score weve taken fall falls ones these
     """.split()  # noqa: SIM905
 )
 """Words that may stay unmatched without making the question misunderstood (matched words
