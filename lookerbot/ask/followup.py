@@ -90,7 +90,9 @@ def refine(
     rest = text[lead_match.end() :] if lead_match and lead else text
     rest = _INSTEAD.sub("", rest).strip(" ?.!")
     instead = bool(_INSTEAD.search(text))
-    parser = _Parser(rest, explore.index, explore.values, today, ())
+    # "excluding returned": read as "not returned", where a value wins over a field.
+    said = f"not {rest}" if lead in _NEGATE else rest
+    parser = _Parser(said, explore.index, explore.values, today, ())
     reading = parser.read(parser.match())
     index = explore.index
     if reading.unknown:

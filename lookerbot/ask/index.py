@@ -288,7 +288,8 @@ def _add_glossary(index: ExploreIndex) -> None:
     for f in index.fields.values():
         said = stems(f.label_short or "")
         happened = said[0] if f.type == "count" and len(said) == 2 else ""
-        if happened.endswith("ed") and len(happened) > 5 and (happened,) not in index.phrases:
+        strong = [c for c in index.phrases.get((happened,), []) if c.score >= _SYNONYM_SCORE]
+        if happened.endswith("ed") and len(happened) > 5 and not strong:
             index._add((happened,), f, _SYNONYM_SCORE)
     # A tag in the past tense ("resolved") also names its field in the present ("resolve").
     for phrase, candidates in list(index.phrases.items()):

@@ -416,6 +416,10 @@ class _Parser:
                         if o.end == best.end and end:
                             best = replace(o, end=end, text=self.text(o.start, end))
                             break
+                if best.kind == "field" and items and items[-1].marker == "not":
+                    # "excluding returned": what is left out is a value.
+                    values = [o for o in options if o.kind == "value" and o.end >= best.end]
+                    best = values[0] if values else best
                 if best.kind == "field":
                     self.strength += max(c.score for c in best.candidates)
                 elif best.kind == "value":
@@ -690,6 +694,32 @@ class _Parser:
             i += 1
         return reading
 
+    def count_of_value(
+        self, measures: Sequence[ExploreField], reading: _Reading
+    ) -> tuple[str, ExploreField] | None:
+        """When the question counts things and filters one value that names a count of its
+        own ("returned", "churned": Returned Orders, Churned Subscriptions): that value's
+        field and the count."""
+        if len(measures) != 1 or measures[0] != self.index.count_measure():
+            return None
+        for name, values in reading.includes.items():
+            if len(values) != 1 or " " in values[0]:
+                continue
+            said = values[0].lower()
+            if not said.endswith("ed"):
+                continue
+            counts = {
+                c.field.name: c.field
+                for c in self.index.phrases.get((said,), [])
+                if c.field.is_measure
+                and c.field.type == "count"
+                and c.score >= LABEL_END
+                and c.field.view == name.split(".")[0]
+            }
+            if len(counts) == 1:
+                return name, next(iter(counts.values()))
+        return None
+
     def qualifies_next(self, items: Sequence[_Item], i: int) -> bool:
         """Whether the one-word dimension at ``i`` only says whose the next dimension is
         ("customer segment": the accounts' segment, not their names and segments)."""
@@ -753,6 +783,10 @@ class _Parser:
             if any(c.view_noun or c.field.is_measure for c in nouns):
                 end = item.start + length
                 return _Item("value", item.start, end, self.text(item.start, end), values=matches)
+        said = tuple(self.stems[item.start : item.end])
+        matches = self.values.phrases.get(said) if len(said) == 1 else None
+        if matches:  # "avg seats on churned subs": the status, beside the measure asked for
+            return _Item("value", item.start, item.end, item.text, values=matches)
         return None
 
     def read_marker(self, items: list[_Item], i: int, reading: _Reading) -> int:
@@ -1244,6 +1278,13 @@ class _Parser:
                     key, (), tuple(index.some_fields()), reason="no_count", matched=self.matched
                 )
             measures = [count]
+        happened = self.count_of_value(measures, reading)
+        if happened is not None:
+            # "how many orders were returned", "how many churned subscriptions": the count
+            # the Explore keeps of what the value says happened, not all with that status.
+            name, measure = happened
+            del reading.includes[name]
+            measures = [measure]
         ranking = reading.rank is not None and reading.rank.rank != "order"
         if not measures and ranking:
             all_measures = [f for f in index.fields.values() if f.is_measure]
