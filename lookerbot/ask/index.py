@@ -288,9 +288,13 @@ def _add_glossary(index: ExploreIndex) -> None:
     for f in index.fields.values():
         said = stems(f.label_short or "")
         happened = said[0] if f.type == "count" and len(said) == 2 else ""
-        strong = [c for c in index.phrases.get((happened,), []) if c.score >= _SYNONYM_SCORE]
-        if happened.endswith("ed") and len(happened) > 5 and not strong:
-            index._add((happened,), f, _SYNONYM_SCORE)
+        if not happened.endswith("ed") or len(happened) <= 5:
+            continue
+        # and its present ("did each agent solve", "escalate", "return", "churn")
+        for form in (happened, happened[:-1], happened[:-2]):
+            strong = [c for c in index.phrases.get((form,), []) if c.score >= _SYNONYM_SCORE]
+            if not strong:
+                index._add((form,), f, _SYNONYM_SCORE)
     # A tag in the past tense ("resolved") also names its field in the present ("resolve").
     for phrase, candidates in list(index.phrases.items()):
         if len(phrase) == 1 and phrase[0].endswith("ed") and len(phrase[0]) > 5:

@@ -345,6 +345,8 @@ class _Reading:
     """Counts named by a bare plural noun ("tickets"): the subject, when another measure
     is asked for ("how many tickets did we resolve")."""
     which: bool = False
+    each: bool = False
+    """ "each" with no breakdown after it: a row per value the question names."""
 
     def add_dimension(self, f: ExploreField) -> None:
         if all(d.name != f.name for d in self.dimensions):
@@ -825,6 +827,11 @@ class _Parser:
             if not took:
                 if j < len(items) and items[j].kind in ("value", "unknown"):
                     return j  # "by West": read as the value it is; "by planet": say "planet"
+                if item.text.lower() in ("each", "for each"):
+                    # "Kenji and Emma each", "for each of these accounts: A and B": one
+                    # row per value named (see ``result``).
+                    reading.each = True
+                    return j
                 reading.unknown.append(item.text)
             return j
         if marker == "sortby":
@@ -922,6 +929,9 @@ class _Parser:
         if marker == "howmuch":
             reading.how_much = True
             return i + 1
+        between_times = 0 < i < len(items) - 1 and items[i - 1].kind == items[i + 1].kind == "time"
+        if item.text.lower() == "or" and between_times:
+            reading.versus = True  # "this year or last year": the two side by side
         return i + 1  # "and", ","
 
     def read_rank(self, items: list[_Item], i: int, reading: _Reading) -> int:
@@ -1190,6 +1200,17 @@ class _Parser:
     def result(self, reading: _Reading) -> ParseResult:
         index = self.index
         key = index.explore.key
+        # "Maria Garcia and Priya Patel ticket counts": counts, one per person.
+        plural = any(t.norm in ("counts", "totals") for t in self.tokens)
+        if reading.each or plural:
+            several = [n for n, v in reading.includes.items() if len(v) >= 2]
+            if len(several) == 1 and all(d.name != several[0] for d in reading.dimensions):
+                reading.dimensions.append(index.fields[several[0]])
+            elif len(several) != 1 and reading.each:
+                reading.unknown.append("each")
+        if reading.versus and len(reading.times) == 2:
+            # "did we get more signups this year or last year": the comparison says it.
+            reading.unknown = [w for w in reading.unknown if w.lower() not in _COMPARATIVES]
         if reading.unknown:
             return NotUnderstood(
                 key, tuple(reading.unknown), tuple(index.some_fields()), matched=self.matched
@@ -1432,6 +1453,9 @@ def _root(word: str) -> str:
             return word[: -len(suffix)]
     return word
 
+
+_COMPARATIVES = frozenset({"more", "fewer", "less", "higher", "lower", "better", "worse"})
+"""Words of a two-period comparison that ask for nothing more than the comparison."""
 
 _PREPOSITIONS = frozenset(
     {"for", "on", "of", "in", "with", "from", "about", "at", "among", "across", "to"}
