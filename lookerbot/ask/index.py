@@ -286,15 +286,18 @@ def _add_glossary(index: ExploreIndex) -> None:
     # A count labelled by what happened to its things ("Escalated Tickets", "Returned
     # Orders"): the verb alone names it ("how many tickets were escalated").
     for f in index.fields.values():
-        said = stems(f.label_short or "")
-        happened = said[0] if f.type == "count" and len(said) == 2 else ""
-        if not happened.endswith("ed") or len(happened) <= 5:
+        if f.type != "count":
             continue
-        # and its present ("did each agent solve", "escalate", "return", "churn")
-        for form in (happened, happened[:-1], happened[:-2]):
-            strong = [c for c in index.phrases.get((form,), []) if c.score >= _SYNONYM_SCORE]
-            if not strong:
-                index._add((form,), f, _SYNONYM_SCORE)
+        for name in (f.label_short or "", *f.tags):  # a tag too: "closed tickets"
+            said = stems(name)
+            happened = said[0] if len(said) == 2 else ""
+            if not happened.endswith("ed") or len(happened) <= 5:
+                continue
+            # and its present ("did each agent solve", "escalate", "return", "churn")
+            for form in (happened, happened[:-1], happened[:-2]):
+                strong = [c for c in index.phrases.get((form,), []) if c.score >= _SYNONYM_SCORE]
+                if not strong:
+                    index._add((form,), f, _SYNONYM_SCORE)
     # A tag in the past tense ("resolved") also names its field in the present ("resolve").
     for phrase, candidates in list(index.phrases.items()):
         if len(phrase) == 1 and phrase[0].endswith("ed") and len(phrase[0]) > 5:
@@ -403,6 +406,9 @@ class ValueIndex:
     initials: dict[str, list[ValueMatch]] = field(default_factory=dict)
     """Values of several words by their initials ("United States": "us"), matched only
     when typed in capitals ("the US"), so "us" the word never becomes a value."""
+    first_names: dict[str, ValueMatch] = field(default_factory=dict)
+    """People (the Explore's one kind of person) by their first name ("Priya": Priya
+    Patel) when no one else has it, matched only when typed with a capital."""
 
     @classmethod
     def build(cls, index: ExploreIndex, values: Mapping[str, Iterable[str]]) -> ValueIndex:
@@ -414,7 +420,22 @@ class ValueIndex:
                 continue
             for value in field_values:
                 built.add(f, value)
+        person = index.people()
+        if person is not None:
+            built.add_first_names(person, values.get(person.name, ()), index)
         return built
+
+    def add_first_names(self, f: ExploreField, names: Iterable[str], index: ExploreIndex) -> None:
+        """Index the first names of ``f``'s values that no other value or field shares."""
+        seen: dict[str, list[str]] = {}
+        for name in names:
+            words = name.split()
+            if len(words) >= 2 and words[0][:1].isupper():
+                seen.setdefault(words[0].lower(), []).append(name)
+        for first, full in seen.items():
+            taken = (first,) in self.phrases or (first,) in index.phrases
+            if len(full) == 1 and not taken:
+                self.first_names[first] = ValueMatch(f, full[0])
 
     def add(self, f: ExploreField, value: str) -> None:
         """Make ``value`` of ``f`` known."""
@@ -443,6 +464,7 @@ class ValueIndex:
             for matches in source.phrases.values():
                 for match in matches:
                     result.add(match.field, match.value)
+        result.first_names = {**other.first_names, **self.first_names}
         return result
 
 

@@ -559,6 +559,9 @@ class _Parser:
             initials = self.values.initials.get(token.norm)
             if initials:  # "the US", "UK"
                 found.append(_Item("value", i, i + 1, token.text, values=list(initials)))
+        person = self.values.first_names.get(token.norm) if token.kind == "word" else None
+        if person is not None and token.text[:1].isupper() and not found:
+            found.append(_Item("value", i, i + 1, token.text, values=[person]))  # "Priya"
         value = number_value(token)
         if value is not None and token.kind != "money":
             found.append(_Item("number", i, i + 1, token.text, number=value))
