@@ -1032,7 +1032,13 @@ class _Parser:
                 chosen = totals[0]
         if chosen.field.is_measure and chosen.field.type in ("count", "count_distinct"):
             token = self.tokens[item.start]
-            bare = self.is_subject(item, chosen.field)
+            # "the number of subscriptions" asks for the count; a bare noun may only name
+            # what another measure is of.
+            asked = [t.norm for t in self.tokens[max(0, item.start - 2) : item.start]]
+            bare = self.is_subject(item, chosen.field) and asked not in (
+                ["number", "of"],
+                ["count", "of"],
+            )
             # Joined to another measure ("orders and revenue"), not to anything else.
             joined = any(
                 0 <= k < len(items)
