@@ -46,7 +46,7 @@ from lookerbot.ask.spec import (
     build_spec,
     escape_value,
 )
-from lookerbot.ask.words import FILLERS, number_value, stems, tokenize
+from lookerbot.ask.words import FILLERS, Token, number_value, stems, tokenize
 from lookerbot.looker.models import ExploreField
 
 MAX_QUESTION = 500
@@ -373,9 +373,9 @@ class _Parser:
     ) -> None:
         # "the biggest single order": "single" only stresses the noun; dropped (unless the
         # Explore has it as a value) so that "biggest order" meets its tag.
-        self.tokens = [
-            t for t in tokenize(clip(question)) if t.norm != "single" or (t.stem,) in values.phrases
-        ]
+        self.tokens = _plain(
+            [t for t in tokenize(clip(question)) if t.norm != "single" or (t.stem,) in values.phrases]
+        )
         self.stems = [t.stem for t in self.tokens]
         self.index = index
         self.values = values
@@ -1461,6 +1461,23 @@ def _root(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)]
     return word
+
+
+def _plain(tokens: list[Token]) -> list[Token]:
+    """``tokens`` without "number of" after "average" ("the average number of seats" is
+    the Average Seats a label names)."""
+    kept: list[Token] = []
+    for token in tokens:
+        if (
+            token.norm == "of"
+            and len(kept) >= 2
+            and kept[-1].norm == "number"
+            and kept[-2].stem == "average"
+        ):
+            kept.pop()
+            continue
+        kept.append(token)
+    return kept
 
 
 _COMPARATIVES = frozenset({"more", "fewer", "less", "higher", "lower", "better", "worse"})
