@@ -373,9 +373,8 @@ class _Parser:
     ) -> None:
         # "the biggest single order": "single" only stresses the noun; dropped (unless the
         # Explore has it as a value) so that "biggest order" meets its tag.
-        self.tokens = _plain(
-            [t for t in tokenize(clip(question)) if t.norm != "single" or (t.stem,) in values.phrases]
-        )
+        said = tokenize(clip(question))
+        self.tokens = _plain([t for t in said if t.norm != "single" or (t.stem,) in values.phrases])
         self.stems = [t.stem for t in self.tokens]
         self.index = index
         self.values = values
@@ -694,10 +693,31 @@ class _Parser:
                 and 1 <= (item.number or 0) <= 5000
             ):
                 items[i + 1].limit = int(item.number or 0)  # "the 3 largest brands"
+            elif kind == "number" and self.counts_rows(items, i):
+                pass  # "the 3 countries with the fewest accounts": the rank's limit
             elif kind in ("number", "unknown"):
                 reading.unknown.append(item.text)
             i += 1
         return reading
+
+    def counts_rows(self, items: Sequence[_Item], i: int) -> bool:
+        """Whether the whole number at ``i`` says how many of the plural dimension after it
+        a later ranking lists ("the 3 countries with the fewest accounts"); if so the
+        ranking takes it as its limit."""
+        number = items[i].number
+        if number is None or not number.is_integer() or not 1 <= number <= 5000:
+            return False
+        if i + 1 >= len(items) or items[i + 1].kind != "field":
+            return False
+        token = self.tokens[items[i + 1].end - 1]
+        tops = _tops(items[i + 1].candidates, "dim")
+        if token.stem == token.norm or not tops or any(c.field.is_measure for c in tops):
+            return False
+        ranks = [it for it in items[i + 2 :] if it.kind == "rank" and it.rank != "order"]
+        if len(ranks) != 1 or ranks[0].limit is not None:
+            return False
+        ranks[0].limit = int(number)
+        return True
 
     def count_of_value(
         self, measures: Sequence[ExploreField], reading: _Reading
@@ -728,15 +748,16 @@ class _Parser:
     def qualifies_next(self, items: Sequence[_Item], i: int) -> bool:
         """Whether the one-word dimension at ``i`` only says whose the next dimension is
         ("customer segment": the accounts' segment, not their names and segments)."""
-        item = items[i]
-        if item.end - item.start != 1 or i + 1 >= len(items):
+        if i + 1 >= len(items) or items[i].kind != "field":
             return False
-        after = items[i + 1]
+        item, after = items[i], items[i + 1]
+        if item.end - item.start != 1:
+            return False
         if after.kind != "field" or after.start != item.end:
             return False
         tops = [c for c in _tops(item.candidates, "any") if not c.field.is_measure]
         next_tops = _tops(after.candidates, "any")
-        if not tops or not next_tops or any(c.field.is_measure for c in next_tops):
+        if not tops or not next_tops:
             return False
         views = {c.field.view for c in next_tops}
         return len(views) == 1 and any(c.field.view in views for c in item.candidates)
@@ -947,12 +968,22 @@ class _Parser:
             if number.is_integer() and number >= 1 and item.limit is None:
                 item.limit = int(number)
             j += 1
+        if item.rank != "order" and self.qualifies_next(items, j):
+            j += 1  # "the fewest customer accounts": the accounts
         if item.rank != "order" and j < len(items) and items[j].kind == "field":
             nxt = items[j]
             last = self.tokens[nxt.end - 1]
             plural = last.kind == "word" and last.stem != last.norm
             before = len(reading.dimensions)
             counted = [c for c in _tops(nxt.candidates, "any") if c.field.is_measure and _named(c)]
+            if not counted and plural:
+                # "the fewest accounts": a view named in the plural counts its things.
+                views = {c.field.view for c in nxt.candidates if c.view_noun}
+                counted = [
+                    c
+                    for c in nxt.candidates
+                    if c.field.view in views and c.field.type in ("count", "count_distinct")
+                ]
             if reading.dimensions and item.rank == "most" and len(counted) == 1 and plural:
                 # "which country has the fewest customers": the thing counted, not grouped.
                 reading.add_measure(counted[0].field)
