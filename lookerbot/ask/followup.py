@@ -117,7 +117,15 @@ def refine(
     filters = dict(previous.filters)
     changed = False
 
-    new_measures = [m.name for m in (reading.measures or reading.weak_measures)]
+    named = list(reading.measures or reading.weak_measures)
+    happened = parser.count_of_value(named, reading)
+    if happened is not None:  # "what about the number of churned subs?"
+        del reading.includes[happened[0]]
+        named = [happened[1]]
+    elif reading.includes or reading.excludes:
+        # "just enterprise customers": the customers are the value's kind of thing.
+        named = [m for m in named if m.name not in reading.noun_counts]
+    new_measures = [m.name for m in named]
     if new_measures:
         replaced = dict(zip(measures, new_measures, strict=False))
         measures = new_measures
