@@ -8,6 +8,11 @@ question against every Explore it may answer from, and is:
   query is built): a query someone might believe;
 - **declined** otherwise: it says it did not understand, or asks which field was meant.
 
+An unanswerable question is never **exact** (it has no expected query), so the exact share
+of a set cannot pass its share of answerable questions; the line also gives the exact share
+of the answerable questions and the share of right outcomes (exact, or an unanswerable
+question declined).
+
 A conversation's follow-up turn is scored on its own: it refines the *expected* query of the
 turn before (so one miss does not count against every later turn).
 """
@@ -33,6 +38,9 @@ class Score:
     exact: int = 0
     wrong: int = 0
     declined: int = 0
+    refused: int = 0
+    """Unanswerable questions declined, as they should be (counted in ``declined``)."""
+    unanswerable: int = 0
     misses: list[str] = field(default_factory=list)
     wrongs: list[str] = field(default_factory=list)
 
@@ -41,10 +49,14 @@ class Score:
         return self.exact + self.wrong + self.declined
 
     def line(self, name: str) -> str:
+        answerable = self.total - self.unanswerable
+        right = self.exact + self.refused
         return (
             f"{name}: {self.exact} of {self.total} exactly the expected query "
             f"({self.exact / max(self.total, 1):.1%}); {self.wrong} wrong queries "
-            f"({self.wrong / max(self.total, 1):.1%}); {self.declined} declined"
+            f"({self.wrong / max(self.total, 1):.1%}); {self.declined} declined; "
+            f"of the {answerable} answerable, {self.exact / max(answerable, 1):.1%} exact; "
+            f"right outcome {right / max(self.total, 1):.1%}"
         )
 
 
@@ -114,10 +126,14 @@ def evaluate(doc: dict[str, Any], explores: dict[str, ExploreQuestion]) -> Repor
 def _score(
     score: Score, text: str, result: Any, *, want: dict[str, Any] | None, right_explore: bool
 ) -> None:
+    if want is None:
+        score.unanswerable += 1
     if not isinstance(result, QuerySpec):
         score.declined += 1
         if want is not None:
             score.misses.append(text)
+        else:
+            score.refused += 1
     elif want is not None and right_explore and result.comparable() == want:
         score.exact += 1
     else:
