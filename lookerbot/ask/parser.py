@@ -1100,6 +1100,14 @@ class _Parser:
         """A field named next to one of its values ("the West region", "status complete"),
         or a numeric field before a comparison ("amount over 200"): not a grouping."""
         item = items[i]
+        before = items[i - 1] if i > 0 else None
+        if (
+            before is not None
+            and before.kind == "value"
+            and before.end == item.start == item.end - 1
+            and self.kind_of_thing(before) == item.end
+        ):
+            return True  # "annual billing": the Billing Period of "annual", not a measure
         dims = [c for c in item.candidates if not c.field.is_measure and _named(c)]
         if not dims or any(c.field.is_measure for c in _tops(item.candidates, "any")):
             return False
