@@ -1028,6 +1028,8 @@ class _Parser:
         item = items[i]
         if self.is_hint(items, i):
             return
+        if self.counts_before(items, i):
+            return  # "seat count": the seats, counted by the measure they name
         chosen = self.resolve(item, "any", reading)
         if chosen is None:
             return
@@ -1095,6 +1097,20 @@ class _Parser:
         and total tickets" the "and" joins two measures, in "resolved tickets, for tickets
         created..." the comma does not."""
         return not any(t.norm in _PREPOSITIONS for t in self.tokens[first.end : second.start])
+
+    def counts_before(self, items: Sequence[_Item], i: int) -> bool:
+        """Whether ``items[i]`` is a bare "count" after a field that names a measure or a
+        number of its own ("seat count", "ticket count"): nothing more to read."""
+        item = items[i]
+        if self.norm_at(item.start) != "count" or item.end - item.start != 1 or i == 0:
+            return False
+        before = items[i - 1]
+        if before.kind != "field" or before.end != item.start:
+            return False
+        return any(
+            c.field.is_measure or (c.field.is_numeric and not c.field.is_timeframe)
+            for c in _tops(before.candidates, "any")
+        )
 
     def is_hint(self, items: Sequence[_Item], i: int) -> bool:
         """A field named next to one of its values ("the West region", "status complete"),
