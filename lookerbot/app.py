@@ -323,6 +323,7 @@ def _lifecycle(
             wait=settings.delivery_wait,
             metrics=metrics,
             jobs=jobs,
+            decorate=lambda reply: decorate(reply, subscribe=subscriptions.available),
         )
         looker_auth = LookerRequestAuth(auth_token=settings.lookerbot_auth_token)
         # The actions' own session: no default deadline (a result download may stream for

@@ -36,6 +36,7 @@ from lookerbot.formatting.message import Attachment, Block, Message, context, se
 from lookerbot.formatting.results import ResultLink, columns_of, to_csv
 from lookerbot.logs import new_error_id
 from lookerbot.looker.instances import LookerInstance, LookerRegistry
+from lookerbot.looker.models import Query
 from lookerbot.looker.run_as import RunAsUser
 from lookerbot.slack.poster import PostedMessage, SlackPoster, SlackPostError
 from lookerbot.tasks import BackgroundTasks
@@ -107,7 +108,7 @@ class AnswerActions:
                 command=ref.command,
                 view=None if ref.whole else ref.view,
             )
-        query = await looker.client.query(ref.target)
+        query = await self._query(looker, ref)
         source_url = ref.source or f"{looker.url}/x/{query.slug}"
         label = messages.ASK_OPEN_EXPLORE if ref.ask else ref.title
         reply = await self._runner.query_reply(
@@ -122,6 +123,16 @@ class AnswerActions:
             answer=Answer(ref=ref.with_view(shown_as(reply)), open_url=source_url),
         )
 
+    @staticmethod
+    async def _query(looker: LookerInstance, ref: AnswerRef) -> Query:
+        """The query behind a Look's or a query's answer (a Look's as it is now)."""
+        if ref.kind == "look":
+            look = await looker.client.look(ref.target)
+            if look.query is None:
+                raise CommandError(messages.look_without_query(look.title))
+            return look.query
+        return await looker.client.query(ref.target)
+
     async def csv(self, ref: AnswerRef, people: LookerRegistry) -> Attachment:
         """The answer's whole result as a CSV file."""
         looker = self._instance(ref, people)
@@ -133,7 +144,7 @@ class AnswerActions:
             base, tile_filters = single
             query = await looker.client.create_query(base.copy_with_filters(tile_filters))
         else:
-            query = await looker.client.query(ref.target)
+            query = await self._query(looker, ref)
         result = await looker.client.run_query(query.id)
         if result.errors and not result.rows:
             raise CommandError(messages.ANSWER_NO_CSV)

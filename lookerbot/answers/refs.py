@@ -1,9 +1,10 @@
 """What an answer is, carried in its own buttons so a click needs no memory on the bot.
 
-An :class:`AnswerRef` names the content behind an answer (a custom command's dashboard and
-filter values, or a query) on one Looker instance, and how it is shown. It travels as the
-value of the answer's buttons (compact JSON, within Slack's 2,000 characters), so any replica
-can act on a click, after any restart, as the person who clicks.
+An :class:`AnswerRef` names the content behind an answer (a custom command's or a scheduled
+post's dashboard and filter values, a Look, or a query) on one Looker instance, and how it
+is shown. It travels as the value of the answer's buttons (compact JSON, within Slack's
+2,000 characters), so any replica can act on a click, after any restart, as the person who
+clicks.
 """
 
 from __future__ import annotations
@@ -46,9 +47,11 @@ class AnswerRef:
     """The content behind an answer.
 
     Attributes:
-        kind: ``command`` (a custom command's dashboard) or ``query``.
+        kind: ``command`` (a dashboard: a custom command's, or one Looker's scheduler sent),
+            ``look`` or ``query``.
         looker: the instance's URL.
-        target: the dashboard id (``command``) or the query id (``query``).
+        target: the dashboard id (``command``), the Look id (``look``) or the query id
+            (``query``).
         title: the answer's title (the command's dashboard, or what ``ask`` ran in words).
         view: what it shows now: a text table or a chart.
         filters: the dashboard filters' values, by filter name (``command``).
@@ -58,7 +61,7 @@ class AnswerRef:
         whole: the whole dashboard is one image (several tiles): no table to switch to.
     """
 
-    kind: Literal["command", "query"]
+    kind: Literal["command", "look", "query"]
     looker: str
     target: str
     title: str
@@ -113,7 +116,8 @@ class AnswerRef:
         data = json_object(value) if isinstance(value, str) and len(value) <= MAX_VALUE else None
         if data is None:
             return None
-        kind = {"c": "command", "q": "query"}.get(data.get("k"))  # type: ignore[arg-type]
+        kinds = {"c": "command", "l": "look", "q": "query"}
+        kind = kinds.get(data.get("k"))  # type: ignore[arg-type]
         view = {"t": "table", "c": "chart"}.get(data.get("v"))  # type: ignore[arg-type]
         texts = [data.get(k, "") for k in ("u", "t", "n", "c", "s")]
         filters = data.get("f", {})

@@ -173,10 +173,11 @@ class Subscriptions:
             if filters:
                 body["filters_string"] = "?" + urlencode(filters)
         else:
-            look = await self._save_look(looker, ref)
+            # A Look is scheduled as it is; an ``ask`` answer is saved as one first.
+            look_id = ref.target if ref.kind == "look" else (await self._save_look(looker, ref)).id
             # Looker requires these three for a Look's plan: send it every time.
             body.update(
-                look_id=look.id,
+                look_id=look_id,
                 require_results=False,
                 require_no_results=False,
                 require_change=False,

@@ -14,14 +14,15 @@ import contextlib
 import dataclasses
 import logging
 import re
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from lookerbot import messages
+from lookerbot.answers.refs import Answer, AnswerRef
 from lookerbot.commands.base import Reply
-from lookerbot.content import ContentRunner
+from lookerbot.content import ContentRunner, shown_as
 from lookerbot.delivery.channels import (
     ChannelDirectory,
     DeliveryError,
@@ -166,7 +167,10 @@ class Deliveries:
         wait: float = 25.0,
         metrics: Metrics | None = None,
         jobs: Jobs | None = None,
+        decorate: Callable[[Reply], Message] | None = None,
     ) -> None:
+        self._decorate = decorate
+        """Puts an answer's buttons under a post (see :mod:`lookerbot.answers`)."""
         self._jobs = jobs
         self._runner = runner
         self._poster = poster
@@ -317,8 +321,11 @@ class Deliveries:
             if image is not None:
                 title = plan.title or what
                 reply = await self._runner.image_reply(title, image, ResultLink(plan.url, title))
+                reply = dataclasses.replace(reply, answer=_answer(plan, looker, title))
             else:
                 reply = await self._reply(plan, looker)
+            if self._decorate is not None and reply.answer is not None:
+                reply = dataclasses.replace(reply, message=self._decorate(reply))
             await self._post_once(destination, reply, job)
         except DeliveryError as exc:
             outcome = Outcome(False, exc.reason, exc.status)
@@ -354,12 +361,29 @@ class Deliveries:
         kind = plan.type.lower()
         if kind == "look" and plan.look_id:
             look = await client.look(plan.look_id)
-            return await self._runner.look_reply(
+            reply = await self._runner.look_reply(
                 looker, look, query_id=plan.query_id, variant_url=plan.url
             )
+            # A schedule with filters of its own is a variant of the Look: its query.
+            variant = plan.query_id is not None and (
+                look.query is None or look.query.id != plan.query_id
+            )
+            ref = AnswerRef(
+                kind="query" if variant else "look",
+                looker=looker.url,
+                target=str(plan.query_id) if variant else look.id,
+                title=look.title,
+                view=shown_as(reply),
+                source=plan.url if variant else looker.url + look.path,
+            )
+            return dataclasses.replace(reply, answer=Answer(ref=ref, open_url=ref.source))
         if kind == "dashboard" and plan.dashboard_id:
             dashboard = await client.dashboard(plan.dashboard_id)
-            return await self._runner.dashboard_reply(looker, dashboard, plan.dashboard_filters)
+            reply = await self._runner.dashboard_reply(looker, dashboard, plan.dashboard_filters)
+            answer = _answer(plan, looker, dashboard.title)
+            if answer is not None:
+                answer = dataclasses.replace(answer, filters=tuple(dashboard.filters))
+            return dataclasses.replace(reply, answer=answer)
         assert plan.query_id is not None
         query = await client.query(plan.query_id)
         title = plan.title or messages.explore_title(query.model, query.view)
@@ -532,3 +556,20 @@ async def _uninterrupted(work: Awaitable[None]) -> None:
 def _plain(mrkdwn: str) -> str:
     """Looker shows the reason as plain text: drop Slack's escaping."""
     return mrkdwn.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def _answer(plan: ScheduledPlan, looker: LookerInstance, title: str) -> Answer | None:
+    """A scheduled dashboard as an answer people can refresh, filter and subscribe to (the
+    whole dashboard, as Looker rendered it); ``None`` for anything else."""
+    if plan.type.lower() != "dashboard" or not plan.dashboard_id:
+        return None
+    ref = AnswerRef(
+        kind="command",
+        looker=looker.url,
+        target=plan.dashboard_id,
+        title=title,
+        filters=plan.dashboard_filters,
+        whole=True,
+        view="chart",
+    )
+    return Answer(ref=ref, open_url=plan.url)

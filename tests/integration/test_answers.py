@@ -472,6 +472,81 @@ async def test_under_run_as_an_ask_subscription_is_the_persons_look_and_data(run
     assert not sandbox.looker.state.visible("2", look["folder_id"])
 
 
+async def test_a_scheduled_look_post_carries_the_answer_buttons(sandbox: Sandbox):
+    # A schedule made in Looker (not from Slack) of Look 1 to #general.
+    plan = await sandbox.looker.schedules.create(
+        "1",
+        {
+            "name": "Revenue by Region",
+            "look_id": "1",
+            "crontab": "0 9 * * *",
+            "timezone": "UTC",
+            "require_results": False,
+            "require_no_results": False,
+            "require_change": False,
+            "scheduled_plan_destination": [
+                {
+                    "type": "webhook",
+                    "format": "csv",
+                    "address": f"{sandbox.bot_url}/slack/post/channel/general",
+                }
+            ],
+        },
+    )
+    (run,) = await fire(sandbox, plan)
+    assert run.deliveries[0].status == 200
+    posted = answer_in(sandbox, "C0GENERAL")
+    assert "Revenue by Region" in text_of(posted)
+    shown = buttons(posted)
+    assert list(shown) == [
+        "answer:refresh",
+        "answer:view",
+        "answer:csv",
+        "answer:open",
+        "answer:subscribe",
+    ]
+    assert shown["answer:open"]["url"] == f"{sandbox.looker.url}/looks/1"
+    # Refresh runs the Look again in place, as the person who presses.
+    await sandbox.driver.press(posted, "answer:refresh")
+    await sandbox.settle()
+    refreshed = answer_in(sandbox, "C0GENERAL")
+    assert refreshed.ts == posted.ts and refreshed.updates >= 1
+    assert "Refreshed by" in text_of(refreshed)
+    # Subscribing schedules the Look itself: nothing is saved again.
+    looks = len(sandbox.looker.state.looks)
+    mine = await subscribe(sandbox, refreshed)
+    assert mine["look_id"] == "1" and len(sandbox.looker.state.looks) == looks
+
+
+async def test_a_scheduled_dashboard_post_can_be_refreshed_filtered_and_subscribed(
+    sandbox: Sandbox,
+):
+    plan = await sandbox.looker.schedules.create(
+        "1",
+        {
+            "name": "Revenue",
+            "dashboard_id": "2",
+            "filters_string": "?Region=west",
+            "crontab": "0 9 * * *",
+            "timezone": "UTC",
+            "scheduled_plan_destination": [
+                {
+                    "type": "webhook",
+                    "format": "wysiwyg_png",
+                    "address": f"{sandbox.bot_url}/slack/post/channel/general",
+                }
+            ],
+        },
+    )
+    await fire(sandbox, plan)
+    posted = [m for m in sandbox.slack.visible_messages("C0GENERAL") if m.blocks][-1]
+    assert {"answer:refresh", "answer:open", "answer:subscribe"} <= set(buttons(posted))
+    menus = [b for b in posted.blocks if b.get("block_id", "").startswith("answer_filters:")]
+    assert menus, posted.blocks  # the dashboard's filter, with the schedule's value
+    mine = await subscribe(sandbox, posted)
+    assert mine["dashboard_id"] == "2" and mine["filters_string"] == "?Region=west"
+
+
 async def test_under_run_as_a_refresh_runs_as_the_person_who_presses(run_as_sandbox):
     sandbox = run_as_sandbox
     answer = await mention(sandbox, "revenue")
