@@ -730,6 +730,9 @@ class _Parser:
         for name, values in reading.includes.items():
             if len(values) != 1 or " " in values[0]:
                 continue
+            field_words = set(stems(self.index.fields[name].label_short or ""))
+            if field_words & set(self.stems):
+                continue  # "for status returned": the status, as named
             said = values[0].lower()
             if not said.endswith("ed"):
                 continue
