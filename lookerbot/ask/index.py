@@ -12,6 +12,7 @@ dimension when a dimension is wanted. Hidden fields are never offered.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -224,11 +225,15 @@ as a breakdown, a value and another measure."""
 def unknown_metric(index: ExploreIndex, words: Sequence[str]) -> int:
     """How many of ``words`` (stems) spell out a glossary metric that no field of the
     Explore names; 0 when they do not start one."""
-    for spelled in GLOSSARY.values():
-        long = stems(spelled)
+    for long in _spelled_metrics():
         if tuple(words[: len(long)]) == long and long not in index.phrases:
             return len(long)
     return 0
+
+
+@functools.cache
+def _spelled_metrics() -> tuple[tuple[str, ...], ...]:
+    return tuple(stems(spelled) for spelled in GLOSSARY.values())
 
 
 MONEY_VERBS: tuple[tuple[str, ...], ...] = (
