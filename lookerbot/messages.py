@@ -504,6 +504,14 @@ def ask_no_event_date(verb: str, date_name: str) -> str:
     )
 
 
+def ask_no_new(things: str, date_name: str) -> str:
+    return (
+        f"I can't tell which *{escape(things)}* are new: the only date I can filter on is "
+        f"*{escape(date_name)}*, not when they first came. Ask about that date instead, or "
+        "ask your Looker admin for the date you need."
+    )
+
+
 def ask_why_heading(label: str, key: str) -> str:
     return f"I read your question against the *{escape(label)}* Explore (`{escape(key)}`):"
 

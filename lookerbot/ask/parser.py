@@ -345,6 +345,9 @@ class _Reading:
     """Counts named by a bare plural noun ("tickets"): the subject, when another measure
     is asked for ("how many tickets did we resolve")."""
     which: bool = False
+    new_things: str | None = None
+    """Things called "new" that the Explore's date does not date ("new customers" of an
+    Explore dated by orders): which are new, it cannot tell."""
     each: bool = False
     """ "each" with no breakdown after it: a row per value the question names."""
 
@@ -475,6 +478,21 @@ class _Parser:
         # A plural noun the count is tagged with ("customers" for Accounts Count) too.
         tagged = any(c.field == count and c.score >= TAG for c in item.candidates)
         return token.stem in own or tagged or count == self.index.count_measure()
+
+    def undated_new(self, item: _Item) -> bool:
+        """Whether ``item`` follows "new" and names things the Explore's date does not
+        date: not its own rows, and not named in that date's description ("new customers"
+        where the date is the day an order was placed)."""
+        if item.start == 0 or self.tokens[item.start - 1].norm != "new":
+            return False
+        dated, base = self.index.filter_time_field(), self.index.count_measure()
+        if dated is None or base is None:
+            return False
+        views = {c.field.view for c in _tops(item.candidates, "any")}
+        if not views or base.view in views:
+            return False
+        said = set(stems(" ".join((dated.label, dated.group_label or "", dated.description))))
+        return not any(view.rstrip("s") in said or view in said for view in views)
 
     def undated_event(self, item: _Item) -> str | None:
         """The past-tense verb just before a time phrase ("resolved yesterday", "churned
@@ -656,6 +674,8 @@ class _Parser:
                 if self.qualifies_next(items, i):
                     i += 1
                     continue
+                if self.undated_new(item):
+                    reading.new_things = self.text(item.start - 1, item.end)
                 self.read_field(items, i, reading)
             elif kind == "value":
                 i = self.read_values(items, i, reading, negate=False)
@@ -1288,6 +1308,14 @@ class _Parser:
         if reading.value_ambiguity is not None:
             value_item, value_fields = reading.value_ambiguity
             return Ambiguity(key, value_item.text, tuple(value_fields[:MAX_CANDIDATES]))
+        if reading.new_things is not None:
+            return NotUnderstood(
+                key,
+                (reading.new_things,),
+                tuple(index.some_fields()),
+                reason="no_new",
+                matched=self.matched,
+            )
         if reading.undated is not None:
             return NotUnderstood(
                 key,

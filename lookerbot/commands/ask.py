@@ -445,11 +445,16 @@ class AskCommand:
             text = messages.ask_no_count(result.unknown[0] if result.unknown else "", known)
         elif result.reason in ("no_timeframe", "no_time"):
             text = messages.ask_no_timeframe(known)
-        elif result.reason == "no_event_date":
+        elif result.reason in ("no_event_date", "no_new"):
             dated = explore.question.index.filter_time_field()
             names = explore.question.index.display_name
             date_name = names.get(dated.name, dated.label) if dated is not None else ""
-            text = messages.ask_no_event_date(result.unknown[0], date_name)
+            said = messages.ask_no_event_date if result.reason == "no_event_date" else None
+            text = (
+                said(result.unknown[0], date_name)
+                if said is not None
+                else messages.ask_no_new(result.unknown[0], date_name)
+            )
         elif result.unknown:
             text = messages.ask_not_understood(list(result.unknown), known, label)
         else:

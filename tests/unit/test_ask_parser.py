@@ -323,3 +323,16 @@ def test_a_measure_named_by_its_tag_is_not_only_described():
         "orders.average_order_value",
     ]
     assert list(query("net rev by month").fields) == ["orders.created_month", "orders.net_revenue"]
+
+
+def test_new_things_the_explores_date_does_not_date_are_declined():
+    # The shop's date is the day an order was placed: which customers are new, it cannot say.
+    result = ask("revenue from new customers")
+    assert isinstance(result, NotUnderstood) and result.reason == "no_new"
+    assert result.unknown == ("new customers",)
+    # Its own rows are dated by it: "new orders" are orders placed.
+    assert isinstance(ask("new orders this week"), QuerySpec)
+    # The subscriptions' date is the day the account signed up: new accounts it can count.
+    saas = explore_question("saas/subscriptions", TODAY)
+    result, _ = read_question("how many new accounts this quarter", [saas], today=TODAY)
+    assert isinstance(result, QuerySpec) and list(result.fields) == ["accounts.count"]
