@@ -250,6 +250,7 @@ MONEY_VERBS: tuple[tuple[str, ...], ...] = (
     ("bill",),
     ("billed",),
     ("dollar", "value"),
+    ("value", "of"),
     ("worth",),
     ("paying",),
     ("spending",),

@@ -1523,6 +1523,11 @@ class _Parser:
             if name not in fields and measure_names:  # a subject noun's count, dropped
                 sorts[n] = f"{measure_names[0]} {direction}".strip()
         calculations: list[Calculation] = []
+        if reading.share and not rows and not any(m.type == "number" for m in measures):
+            # "what percent of orders were returned": a rate of one total, which a share of
+            # the total (by some breakdown) is not; a measure that is a rate says it itself.
+            share = next((t.text for t in self.tokens if t.norm in _SHARE_WORDS), "percent")
+            return NotUnderstood(key, (share,), tuple(index.some_fields()), matched=self.matched)
         if reading.share and measure_names and rows:
             calculations.append(Calculation("percent_of_total", measure_names[0]))
         if reading.change and measure_names and any(d.is_timeframe for d in dimensions):
@@ -1565,6 +1570,8 @@ def _plain(tokens: list[Token]) -> list[Token]:
         kept.append(token)
     return kept
 
+
+_SHARE_WORDS = frozenset({"percent", "percentage", "share", "proportion", "%", "pct"})
 
 _COMPARATIVES = frozenset({"more", "fewer", "less", "higher", "lower", "better", "worse"})
 """Words of a two-period comparison that ask for nothing more than the comparison."""

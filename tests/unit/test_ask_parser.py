@@ -336,3 +336,11 @@ def test_new_things_the_explores_date_does_not_date_are_declined():
     saas = explore_question("saas/subscriptions", TODAY)
     result, _ = read_question("how many new accounts this quarter", [saas], today=TODAY)
     assert isinstance(result, QuerySpec) and list(result.fields) == ["accounts.count"]
+
+
+def test_the_value_of_orders_is_their_revenue_and_a_rate_of_one_total_is_declined():
+    assert list(query("total value of orders last month").fields) == ["orders.total_revenue"]
+    # A share needs a breakdown to be a share of; a rate of one total is not one.
+    result = ask("what percent of orders were returned")
+    assert isinstance(result, NotUnderstood) and result.unknown == ("percent",)
+    assert query("share of revenue by region").calculations
