@@ -189,6 +189,15 @@ for _lead in _GRAIN_LEADS:
     for _unit, _timeframe in _UNIT_TIMEFRAME.items():
         _GRAINS[(*_lead, _unit)] = _timeframe
         _GRAINS[(*_lead, "the", _unit)] = _timeframe
+for _unit, _timeframe in _UNIT_TIMEFRAME.items():
+    # "which day had the most orders": one day, the best (see ``_Parser.read``).
+    _GRAINS[("which", _unit)] = _timeframe
+    _GRAINS[("what", _unit)] = _timeframe
+# A grain no Explore of ours has a timeframe for is still a grain: asked for, it is declined
+# ("tickets by hour"), never read as another field ("Resolution Hours").
+for _lead in _GRAIN_LEADS:
+    _GRAINS[(*_lead, "hour")] = "hour"
+_GRAINS[("hourly",)] = "hour"
 
 # word -> (direction, kind); "top"/"bottom"/"best"/"worst" default to 10 rows.
 _RANKS: dict[str, tuple[str, RankKind]] = {
@@ -692,6 +701,8 @@ class _Parser:
             elif kind == "grain" and self.rate_of_measure(items, i):
                 pass  # "paying us each month": what MRR is, not a breakdown by month
             elif kind == "grain":
+                if item.text.lower().startswith(("which ", "what ")):
+                    reading.which = True
                 weak = item.text.lower() in _WEAK_GRAINS
                 if item.text.lower().startswith(("by ", "per ")):
                     if reading.by_groups > 0 and reading.dimensions:
@@ -1014,6 +1025,17 @@ class _Parser:
                     reading.noun_counts.add(counted[0].field.name)
                 return j + 1
             self.group_or_sort(nxt, reading)
+            after = items[j + 1] if j + 1 < len(items) else None
+            if (
+                len(reading.dimensions) == before
+                and after is not None
+                and after.kind == "field"
+                and after.start == nxt.end
+                and any(c.view_noun for c in _tops(after.candidates, "dim"))
+            ):
+                # "best selling product": ranked by the measure, one row per product.
+                self.group_or_sort(after, reading)
+                j += 1
             grouped = len(reading.dimensions) > before
             if item.text.split()[0].lower() in _SUPERLATIVES and plural and grouped:
                 reading.list_rank = True
@@ -1530,6 +1552,10 @@ class _Parser:
             return NotUnderstood(key, (share,), tuple(index.some_fields()), matched=self.matched)
         if reading.share and measure_names and rows:
             calculations.append(Calculation("percent_of_total", measure_names[0]))
+        if reading.change and not any(d.is_timeframe for d in dimensions):
+            # "MRR growth": growth over which periods, it does not say; not run as MRR.
+            said = next((t.text for t in self.tokens if t.norm in _CHANGE_WORDS), "growth")
+            return NotUnderstood(key, (said,), tuple(index.some_fields()), matched=self.matched)
         if reading.change and measure_names and any(d.is_timeframe for d in dimensions):
             calculations.append(Calculation("percent_change", measure_names[0]))
         if not measure_names:
@@ -1570,6 +1596,8 @@ def _plain(tokens: list[Token]) -> list[Token]:
         kept.append(token)
     return kept
 
+
+_CHANGE_WORDS = frozenset({"growth", "change", "changed", "grew", "grown", "grow"})
 
 _SHARE_WORDS = frozenset({"percent", "percentage", "share", "proportion", "%", "pct"})
 

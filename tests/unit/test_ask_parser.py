@@ -344,3 +344,26 @@ def test_the_value_of_orders_is_their_revenue_and_a_rate_of_one_total_is_decline
     result = ask("what percent of orders were returned")
     assert isinstance(result, NotUnderstood) and result.unknown == ("percent",)
     assert query("share of revenue by region").calculations
+
+
+@pytest.mark.parametrize(
+    ("question", "fields", "limit"),
+    [
+        ("which day had the most orders", ["orders.count", "orders.created_date"], 1),
+        ("what month had the highest revenue", ["orders.created_month", "orders.total_revenue"], 1),
+        ("best selling product", ["orders.total_revenue", "products.name"], 10),
+    ],
+)
+def test_a_ranking_keeps_the_thing_it_ranks(question, fields, limit):
+    result = query(question)
+    assert sorted(result.fields) == fields and result.limit == limit
+
+
+@pytest.mark.parametrize(
+    ("question", "unknown"), [("MRR growth", "growth"), ("orders by hour", "")]
+)
+def test_what_the_explore_cannot_show_is_declined_not_run_as_something_else(question, unknown):
+    saas = explore_question("saas/subscriptions", TODAY)
+    result, _ = read_question(question, [shop(), saas], today=TODAY)
+    assert isinstance(result, NotUnderstood), result
+    assert result.unknown == ((unknown,) if unknown else ())
