@@ -1272,6 +1272,17 @@ class _Parser:
         if target is None or item.number is None:
             reading.unknown.append(item.text)
             return
+        named = items[i - 1] if i > 0 and items[i - 1].kind == "field" else None
+        if named is not None:
+            # "tickets with resolution time over 24 hours": each ticket's number is
+            # compared; the average the same words name is not asked for.
+            own = "_" + target.name.split(".", 1)[1]
+            gone = {
+                c.field.name
+                for c in named.candidates
+                if c.field.is_measure and c.field.name.endswith(own) and c.field.view == target.view
+            }
+            reading.measures = [m for m in reading.measures if m.name not in gone]
         number = int(item.number) if item.number.is_integer() else item.number
         reading.compares[target.name] = f"{item.op}{number}"
 

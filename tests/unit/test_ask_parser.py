@@ -367,3 +367,11 @@ def test_what_the_explore_cannot_show_is_declined_not_run_as_something_else(ques
     result, _ = read_question(question, [shop(), saas], today=TODAY)
     assert isinstance(result, NotUnderstood), result
     assert result.unknown == ((unknown,) if unknown else ())
+
+
+def test_a_number_compared_is_each_rows_not_the_average_named_the_same():
+    support = explore_question("support/tickets", TODAY)
+    result, _ = read_question("tickets with resolution time over 24 hours", [support], today=TODAY)
+    assert isinstance(result, QuerySpec)
+    assert list(result.fields) == ["tickets.count"]
+    assert result.filters == {"tickets.resolution_hours": ">24"}
