@@ -390,6 +390,8 @@ class _Reader:
             if count is not None and count.is_integer() and 1 <= count <= 10_000 and counted:
                 n = int(count)
                 plural = f"{n} {counted}s" if n != 1 else f"1 {counted}"
+                if counted == "quarter":  # as "trailing quarter": three months each
+                    return i + 3, TimeFilter(f"{3 * n} months", f"last {plural}")
                 return i + 3, TimeFilter(plural, f"last {plural}")
         if word in ("since", "after"):
             return self.since(i + 1, quarters=True)

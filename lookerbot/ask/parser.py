@@ -1477,7 +1477,8 @@ class _Parser:
             and reading.change_grain is not None
             and (grain is None or reading.weak_grain)
         ):
-            grain = reading.change_grain
+            # "YoY MRR by plan": years side by side, pivoted beside another breakdown.
+            grain, compared = reading.change_grain, True
 
         dimensions = list(reading.dimensions)
         if measures:
@@ -1591,11 +1592,21 @@ def _root(word: str) -> str:
     return word
 
 
+_OVER = {"week": "wow", "month": "mom", "quarter": "qoq", "year": "yoy"}
+
+
 def _plain(tokens: list[Token]) -> list[Token]:
     """``tokens`` without "number of" after "average" ("the average number of seats" is
-    the Average Seats a label names)."""
+    the Average Seats a label names), and "week over week" as "WoW" (and the same for
+    months, quarters and years), so that "signups week over week" is not "Signup Week"."""
     kept: list[Token] = []
     for token in tokens:
+        unit = _OVER.get(token.norm)
+        if unit and len(kept) >= 2 and kept[-1].norm == "over" and kept[-2].norm == token.norm:
+            text = f"{kept[-2].text} over {token.text}"
+            del kept[-2:]
+            kept.append(Token(text, unit, unit, "word"))
+            continue
         if (
             token.norm == "of"
             and len(kept) >= 2

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -42,6 +43,9 @@ class Calculation:
 
     type: str
     field: str
+    across: bool = dataclasses.field(default=False, compare=False)
+    """A change between pivot columns (the periods are pivoted beside another breakdown),
+    not down the rows."""
 
     @property
     def name(self) -> str:
@@ -53,6 +57,8 @@ class Calculation:
         f = "${" + self.field + "}"
         if self.type == "percent_of_total":
             return f"{f} / sum({f})"
+        if self.across:
+            return f"{f} / pivot_offset({f}, -1) - 1"
         return f"{f} / offset({f}, -1) - 1"
 
     def label(self, names: Mapping[str, str]) -> str:
@@ -399,6 +405,7 @@ def build_spec(
         calculations=calculations,
     )
     chosen = [index.fields[n] for n in fields]
+    time_pivoted = any(index.fields[p].is_timeframe for p in pivots)
     ordered = tuple(
         f.name for f in sorted(chosen, key=lambda f: f.is_measure)
     )  # dimensions first, stable
@@ -421,6 +428,9 @@ def build_spec(
             calculations=calculations,
         ),
         pivots=tuple(pivots),
-        calculations=tuple(calculations),
+        calculations=tuple(
+            dataclasses.replace(c, across=c.type == "percent_change" and time_pivoted)
+            for c in calculations
+        ),
         labels={n: index.display_name.get(n, n) for n in ordered},
     )

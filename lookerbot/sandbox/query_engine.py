@@ -232,9 +232,12 @@ class TableCalculation:
     Looker evaluates any expression of its table-calculation language, after the query,
     down each column of the result (per pivot column), as
     https://cloud.google.com/looker/docs/table-calculations describes. The emulator knows
-    two of those expressions: a share of the column's total, ``${f} / sum(${f})``, and the
-    change from the row above, ``${f} / offset(${f}, -1) - 1``; anything else is refused
-    (so a test never passes on a calculation nobody computed).
+    three of those expressions: a share of the column's total, ``${f} / sum(${f})``, the
+    change from the row above, ``${f} / offset(${f}, -1) - 1``, and the change from the
+    pivot column before, ``${f} / pivot_offset(${f}, -1) - 1`` (``pivot_offset`` in Looker's
+    "Functions and operators": the value in the pivot column ``col_offset`` away, in the
+    same row); anything else is refused (so a test never passes on a calculation nobody
+    computed).
     """
 
     name: str
@@ -274,6 +277,9 @@ class TableCalculation:
 
 _SHARE = re.compile(r"^\$\{([\w.]+)\}\s*/\s*sum\(\s*\$\{([\w.]+)\}\s*\)$")
 _CHANGE = re.compile(r"^\$\{([\w.]+)\}\s*/\s*offset\(\s*\$\{([\w.]+)\}\s*,\s*-1\s*\)\s*-\s*1$")
+_PIVOT_CHANGE = re.compile(
+    r"^\$\{([\w.]+)\}\s*/\s*pivot_offset\(\s*\$\{([\w.]+)\}\s*,\s*-1\s*\)\s*-\s*1$"
+)
 
 
 def table_calculations(query: dict[str, Any], names: list[str]) -> list[TableCalculation]:
@@ -291,7 +297,11 @@ def table_calculations(query: dict[str, Any], names: list[str]) -> list[TableCal
         if not isinstance(entry, dict) or entry.get("category") != "table_calculation":
             continue
         expression = str(entry.get("expression") or "").strip()
-        for kind, pattern in (("share", _SHARE), ("change", _CHANGE)):
+        for kind, pattern in (
+            ("share", _SHARE),
+            ("change", _CHANGE),
+            ("pivot_change", _PIVOT_CHANGE),
+        ):
             m = pattern.match(expression)
             if m and m.group(1) == m.group(2):
                 if m.group(1) not in names:
@@ -428,7 +438,14 @@ def run_query(
                 cells[field.name] = cell_for(field, value, result)
         for calc in calculations:
             source = [r[calc.field] for r in results]
-            if pivot_fields:
+            if calc.kind == "pivot_change":
+                if not pivot_fields:
+                    raise QueryError("pivot_offset needs a pivoted query")
+                across = [source[n][pk] for pk in pivot_keys]
+                cells[calc.name] = {
+                    pk: _calc_cell(calc.value(across, j)) for j, pk in enumerate(pivot_keys)
+                }
+            elif pivot_fields:
                 cells[calc.name] = {
                     pk: _calc_cell(calc.value([s[pk] for s in source], n)) for pk in pivot_keys
                 }

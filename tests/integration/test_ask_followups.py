@@ -222,6 +222,30 @@ async def test_a_share_and_a_change_come_back_as_table_calculations(looker: Look
     assert "Total Revenue change" in change
 
 
+async def test_a_change_between_pivoted_periods_is_across_the_pivot(looker: LookerEmulator):
+    async with Sandbox(looker=looker, ask_explores=EXPLORES) as sandbox:
+        text = text_of(await dm(sandbox, "ask revenue by region, this year vs last year"))
+        growth = text_of(await dm(sandbox, "ask by region, revenue change from last year"))
+    bodies = created(looker)
+    (calc,) = json.loads(bodies[-1]["dynamic_fields"])
+    assert bodies[-1]["pivots"] == ["orders.created_year"]
+    # Between the two years of a region's row, not between one region and the next.
+    assert calc["expression"] == (
+        "${orders.total_revenue} / pivot_offset(${orders.total_revenue}, -1) - 1"
+    )
+    assert "West" in text and "Total Revenue change" in growth
+    from lookerbot.sandbox.query_engine import run_query
+
+    dataset = looker.state.dataset
+    result = run_query(bodies[-1], dataset, looker_url=looker.url)
+    months = [p["key"] for p in result["pivots"]]
+    for row in result["data"]:
+        values = [row["orders.total_revenue"][m]["value"] for m in months]
+        change = row[calc["table_calculation"]][months[1]]["value"]
+        assert change == pytest.approx(values[1] / values[0] - 1)
+        assert row[calc["table_calculation"]][months[0]]["value"] is None
+
+
 async def test_the_emulator_refuses_a_table_calculation_it_cannot_evaluate(looker):
     from lookerbot.sandbox.query_engine import QueryError, table_calculations
 
