@@ -488,6 +488,33 @@ class _Parser:
         tagged = any(c.field == count and c.score >= TAG for c in item.candidates)
         return token.stem in own or tagged or count == self.index.count_measure()
 
+    def average_of_next(self, items: Sequence[_Item], i: int) -> ExploreField | None:
+        """The one average measure of the number the next item names, when ``items[i]``
+        is "average" ("avg order amount": the measure whose description averages the
+        amount); ``None`` otherwise."""
+        item = items[i]
+        if item.end - item.start != 1 or self.tokens[item.start].stem != "average":
+            return None
+        if i + 1 >= len(items) or items[i + 1].kind != "field" or items[i + 1].start != item.end:
+            return None
+        numbers = [
+            c.field
+            for c in _tops(items[i + 1].candidates, "any")
+            if c.field.is_numeric and not c.field.is_measure and not c.field.is_timeframe
+        ]
+        if len(numbers) != 1:
+            return None
+        said = set(stems(numbers[0].label_short or numbers[0].label))
+        found = [
+            f
+            for f in self.index.fields.values()
+            if f.is_measure
+            and f.type == "average"
+            and f.view == numbers[0].view
+            and said <= set(stems(f.description))
+        ]
+        return found[0] if len(found) == 1 else None
+
     def undated_new(self, item: _Item) -> bool:
         """Whether ``item`` follows "new" and names things the Explore's date does not
         date: not its own rows, and not named in that date's description ("new customers"
@@ -682,6 +709,12 @@ class _Parser:
                     continue
                 if self.qualifies_next(items, i):
                     i += 1
+                    continue
+                averaged = self.average_of_next(items, i)
+                if averaged is not None:  # "avg order amount": Average Order Value
+                    reading.add_measure(averaged)
+                    reading.named.add(averaged.name)
+                    i += 2
                     continue
                 if self.undated_new(item):
                     reading.new_things = self.text(item.start - 1, item.end)
@@ -1544,6 +1577,11 @@ class _Parser:
                 plural_list = reading.plural_dims and not reading.which
                 limit = DEFAULT_TOP if reading.list_rank or plural_list else 1
         rows = [d for d in dimensions if d.name not in pivots]
+        if rank is not None and rank.rank != "order" and not rows:
+            # "smallest orders": ranked among what? One total row has nothing to rank.
+            return NotUnderstood(
+                key, (rank.text,), tuple(index.some_fields()), matched=self.matched
+            )
         if not sorts and rows and all(d.is_timeframe for d in rows):
             sorts = [rows[0].name]  # a time series, in time order
         fields = [f.name for f in dimensions] + [

@@ -375,3 +375,11 @@ def test_a_number_compared_is_each_rows_not_the_average_named_the_same():
     assert isinstance(result, QuerySpec)
     assert list(result.fields) == ["tickets.count"]
     assert result.filters == {"tickets.resolution_hours": ">24"}
+
+
+def test_an_average_of_a_number_and_a_ranking_of_nothing():
+    # "avg order amount": the one average measure whose description averages the amount.
+    assert list(query("avg order amount").fields) == ["orders.average_order_value"]
+    # One total row has nothing to rank: asked back, not run sorted.
+    result = ask("smallest orders")
+    assert isinstance(result, NotUnderstood) and result.unknown == ("smallest",)
