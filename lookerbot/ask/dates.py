@@ -135,6 +135,10 @@ def _add_months(day: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
+def _quarter_name(start: date) -> str:
+    return f"Q{(start.month + 2) // 3} {start.year}"
+
+
 def _unit(token: Token) -> Unit | None:
     return UNITS.get(token.stem) if token.kind == "word" else None
 
@@ -312,7 +316,27 @@ class _Reader:
         end, point = found
         return end, TimeFilter(f"after {looker_day(point.start)}", f"since {point.words()}")
 
+    def quarter_range(self, i: int, separators: frozenset[str]) -> tuple[int, TimeFilter] | None:
+        """ "between Q1 and Q2", "from Q4 2025 to Q1 2026": both quarters, whole."""
+        first = self.quarter(i)
+        if first is None or self.norm(first[0]) not in separators:
+            return None
+        second = self.quarter(first[0] + 1)
+        if second is None:
+            return None
+        end, last = second
+        begin = first[1]
+        if begin > last and self.year(i + 1) is None:
+            begin = begin.replace(year=begin.year - 1)  # "from Q4 to Q1"
+        if begin > last:
+            return None
+        words = f"between {_quarter_name(begin)} and {_quarter_name(last)}"
+        return end, TimeFilter(f"{looker_day(begin)} to {looker_day(_add_months(last, 3))}", words)
+
     def range(self, i: int, separators: frozenset[str]) -> tuple[int, TimeFilter] | None:
+        quarters = self.quarter_range(i, separators)
+        if quarters is not None:
+            return quarters
         first = self.point(i)
         if first is None:
             return None
@@ -454,6 +478,8 @@ class _Reader:
         return None
 
     def _is_range(self, i: int) -> bool:
+        if self.quarter_range(i, frozenset({"to", "until", "through", "thru", "and"})):
+            return True
         found = self.point(i)
         return found is not None and self.norm(found[0]) in (
             "to",
