@@ -39,9 +39,11 @@ from lookerbot.ask.spec import (
 _LEADS = re.compile(
     r"^\s*(?:ok(?:ay)?,?\s+|and\s+|but\s+|so\s+|cool,?\s+|thanks,?\s+)?"
     r"(?P<lead>now|what about|how about|and what about|what if|just|only|also|excluding|"
-    r"except|without|exclude|minus|split(?: it)? by|break(?: it)? down by|across)?\b",
+    r"except|without|exclude|minus|split(?: it)? by|break(?: it)? down by|across|"
+    r"(?:the )?same(?: thing)?(?: but)? (?:for|in))?\b",
     re.IGNORECASE,
 )
+_AND_BY = re.compile(r"^\s*(?:and|plus)\s+(?:by|per)\b", re.IGNORECASE)
 _INSTEAD = re.compile(r"\b(instead|rather)\b[?.!]*\s*$", re.IGNORECASE)
 _ADD = ("also", "split by", "split it by", "across", "break down by", "break it down by")
 _NEGATE = ("excluding", "except", "without", "exclude", "minus")
@@ -87,6 +89,8 @@ def refine(
     """``text`` as a change to ``previous``; ``None`` when it is a question of its own."""
     lead_match = _LEADS.match(text)
     lead = (lead_match.group("lead") or "").lower() if lead_match else ""
+    if not lead and _AND_BY.match(text):
+        lead = "also"  # "and by category": one more breakdown
     rest = text[lead_match.end() :] if lead_match and lead else text
     rest = _INSTEAD.sub("", rest).strip(" ?.!")
     instead = bool(_INSTEAD.search(text))
@@ -168,6 +172,15 @@ def refine(
         filters[time_field.name] = reading.time.expression
         changed = True
     rank = reading.rank
+    if reading.sort_key is not None and (rank is None or rank.rank == "order"):
+        # "sorted by region", "order by revenue descending"
+        key, direction = reading.sort_key
+        if rank is not None:  # "sort by region descending": the word after says how
+            direction = rank.direction
+        if key.name in [*old_dims, *measures]:
+            down = direction == "desc" or (not direction and key.is_measure)
+            sorts = [f"{key.name} desc" if down else key.name]
+            changed = True
     if rank is not None and rank.rank != "order" and measures:
         target = reading.sort_key[0].name if reading.sort_key else measures[0]
         if target not in measures and index.fields[target].is_measure:

@@ -1562,6 +1562,8 @@ class _Parser:
         sort_key = reading.sort_key
         if sort_key is not None and (rank is not None or sort_key[1]):
             f, direction = sort_key
+            if rank is not None and rank.rank == "order":
+                direction = rank.direction  # "sorted by region descending"
             direction = direction or (rank.direction if rank else "desc")
             sorts = [f"{f.name} desc" if direction == "desc" else f.name]
         elif rank is not None and measures:

@@ -207,6 +207,27 @@ def test_refine_keeps_what_the_follow_up_does_not_change():
     assert refine(first, "orders by status last week", explore, today=today) is None
 
 
+@pytest.mark.parametrize(
+    ("follow_up", "fields", "filters", "sorts"),
+    [
+        ("and by category", ["customers.region", "products.category"], None, ()),
+        ("same for Q2", ["customers.region"], "2026/04/01 to 2026/07/01", ()),
+        ("sorted by region descending", ["customers.region"], None, ("customers.region desc",)),
+        ("order by revenue", ["customers.region"], None, ("orders.total_revenue desc",)),
+    ],
+)
+def test_more_ways_to_refine(follow_up, fields, filters, sorts):
+    today = date(2026, 9, 30)
+    explore = shop(today)
+    first = parse("revenue by region last month", [explore], today=today)
+    assert isinstance(first, QuerySpec)
+    result = refine(first, follow_up, explore, today=today)
+    assert isinstance(result, QuerySpec), result
+    assert sorted(result.fields) == sorted([*fields, "orders.total_revenue"])
+    assert result.filters["orders.created_date"] == (filters or "last month")
+    assert result.sorts == sorts
+
+
 async def test_a_share_and_a_change_come_back_as_table_calculations(looker: LookerEmulator):
     async with Sandbox(looker=looker, ask_explores=EXPLORES) as sandbox:
         share = text_of(await dm(sandbox, "ask share of revenue by category"))
