@@ -357,6 +357,8 @@ class _Reading:
     new_things: str | None = None
     """Things called "new" that the Explore's date does not date ("new customers" of an
     Explore dated by orders): which are new, it cannot tell."""
+    per_thing: Token | None = None
+    """The things a measure is asked per ("revenue per order"): an average of them."""
     each: bool = False
     """ "each" with no breakdown after it: a row per value the question names."""
 
@@ -1082,7 +1084,10 @@ class _Parser:
             return
         f = chosen.field
         if per and f.is_measure and f.type in ("count", "count_distinct"):
-            return  # "average seats per subscription": a rate, not a breakdown
+            # "average seats per subscription", "revenue per order": a rate, not a
+            # breakdown (see ``result``).
+            reading.per_thing = self.tokens[item.end - 1]
+            return
         if not f.is_measure and f.is_numeric and not f.is_timeframe and reading.rank is not None:
             # "biggest accounts by seats": ranked by the total of a per-row number.
             totals = [
@@ -1417,6 +1422,28 @@ class _Parser:
         for weak in (reading.noun_counts, reading.verb_measures):
             if len(measures) > 1 and any(m.name not in weak for m in measures):
                 measures = [m for m in measures if m.name not in weak]
+        if reading.per_thing is not None and measures:
+            # "revenue per order": the one average the Explore describes per order.
+            thing = reading.per_thing.stem
+            plain = {"per", "of", "the", "a", "an", "and", "or", "to", "average", thing}
+            asked = set(stems(" ".join((measures[0].label, measures[0].description)))) - plain
+            averages = [
+                f
+                for f in index.fields.values()
+                if f.is_measure
+                and f.type == "average"
+                and _contains(stems(f.description), ("per", thing))
+                # of what was asked: "revenue" (a sum of amounts) per order is the average
+                # amount per order
+                and (
+                    f == measures[0]
+                    or (measures[0] == index.money_measure() and asked & set(stems(f.description)))
+                )
+            ]
+            if len(averages) != 1:
+                said = f"per {reading.per_thing.text}"
+                return NotUnderstood(key, (said,), tuple(index.some_fields()), matched=self.matched)
+            measures = averages
         if measures and all(
             m.name in reading.described and m.name not in reading.named for m in measures
         ):
@@ -1433,6 +1460,8 @@ class _Parser:
             # never a count beside an amount ("how much have shoppers spent").
             named = [*measures, *reading.weak_measures]
             amounts = [m for m in named if m.type not in ("count", "count_distinct")]
+            kept = [m for m in amounts if m in measures]
+            amounts = kept or amounts  # "how much ARR does healthcare bring in": the ARR
             if not measures:
                 money = index.money_measure()
                 measures = [money] if money is not None else []
@@ -1777,3 +1806,8 @@ def read_question(
             tied[0][1],
         )
     return best[1], best[2]
+
+
+def _contains(words: Sequence[str], part: Sequence[str]) -> bool:
+    n = len(part)
+    return any(tuple(words[i : i + n]) == tuple(part) for i in range(len(words) - n + 1))

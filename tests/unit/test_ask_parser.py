@@ -386,3 +386,14 @@ def test_an_average_of_a_number_and_a_ranking_of_nothing():
     # One total row has nothing to rank: asked back, not run sorted.
     result = ask("smallest orders")
     assert isinstance(result, NotUnderstood) and result.unknown == ("smallest",)
+
+
+def test_a_measure_per_thing_is_the_average_the_explore_describes_or_declined():
+    assert list(query("revenue per order").fields) == ["orders.average_order_value"]
+    result = ask("net revenue per order")  # no average of net revenue: not the AOV
+    assert isinstance(result, NotUnderstood) and result.unknown == ("per order",)
+    saas = explore_question("saas/subscriptions", TODAY)
+    result, _ = read_question("mrr per subscription", [saas], today=TODAY)
+    assert isinstance(result, NotUnderstood)
+    result, _ = read_question("how much ARR does healthcare bring in", [saas], today=TODAY)
+    assert isinstance(result, QuerySpec) and list(result.fields) == ["subscriptions.total_arr"]
