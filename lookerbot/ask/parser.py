@@ -1438,6 +1438,12 @@ class _Parser:
                 and (
                     f == measures[0]
                     or (measures[0] == index.money_measure() and asked & set(stems(f.description)))
+                    # "seats per subscription": Total Seats, averaged (Average Seats)
+                    or (
+                        measures[0].type == "sum"
+                        and set(stems(measures[0].label_short)) - {"total"}
+                        <= set(stems(f.label_short))
+                    )
                 )
             ]
             if len(averages) != 1:
