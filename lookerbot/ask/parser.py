@@ -361,6 +361,8 @@ class _Reading:
     """The things a measure is asked per ("revenue per order"): an average of them."""
     each: bool = False
     """ "each" with no breakdown after it: a row per value the question names."""
+    hinted: set[str] = field(default_factory=set)
+    """Views named next to one of their values ("Tier 1 agents")."""
 
     def add_dimension(self, f: ExploreField) -> None:
         if all(d.name != f.name for d in self.dimensions):
@@ -1110,6 +1112,9 @@ class _Parser:
     def read_field(self, items: list[_Item], i: int, reading: _Reading) -> None:
         item = items[i]
         if self.is_hint(items, i):
+            # "Tier 1 agents": a value of the agents; "which of our Tier 1 agents" asks for
+            # them (see ``result``).
+            reading.hinted.update(c.field.view for c in item.candidates)
             return
         if self.counts_before(items, i):
             return  # "seat count": the seats, counted by the measure they name
@@ -1171,6 +1176,8 @@ class _Parser:
             reading.verb_measures.add(chosen.field.name)
         if chosen.field.is_measure:
             weak = i > 0 and items[i - 1].kind == "value"
+            if weak and chosen.field.type in ("count", "count_distinct"):
+                reading.hinted.add(chosen.field.view)  # "Tier 1 agents"
             reading.add_measure(chosen.field, weak=weak)
         else:
             reading.add_dimension(chosen.field)
@@ -1614,6 +1621,13 @@ class _Parser:
                 plural_list = reading.plural_dims and not reading.which
                 limit = DEFAULT_TOP if reading.list_rank or plural_list else 1
         rows = [d for d in dimensions if d.name not in pivots]
+        people = index.people()
+        hinted = people is not None and people.view in reading.hinted
+        if rank is not None and not rows and reading.which and people is not None and hinted:
+            dimensions.append(people)  # "which of our Tier 1 agents ... the most"
+            rows = [people]
+            if rank.limit is None and reading.limit is None:
+                limit = 1  # one answer, as "which agent has the worst CSAT"
         if rank is not None and rank.rank != "order" and not rows:
             # "smallest orders": ranked among what? One total row has nothing to rank.
             return NotUnderstood(

@@ -397,3 +397,13 @@ def test_a_measure_per_thing_is_the_average_the_explore_describes_or_declined():
     assert isinstance(result, NotUnderstood)
     result, _ = read_question("how much ARR does healthcare bring in", [saas], today=TODAY)
     assert isinstance(result, QuerySpec) and list(result.fields) == ["subscriptions.total_arr"]
+
+
+def test_which_of_the_valued_people_ranks_them():
+    support = explore_question("support/tickets", TODAY)
+    result, _ = read_question(
+        "Which of our Tier 1 agents resolved the most tickets in August?", [support], today=TODAY
+    )
+    assert isinstance(result, QuerySpec)
+    assert sorted(result.fields) == ["agents.name", "tickets.solved_count"]
+    assert result.filters["agents.team"] == "Tier 1" and result.limit == 1
