@@ -110,6 +110,10 @@ class ExploreIndex:
         ]
         return found[0] if len(found) == 1 else None
 
+    def display_dimension(self, view: str) -> ExploreField | None:
+        """The dimension that names a view's things (its ``name`` or ``title``)."""
+        return _display_dimensions(list(self.fields.values())).get(view)
+
     def money_measure(self) -> ExploreField | None:
         """The Explore's main money measure: what "how much did we make", "spent" or
         "paid" ask for. A summed measure formatted as money, one that says revenue or

@@ -787,6 +787,24 @@ class _Parser:
         ranks[0].limit = int(number)
         return True
 
+    def listing(self, measures: Sequence[ExploreField], reading: _Reading) -> ExploreField | None:
+        """The names asked for when the question asks for a list of things ("list all
+        enterprise accounts", "show all agents in Tier 2", "give me a list of accounts in
+        Germany") and nothing else: the display dimension of the things' view."""
+        words = [t.norm for t in self.tokens]
+        asks = (
+            words[:1] == ["list"]
+            or words[:2] == ["show", "all"]
+            or any(words[k : k + 2] in (["list", "of"], ["names", "of"]) for k in range(len(words)))
+        )
+        if not asks or reading.dimensions or reading.grain is not None:
+            return None
+        counts = [m for m in measures if m.type in ("count", "count_distinct")]
+        views = {m.view for m in counts} or set(reading.hinted)
+        if len(counts) != len(measures) or len(views) != 1:
+            return None
+        return self.index.display_dimension(next(iter(views)))
+
     def count_of_value(
         self, measures: Sequence[ExploreField], reading: _Reading
     ) -> tuple[str, ExploreField] | None:
@@ -1114,7 +1132,7 @@ class _Parser:
         if self.is_hint(items, i):
             # "Tier 1 agents": a value of the agents; "which of our Tier 1 agents" asks for
             # them (see ``result``).
-            reading.hinted.update(c.field.view for c in item.candidates)
+            reading.hinted.update(c.field.view for c in _tops(item.candidates, "dim"))
             return
         if self.counts_before(items, i):
             return  # "seat count": the seats, counted by the measure they name
@@ -1429,6 +1447,11 @@ class _Parser:
         for weak in (reading.noun_counts, reading.verb_measures):
             if len(measures) > 1 and any(m.name not in weak for m in measures):
                 measures = [m for m in measures if m.name not in weak]
+        listed = self.listing(measures, reading)
+        if listed is not None:
+            # "list all enterprise accounts": their names, not how many there are.
+            reading.dimensions.append(listed)
+            measures = []
         if reading.per_thing is not None and measures:
             # "revenue per order": the one average the Explore describes per order.
             thing = reading.per_thing.stem

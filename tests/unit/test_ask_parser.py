@@ -407,3 +407,17 @@ def test_which_of_the_valued_people_ranks_them():
     assert isinstance(result, QuerySpec)
     assert sorted(result.fields) == ["agents.name", "tickets.solved_count"]
     assert result.filters["agents.team"] == "Tier 1" and result.limit == 1
+
+
+@pytest.mark.parametrize(
+    ("question", "field", "filters"),
+    [
+        ("list all enterprise accounts", "accounts.name", {"accounts.segment": "Enterprise"}),
+        ("give me a list of accounts in Germany", "accounts.name", {"accounts.country": "Germany"}),
+    ],
+)
+def test_a_list_of_things_is_their_names(question, field, filters):
+    saas = explore_question("saas/subscriptions", TODAY)
+    result, _ = read_question(question, [saas], today=TODAY)
+    assert isinstance(result, QuerySpec), result
+    assert list(result.fields) == [field] and dict(result.filters) == filters
