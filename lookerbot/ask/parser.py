@@ -1254,6 +1254,11 @@ class _Parser:
         group = [items[i]]
         j = i + 1
         while j + 1 < len(items):
+            if negate and _joins(items[j]) and items[j + 1].kind == "field":
+                # "excluding cancelled and returned orders": both left out
+                converted = self.as_value(items[j + 1], self.strong_measure_items(items))
+                if converted is not None:
+                    items[j + 1] = converted
             if _joins(items[j]) and items[j + 1].kind == "value":
                 group.append(items[j + 1])
                 j += 2

@@ -421,3 +421,8 @@ def test_a_list_of_things_is_their_names(question, field, filters):
     result, _ = read_question(question, [saas], today=TODAY)
     assert isinstance(result, QuerySpec), result
     assert list(result.fields) == [field] and dict(result.filters) == filters
+
+
+def test_every_value_after_excluding_is_left_out():
+    result = query("total revenue excluding cancelled and returned orders")
+    assert dict(result.filters) == {"orders.status": "-cancelled,-returned"}
