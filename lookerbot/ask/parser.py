@@ -1117,6 +1117,11 @@ class _Parser:
             ]
             if len(totals) == 1:
                 chosen = totals[0]
+            else:
+                # "orders with the highest amount": each order's own number, ranked; the
+                # bot answers with measures, so it says so rather than group by amounts.
+                reading.unknown.append(item.text)
+                return
         counts = ("count", "count_distinct")
         if chosen.field.type in counts and self.is_subject(item, chosen.field):
             reading.noun_counts.add(chosen.field.name)
@@ -1656,6 +1661,17 @@ class _Parser:
             rows = [people]
             if rank.limit is None and reading.limit is None:
                 limit = 1  # one answer, as "which agent has the worst CSAT"
+        things = {index.fields[name] for name in reading.subjects}
+        for name in reading.noun_counts - {m.name for m in measures}:
+            shown = index.display_dimension(index.fields[name].view)
+            if shown is not None:
+                things.add(shown)
+        if rank is not None and rank.rank != "order" and not rows and len(things) == 1:
+            # "accounts with the lowest ARPU", "agents with the best CSAT": those, ranked
+            subject = next(iter(things))
+            dimensions.append(subject)
+            rows = [subject]
+            limit = rank.limit or reading.limit or (1 if reading.which else DEFAULT_TOP)
         if rank is not None and rank.rank != "order" and not rows:
             # "smallest orders": ranked among what? One total row has nothing to rank.
             return NotUnderstood(

@@ -426,3 +426,13 @@ def test_a_list_of_things_is_their_names(question, field, filters):
 def test_every_value_after_excluding_is_left_out():
     result = query("total revenue excluding cancelled and returned orders")
     assert dict(result.filters) == {"orders.status": "-cancelled,-returned"}
+
+
+def test_a_ranking_of_the_things_named_or_declined():
+    assert sorted(query("customers with the highest AOV").fields) == [
+        "customers.name",
+        "orders.average_order_value",
+    ]
+    # Each order's own amount, ranked, is not a measure: declined, not grouped by amount.
+    result = ask("orders with the highest amount")
+    assert isinstance(result, NotUnderstood) and result.unknown == ("amount",)
