@@ -900,7 +900,17 @@ class _Parser:
                 return _Item("value", item.start, end, self.text(item.start, end), values=matches)
         said = tuple(self.stems[item.start : item.end])
         matches = self.values.phrases.get(said) if len(said) == 1 else None
-        if matches:  # "avg seats on churned subs": the status, beside the measure asked for
+        noun = self.stems[item.end] if item.end < len(self.stems) else ""
+        views = {m.field.view for m in matches or []}
+        things = [
+            c
+            for c in self.index.phrases.get((noun,), [])
+            if c.field.view in views
+            and (c.view_noun or c.field.type in ("count", "count_distinct"))
+        ]
+        if matches and things and noun not in ("count", "number", "total"):
+            # "avg seats on churned subs": the status of the subs, beside the measure asked
+            # for ("escalation count" is the count of escalations, not of a team)
             return _Item("value", item.start, item.end, item.text, values=matches)
         return None
 
