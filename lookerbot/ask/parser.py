@@ -768,6 +768,17 @@ class _Parser:
             i += 1
         return reading
 
+    def declined(self, words: Sequence[str], reason: str = "") -> NotUnderstood:
+        """The question declined: the words that could not be read (or why, ``reason``),
+        and some fields of the Explore to suggest."""
+        return NotUnderstood(
+            self.index.explore.key,
+            tuple(words),
+            tuple(self.index.some_fields()),
+            reason=reason,
+            matched=self.matched,
+        )
+
     def counts_rows(self, items: Sequence[_Item], i: int) -> bool:
         """Whether the whole number at ``i`` says how many of the plural dimension after it
         a later ranking lists ("the 3 countries with the fewest accounts"); if so the
@@ -1415,9 +1426,7 @@ class _Parser:
             # "did we get more signups this year or last year": the comparison says it.
             reading.unknown = [w for w in reading.unknown if w.lower() not in _COMPARATIVES]
         if reading.unknown:
-            return NotUnderstood(
-                key, tuple(reading.unknown), tuple(index.some_fields()), matched=self.matched
-            )
+            return self.declined(tuple(reading.unknown))
         for item, tops in reading.ambiguous:
             if not any(c.field.name in reading.chosen for c in tops):
                 return Ambiguity(key, item.text, tuple(c.field for c in tops[:MAX_CANDIDATES]))
@@ -1425,29 +1434,11 @@ class _Parser:
             value_item, value_fields = reading.value_ambiguity
             return Ambiguity(key, value_item.text, tuple(value_fields[:MAX_CANDIDATES]))
         if reading.new_things is not None:
-            return NotUnderstood(
-                key,
-                (reading.new_things,),
-                tuple(index.some_fields()),
-                reason="no_new",
-                matched=self.matched,
-            )
+            return self.declined((reading.new_things,), reason="no_new")
         if reading.undated is not None:
-            return NotUnderstood(
-                key,
-                (reading.undated,),
-                tuple(index.some_fields()),
-                reason="no_event_date",
-                matched=self.matched,
-            )
+            return self.declined((reading.undated,), reason="no_event_date")
         if reading.uncountable:
-            return NotUnderstood(
-                key,
-                (reading.uncountable,),
-                tuple(index.some_fields()),
-                reason="no_count",
-                matched=self.matched,
-            )
+            return self.declined((reading.uncountable,), reason="no_count")
 
         measures = list(reading.measures) or list(reading.weak_measures)
         base = index.count_measure()
@@ -1498,19 +1489,14 @@ class _Parser:
             ]
             if len(averages) != 1:
                 said = f"per {reading.per_thing.text}"
-                return NotUnderstood(key, (said,), tuple(index.some_fields()), matched=self.matched)
+                return self.declined((said,))
             measures = averages
         if measures and all(
             m.name in reading.described and m.name not in reading.named for m in measures
         ):
             # Only words of a measure's description fit ("refunds" in "before refunds"):
             # not enough to run a query someone might believe.
-            return NotUnderstood(
-                key,
-                tuple(reading.described.values()),
-                tuple(index.some_fields()),
-                matched=self.matched,
-            )
+            return self.declined(tuple(reading.described.values()))
         if reading.how_much:
             # "How much" asks for an amount: the money measure when none is named, and
             # never a count beside an amount ("how much have shoppers spent").
@@ -1541,9 +1527,7 @@ class _Parser:
         if not measures and reading.how_many:
             count = index.count_measure()
             if count is None:
-                return NotUnderstood(
-                    key, (), tuple(index.some_fields()), reason="no_count", matched=self.matched
-                )
+                return self.declined((), reason="no_count")
             measures = [count]
         happened = self.count_of_value(measures, reading)
         if happened is not None:
@@ -1577,9 +1561,7 @@ class _Parser:
             grain = grain if grain is not None and not reading.weak_grain else _UNIT_TIMEFRAME[unit]
             compared = True
         elif len(reading.times) > 1:
-            return NotUnderstood(
-                key, (reading.times[1].words,), tuple(index.some_fields()), matched=self.matched
-            )
+            return self.declined((reading.times[1].words,))
         elif reading.change and time is not None and time.expression.startswith("after "):
             # "how did revenue change from last month": last month against this one.
             since = since_period(time.expression, self.today)
@@ -1611,9 +1593,7 @@ class _Parser:
         if grain is not None:
             time_dim = index.time_field(grain)
             if time_dim is None:
-                return NotUnderstood(
-                    key, (), tuple(index.some_fields()), reason="no_timeframe", matched=self.matched
-                )
+                return self.declined((), reason="no_timeframe")
             dimensions = [time_dim, *(d for d in dimensions if d.name != time_dim.name)]
             others = [d for d in dimensions if d.name != time_dim.name]
             if reading.pivot_grain or (compared and others):
@@ -1621,18 +1601,14 @@ class _Parser:
         if not measures and not dimensions:
             understood = reading.time or reading.includes or reading.excludes or reading.compares
             reason = "no_fields" if understood else "nothing"
-            return NotUnderstood(
-                key, (), tuple(index.some_fields()), reason=reason, matched=self.matched
-            )
+            return self.declined((), reason=reason)
 
         filters: dict[str, str] = {}
         phrases: dict[str, str] = {}
         if time is not None:
             time_field = index.filter_time_field()
             if time_field is None:
-                return NotUnderstood(
-                    key, (), tuple(index.some_fields()), reason="no_time", matched=self.matched
-                )
+                return self.declined((), reason="no_time")
             filters[time_field.name] = time.expression
             phrases[time_field.name] = time.words
         for name in dict.fromkeys([*reading.includes, *reading.excludes]):
@@ -1684,9 +1660,7 @@ class _Parser:
             limit = rank.limit or reading.limit or (1 if reading.which else DEFAULT_TOP)
         if rank is not None and rank.rank != "order" and not rows:
             # "smallest orders": ranked among what? One total row has nothing to rank.
-            return NotUnderstood(
-                key, (rank.text,), tuple(index.some_fields()), matched=self.matched
-            )
+            return self.declined((rank.text,))
         if not sorts and rows and all(d.is_timeframe for d in rows):
             sorts = [rows[0].name]  # a time series, in time order
         fields = [f.name for f in dimensions] + [
@@ -1704,13 +1678,13 @@ class _Parser:
             # "what percent of orders were returned": a rate of one total, which a share of
             # the total (by some breakdown) is not; a measure that is a rate says it itself.
             share = next((t.text for t in self.tokens if t.norm in _SHARE_WORDS), "percent")
-            return NotUnderstood(key, (share,), tuple(index.some_fields()), matched=self.matched)
+            return self.declined((share,))
         if reading.share and measure_names and rows:
             calculations.append(Calculation("percent_of_total", measure_names[0]))
         if reading.change and not any(d.is_timeframe for d in dimensions):
             # "MRR growth": growth over which periods, it does not say; not run as MRR.
             said = next((t.text for t in self.tokens if t.norm in _CHANGE_WORDS), "growth")
-            return NotUnderstood(key, (said,), tuple(index.some_fields()), matched=self.matched)
+            return self.declined((said,))
         if reading.change and measure_names and any(d.is_timeframe for d in dimensions):
             calculations.append(Calculation("percent_change", measure_names[0]))
         if not measure_names:
