@@ -28,6 +28,7 @@ HOOK = "looker-webhook-token"
 HUB_TOKEN = "action-hub-token-0123456789"
 REGIONS = ("West", "East", "North", "South")
 ASK = ("thelook/orders",)
+EVERY_BUTTON = ["answer:refresh", "answer:view", "answer:csv", "answer:open", "answer:subscribe"]
 
 
 def instance(looker: LookerEmulator, **extra: Any):
@@ -87,13 +88,7 @@ def private_notes(sandbox: Sandbox) -> list[str]:
 async def test_an_answer_carries_refresh_chart_csv_open_and_subscribe(sandbox: Sandbox):
     answer = await mention(sandbox, "revenue")
     shown = buttons(answer)
-    assert list(shown) == [
-        "answer:refresh",
-        "answer:view",
-        "answer:csv",
-        "answer:open",
-        "answer:subscribe",
-    ]
+    assert list(shown) == EVERY_BUTTON
     assert shown["answer:view"]["text"]["text"] == "Chart"  # the table is shown
     assert shown["answer:open"]["url"] == f"{sandbox.looker.url}/dashboards/2"
     # Each button carries what the answer is: a click needs nothing remembered.
@@ -498,13 +493,7 @@ async def test_a_scheduled_look_post_carries_the_answer_buttons(sandbox: Sandbox
     posted = answer_in(sandbox, "C0GENERAL")
     assert "Revenue by Region" in text_of(posted)
     shown = buttons(posted)
-    assert list(shown) == [
-        "answer:refresh",
-        "answer:view",
-        "answer:csv",
-        "answer:open",
-        "answer:subscribe",
-    ]
+    assert list(shown) == EVERY_BUTTON
     assert shown["answer:open"]["url"] == f"{sandbox.looker.url}/looks/1"
     # Refresh runs the Look again in place, as the person who presses.
     await sandbox.driver.press(posted, "answer:refresh")
