@@ -919,6 +919,11 @@ class _Parser:
             if c.field.view in views
             and (c.view_noun or c.field.type in ("count", "count_distinct"))
         ]
+        before = self.stems[item.start - 1] if item.start > 0 else ""
+        field_named = any(before in stems(m.field.label_short or "") for m in matches or [])
+        if matches and field_named:
+            # "for status returned": the value, its field named before it
+            return _Item("value", item.start, item.end, item.text, values=matches)
         if matches and things and noun not in ("count", "number", "total"):
             # "avg seats on churned subs": the status of the subs, beside the measure asked
             # for ("escalation count" is the count of escalations, not of a team)
