@@ -197,6 +197,8 @@ for _unit, _timeframe in _UNIT_TIMEFRAME.items():
 # ("tickets by hour"), never read as another field ("Resolution Hours").
 for _lead in _GRAIN_LEADS:
     _GRAINS[(*_lead, "hour")] = "hour"
+    _GRAINS[(*_lead, "day", "of", "week")] = "day_of_week"
+    _GRAINS[(*_lead, "day", "of", "the", "week")] = "day_of_week"
 _GRAINS[("hourly",)] = "hour"
 
 # word -> (direction, kind); "top"/"bottom"/"best"/"worst" default to 10 rows.
@@ -361,6 +363,8 @@ class _Reading:
     """The things a measure is asked per ("revenue per order"): an average of them."""
     each: bool = False
     """ "each" with no breakdown after it: a row per value the question names."""
+    superlative: tuple[ExploreField, str] | None = None
+    """A measure named with a superlative ("Largest Order") and its direction."""
     hinted: set[str] = field(default_factory=set)
     """Views named next to one of their values ("Tier 1 agents")."""
 
@@ -1223,6 +1227,11 @@ class _Parser:
                 reading.noun_counts.add(chosen.field.name)
         if tuple(self.stems[item.start : item.end]) in MONEY_VERBS:
             reading.verb_measures.add(chosen.field.name)
+        said_first = self.tokens[item.start].norm
+        if chosen.field.is_measure and said_first in _RANKS and item.end - item.start > 1:
+            # "the largest order" names Largest Order; "which customer placed the largest
+            # order" also asks for the one with the largest (see ``result``).
+            reading.superlative = (chosen.field, _RANKS[said_first][0])
         if chosen.field.is_measure:
             weak = i > 0 and items[i - 1].kind == "value"
             if weak and chosen.field.type in ("count", "count_distinct"):
@@ -1645,6 +1654,12 @@ class _Parser:
                 plural_list = reading.plural_dims and not reading.which
                 limit = DEFAULT_TOP if reading.list_rank or plural_list else 1
         rows = [d for d in dimensions if d.name not in pivots]
+        if reading.which and rows and rank is None and reading.superlative is not None:
+            biggest, direction = reading.superlative
+            if biggest in measures and not sorts:
+                # "which customer placed the largest order": the one with the largest
+                sorts = [f"{biggest.name} desc" if direction == "desc" else biggest.name]
+                limit = reading.limit or 1
         people = index.people()
         hinted = people is not None and people.view in reading.hinted
         if rank is not None and not rows and reading.which and people is not None and hinted:

@@ -436,3 +436,10 @@ def test_a_ranking_of_the_things_named_or_declined():
     # Each order's own amount, ranked, is not a measure: declined, not grouped by amount.
     result = ask("orders with the highest amount")
     assert isinstance(result, NotUnderstood) and result.unknown == ("amount",)
+
+
+def test_which_thing_had_the_largest_named_measure_and_grains_no_field_has():
+    result = query("which customer placed the largest order")
+    assert result.sorts == ("orders.largest_order desc",) and result.limit == 1
+    assert not query("largest order by region").sorts  # each region's largest, no ranking
+    assert isinstance(ask("orders by day of week"), NotUnderstood)
