@@ -70,6 +70,11 @@ WEEKDAYS = {
 _LEADS = frozenset({"in", "during", "for", "over", "within", "of", "throughout"})
 _LAST = frozenset({"last", "past", "previous", "prior", "trailing", "rolling"})
 _THIS = frozenset({"this", "current"})
+_CHANGES = frozenset(
+    {"change", "changed", "grew", "grow", "grown", "growth", "increase", "increased"}
+    | {"decrease", "decreased", "drop", "dropped", "rise", "rose", "fell", "fall"}
+)
+"""Words after which "from last month" is where a change starts, not last month alone."""
 _TO_DATE = {
     ("year", "to", "date"): "year",
     ("ytd",): "year",
@@ -419,6 +424,9 @@ class _Reader:
                 return i + 3, TimeFilter(plural, f"last {plural}")
         if word in ("since", "after"):
             return self.since(i + 1, quarters=True)
+        changed = any(self.norm(k) in _CHANGES for k in range(i))
+        if word == "from" and not changed and self.norm(i + 1) in _LAST | _THIS | {"yesterday"}:
+            return self._read_core(i + 1)  # "tickets from last week": last week's
         if word == "from" and not self._is_range(i + 1):
             return self.since(i + 1)
         if word == "before":

@@ -197,6 +197,7 @@ def test_money_comparisons_go_to_the_money_dimension():
         ("between Q1 and Q2", "2026/01/01 to 2026/07/01", "between Q1 2026 and Q2 2026"),
         ("from Q4 to Q1", "2025/10/01 to 2026/04/01", "between Q4 2025 and Q1 2026"),
         ("for the last two quarters", "6 months", "last 2 quarters"),
+        ("from last week", "last week", "last week"),
     ],
 )
 def test_time_phrases(words, expression, said):
