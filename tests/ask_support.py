@@ -22,6 +22,7 @@ QUESTIONS = ROOT / "tests" / "fixtures" / "ask_questions.json"
 TUNING = ROOT / "tests" / "fixtures" / "ask_tuning.json"
 TUNING2 = ROOT / "tests" / "fixtures" / "ask_tuning2.json"
 TUNING3 = ROOT / "tests" / "fixtures" / "ask_tuning3.json"
+TUNING4 = ROOT / "tests" / "fixtures" / "ask_tuning4.json"
 TUNING5 = ROOT / "tests" / "fixtures" / "ask_tuning5.json"
 HELDOUT = ROOT / "tests" / "fixtures" / "ask_heldout.json"
 EVALUATION = pytest.StashKey[dict[str, Any]]()

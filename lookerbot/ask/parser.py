@@ -616,7 +616,8 @@ class _Parser:
                 found.append(_Item("value", i, end, self.text(i, end), values=list(matches)))
                 break
         token = self.tokens[i]
-        if token.kind == "word" and len(token.text) >= 2 and token.text.isupper():
+        typed = token.text.isupper() or (token.norm not in FILLERS and token.norm not in _WORDS)
+        if token.kind == "word" and len(token.text) >= 2 and typed:
             initials = self.values.initials.get(token.norm)
             if initials:  # "the US", "UK"
                 found.append(_Item("value", i, i + 1, token.text, values=list(initials)))
@@ -1523,6 +1524,9 @@ class _Parser:
                 measures = [money] if money is not None else []
             elif amounts:
                 measures = list({m.name: m for m in amounts}.values())
+        sold = any(t.norm in ("sell", "sold", "sells", "selling") for t in self.tokens)
+        if reading.how_many and sold and measures == [index.money_measure()] and base:
+            measures = [base]  # "how many parkas did we sell": orders, not revenue
         if not measures and reading.sort_key is not None and reading.sort_key[0].is_measure:
             measures = [reading.sort_key[0]]
         if (
@@ -1651,7 +1655,9 @@ class _Parser:
             elif limit is None and rank.rank == "top":
                 limit = DEFAULT_TOP
             elif limit is None and rank.rank == "most" and dimensions:
-                plural_list = reading.plural_dims and not reading.which
+                # "fewest escalations by agent": a list; "which agent has the fewest": one
+                grouped = reading.plural_dims or reading.by_groups > 0
+                plural_list = grouped and not reading.which
                 limit = DEFAULT_TOP if reading.list_rank or plural_list else 1
         rows = [d for d in dimensions if d.name not in pivots]
         if reading.which and rows and rank is None and reading.superlative is not None:
@@ -1759,6 +1765,9 @@ def _plain(tokens: list[Token]) -> list[Token]:
 _CHANGE_WORDS = frozenset({"growth", "change", "changed", "grew", "grown", "grow"})
 
 _SHARE_WORDS = frozenset({"percent", "percentage", "share", "proportion", "%", "pct"})
+
+_WORDS = frozenset({"am", "an", "as", "at", "be", "go", "he", "hi", "ok", "us", "we"})
+"""Short words that are also some value's initials ("us"): a value only in capitals."""
 
 _COMPARATIVES = frozenset({"more", "fewer", "less", "higher", "lower", "better", "worse"})
 """Words of a two-period comparison that ask for nothing more than the comparison."""

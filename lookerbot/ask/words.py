@@ -97,7 +97,7 @@ FILLERS = frozenset(
     number sum value amount figure figures data numbers stats
     break breaks breakdown broken down combined together altogether
     current different score weve taken fall falls ones these
-    through add added adding gain gained acquire acquired volume getting gets
+    through add added adding gain gained acquire acquired volume getting gets howre sign
     """.split()  # noqa: SIM905
 )
 """Words that may stay unmatched without making the question misunderstood (matched words

@@ -21,6 +21,7 @@ from tests.ask_support import (
     TUNING,
     TUNING2,
     TUNING3,
+    TUNING4,
     TUNING5,
     explore_question,
 )
@@ -38,8 +39,8 @@ def _explores(doc: dict) -> dict:
 
 @pytest.mark.parametrize(
     "path",
-    [TUNING, TUNING2, TUNING3, TUNING5, HELDOUT],
-    ids=["tuning", "tuning2", "tuning3", "tuning5", "held-out"],
+    [TUNING, TUNING2, TUNING3, TUNING4, TUNING5, HELDOUT],
+    ids=["tuning", "tuning2", "tuning3", "tuning4", "tuning5", "held-out"],
 )
 def test_the_set_names_only_real_fields_and_values(path):
     doc = load(path)
@@ -78,9 +79,10 @@ def _score(path, pytestconfig: pytest.Config, floor: dict[str, float]) -> Report
         (TUNING, TUNING_FLOOR),
         (TUNING2, TUNING_FLOOR),
         (TUNING3, {"exact": 0.65, "wrong": 0.05}),
+        (TUNING4, {"exact": 0.65, "wrong": 0.05}),
         (TUNING5, {"exact": 0.65, "wrong": 0.05}),
     ],
-    ids=["tuning", "tuning2", "tuning3", "tuning5"],
+    ids=["tuning", "tuning2", "tuning3", "tuning4", "tuning5"],
 )
 def test_tuning_set(path, floor, pytestconfig: pytest.Config):
     _score(path, pytestconfig, floor)

@@ -444,3 +444,16 @@ def test_which_thing_had_the_largest_named_measure_and_grains_no_field_has():
     assert result.sorts == ("orders.largest_order desc",) and result.limit == 1
     assert not query("largest order by region").sorts  # each region's largest, no ranking
     assert isinstance(ask("orders by day of week"), NotUnderstood)
+
+
+def test_lowercase_initials_a_list_by_a_breakdown_and_things_sold():
+    saas = explore_question("saas/subscriptions", TODAY)
+    result, _ = read_question("past due mrr in the uk", [saas], today=TODAY)
+    assert isinstance(result, QuerySpec)
+    assert result.filters["accounts.country"] == "United Kingdom"
+    # "us" the word is never the United States unless written in capitals
+    assert "accounts.country" not in getattr(
+        read_question("mrr for us", [saas], today=TODAY)[0], "filters", {}
+    )
+    assert query("fewest returns by brand").limit == 10  # a list, not one
+    assert list(query("how many parkas did we sell in december").fields) == ["orders.count"]
