@@ -19,6 +19,7 @@ picked from an earlier ambiguity) settles it.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -1569,6 +1570,18 @@ class _Parser:
         grain = reading.grain
         time = reading.time
         compared = False
+        words = [t.norm for t in self.tokens]
+        against_time = any(
+            w in ("vs", "versus", "against", "to", "with") and nxt in ("last", "previous", "prior")
+            for w, nxt in itertools.pairwise(words)
+        )
+        if reading.versus and len(reading.times) == 1 and against_time:
+            # "orders vs last month": this month against last month
+            said = reading.times[0].expression
+            unit = said.removeprefix("last ") if said.startswith("last ") else ""
+            if unit in ("week", "month", "quarter", "year"):
+                current = TimeFilter(f"this {unit}", f"this {unit}")
+                reading.times = [current, reading.times[0]]
         if len(reading.times) == 2 and (reading.versus or reading.change):
             combined = combine(reading.times[0], reading.times[1], self.today)
             if combined is None:

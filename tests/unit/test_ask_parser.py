@@ -457,3 +457,12 @@ def test_lowercase_initials_a_list_by_a_breakdown_and_things_sold():
     )
     assert query("fewest returns by brand").limit == 10  # a list, not one
     assert list(query("how many parkas did we sell in december").fields) == ["orders.count"]
+
+
+def test_against_last_month_alone_compares_with_this_month():
+    result = query("are we up on orders vs last month")
+    assert dict(result.filters) == {"orders.created_date": "2026/08/01 to 2026/10/01"}
+    assert "orders.created_month" in result.fields
+    # Two values compared, and a time of their own: no second period.
+    result = query("revenue West vs East last month")
+    assert result.filters["orders.created_date"] == "last month"
