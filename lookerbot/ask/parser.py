@@ -467,7 +467,9 @@ class _Parser:
             if last and token.norm in ("account", "accounts") and self.norm_at(i + 1) == "for":
                 i += 2  # "...does each channel account for?"
                 continue
-            if token.norm not in FILLERS and token.stem not in FILLERS:
+            if token.norm == "us" and i > 0 and self.tokens[i - 1].norm == "the":
+                items.append(_Item("unknown", i, i + 1, token.text))  # "in the us": a place
+            elif token.norm not in FILLERS and token.stem not in FILLERS:
                 items.append(_Item("unknown", i, i + 1, token.text))
             i += 1
         return items
@@ -617,7 +619,8 @@ class _Parser:
                 found.append(_Item("value", i, end, self.text(i, end), values=list(matches)))
                 break
         token = self.tokens[i]
-        typed = token.text.isupper() or (token.norm not in FILLERS and token.norm not in _WORDS)
+        the_us = token.norm == "us" and i > 0 and self.tokens[i - 1].norm == "the"
+        typed = token.text.isupper() or the_us or token.norm not in FILLERS | _WORDS
         if token.kind == "word" and len(token.text) >= 2 and typed:
             initials = self.values.initials.get(token.norm)
             if initials:  # "the US", "UK"

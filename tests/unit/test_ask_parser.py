@@ -466,3 +466,12 @@ def test_against_last_month_alone_compares_with_this_month():
     # Two values compared, and a time of their own: no second period.
     result = query("revenue West vs East last month")
     assert result.filters["orders.created_date"] == "last month"
+
+
+def test_the_us_is_a_place_even_in_lower_case():
+    result = ask("orders in the us")  # the shop has no country: said, not dropped
+    assert isinstance(result, NotUnderstood) and result.unknown == ("us",)
+    saas = explore_question("saas/subscriptions", TODAY)
+    result, _ = read_question("mrr in the us", [saas], today=TODAY)
+    assert isinstance(result, QuerySpec)
+    assert result.filters["accounts.country"] == "United States"
