@@ -24,6 +24,7 @@ TUNING2 = ROOT / "tests" / "fixtures" / "ask_tuning2.json"
 TUNING3 = ROOT / "tests" / "fixtures" / "ask_tuning3.json"
 TUNING4 = ROOT / "tests" / "fixtures" / "ask_tuning4.json"
 TUNING5 = ROOT / "tests" / "fixtures" / "ask_tuning5.json"
+TUNING6 = ROOT / "tests" / "fixtures" / "ask_tuning6.json"
 HELDOUT = ROOT / "tests" / "fixtures" / "ask_heldout.json"
 EVALUATION = pytest.StashKey[dict[str, Any]]()
 """Where the tuning and held-out tests leave their reports (file name -> Report)."""

@@ -460,6 +460,8 @@ class _Reader:
             after = i + 2 if spelled else i + 1
             if spelled and self.norm(after) == "of":
                 after += 1
+                if self.norm(after) == "the" and self.norm(after + 1) == "year":
+                    after += 2  # "the first half of the year": of this year
             year = self.year(after)
             end = after + 1 if year is not None else after
             first = date(year or today.year, half * 6 - 5, 1)

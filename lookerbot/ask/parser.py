@@ -896,7 +896,14 @@ class _Parser:
                 continue
             tops = _tops(item.candidates, "any")
             after_value = i > 0 and items[i - 1].kind == "value"
-            if tops and all(c.field.is_measure for c in tops) and not after_value:
+            # "seats" names a per-row number whose total is a measure: asked for, it is one
+            totals = any(
+                c.field.is_measure and c.field.type == "sum" and c.score >= LABEL_END
+                for c in item.candidates
+            )
+            numbers = all(c.field.is_numeric and not c.field.is_timeframe for c in tops)
+            measured = all(c.field.is_measure for c in tops) or (numbers and totals)
+            if tops and measured and not after_value:
                 strong.add(id(item))
         return strong
 
@@ -1239,7 +1246,8 @@ class _Parser:
             reading.superlative = (chosen.field, _RANKS[said_first][0])
         if chosen.field.is_measure:
             weak = i > 0 and items[i - 1].kind == "value"
-            if weak and chosen.field.type in ("count", "count_distinct"):
+            counts = chosen.field.type in ("count", "count_distinct")
+            if weak and counts and self.is_subject(item, chosen.field):
                 reading.hinted.add(chosen.field.view)  # "Tier 1 agents"
             reading.add_measure(chosen.field, weak=weak)
         else:
@@ -1300,8 +1308,13 @@ class _Parser:
         j = i + 1
         while j + 1 < len(items):
             if negate and _joins(items[j]) and items[j + 1].kind == "field":
-                # "excluding cancelled and returned orders": both left out
-                converted = self.as_value(items[j + 1], self.strong_measure_items(items))
+                # "excluding cancelled and returned orders", "... and returned ones": both
+                # left out
+                nxt = items[j + 1]
+                converted = self.as_value(nxt, self.strong_measure_items(items))
+                matches = self.values.phrases.get(tuple(self.stems[nxt.start : nxt.end]))
+                if converted is None and matches:
+                    converted = _Item("value", nxt.start, nxt.end, nxt.text, values=matches)
                 if converted is not None:
                     items[j + 1] = converted
             if _joins(items[j]) and items[j + 1].kind == "value":
@@ -1473,7 +1486,12 @@ class _Parser:
         if measures and all(m.name in reading.noun_counts for m in measures):
             # "how many tickets did Priya resolve": the verb after the value says what.
             # Not the Explore's own count: "agents handling Urgent tickets" counts agents.
-            measures += [m for m in reading.weak_measures if m not in measures and m != base]
+            # Nor the kind of thing a value names: "Enterprise customers" are a filter.
+            measures += [
+                m
+                for m in reading.weak_measures
+                if m not in measures and m != base and m.view not in reading.hinted
+            ]
         for weak in (reading.noun_counts, reading.verb_measures):
             if len(measures) > 1 and any(m.name not in weak for m in measures):
                 measures = [m for m in measures if m.name not in weak]

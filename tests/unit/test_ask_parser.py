@@ -475,3 +475,21 @@ def test_the_us_is_a_place_even_in_lower_case():
     result, _ = read_question("mrr in the us", [saas], today=TODAY)
     assert isinstance(result, QuerySpec)
     assert result.filters["accounts.country"] == "United States"
+
+
+def test_readings_from_the_sixth_set():
+    # "... and returned ones": both left out
+    result = query("Order count by month, excluding cancelled and returned ones")
+    assert dict(result.filters) == {"orders.status": "-cancelled,-returned"}
+    # "the first half of the year" is this year's, with no year breakdown
+    result = query("% of revenue by brand in the first half of the year")
+    assert "orders.created_year" not in result.fields
+    assert result.filters["orders.created_date"] == "2026/01/01 to 2026/07/01"
+    saas = explore_question("saas/subscriptions", TODAY)
+    result, _ = read_question(
+        "How many seats are on churned subscriptions in total?", [saas], today=TODAY
+    )
+    assert isinstance(result, QuerySpec) and list(result.fields) == ["subscriptions.total_seats"]
+    result, _ = read_question("subs by tier, Enterprise customers only", [saas], today=TODAY)
+    assert isinstance(result, QuerySpec)
+    assert sorted(result.fields) == ["subscriptions.count", "subscriptions.plan"]
