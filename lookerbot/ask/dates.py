@@ -70,11 +70,14 @@ WEEKDAYS = {
 _LEADS = frozenset({"in", "during", "for", "over", "within", "of", "throughout"})
 _LAST = frozenset({"last", "past", "previous", "prior", "trailing", "rolling"})
 _THIS = frozenset({"this", "current"})
-_CHANGES = frozenset(
+CHANGE_WORDS = frozenset(
     {"change", "changed", "grew", "grow", "grown", "growth", "increase", "increased"}
     | {"decrease", "decreased", "drop", "dropped", "rise", "rose", "fell", "fall"}
 )
-"""Words after which "from last month" is where a change starts, not last month alone."""
+"""Words of change: after them "from last month" is where a change starts, not last month
+alone; a question with one and no periods to compare is declined."""
+_UNTIL = frozenset({"to", "until", "through", "thru", "and"})
+"""What ends a range after "from" ("from January to March")."""
 _TO_DATE = {
     ("year", "to", "date"): "year",
     ("ytd",): "year",
@@ -313,8 +316,7 @@ class _Reader:
         quarter = self.quarter(i) if quarters else None
         if quarter is not None:
             end, first = quarter
-            words = f"Q{(first.month + 2) // 3} {first.year}"
-            return end, TimeFilter(f"after {looker_day(first)}", f"since {words}")
+            return end, TimeFilter(f"after {looker_day(first)}", f"since {_quarter_name(first)}")
         found = self.point(i)
         if found is None:
             return None
@@ -424,7 +426,7 @@ class _Reader:
                 return i + 3, TimeFilter(plural, f"last {plural}")
         if word in ("since", "after"):
             return self.since(i + 1, quarters=True)
-        changed = any(self.norm(k) in _CHANGES for k in range(i))
+        changed = any(self.norm(k) in CHANGE_WORDS for k in range(i))
         if word == "from" and not changed and self.norm(i + 1) in _LAST | _THIS | {"yesterday"}:
             return self._read_core(i + 1)  # "tickets from last week": last week's
         if word == "from" and not self._is_range(i + 1):
@@ -444,14 +446,13 @@ class _Reader:
         if word == "between":
             return self.range(i + 1, frozenset({"and", "to"}))
         if word == "from":
-            return self.range(i + 1, frozenset({"to", "until", "through", "thru", "and"}))
+            return self.range(i + 1, _UNTIL)
         quarter = self.quarter(i)
         if quarter is not None:
             end, first = quarter
             last = _add_months(first, 3)
             return end, TimeFilter(
-                f"{looker_day(first)} to {looker_day(last)}",
-                f"Q{(first.month + 2) // 3} {first.year}",
+                f"{looker_day(first)} to {looker_day(last)}", _quarter_name(first)
             )
         halves = {("first", "half"): 1, ("second", "half"): 2}
         spelled = halves.get((self.norm(i), self.norm(i + 1)))
@@ -488,16 +489,10 @@ class _Reader:
         return None
 
     def _is_range(self, i: int) -> bool:
-        if self.quarter_range(i, frozenset({"to", "until", "through", "thru", "and"})):
+        if self.quarter_range(i, _UNTIL):
             return True
         found = self.point(i)
-        return found is not None and self.norm(found[0]) in (
-            "to",
-            "until",
-            "through",
-            "thru",
-            "and",
-        )
+        return found is not None and self.norm(found[0]) in _UNTIL
 
 
 def read_time(tokens: Sequence[Token], i: int, today: date) -> tuple[int, TimeFilter] | None:

@@ -16,7 +16,7 @@ import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from lookerbot.ask.words import FILLERS, content_words, stems
+from lookerbot.ask.words import FILLERS, contains, content_words, stems
 from lookerbot.looker.models import Explore, ExploreField
 
 FULL_LABEL = 4.0
@@ -281,9 +281,9 @@ def _add_glossary(index: ExploreIndex) -> None:
         long = stems(spelled)
         for f in index.fields.values():
             named_by = stems(" ".join((f.label, f.label_short, *f.tags)))
-            if _contains(named_by, long):
+            if contains(named_by, long):
                 index._add((abbreviation,), f, _GLOSSARY_SCORE)
-            elif _contains(stems(f.description), long):
+            elif contains(stems(f.description), long):
                 # Spelled out in a description only: a hint, as other description words.
                 index._add((abbreviation,), f, DESCRIPTION)
             named = {stems(f.label_short), *(stems(t) for t in f.tags)}
@@ -332,11 +332,6 @@ def _add_glossary(index: ExploreIndex) -> None:
                     continue
                 for c in candidates:
                     index._add(alias, c.field, min(c.score, _SYNONYM_SCORE), view_noun=c.view_noun)
-
-
-def _contains(words: tuple[str, ...], part: tuple[str, ...]) -> bool:
-    n = len(part)
-    return any(words[i : i + n] == part for i in range(len(words) - n + 1))
 
 
 def _display_dimensions(visible: Sequence[ExploreField]) -> dict[str, ExploreField]:

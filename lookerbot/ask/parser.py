@@ -25,7 +25,14 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Literal
 
-from lookerbot.ask.dates import TimeFilter, combine, range_unit, read_time, since_period
+from lookerbot.ask.dates import (
+    CHANGE_WORDS,
+    TimeFilter,
+    combine,
+    range_unit,
+    read_time,
+    since_period,
+)
 from lookerbot.ask.index import (
     DESCRIPTION,
     LABEL_END,
@@ -47,7 +54,7 @@ from lookerbot.ask.spec import (
     build_spec,
     escape_value,
 )
-from lookerbot.ask.words import FILLERS, Token, number_value, stems, tokenize
+from lookerbot.ask.words import FILLERS, Token, contains, number_value, stems, tokenize
 from lookerbot.looker.models import ExploreField
 
 MAX_QUESTION = 500
@@ -467,7 +474,7 @@ class _Parser:
             if last and token.norm in ("account", "accounts") and self.norm_at(i + 1) == "for":
                 i += 2  # "...does each channel account for?"
                 continue
-            if token.norm == "us" and i > 0 and self.tokens[i - 1].norm == "the":
+            if self.the_us(i):
                 items.append(_Item("unknown", i, i + 1, token.text))  # "in the us": a place
             elif token.norm not in FILLERS and token.stem not in FILLERS:
                 items.append(_Item("unknown", i, i + 1, token.text))
@@ -476,6 +483,10 @@ class _Parser:
 
     def norm_at(self, i: int) -> str:
         return self.tokens[i].norm if 0 <= i < len(self.tokens) else ""
+
+    def the_us(self, i: int) -> bool:
+        """Whether token ``i`` is "us" after "the" ("in the us"): a place, not the word."""
+        return self.norm_at(i) == "us" and self.norm_at(i - 1) == "the"
 
     def _starts_field(self, i: int) -> bool:
         """Whether a field's phrase of two words or more starts at token ``i``."""
@@ -619,8 +630,7 @@ class _Parser:
                 found.append(_Item("value", i, end, self.text(i, end), values=list(matches)))
                 break
         token = self.tokens[i]
-        the_us = token.norm == "us" and i > 0 and self.tokens[i - 1].norm == "the"
-        typed = token.text.isupper() or the_us or token.norm not in FILLERS | _WORDS
+        typed = token.text.isupper() or self.the_us(i) or token.norm not in FILLERS | _WORDS
         if token.kind == "word" and len(token.text) >= 2 and typed:
             initials = self.values.initials.get(token.norm)
             if initials:  # "the US", "UK"
@@ -788,6 +798,30 @@ class _Parser:
             matched=self.matched,
         )
 
+    def average_per(self, asked: ExploreField, per: Token) -> ExploreField | None:
+        """The one average measure the Explore describes "per" the thing ``per`` names, of
+        what ``asked`` measures: "revenue per order" (the money measure, a sum of amounts)
+        is the average amount per order; "seats per subscription" (Total Seats) is Average
+        Seats. ``None`` when there is not exactly one."""
+        thing = per.stem
+        plain = {"per", "of", "the", "a", "an", "and", "or", "to", "average", thing}
+        said = set(stems(" ".join((asked.label, asked.description)))) - plain
+        money = asked == self.index.money_measure()
+        total_of = set(stems(asked.label_short)) - {"total"} if asked.type == "sum" else None
+        found = [
+            f
+            for f in self.index.fields.values()
+            if f.is_measure
+            and f.type == "average"
+            and contains(stems(f.description), ("per", thing))
+            and (
+                f == asked
+                or (money and bool(said & set(stems(f.description))))
+                or (total_of is not None and total_of <= set(stems(f.label_short)))
+            )
+        ]
+        return found[0] if len(found) == 1 else None
+
     def counts_rows(self, items: Sequence[_Item], i: int) -> bool:
         """Whether the whole number at ``i`` says how many of the plural dimension after it
         a later ranking lists ("the 3 countries with the fewest accounts"); if so the
@@ -897,12 +931,8 @@ class _Parser:
             tops = _tops(item.candidates, "any")
             after_value = i > 0 and items[i - 1].kind == "value"
             # "seats" names a per-row number whose total is a measure: asked for, it is one
-            totals = any(
-                c.field.is_measure and c.field.type == "sum" and c.score >= LABEL_END
-                for c in item.candidates
-            )
             numbers = all(c.field.is_numeric and not c.field.is_timeframe for c in tops)
-            measured = all(c.field.is_measure for c in tops) or (numbers and totals)
+            measured = all(c.field.is_measure for c in tops) or (numbers and bool(_totals(item)))
             if tops and measured and not after_value:
                 strong.add(id(item))
         return strong
@@ -1152,11 +1182,7 @@ class _Parser:
             return
         if not f.is_measure and f.is_numeric and not f.is_timeframe and reading.rank is not None:
             # "biggest accounts by seats": ranked by the total of a per-row number.
-            totals = [
-                c
-                for c in item.candidates
-                if c.field.is_measure and c.field.type == "sum" and c.score >= LABEL_END
-            ]
+            totals = _totals(item)
             if len(totals) == 1:
                 chosen = totals[0]
             else:
@@ -1209,11 +1235,7 @@ class _Parser:
         numeric = chosen.field.is_numeric and not chosen.field.is_timeframe
         if not chosen.field.is_measure and numeric:
             # "seats" names a number per row and its total: asked for, it is the total.
-            totals = [
-                c
-                for c in item.candidates
-                if c.field.is_measure and c.field.type == "sum" and c.score >= LABEL_END
-            ]
+            totals = _totals(item)
             if len(totals) == 1:
                 chosen = totals[0]
         if chosen.field.is_measure and chosen.field.type in ("count", "count_distinct"):
@@ -1502,32 +1524,10 @@ class _Parser:
             measures = []
         if reading.per_thing is not None and measures:
             # "revenue per order": the one average the Explore describes per order.
-            thing = reading.per_thing.stem
-            plain = {"per", "of", "the", "a", "an", "and", "or", "to", "average", thing}
-            asked = set(stems(" ".join((measures[0].label, measures[0].description)))) - plain
-            averages = [
-                f
-                for f in index.fields.values()
-                if f.is_measure
-                and f.type == "average"
-                and _contains(stems(f.description), ("per", thing))
-                # of what was asked: "revenue" (a sum of amounts) per order is the average
-                # amount per order
-                and (
-                    f == measures[0]
-                    or (measures[0] == index.money_measure() and asked & set(stems(f.description)))
-                    # "seats per subscription": Total Seats, averaged (Average Seats)
-                    or (
-                        measures[0].type == "sum"
-                        and set(stems(measures[0].label_short)) - {"total"}
-                        <= set(stems(f.label_short))
-                    )
-                )
-            ]
-            if len(averages) != 1:
-                said = f"per {reading.per_thing.text}"
-                return self.declined((said,))
-            measures = averages
+            average = self.average_per(measures[0], reading.per_thing)
+            if average is None:
+                return self.declined((f"per {reading.per_thing.text}",))
+            measures = [average]
         if measures and all(
             m.name in reading.described and m.name not in reading.named for m in measures
         ):
@@ -1743,7 +1743,7 @@ class _Parser:
             calculations.append(Calculation("percent_of_total", measure_names[0]))
         if reading.change and not any(d.is_timeframe for d in dimensions):
             # "MRR growth": growth over which periods, it does not say; not run as MRR.
-            said = next((t.text for t in self.tokens if t.norm in _CHANGE_WORDS), "growth")
+            said = next((t.text for t in self.tokens if t.norm in CHANGE_WORDS), "growth")
             return self.declined((said,))
         if reading.change and measure_names and any(d.is_timeframe for d in dimensions):
             calculations.append(Calculation("percent_change", measure_names[0]))
@@ -1796,8 +1796,6 @@ def _plain(tokens: list[Token]) -> list[Token]:
     return kept
 
 
-_CHANGE_WORDS = frozenset({"growth", "change", "changed", "grew", "grown", "grow"})
-
 _SHARE_WORDS = frozenset({"percent", "percentage", "share", "proportion", "%", "pct"})
 
 _WORDS = frozenset({"am", "an", "as", "at", "be", "go", "he", "hi", "ok", "us", "we"})
@@ -1825,6 +1823,15 @@ def _priority(item: _Item) -> int:
     if item.kind == "field" and max(c.score for c in item.candidates) <= DESCRIPTION:
         return _PRIORITY["weak_field"]  # a word of a description loses to a value
     return _PRIORITY[item.kind]
+
+
+def _totals(item: _Item) -> list[Candidate]:
+    """The sums a per-row number's words also name ("seats": Total Seats)."""
+    return [
+        c
+        for c in item.candidates
+        if c.field.is_measure and c.field.type == "sum" and c.score >= LABEL_END
+    ]
 
 
 def _tops(candidates: Sequence[Candidate], want: str) -> list[Candidate]:
@@ -1917,8 +1924,3 @@ def read_question(
             tied[0][1],
         )
     return best[1], best[2]
-
-
-def _contains(words: Sequence[str], part: Sequence[str]) -> bool:
-    n = len(part)
-    return any(tuple(words[i : i + n]) == tuple(part) for i in range(len(words) - n + 1))

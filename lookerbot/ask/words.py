@@ -7,7 +7,7 @@ only has to make "orders" meet "Orders" and "categories" meet "Category", in Eng
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -191,3 +191,9 @@ def content_words(text: str) -> Iterable[str]:
     for token in tokenize(text):
         if token.kind == "word" and len(token.norm) > 2 and token.norm not in DESCRIPTION_STOPWORDS:
             yield token.stem
+
+
+def contains(words: Sequence[str], part: Sequence[str]) -> bool:
+    """Whether ``part`` stands in ``words`` as a run ("per order" in "amount per order")."""
+    n = len(part)
+    return any(tuple(words[i : i + n]) == tuple(part) for i in range(len(words) - n + 1))

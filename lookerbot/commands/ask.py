@@ -449,12 +449,12 @@ class AskCommand:
             dated = explore.question.index.filter_time_field()
             names = explore.question.index.display_name
             date_name = names.get(dated.name, dated.label) if dated is not None else ""
-            said = messages.ask_no_event_date if result.reason == "no_event_date" else None
-            text = (
-                said(result.unknown[0], date_name)
-                if said is not None
-                else messages.ask_no_new(result.unknown[0], date_name)
+            say = (
+                messages.ask_no_event_date
+                if result.reason == "no_event_date"
+                else messages.ask_no_new
             )
+            text = say(result.unknown[0], date_name)
         elif result.unknown:
             text = messages.ask_not_understood(list(result.unknown), known, label)
         else:

@@ -35,6 +35,7 @@ from lookerbot.formatting.results import ResultLink
 from lookerbot.jobs import Job, Jobs, JobStoreError
 from lookerbot.logs import new_error_id
 from lookerbot.looker.instances import LookerInstance, LookerRegistry
+from lookerbot.looker.models import DashboardFilter
 from lookerbot.observability import Metrics
 from lookerbot.slack.conversation import ChannelConversation
 from lookerbot.slack.poster import SlackPoster, SlackPostError
@@ -380,9 +381,7 @@ class Deliveries:
         if kind == "dashboard" and plan.dashboard_id:
             dashboard = await client.dashboard(plan.dashboard_id)
             reply = await self._runner.dashboard_reply(looker, dashboard, plan.dashboard_filters)
-            answer = _answer(plan, looker, dashboard.title)
-            if answer is not None:
-                answer = dataclasses.replace(answer, filters=tuple(dashboard.filters))
+            answer = _answer(plan, looker, dashboard.title, filters=tuple(dashboard.filters))
             return dataclasses.replace(reply, answer=answer)
         assert plan.query_id is not None
         query = await client.query(plan.query_id)
@@ -558,9 +557,16 @@ def _plain(mrkdwn: str) -> str:
     return mrkdwn.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
-def _answer(plan: ScheduledPlan, looker: LookerInstance, title: str) -> Answer | None:
-    """A scheduled dashboard as an answer people can refresh, filter and subscribe to (the
-    whole dashboard, as Looker rendered it); ``None`` for anything else."""
+def _answer(
+    plan: ScheduledPlan,
+    looker: LookerInstance,
+    title: str,
+    *,
+    filters: tuple[DashboardFilter, ...] = (),
+) -> Answer | None:
+    """A scheduled dashboard as an answer people can refresh, filter (``filters``, the
+    dashboard's) and subscribe to (the whole dashboard, as Looker rendered it); ``None`` for
+    anything else."""
     if plan.type.lower() != "dashboard" or not plan.dashboard_id:
         return None
     ref = AnswerRef(
@@ -572,4 +578,4 @@ def _answer(plan: ScheduledPlan, looker: LookerInstance, title: str) -> Answer |
         whole=True,
         view="chart",
     )
-    return Answer(ref=ref, open_url=plan.url)
+    return Answer(ref=ref, open_url=plan.url, filters=filters)

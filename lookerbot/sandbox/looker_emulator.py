@@ -1037,17 +1037,18 @@ class LookerEmulator:
         return web.json_response(self._query_json(self.state.add_query(body)))
 
     async def _create_look(self, request: web.Request, user_id: str, body: Any) -> web.Response:
-        """``POST /looks``: a Look of a saved query, in a folder the caller can see. The body
-        is a WriteLookWithQuery (checked in _dispatch). Where Looker puts a Look without a
-        folder no source says: refused (501), never guessed."""
+        """``POST /looks``: a Look of a saved query, in a folder the caller can see (a folder
+        it cannot see is not found, as ``folder``'s). The body is a WriteLookWithQuery
+        (checked in _dispatch). What Looker does with a Look without a folder, a query given
+        inline, or a query that does not exist, no source says: refused (501), never
+        guessed."""
         folder_id, query_id = body.get("folder_id"), body.get("query_id")
         if not folder_id:
             return _error(501, "The Looker emulator does not emulate a Look without folder_id.")
         if body.get("query") is not None or not query_id:
             return _error(501, "The Looker emulator emulates a Look of a saved query_id only.")
         if str(query_id) not in self.state.queries:
-            errors = [{"field": "query_id", "code": "missing", "message": "Query not found"}]
-            return _error(422, "Validation Failed", errors)
+            return _error(501, "The Looker emulator does not emulate a Look of an unknown query.")
         if str(folder_id) not in self.state.folders or not self.state.visible(user_id, folder_id):
             return _error(404, "Not found")
         look_id = str(max((int(i) for i in self.state.looks), default=0) + 1)

@@ -283,3 +283,26 @@ async def test_the_emulator_refuses_a_table_calculation_it_cannot_evaluate(looke
     }
     with pytest.raises(QueryError, match="cannot evaluate"):
         table_calculations(query, ["a.b"])
+
+
+async def test_the_emulator_refuses_pivot_offset_without_a_pivot(looker):
+    from lookerbot.sandbox.query_engine import QueryError, run_query
+
+    query = {
+        "model": "thelook",
+        "view": "orders",
+        "fields": ["customers.region", "orders.total_revenue"],
+        "dynamic_fields": json.dumps(
+            [
+                {
+                    "category": "table_calculation",
+                    "table_calculation": "change",
+                    "expression": (
+                        "${orders.total_revenue} / pivot_offset(${orders.total_revenue}, -1) - 1"
+                    ),
+                }
+            ]
+        ),
+    }
+    with pytest.raises(QueryError, match="pivot"):
+        run_query(query, looker.state.dataset, looker_url=looker.url)
