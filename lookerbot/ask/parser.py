@@ -133,6 +133,8 @@ _MARKERS: dict[tuple[str, ...], str] = {
     ("who",): "who",
     ("what",): "which",
     ("how", "many"): "howmany",
+    ("number", "of"): "howmany",
+    ("count", "of"): "howmany",
     ("and",): "and",
     ("or",): "and",
     ("plus",): "and",
@@ -369,6 +371,9 @@ class _Reading:
     Explore dated by orders): which are new, it cannot tell."""
     per_thing: Token | None = None
     """The things a measure is asked per ("revenue per order"): an average of them."""
+    averaged: str | None = None
+    """ "average" said of a total ("average revenue", "avg daily MRR"): the words, when no
+    measure named so averages it."""
     each: bool = False
     """ "each" with no breakdown after it: a row per value the question names."""
     superlative: tuple[ExploreField, str] | None = None
@@ -449,6 +454,10 @@ class _Parser:
                     # "excluding returned": what is left out is a value.
                     values = [o for o in options if o.kind == "value" and o.end >= best.end]
                     best = values[0] if values else best
+                ranked_by = i > 0 and self.tokens[i - 1].norm in ("by", "in", "on")
+                if best.marker == "howmany" and self.tokens[i].norm != "how" and ranked_by:
+                    i = best.end  # "top topics by number of cases": what ranks them
+                    continue
                 if best.kind == "field":
                     self.strength += max(c.score for c in best.candidates)
                 elif best.kind == "value":
@@ -536,6 +545,23 @@ class _Parser:
             and said <= set(stems(f.description))
         ]
         return found[0] if len(found) == 1 else None
+
+    def average_of_total(self, items: Sequence[_Item], i: int) -> _Item | None:
+        """The item naming a total that ``items[i]``, a lone "average", averages ("average
+        revenue", "avg daily MRR"), if it is one; ``None`` otherwise."""
+        item = items[i]
+        if item.end - item.start != 1 or self.tokens[item.start].stem != "average":
+            return None
+        j = i + 1
+        if j < len(items) and items[j].kind == "grain" and items[j].start == item.end:
+            j += 1  # "average daily revenue": an average of the day's total
+        if j >= len(items) or items[j].kind != "field" or items[j].start != items[j - 1].end:
+            return None
+        tops = _tops(items[j].candidates, "any")
+        totals = ("sum", "count", "count_distinct")
+        if tops and all(c.field.is_measure and c.field.type in totals for c in tops):
+            return items[j]
+        return None
 
     def undated_new(self, item: _Item) -> bool:
         """Whether ``item`` follows "new" and names things the Explore's date does not
@@ -725,8 +751,15 @@ class _Parser:
             if kind == "rank":
                 i = self.read_rank(items, i, reading)
                 continue
+            if self.uncounted_distinct(item):
+                # "unique products sold", "distinct brands": a distinct count the Explore
+                # does not keep; counting rows of something else would answer another thing.
+                reading.unknown.append(self.text(item.start - 1, item.end))
+                i += 1
+                continue
             if kind == "field":
-                converted = self.as_value(item, strong_measures)
+                nxt = items[i + 1] if i + 1 < len(items) else None
+                converted = self.as_value(item, strong_measures, nxt)
                 if converted is not None:
                     items[i] = converted
                     continue
@@ -738,6 +771,13 @@ class _Parser:
                     reading.add_measure(averaged)
                     reading.named.add(averaged.name)
                     i += 2
+                    continue
+                total = self.average_of_total(items, i)
+                if total is not None:
+                    # "average revenue per order" is an average the Explore may describe
+                    # (see ``result``); "average" alone names no measure of its own.
+                    reading.averaged = self.text(item.start, total.end)
+                    i += 1
                     continue
                 if self.undated_new(item):
                     reading.new_things = self.text(item.start - 1, item.end)
@@ -787,6 +827,13 @@ class _Parser:
             i += 1
         return reading
 
+    def uncounted_distinct(self, item: _Item) -> bool:
+        """ "distinct X", "unique X" where X names no count measure of its own."""
+        if item.start == 0 or self.tokens[item.start - 1].norm not in ("distinct", "unique"):
+            return False
+        counts = ("count", "count_distinct")
+        return not any(c.field.is_measure and c.field.type in counts for c in item.candidates)
+
     def declined(self, words: Sequence[str], reason: str = "") -> NotUnderstood:
         """The question declined: the words that could not be read (or why, ``reason``),
         and some fields of the Explore to suggest."""
@@ -813,7 +860,7 @@ class _Parser:
             for f in self.index.fields.values()
             if f.is_measure
             and f.type == "average"
-            and contains(stems(f.description), ("per", thing))
+            and _describes_per(stems(f.description), thing)
             and (
                 f == asked
                 or (money and bool(said & set(stems(f.description))))
@@ -937,9 +984,10 @@ class _Parser:
                 strong.add(id(item))
         return strong
 
-    def as_value(self, item: _Item, strong_measures: set[int]) -> _Item | None:
+    def as_value(self, item: _Item, strong_measures: set[int], nxt: _Item | None) -> _Item | None:
         """A measure phrase that is really a value and its noun ("returned orders" in "AOV
-        of returned orders"), when another measure is asked for: the value, else None."""
+        of returned orders"), or a value before an amount ("returned revenue"), when another
+        measure is asked for: the value, else None."""
         tops = _tops(item.candidates, "any")
         if not tops or not all(c.field.is_measure for c in tops):
             return None
@@ -973,6 +1021,15 @@ class _Parser:
         if matches and things and noun not in ("count", "number", "total"):
             # "avg seats on churned subs": the status of the subs, beside the measure asked
             # for ("escalation count" is the count of escalations, not of a team)
+            return _Item("value", item.start, item.end, item.text, values=matches)
+        amount = (
+            nxt is not None
+            and id(nxt) in strong_measures
+            and nxt.start == item.end
+            and all(c.field.type not in ("count", "count_distinct") for c in nxt.candidates)
+        )
+        if matches and amount:
+            # "returned revenue", "churned MRR": the amount of those, not a count beside it
             return _Item("value", item.start, item.end, item.text, values=matches)
         return None
 
@@ -1092,7 +1149,8 @@ class _Parser:
         if marker == "not":
             if i + 1 < len(items) and items[i + 1].kind == "field":
                 # "excluding returned orders": a value and its noun, not a measure.
-                converted = self.as_value(items[i + 1], self.strong_measure_items(items))
+                nxt = items[i + 2] if i + 2 < len(items) else None
+                converted = self.as_value(items[i + 1], self.strong_measure_items(items), nxt)
                 if converted is not None:
                     items[i + 1] = converted
             if i + 1 < len(items) and items[i + 1].kind == "value":
@@ -1171,6 +1229,13 @@ class _Parser:
 
     def group_or_sort(self, item: _Item, reading: _Reading, *, per: bool = False) -> None:
         """X in "by X", "top 5 X": a dimension to group by, or a measure to rank by."""
+        counted = any(
+            c.field.is_measure and c.field.type in ("count", "count_distinct")
+            for c in item.candidates
+        )
+        if per and reading.averaged is not None and counted:
+            reading.per_thing = self.tokens[item.end - 1]  # "average MRR per account"
+            return
         chosen = self.resolve(item, "dim", reading)
         if chosen is None:
             return
@@ -1333,7 +1398,8 @@ class _Parser:
                 # "excluding cancelled and returned orders", "... and returned ones": both
                 # left out
                 nxt = items[j + 1]
-                converted = self.as_value(nxt, self.strong_measure_items(items))
+                after = items[j + 2] if j + 2 < len(items) else None
+                converted = self.as_value(nxt, self.strong_measure_items(items), after)
                 matches = self.values.phrases.get(tuple(self.stems[nxt.start : nxt.end]))
                 if converted is None and matches:
                     converted = _Item("value", nxt.start, nxt.end, nxt.text, values=matches)
@@ -1522,6 +1588,10 @@ class _Parser:
             # "list all enterprise accounts": their names, not how many there are.
             reading.dimensions.append(listed)
             measures = []
+        if reading.averaged is not None and (reading.per_thing is None or not measures):
+            # "average revenue by region": an average of what, per what, it does not say,
+            # and the Explore has no measure that does.
+            return self.declined((reading.averaged,))
         if reading.per_thing is not None and measures:
             # "revenue per order": the one average the Explore describes per order.
             average = self.average_per(measures[0], reading.per_thing)
@@ -1777,13 +1847,20 @@ def _plain(tokens: list[Token]) -> list[Token]:
     the Average Seats a label names), and "week over week" as "WoW" (and the same for
     months, quarters and years), so that "signups week over week" is not "Signup Week"."""
     kept: list[Token] = []
-    for token in tokens:
+    for n, token in enumerate(tokens):
         unit = _OVER.get(token.norm)
         if unit and len(kept) >= 2 and kept[-1].norm == "over" and kept[-2].norm == token.norm:
             text = f"{kept[-2].text} over {token.text}"
             del kept[-2:]
             kept.append(Token(text, unit, unit, "word"))
             continue
+        if token.norm == "time" and kept and kept[-1].norm == "all":
+            kept.pop()  # "revenue of all time", "all-time top customers": no time filter
+            continue
+        last = n + 1 == len(tokens) or tokens[n + 1].kind != "word"
+        if token.norm == "mean" and not last and not any(k.norm in _DOES for k in kept[-3:]):
+            # "mean resolution time": the average; "what does churn mean": not a field
+            token = Token(token.text, token.norm, "average", token.kind)
         if (
             token.norm == "of"
             and len(kept) >= 2
@@ -1796,6 +1873,9 @@ def _plain(tokens: list[Token]) -> list[Token]:
     return kept
 
 
+_DOES = frozenset({"do", "does", "did", "i", "you", "we", "they", "it", "that", "this"})
+"""Words shortly before "mean" the verb ("what does churn mean", "do you mean")."""
+
 _SHARE_WORDS = frozenset({"percent", "percentage", "share", "proportion", "%", "pct"})
 
 _WORDS = frozenset({"am", "an", "as", "at", "be", "go", "he", "hi", "ok", "us", "we"})
@@ -1807,6 +1887,18 @@ _COMPARATIVES = frozenset({"more", "fewer", "less", "higher", "lower", "better",
 _PREPOSITIONS = frozenset(
     {"for", "on", "of", "in", "with", "from", "about", "at", "among", "across", "to"}
 )
+
+
+def _describes_per(described: Sequence[str], thing: str) -> bool:
+    """Whether a description says its average is per ``thing``: "amount per order", or
+    "revenue divided by the number of (paying) accounts"."""
+    if contains(described, ("per", thing)):
+        return True
+    divided = ("divided", "by", "the", "number", "of")
+    return any(
+        tuple(described[k : k + 5]) == divided and thing in described[k + 5 : k + 7]
+        for k in range(len(described) - 5)
+    )
 
 
 def _joins(item: _Item) -> bool:

@@ -493,3 +493,48 @@ def test_readings_from_the_sixth_set():
     result, _ = read_question("subs by tier, Enterprise customers only", [saas], today=TODAY)
     assert isinstance(result, QuerySpec)
     assert sorted(result.fields) == ["subscriptions.count", "subscriptions.plan"]
+
+
+def three(question: str):
+    explores = [
+        explore_question(k, TODAY)
+        for k in ("thelook/orders", "saas/subscriptions", "support/tickets")
+    ]
+    return read_question(question, explores, today=TODAY)[0]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "unique products sold",  # no distinct count of products
+        "how many distinct brands did we sell",
+        "average revenue by region",  # an average of a total, per nothing it has
+        "average mrr",
+        "average daily revenue",
+        "avg tickets per day",
+        "average tickets per agent",
+        "what does churn mean for mrr",  # "mean" the verb
+    ],
+)
+def test_traps_that_would_run_another_query_decline(question):
+    assert not isinstance(three(question), QuerySpec)
+
+
+@pytest.mark.parametrize(
+    ("question", "fields", "filters"),
+    [
+        ("number of accounts by industry", ["accounts.count", "accounts.industry"], {}),
+        ("count of accounts by industry", ["accounts.count", "accounts.industry"], {}),
+        ("average revenue per order", ["orders.average_order_value"], {}),
+        ("average mrr per account", ["subscriptions.arpu"], {}),  # "divided by the number of"
+        ("mean resolution time by team", ["agents.team", "tickets.average_resolution_hours"], {}),
+        ("total revenue all time", ["orders.total_revenue"], {}),
+        ("returned revenue", ["orders.total_revenue"], {"orders.status": "returned"}),
+        ("unique tickets by channel", ["tickets.channel", "tickets.count"], {}),
+    ],
+)
+def test_counts_averages_and_amounts_of_values(question, fields, filters):
+    result = three(question)
+    assert isinstance(result, QuerySpec), result
+    assert sorted(result.fields) == sorted(fields)
+    assert dict(result.filters) == filters
