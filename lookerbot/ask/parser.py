@@ -1149,8 +1149,8 @@ class _Parser:
         if marker == "not":
             if i + 1 < len(items) and items[i + 1].kind == "field":
                 # "excluding returned orders": a value and its noun, not a measure.
-                nxt = items[i + 2] if i + 2 < len(items) else None
-                converted = self.as_value(items[i + 1], self.strong_measure_items(items), nxt)
+                after = items[i + 2] if i + 2 < len(items) else None
+                converted = self.as_value(items[i + 1], self.strong_measure_items(items), after)
                 if converted is not None:
                     items[i + 1] = converted
             if i + 1 < len(items) and items[i + 1].kind == "value":
