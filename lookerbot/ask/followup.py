@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from lookerbot.ask.index import ExploreIndex
+from lookerbot.ask.index import ExploreIndex, ValueMatch
 from lookerbot.ask.parser import ExploreQuestion, _Parser, _Reading
 from lookerbot.ask.spec import (
     Calculation,
@@ -35,6 +35,7 @@ from lookerbot.ask.spec import (
     build_spec,
     escape_value,
 )
+from lookerbot.ask.words import stems
 
 _LEADS = re.compile(
     r"^\s*(?:ok(?:ay)?,?\s+|and\s+|but\s+|so\s+|cool,?\s+|thanks,?\s+)?"
@@ -43,6 +44,8 @@ _LEADS = re.compile(
     r"(?:the )?same(?: thing)?(?: but)? (?:for|in))?\b",
     re.IGNORECASE,
 )
+_COMPARING = frozenset({"vs", "versus", "compare", "compared", "against", "change", "growth"})
+_ALL_TIME = re.compile(r"\ball[- ]time\b", re.IGNORECASE)
 _AND_BY = re.compile(r"^\s*(?:and|plus)\s+(?:by|per)\b", re.IGNORECASE)
 _INSTEAD = re.compile(r"\b(instead|rather)\b[?.!]*\s*$", re.IGNORECASE)
 _ADD = ("also", "split by", "split it by", "across", "break down by", "break it down by")
@@ -99,9 +102,21 @@ def refine(
     parser = _Parser(said, explore.index, explore.values, today, ())
     reading = parser.read(parser.match())
     index = explore.index
+    only = _only_value(explore, rest) if lead in ("just", "only") else None
+    if only and len({m.field.name for m in only}) == 1 and not reading.includes:
+        # "only returned (orders)": the value, though a measure is named so
+        reading.includes[only[0].field.name] = [m.value for m in only]
+        reading.measures, reading.weak_measures = [], []
     if reading.unknown:
         return NotUnderstood(
             index.explore.key, tuple(reading.unknown), tuple(index.some_fields()), matched=0
+        )
+    if (reading.versus or reading.change) and reading.time is not None:
+        # "compare to last year": which period against which, a thread's last query does
+        # not say; asked as a question of its own it is read whole (see ``ask``).
+        said = next((w for w in rest.split() if w.lower() in _COMPARING), rest)
+        return NotUnderstood(
+            index.explore.key, (said,), tuple(index.some_fields()), reason="", matched=0
         )
     new_dims = _dimensions(reading, index)
     if (
@@ -171,6 +186,9 @@ def refine(
     if reading.time is not None and time_field is not None:
         filters[time_field.name] = reading.time.expression
         changed = True
+    elif _ALL_TIME.search(rest) and time_field is not None:
+        filters.pop(time_field.name, None)  # "what about all time?": no time filter
+        changed = True
     rank = reading.rank
     if reading.sort_key is not None and (rank is None or rank.rank == "order"):
         # "sorted by region", "order by revenue descending"
@@ -205,6 +223,20 @@ def refine(
         )
     except InvalidQuery:
         return None
+
+
+def _only_value(explore: ExploreQuestion, rest: str) -> list[ValueMatch]:
+    """The values ``rest`` spells whole, or before a noun of their own view ("returned
+    orders")."""
+    said = tuple(stems(rest))
+    found = explore.values.phrases.get(said)
+    if found or len(said) < 2:
+        return list(found or [])
+    found = explore.values.phrases.get(said[:-1]) or []
+    nouns = explore.index.phrases.get(said[-1:], [])
+    counts = ("count", "count_distinct")
+    views = {c.field.view for c in nouns if c.view_noun or c.field.type in counts}
+    return [m for m in found if m.field.view in views]
 
 
 def _dimensions(reading: _Reading, index: ExploreIndex) -> list[str]:

@@ -1240,6 +1240,10 @@ class _Parser:
         if chosen is None:
             return
         f = chosen.field
+        if per and not f.is_measure and f.is_numeric and not f.is_timeframe:
+            # "MRR per seat": a rate of a number each row has, not a row per seat count
+            reading.per_thing = self.tokens[item.end - 1]
+            return
         if per and f.is_measure and f.type in ("count", "count_distinct"):
             # "average seats per subscription", "revenue per order": a rate, not a
             # breakdown (see ``result``).

@@ -12,7 +12,7 @@ import pytest
 
 from lookerbot.ask.followup import refine
 from lookerbot.ask.parser import parse
-from lookerbot.ask.spec import QuerySpec
+from lookerbot.ask.spec import NotUnderstood, QuerySpec
 from lookerbot.sandbox.demo import Sandbox
 from lookerbot.sandbox.looker_emulator import LookerEmulator
 from lookerbot.sandbox.slack_emulator import PostedMessage, SlackEmulator
@@ -226,6 +226,25 @@ def test_more_ways_to_refine(follow_up, fields, filters, sorts):
     assert sorted(result.fields) == sorted([*fields, "orders.total_revenue"])
     assert result.filters["orders.created_date"] == (filters or "last month")
     assert result.sorts == sorts
+
+
+def test_only_a_value_all_time_and_comparisons_a_thread_cannot_place():
+    today = date(2026, 9, 30)
+    explore = shop(today)
+    first = parse("revenue by region last month", [explore], today=today)
+    assert isinstance(first, QuerySpec)
+    for said in ("only returned", "just returned orders"):
+        # "Returned Orders" is also a measure: after "only" it is the status
+        result = refine(first, said, explore, today=today)
+        assert isinstance(result, QuerySpec), result
+        assert "orders.total_revenue" in result.fields
+        assert result.filters["orders.status"] == "returned"
+    result = refine(first, "what about all time?", explore, today=today)
+    assert isinstance(result, QuerySpec)
+    assert "orders.created_date" not in result.filters
+    # Which period against which? Declined, not run as last year alone.
+    result = refine(first, "compare to last year", explore, today=today)
+    assert isinstance(result, NotUnderstood) and result.unknown == ("compare",)
 
 
 async def test_a_share_and_a_change_come_back_as_table_calculations(looker: LookerEmulator):
