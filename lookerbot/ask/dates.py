@@ -88,6 +88,12 @@ _TO_DATE = {
     ("week", "to", "date"): "week",
     ("wtd",): "week",
 }
+for _unit_name in ("year", "quarter", "month", "week"):
+    for _start in ("start", "beginning"):
+        # "since the start of the quarter": this quarter so far
+        _TO_DATE[("since", "the", _start, "of", "the", _unit_name)] = _unit_name
+        _TO_DATE[("since", "the", _start, "of", "this", _unit_name)] = _unit_name
+    _TO_DATE[("earlier", "this", _unit_name)] = _unit_name
 
 
 @dataclass(frozen=True)
@@ -227,6 +233,9 @@ class _Reader:
         named_month = MONTHS.get(token.norm) if token.kind == "word" else None
         if named_month is not None:
             return self._month_point(i + 1, named_month)
+        relative = {"today": 0, "yesterday": 1}.get(token.norm) if token.kind == "word" else None
+        if relative is not None:  # "until yesterday"
+            return i + 1, _Point(self.today - timedelta(days=relative), "day")
         weekday = WEEKDAYS.get(token.norm) if token.kind == "word" else None
         if weekday is not None:  # "on Monday": the latest Monday that is not after today
             back = (self.today.weekday() - weekday) % 7
@@ -438,8 +447,9 @@ class _Reader:
                 return end, TimeFilter(
                     f"before {looker_day(point.start)}", f"before {point.words()}"
                 )
-        if word in ("until", "through", "thru"):
-            found = self.point(i + 1)
+        up_to = word == "up" and self.norm(i + 1) == "to"  # "up to yesterday"
+        if word in ("until", "through", "thru") or up_to:
+            found = self.point(i + 2 if up_to else i + 1)
             if found is not None:
                 end, point = found
                 return end, TimeFilter(f"before {looker_day(point.end)}", f"until {point.words()}")

@@ -426,6 +426,11 @@ class _Parser:
         items: list[_Item] = []
         i = 0
         while i < len(self.tokens):
+            if self.norm_at(i) == "as" and self.norm_at(i + 1) == "of":
+                # "MRR as of June": a snapshot on a day, which no measure keeps
+                items.append(_Item("unknown", i, i + 2, self.text(i, i + 2)))
+                i += 2
+                continue
             missing = unknown_metric(self.index, self.stems[i:])
             if missing:
                 items.append(_Item("unknown", i, i + missing, self.text(i, i + missing)))
@@ -1221,6 +1226,8 @@ class _Parser:
                 # "best selling product": ranked by the measure, one row per product.
                 self.group_or_sort(after, reading)
                 j += 1
+                last = self.tokens[after.end - 1]  # "highest paying accounts": a list
+                plural = last.kind == "word" and last.stem != last.norm
             grouped = len(reading.dimensions) > before
             if item.text.split()[0].lower() in _SUPERLATIVES and plural and grouped:
                 reading.list_rank = True
@@ -1858,6 +1865,18 @@ def _plain(tokens: list[Token]) -> list[Token]:
             del kept[-2:]
             kept.append(Token(text, unit, unit, "word"))
             continue
+        if token.norm in ("fortnight", "fortnights"):  # "the last fortnight": 2 weeks
+            kept += [Token("2", "2", "2", "number"), Token(token.text, "weeks", "week", "word")]
+            continue
+        if token.norm == "of" and kept and kept[-1].norm == "couple":  # "a couple of weeks"
+            kept[-1] = Token(kept[-1].text, "2", "2", "number")
+            continue
+        quarter = _ORDINALS.get(kept[-1].norm) if kept and token.norm == "quarter" else None
+        if quarter is not None:  # "the second quarter": Q2
+            kept[-1] = Token(f"Q{quarter}", f"q{quarter}", f"q{quarter}", "quarter")
+            continue
+        if token.norm == "of" and kept and kept[-1].kind == "quarter":
+            continue  # "the first quarter of 2025": Q1 2025
         if token.norm == "time" and kept and kept[-1].norm == "all":
             kept.pop()  # "revenue of all time", "all-time top customers": no time filter
             continue
@@ -1876,6 +1895,9 @@ def _plain(tokens: list[Token]) -> list[Token]:
         kept.append(token)
     return kept
 
+
+_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4}
+_ORDINALS["4th"] = 4
 
 _DOES = frozenset({"do", "does", "did", "i", "you", "we", "they", "it", "that", "this"})
 """Words shortly before "mean" the verb ("what does churn mean", "do you mean")."""

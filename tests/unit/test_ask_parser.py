@@ -538,3 +538,27 @@ def test_counts_averages_and_amounts_of_values(question, fields, filters):
     assert isinstance(result, QuerySpec), result
     assert sorted(result.fields) == sorted(fields)
     assert dict(result.filters) == filters
+
+
+@pytest.mark.parametrize(
+    ("question", "expression"),
+    [
+        ("orders in the last fortnight", "2 weeks"),
+        ("revenue for the last couple of weeks", "2 weeks"),
+        ("revenue in the 2nd quarter", "2026/04/01 to 2026/07/01"),
+        ("orders in the first quarter of 2025", "2025/01/01 to 2025/04/01"),
+        ("orders since the start of the quarter", "this quarter"),
+        ("revenue earlier this month", "this month"),
+        ("revenue up to yesterday", "before 2026/09/30"),
+        ("orders until today", "before 2026/10/01"),
+    ],
+)
+def test_more_ways_to_say_a_time(question, expression):
+    assert query(question).filters["orders.created_date"] == expression
+
+
+def test_highest_paying_accounts_is_a_list_and_as_of_is_no_time():
+    assert three("highest paying accounts").limit == 10
+    assert three("highest paying account").limit == 1
+    assert not isinstance(three("mrr as of june"), QuerySpec)  # a snapshot, not signups
+    assert not isinstance(three("mrr per seat"), QuerySpec)  # a rate, not a row per seat count
