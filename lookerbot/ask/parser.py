@@ -1799,6 +1799,17 @@ class _Parser:
             dimensions.append(subject)
             rows = [subject]
             limit = rank.limit or reading.limit or (1 if reading.which else DEFAULT_TOP)
+        measures_of = [m.name for m in measures]
+        by_measure = sort_key is not None and sort_key[0].is_measure and not sort_key[1]
+        if rank is None and by_measure and not rows and len(things) == 1:
+            # "agents by CSAT", "products except Boots by revenue": those, with the measure
+            subject = next(iter(things))
+            dimensions.append(subject)
+            rows = [subject]
+        elif rank is None and by_measure and not rows and reading.noun_counts - set(measures_of):
+            # "tickets by CSAT": a breakdown by a measure, of things it cannot list
+            assert sort_key is not None
+            return self.declined((f"by {sort_key[0].label_short or sort_key[0].label}",))
         if rank is not None and rank.rank != "order" and not rows:
             # "smallest orders": ranked among what? One total row has nothing to rank.
             return self.declined((rank.text,))

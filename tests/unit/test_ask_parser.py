@@ -514,6 +514,7 @@ def three(question: str):
         "avg tickets per day",
         "average tickets per agent",
         "what does churn mean for mrr",  # "mean" the verb
+        "tickets by csat",  # a breakdown by a measure, of rows it cannot list
     ],
 )
 def test_traps_that_would_run_another_query_decline(question):
@@ -531,6 +532,12 @@ def test_traps_that_would_run_another_query_decline(question):
         ("total revenue all time", ["orders.total_revenue"], {}),
         ("returned revenue", ["orders.total_revenue"], {"orders.status": "returned"}),
         ("unique tickets by channel", ["tickets.channel", "tickets.count"], {}),
+        ("agents by csat", ["agents.name", "tickets.csat"], {}),
+        (
+            "products except Boots by revenue",
+            ["products.name", "orders.total_revenue"],
+            {"products.name": "-Boots"},
+        ),
     ],
 )
 def test_counts_averages_and_amounts_of_values(question, fields, filters):
