@@ -371,6 +371,8 @@ class _Reading:
     Explore dated by orders): which are new, it cannot tell."""
     per_thing: Token | None = None
     """The things a measure is asked per ("revenue per order"): an average of them."""
+    lists_with: bool = False
+    """Things named "with (their)" a measure ("agents with their CSAT"): a row each."""
     averaged: str | None = None
     """ "average" said of a total ("average revenue", "avg daily MRR"): the words, when no
     measure named so averages it."""
@@ -550,6 +552,17 @@ class _Parser:
             and said <= set(stems(f.description))
         ]
         return found[0] if len(found) == 1 else None
+
+    def with_measure(self, items: Sequence[_Item], i: int) -> bool:
+        """Whether ``items[i]`` is followed by "with (their)" and a measure ("agents with
+        their CSAT")."""
+        k = items[i].end
+        if self.norm_at(k) != "with":
+            return False
+        k += 1 + (self.norm_at(k + 1) in ("their", "its", "the"))
+        after = next((it for it in items[i + 1 :] if it.start == k), None)
+        tops = _tops(after.candidates, "any") if after is not None else []
+        return after is not None and after.kind == "field" and all(c.field.is_measure for c in tops)
 
     def average_of_total(self, items: Sequence[_Item], i: int) -> _Item | None:
         """The item naming a total that ``items[i]``, a lone "average", averages ("average
@@ -786,6 +799,7 @@ class _Parser:
                     continue
                 if self.undated_new(item):
                     reading.new_things = self.text(item.start - 1, item.end)
+                reading.lists_with = reading.lists_with or self.with_measure(items, i)
                 self.read_field(items, i, reading)
             elif kind == "value":
                 i = self.read_values(items, i, reading, negate=False)
@@ -954,6 +968,9 @@ class _Parser:
         next_tops = _tops(after.candidates, "any")
         if not tops or not next_tops:
             return False
+        possessive = self.tokens[item.start].text.lower().endswith(("'s", "’s"))
+        if possessive and all(c.field.is_measure for c in next_tops):
+            return False  # "each plan's MRR": the plans, each with its MRR
         views = {c.field.view for c in next_tops}
         return len(views) == 1 and any(c.field.view in views for c in item.candidates)
 
@@ -1801,7 +1818,7 @@ class _Parser:
             limit = rank.limit or reading.limit or (1 if reading.which else DEFAULT_TOP)
         measures_of = [m.name for m in measures]
         by_measure = sort_key is not None and sort_key[0].is_measure and not sort_key[1]
-        if rank is None and by_measure and not rows and len(things) == 1:
+        if rank is None and (by_measure or reading.lists_with) and not rows and len(things) == 1:
             # "agents by CSAT", "products except Boots by revenue": those, with the measure
             subject = next(iter(things))
             dimensions.append(subject)

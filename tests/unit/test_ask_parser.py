@@ -533,6 +533,8 @@ def test_traps_that_would_run_another_query_decline(question):
         ("returned revenue", ["orders.total_revenue"], {"orders.status": "returned"}),
         ("unique tickets by channel", ["tickets.channel", "tickets.count"], {}),
         ("agents by csat", ["agents.name", "tickets.csat"], {}),
+        ("list agents with their csat", ["agents.name", "tickets.csat"], {}),
+        ("each plan's mrr", ["subscriptions.plan", "subscriptions.total_mrr"], {}),
         (
             "products except Boots by revenue",
             ["products.name", "orders.total_revenue"],
