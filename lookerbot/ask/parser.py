@@ -1161,7 +1161,9 @@ class _Parser:
                     ]
                     if counts:
                         reading.add_measure(counts[0])
-                        reading.noun_counts.add(counts[0].name)
+                        if not (i > 0 and items[i - 1].marker == "and"):
+                            # "... and how many orders": asked for, beside the other
+                            reading.noun_counts.add(counts[0].name)
                     else:
                         reading.uncountable = nxt.text
                     if k == i + 1:
@@ -1350,7 +1352,10 @@ class _Parser:
                 and any(c.field.is_measure for c in _tops(items[k + step].candidates, "any"))
                 for k, step in ((i - 1, -1), (i + 1, 1))
             )
-            if bare and not joined:
+            asked_again = (  # "revenue and how many orders": asked for too
+                i >= 2 and items[i - 1].marker == "howmany" and items[i - 2].marker == "and"
+            )
+            if bare and not joined and not asked_again:
                 reading.noun_counts.add(chosen.field.name)
         if tuple(self.stems[item.start : item.end]) in MONEY_VERBS:
             reading.verb_measures.add(chosen.field.name)

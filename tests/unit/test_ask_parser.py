@@ -534,6 +534,7 @@ def test_traps_that_would_run_another_query_decline(question):
         ("unique tickets by channel", ["tickets.channel", "tickets.count"], {}),
         ("agents by csat", ["agents.name", "tickets.csat"], {}),
         ("list agents with their csat", ["agents.name", "tickets.csat"], {}),
+        ("what's the revenue and how many orders", ["orders.total_revenue", "orders.count"], {}),
         ("each plan's mrr", ["subscriptions.plan", "subscriptions.total_mrr"], {}),
         (
             "products except Boots by revenue",
