@@ -121,6 +121,7 @@ _MARKERS: dict[tuple[str, ...], str] = {
     ("qoq",): "change:quarter",
     ("wow",): "change:week",
     ("how", "much"): "howmuch",
+    ("money",): "howmuch",
     ("grouped", "by"): "by",
     ("group", "by"): "by",
     ("sorted", "by"): "sortby",
