@@ -554,6 +554,18 @@ class _Parser:
         ]
         return found[0] if len(found) == 1 else None
 
+    def measures_of_number(self, number: ExploreField) -> list[ExploreField]:
+        """The measures whose label and description name a per-row number ("Average
+        Resolution Time": "average hours ..." of Resolution Hours)."""
+        said = set(stems(number.label_short or number.label)) - set(stems(number.view_label))
+        return [
+            f
+            for f in self.index.fields.values()
+            if f.is_measure
+            and f.type in ("sum", "average", "max", "min", "median")
+            and said <= set(stems(" ".join((f.label, f.description))))
+        ]
+
     def with_measure(self, items: Sequence[_Item], i: int) -> bool:
         """Whether ``items[i]`` is followed by "with (their)" and a measure ("agents with
         their CSAT")."""
@@ -1334,6 +1346,9 @@ class _Parser:
             totals = _totals(item)
             if len(totals) == 1:
                 chosen = totals[0]
+            elif not totals and self.norm_at(item.start - 1) in ("total", "sum"):
+                reading.unknown.append(self.text(item.start - 1, item.end))  # no sum of it
+                return
         if chosen.field.is_measure and chosen.field.type in ("count", "count_distinct"):
             token = self.tokens[item.start]
             # "the number of subscriptions" asks for the count; a bare noun may only name
@@ -1740,6 +1755,16 @@ class _Parser:
         if measures:
             loose = reading.loose_numbers | reading.subjects
             dimensions = [d for d in dimensions if d.name not in loose]
+        numbers = [d for d in dimensions if d.name in reading.loose_numbers]
+        if not measures and numbers:
+            # "resolution hours by agent": the one measure of that number (Average
+            # Resolution Time); "amount by region" has several (total, average, largest):
+            # which, it does not say. Never rows of each one's own number.
+            of_it = self.measures_of_number(numbers[0])
+            if len(numbers) > 1 or len(of_it) != 1:
+                return self.declined((numbers[0].label_short or numbers[0].label,))
+            measures = of_it
+            dimensions = [d for d in dimensions if d != numbers[0]]
         if reading.versus and len(reading.times) < 2:
             # "SMB vs Enterprise": the values compared side by side, one row each.
             for name, values in reading.includes.items():

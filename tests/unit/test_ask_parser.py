@@ -515,6 +515,8 @@ def three(question: str):
         "average tickets per agent",
         "what does churn mean for mrr",  # "mean" the verb
         "tickets by csat",  # a breakdown by a measure, of rows it cannot list
+        "amount by region",  # total, average or largest amount? never rows of each amount
+        "total resolution hours",  # no sum of them
     ],
 )
 def test_traps_that_would_run_another_query_decline(question):
@@ -534,6 +536,7 @@ def test_traps_that_would_run_another_query_decline(question):
         ("unique tickets by channel", ["tickets.channel", "tickets.count"], {}),
         ("agents by csat", ["agents.name", "tickets.csat"], {}),
         ("list agents with their csat", ["agents.name", "tickets.csat"], {}),
+        ("resolution hours by agent", ["agents.name", "tickets.average_resolution_hours"], {}),
         ("what's the revenue and how many orders", ["orders.total_revenue", "orders.count"], {}),
         ("each plan's mrr", ["subscriptions.plan", "subscriptions.total_mrr"], {}),
         (
