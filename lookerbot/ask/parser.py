@@ -566,6 +566,24 @@ class _Parser:
             and said <= set(stems(" ".join((f.label, f.description))))
         ]
 
+    def paying_things(self, items: Sequence[_Item], i: int) -> bool:
+        """Whether ``items[i]`` is a money verb's "-ing" form qualifying the plural noun of
+        a counted thing after it ("paying customers"), not after a ranking ("highest paying
+        accounts")."""
+        item = items[i]
+        word = self.tokens[item.start]
+        if item.end - item.start != 1 or not word.norm.endswith("ing"):
+            return False
+        if (word.stem,) not in MONEY_VERBS and (word.norm[:-3],) not in MONEY_VERBS:
+            return False
+        if (i > 0 and items[i - 1].kind == "rank") or i + 1 >= len(items):
+            return False
+        after = items[i + 1]
+        last = self.tokens[after.end - 1]
+        counted = any(c.field.type in ("count", "count_distinct") for c in after.candidates)
+        plural = last.kind == "word" and last.stem != last.norm
+        return after.kind == "field" and after.start == item.end and counted and plural
+
     def with_measure(self, items: Sequence[_Item], i: int) -> bool:
         """Whether ``items[i]`` is followed by "with (their)" and a measure ("agents with
         their CSAT")."""
@@ -813,6 +831,12 @@ class _Parser:
                 if self.undated_new(item):
                     reading.new_things = self.text(item.start - 1, item.end)
                 reading.lists_with = reading.lists_with or self.with_measure(items, i)
+                if self.paying_things(items, i):
+                    # "paying accounts by country": accounts that pay (which statuses?),
+                    # not the money they pay
+                    reading.unknown.append(self.text(item.start, items[i + 1].end))
+                    i += 2
+                    continue
                 self.read_field(items, i, reading)
             elif kind == "value":
                 i = self.read_values(items, i, reading, negate=False)

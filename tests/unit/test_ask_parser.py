@@ -517,6 +517,7 @@ def three(question: str):
         "tickets by csat",  # a breakdown by a measure, of rows it cannot list
         "amount by region",  # total, average or largest amount? never rows of each amount
         "total resolution hours",  # no sum of them
+        "paying accounts by country",  # accounts that pay, not their MRR
     ],
 )
 def test_traps_that_would_run_another_query_decline(question):
