@@ -46,6 +46,8 @@ _LEADS = re.compile(
 )
 _COMPARING = frozenset({"vs", "versus", "compare", "compared", "against", "change", "growth"})
 _ALL_TIME = re.compile(r"\ball[- ]time\b", re.IGNORECASE)
+_PLUS = re.compile(r"^\s*(?:and|plus|with)\s+(?!by\b|per\b)", re.IGNORECASE)
+_TOO = re.compile(r"\s+(?:too|as well)\s*[?.!]*\s*$", re.IGNORECASE)
 _AND_BY = re.compile(r"^\s*(?:and|plus)\s+(?:by|per)\b", re.IGNORECASE)
 _INSTEAD = re.compile(r"\b(instead|rather)\b[?.!]*\s*$", re.IGNORECASE)
 _ADD = ("also", "split by", "split it by", "across", "break down by", "break it down by")
@@ -97,6 +99,9 @@ def refine(
     rest = text[lead_match.end() :] if lead_match and lead else text
     rest = _INSTEAD.sub("", rest).strip(" ?.!")
     instead = bool(_INSTEAD.search(text))
+    # "and churn rate", "plus ARR", "the count too": one more measure beside the others
+    adding = not instead and (lead == "also" or bool(_PLUS.match(text) or _TOO.search(rest)))
+    rest = _TOO.sub("", rest).strip(" ?.!")
     # "excluding returned": read as "not returned", where a value wins over a field.
     said = f"not {rest}" if lead in _NEGATE else rest
     parser = _Parser(said, explore.index, explore.values, today, ())
@@ -145,7 +150,10 @@ def refine(
         # "just enterprise customers": the customers are the value's kind of thing.
         named = [m for m in named if m.name not in reading.noun_counts]
     new_measures = [m.name for m in named]
-    if new_measures:
+    if new_measures and adding:
+        measures = [*measures, *(m for m in new_measures if m not in measures)]
+        changed = True
+    elif new_measures:
         replaced = dict(zip(measures, new_measures, strict=False))
         measures = new_measures
         calculations = [

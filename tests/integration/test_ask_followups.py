@@ -242,6 +242,12 @@ def test_only_a_value_all_time_and_comparisons_a_thread_cannot_place():
     result = refine(first, "what about all time?", explore, today=today)
     assert isinstance(result, QuerySpec)
     assert "orders.created_date" not in result.filters
+    for said in ("and net revenue", "plus net revenue", "net revenue too"):
+        result = refine(first, said, explore, today=today)  # one more measure, beside
+        assert isinstance(result, QuerySpec), result
+        assert {"orders.total_revenue", "orders.net_revenue"} <= set(result.fields)
+    result = refine(first, "what about net revenue?", explore, today=today)
+    assert isinstance(result, QuerySpec) and "orders.total_revenue" not in result.fields
     # Which period against which? Declined, not run as last year alone.
     result = refine(first, "compare to last year", explore, today=today)
     assert isinstance(result, NotUnderstood) and result.unknown == ("compare",)
