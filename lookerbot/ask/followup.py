@@ -46,6 +46,12 @@ _LEADS = re.compile(
 )
 _COMPARING = frozenset({"vs", "versus", "compare", "compared", "against", "change", "growth"})
 _ALL_TIME = re.compile(r"\ball[- ]time\b", re.IGNORECASE)
+_ORDER = re.compile(
+    r"^\s*(?:sort(?:ed)?\s+|order(?:ed)?\s+)?(?:(?P<way>highest|biggest|largest|most|top|lowest|"
+    r"smallest|least|fewest|bottom)\s+(?:ones?\s+)?(?:first|on top)|(?P<rev>reverse)"
+    r"(?:\s+(?:it|that|this|the order|the sort))?)\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
 _PLUS = re.compile(r"^\s*(?:and|plus|with)\s+(?!by\b|per\b)", re.IGNORECASE)
 _TOO = re.compile(r"\s+(?:too|as well)\s*[?.!]*\s*$", re.IGNORECASE)
 _AND_BY = re.compile(r"^\s*(?:and|plus)\s+(?:by|per)\b", re.IGNORECASE)
@@ -92,6 +98,10 @@ def refine(
     previous: QuerySpec, text: str, explore: ExploreQuestion, *, today: date
 ) -> ParseResult | None:
     """``text`` as a change to ``previous``; ``None`` when it is a question of its own."""
+    ordered = _ORDER.match(text)
+    if ordered:
+        way = (ordered.group("way") or ordered.group("rev")).lower()
+        return _reordered(previous, explore.index, way)
     lead_match = _LEADS.match(text)
     lead = (lead_match.group("lead") or "").lower() if lead_match else ""
     if not lead and _AND_BY.match(text):
@@ -212,7 +222,12 @@ def refine(
         if target not in measures and index.fields[target].is_measure:
             measures = [*measures, target]
         sorts = [f"{target} desc" if rank.direction == "desc" else target]
-        limit = rank.limit if rank.limit is not None else (limit or 10)
+        if rank.limit is not None:
+            limit = rank.limit
+        elif reading.which:
+            limit = 1  # "who had the most?", "which was highest?": one answer
+        else:
+            limit = limit or 10
         changed = True
     if not changed:
         return NotUnderstood(
@@ -245,6 +260,34 @@ def _only_value(explore: ExploreQuestion, rest: str) -> list[ValueMatch]:
     counts = ("count", "count_distinct")
     views = {c.field.view for c in nouns if c.view_noun or c.field.type in counts}
     return [m for m in found if m.field.view in views]
+
+
+def _reordered(previous: QuerySpec, index: ExploreIndex, way: str) -> ParseResult:
+    """The previous query sorted by its first measure: "highest first", "lowest first", or
+    the other way round from its sort ("reverse it")."""
+    measures = [f for f in previous.fields if index.fields[f].is_measure]
+    if not measures:
+        return NotUnderstood(
+            index.explore.key, (way,), tuple(index.some_fields()), reason="", matched=0
+        )
+    if way == "reverse":
+        # Unsorted, Looker puts the largest first: reversed, the smallest
+        key, _, direction = (
+            previous.sorts[0] if previous.sorts else f"{measures[0]} desc"
+        ).partition(" ")
+        sort = key if direction == "desc" else f"{key} desc"
+    else:
+        down = way in ("highest", "biggest", "largest", "most", "top")
+        sort = f"{measures[0]} desc" if down else measures[0]
+    return build_spec(
+        index,
+        fields=list(previous.fields),
+        filters=dict(previous.filters),
+        sorts=[sort],
+        limit=previous.limit,
+        pivots=list(previous.pivots),
+        calculations=list(previous.calculations),
+    )
 
 
 def _dimensions(reading: _Reading, index: ExploreIndex) -> list[str]:

@@ -248,6 +248,14 @@ def test_only_a_value_all_time_and_comparisons_a_thread_cannot_place():
         assert {"orders.total_revenue", "orders.net_revenue"} <= set(result.fields)
     result = refine(first, "what about net revenue?", explore, today=today)
     assert isinstance(result, QuerySpec) and "orders.total_revenue" not in result.fields
+    for said, sort, limit in (
+        ("which was highest?", "orders.total_revenue desc", 1),  # one answer
+        ("highest first", "orders.total_revenue desc", None),
+        ("reverse it", "orders.total_revenue", None),  # unsorted: Looker's largest first
+    ):
+        result = refine(first, said, explore, today=today)
+        assert isinstance(result, QuerySpec), result
+        assert (result.sorts, result.limit) == ((sort,), limit)
     # Which period against which? Declined, not run as last year alone.
     result = refine(first, "compare to last year", explore, today=today)
     assert isinstance(result, NotUnderstood) and result.unknown == ("compare",)
