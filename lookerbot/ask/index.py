@@ -16,7 +16,7 @@ import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from lookerbot.ask.words import FILLERS, contains, content_words, stems
+from lookerbot.ask.words import FILLERS, contains, content_words, stems, tokenize
 from lookerbot.looker.models import Explore, ExploreField
 
 FULL_LABEL = 4.0
@@ -412,8 +412,8 @@ class ValueIndex:
     """Values of several words by their initials ("United States": "us"), matched only
     when typed in capitals ("the US"), so "us" the word never becomes a value."""
     first_names: dict[str, ValueMatch] = field(default_factory=dict)
-    """People (the Explore's one kind of person) by their first name ("Priya": Priya
-    Patel) when no one else has it, matched only when typed with a capital."""
+    """People (the Explore's one kind of person) by their first or last name ("Priya",
+    "Knuth") when no one else has it, matched only when typed with a capital."""
 
     @classmethod
     def build(cls, index: ExploreIndex, values: Mapping[str, Iterable[str]]) -> ValueIndex:
@@ -431,16 +431,28 @@ class ValueIndex:
         return built
 
     def add_first_names(self, f: ExploreField, names: Iterable[str], index: ExploreIndex) -> None:
-        """Index the first names of ``f``'s values that no other value or field shares."""
-        seen: dict[str, list[str]] = {}
+        """Index the first and last names of ``f``'s values that no other value or field
+        shares; a last name of several words ("van Rossum", "Berners-Lee") as a phrase."""
+        seen: dict[str, set[str]] = {}
+        tails: dict[tuple[str, ...], set[str]] = {}
         for name in names:
             words = name.split()
-            if len(words) >= 2 and words[0][:1].isupper():
-                seen.setdefault(words[0].lower(), []).append(name)
-        for first, full in seen.items():
-            taken = (first,) in self.phrases or (first,) in index.phrases
+            if len(words) < 2 or not words[0][:1].isupper():
+                continue
+            for part in (words[0], words[-1]):
+                said = tokenize(part)
+                if len(said) == 1 and part[:1].isupper():
+                    seen.setdefault(said[0].norm, set()).add(name)
+            tail = stems(" ".join(words[1:]))
+            if len(tail) >= 2:
+                tails.setdefault(tail, set()).add(name)
+        for word, full in seen.items():
+            taken = (word,) in self.phrases or (word,) in index.phrases
             if len(full) == 1 and not taken:
-                self.first_names[first] = ValueMatch(f, full[0])
+                self.first_names[word] = ValueMatch(f, next(iter(full)))
+        for tail, full in tails.items():
+            if len(full) == 1 and tail not in self.phrases and tail not in index.phrases:
+                self._alias(tail, f, next(iter(full)))
 
     def add(self, f: ExploreField, value: str) -> None:
         """Make ``value`` of ``f`` known."""

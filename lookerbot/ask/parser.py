@@ -1789,6 +1789,10 @@ class _Parser:
                 return self.declined((numbers[0].label_short or numbers[0].label,))
             measures = of_it
             dimensions = [d for d in dimensions if d != numbers[0]]
+        if reading.versus and len(reading.times) < 2 and not measures and not dimensions:
+            # "boots vs sneakers": compared by what, it does not say
+            said = next((t.text for t in self.tokens if t.norm in _VERSUS_WORDS), "vs")
+            return self.declined((said,))
         if reading.versus and len(reading.times) < 2:
             # "SMB vs Enterprise": the values compared side by side, one row each.
             for name, values in reading.includes.items():
@@ -1984,6 +1988,8 @@ _ORDINALS["4th"] = 4
 
 _DOES = frozenset({"do", "does", "did", "i", "you", "we", "they", "it", "that", "this"})
 """Words shortly before "mean" the verb ("what does churn mean", "do you mean")."""
+
+_VERSUS_WORDS = frozenset({"vs", "versus", "compare", "compared", "against", "or"})
 
 _SHARE_WORDS = frozenset({"percent", "percentage", "share", "proportion", "%", "pct"})
 

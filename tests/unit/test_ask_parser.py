@@ -518,6 +518,7 @@ def three(question: str):
         "amount by region",  # total, average or largest amount? never rows of each amount
         "total resolution hours",  # no sum of them
         "paying accounts by country",  # accounts that pay, not their MRR
+        "boots vs sneakers",  # compared by what?
     ],
 )
 def test_traps_that_would_run_another_query_decline(question):
@@ -576,3 +577,18 @@ def test_highest_paying_accounts_is_a_list_and_as_of_is_no_time():
     assert three("highest paying account").limit == 1
     assert not isinstance(three("mrr as of june"), QuerySpec)  # a snapshot, not signups
     assert not isinstance(three("mrr per seat"), QuerySpec)  # a rate, not a row per seat count
+
+
+@pytest.mark.parametrize(
+    ("question", "name"),
+    [
+        ("Hopper revenue", "Grace Hopper"),  # a last name no one else has
+        ("how much did van Rossum spend", "Guido van Rossum"),  # of several words
+        ("Berners-Lee orders", "Tim Berners-Lee"),
+        ("O'Brien csat", "James O'Brien"),
+    ],
+)
+def test_people_by_their_last_name(question, name):
+    result = three(question)
+    assert isinstance(result, QuerySpec), result
+    assert name in result.filters.values()
