@@ -153,6 +153,10 @@ def _quarter_name(start: date) -> str:
     return f"Q{(start.month + 2) // 3} {start.year}"
 
 
+_SHORT_UNITS = frozenset({"wk", "mo", "yr", "qtr"})
+"""One unit, abbreviated ("last wk")."""
+
+
 def _unit(token: Token) -> Unit | None:
     return UNITS.get(token.stem) if token.kind == "word" else None
 
@@ -416,7 +420,8 @@ class _Reader:
             return i + 1, TimeFilter(said, said)
         if word in _LAST and i + 1 < len(self.tokens):
             last_unit = _unit(self.tokens[i + 1])
-            if last_unit is not None and self.tokens[i + 1].norm == last_unit:  # singular
+            said = self.tokens[i + 1].norm
+            if last_unit is not None and (said == last_unit or said in _SHORT_UNITS):  # singular
                 if last_unit == "day":
                     return i + 2, TimeFilter("yesterday", "yesterday")
                 if word in ("past", "trailing", "rolling") and last_unit == "quarter":

@@ -1952,6 +1952,8 @@ def _plain(tokens: list[Token]) -> list[Token]:
             del kept[-2:]
             kept.append(Token(text, unit, unit, "word"))
             continue
+        if token.norm in ("one", "question", "q") and kept and kept[-1].norm == "quick":
+            continue  # "quick one": chatter, not a number
         if token.norm in ("fortnight", "fortnights"):  # "the last fortnight": 2 weeks
             kept += [Token("2", "2", "2", "number"), Token(token.text, "weeks", "week", "word")]
             continue

@@ -50,6 +50,8 @@ IRREGULAR = {
     "acct": "account",
     "accts": "account",
     "yr": "year",
+    "qtr": "quarter",
+    "qtrs": "quarter",
     "yrs": "year",
     "wk": "week",
     "wks": "week",
@@ -92,6 +94,7 @@ FILLERS = frozenset(
     come came coming bring brings brought make makes made place placed places
     buy bought buys purchase purchased purchases happen happened
     look looking hey hi hello thanks thank bot looker unique distinct single new
+    quick gimme pls plz idea wondering curious btw
     gotten received receive via ordered among take takes took taking
     handle handles handled handling work works worked working
     number sum value amount figure figures data numbers stats

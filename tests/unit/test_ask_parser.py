@@ -592,3 +592,12 @@ def test_people_by_their_last_name(question, name):
     result = three(question)
     assert isinstance(result, QuerySpec), result
     assert name in result.filters.values()
+
+
+def test_slack_chatter_and_short_units():
+    result = three("hey, quick one - how many tickets did we get yesterday?")
+    assert isinstance(result, QuerySpec) and list(result.fields) == ["tickets.count"]
+    result = three("tix by channel last wk")
+    assert isinstance(result, QuerySpec)
+    assert result.filters["tickets.created_date"] == "last week"
+    assert query("revenue last qtr").filters["orders.created_date"] == "last quarter"
