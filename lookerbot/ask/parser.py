@@ -372,6 +372,8 @@ class _Reading:
     Explore dated by orders): which are new, it cannot tell."""
     per_thing: Token | None = None
     """The things a measure is asked per ("revenue per order"): an average of them."""
+    happened_after_noun: bool = False
+    """A count named by what happened after the things it counts ("orders returned")."""
     lists_with: bool = False
     """Things named "with (their)" a measure ("agents with their CSAT"): a row each."""
     averaged: str | None = None
@@ -565,6 +567,22 @@ class _Parser:
             and f.type in ("sum", "average", "max", "min", "median")
             and said <= set(stems(" ".join((f.label, f.description))))
         ]
+
+    def happened_after_noun(self, items: Sequence[_Item], i: int) -> bool:
+        """Whether ``items[i]`` is a past participle naming a count ("returned"), right
+        after the noun of the Explore's own things ("orders returned")."""
+        base = self.index.count_measure()
+        word = self.tokens[items[i].start]
+        if base is None or i == 0 or items[i - 1].kind != "field" or not word.norm.endswith("ed"):
+            return False
+        before = _tops(items[i - 1].candidates, "any")
+        tops = _tops(items[i].candidates, "any")
+        counts = ("count", "count_distinct")
+        return (
+            any(c.field == base for c in before)
+            and bool(tops)
+            and all(c.field.is_measure and c.field.type in counts and c.field != base for c in tops)
+        )
 
     def paying_things(self, items: Sequence[_Item], i: int) -> bool:
         """Whether ``items[i]`` is a money verb's "-ing" form qualifying the plural noun of
@@ -831,6 +849,7 @@ class _Parser:
                 if self.undated_new(item):
                     reading.new_things = self.text(item.start - 1, item.end)
                 reading.lists_with = reading.lists_with or self.with_measure(items, i)
+                reading.happened_after_noun |= self.happened_after_noun(items, i)
                 if self.paying_things(items, i):
                     # "paying accounts by country": accounts that pay (which statuses?),
                     # not the money they pay
@@ -1635,6 +1654,11 @@ class _Parser:
 
         measures = list(reading.measures) or list(reading.weak_measures)
         base = index.count_measure()
+        if reading.share and reading.happened_after_noun:
+            # "percentage of orders returned by category": a rate within each category
+            # (returned of all orders), which a share of the returns is not
+            share = next((t.text for t in self.tokens if t.norm in _SHARE_WORDS), "percent")
+            return self.declined((share,))
         if (
             len(measures) >= 2
             and base in measures

@@ -519,6 +519,7 @@ def three(question: str):
         "total resolution hours",  # no sum of them
         "paying accounts by country",  # accounts that pay, not their MRR
         "boots vs sneakers",  # compared by what?
+        "percentage of orders returned by category",  # a return rate, not a share of returns
     ],
 )
 def test_traps_that_would_run_another_query_decline(question):
