@@ -412,6 +412,11 @@ class _Parser:
         # "the biggest single order": "single" only stresses the noun; dropped (unless the
         # Explore has it as a value) so that "biggest order" meets its tag.
         said = tokenize(clip(question))
+        # "the most common topic", "least popular brand": ranked by how many rows each has
+        self.popular = any(
+            a.norm in ("most", "least") and b.norm in _POPULAR for a, b in itertools.pairwise(said)
+        )
+        said = [t for t in said if t.norm not in _POPULAR or not self.popular]
         self.tokens = _plain([t for t in said if t.norm != "single" or (t.stem,) in values.phrases])
         self.stems = [t.stem for t in self.tokens]
         self.index = index
@@ -1306,6 +1311,8 @@ class _Parser:
             grouped = len(reading.dimensions) > before
             if item.text.split()[0].lower() in _SUPERLATIVES and plural and grouped:
                 reading.list_rank = True
+            if item.rank == "most" and plural and grouped:
+                reading.plural_dims = True  # "the most common topics": a list
             return j + 1
         return j
 
@@ -1744,6 +1751,8 @@ class _Parser:
             del reading.includes[name]
             measures = [measure]
         ranking = reading.rank is not None and reading.rank.rank != "order"
+        if not measures and ranking and self.popular and base is not None:
+            measures = [base]
         if not measures and ranking:
             all_measures = [f for f in index.fields.values() if f.is_measure]
             preferred = [f for f in all_measures if f.name in self.prefer]
@@ -2014,6 +2023,8 @@ _ORDINALS["4th"] = 4
 
 _DOES = frozenset({"do", "does", "did", "i", "you", "we", "they", "it", "that", "this"})
 """Words shortly before "mean" the verb ("what does churn mean", "do you mean")."""
+
+_POPULAR = frozenset({"common", "frequent", "popular"})
 
 _VERSUS_WORDS = frozenset({"vs", "versus", "compare", "compared", "against", "or"})
 

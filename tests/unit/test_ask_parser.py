@@ -602,3 +602,11 @@ def test_slack_chatter_and_short_units():
     assert isinstance(result, QuerySpec)
     assert result.filters["tickets.created_date"] == "last week"
     assert query("revenue last qtr").filters["orders.created_date"] == "last quarter"
+
+
+def test_the_most_common_thing_is_ranked_by_its_rows():
+    result = three("most common topic")
+    assert isinstance(result, QuerySpec)
+    assert (result.sorts, result.limit) == (("tickets.count desc",), 1)
+    result = three("least popular brand")
+    assert isinstance(result, QuerySpec) and result.sorts == ("orders.count",)
