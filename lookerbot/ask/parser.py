@@ -257,6 +257,7 @@ _COMPARE: dict[tuple[str, ...], str] = {
     ("under",): "<",
     ("below",): "<",
     ("less", "than"): "<",
+    ("fewer", "than"): "<",
     ("smaller", "than"): "<",
     ("cheaper", "than"): "<",
     ("at", "most"): "<=",
@@ -1578,6 +1579,11 @@ class _Parser:
                 if k > i:  # the unit after the number: read, not a field of the query
                     items[k] = _Item("marker", items[k].start, items[k].end, items[k].text)
                     self.duration_verb(items, k, target)
+        spent = tuple(self.stems[max(0, item.start - 2) : item.start])
+        if item.money and any(spent[k:] in MONEY_VERBS for k in range(len(spent))):
+            # "customers who spent over $1,000": their total, not any one order's amount
+            reading.unknown.append(self.text(max(0, item.start - 1), item.end))
+            return
         if target is None and item.money:
             money = self.index.money_dimensions()
             if len(money) == 1:

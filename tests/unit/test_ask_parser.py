@@ -520,6 +520,7 @@ def three(question: str):
         "paying accounts by country",  # accounts that pay, not their MRR
         "boots vs sneakers",  # compared by what?
         "percentage of orders returned by category",  # a return rate, not a share of returns
+        "customers who spent over $1000",  # their total, not one order's amount
     ],
 )
 def test_traps_that_would_run_another_query_decline(question):
@@ -540,6 +541,7 @@ def test_traps_that_would_run_another_query_decline(question):
         ("agents by csat", ["agents.name", "tickets.csat"], {}),
         ("list agents with their csat", ["agents.name", "tickets.csat"], {}),
         ("resolution hours by agent", ["agents.name", "tickets.average_resolution_hours"], {}),
+        ("subs with fewer than 5 seats", ["subscriptions.count"], {"subscriptions.seats": "<5"}),
         ("what's the revenue and how many orders", ["orders.total_revenue", "orders.count"], {}),
         ("each plan's mrr", ["subscriptions.plan", "subscriptions.total_mrr"], {}),
         (
