@@ -10,8 +10,12 @@ of the previous query:
 - a value ("only the West", "just Chat") sets that field's filter; "excluding X" adds an
   exclusion;
 - a time ("what about last year?") replaces the time filter;
-- a ranking ("top 10 instead") sorts the measure and limits the rows;
-- a measure ("what about net revenue?") replaces the measures.
+- a ranking ("top 10 instead") sorts the measure and limits the rows ("which was
+  highest?": one row); "highest first", "lowest first", "reverse it" only sort;
+- a measure ("what about net revenue?") replaces the measures; "and churn rate", "plus
+  ARR", "the count too" add one;
+- "all time" drops the time filter; "compare to last year" is declined (which period
+  against which, the thread's query does not say).
 
 Text that reads as a whole question of its own (a measure and a breakdown, without a
 follow-up's leading words) is not a follow-up: :func:`refine` returns ``None``.
