@@ -466,6 +466,15 @@ class _Parser:
                         if o.end == best.end and end:
                             best = replace(o, end=end, text=self.text(o.start, end))
                             break
+                if best.kind == "grain" and len(items) >= 2 and items[-1].marker == "versus":
+                    # "annual vs monthly MRR": a value compared with a value, not a grain
+                    peers = {m.field.name for m in items[-2].values}
+                    values = [
+                        o
+                        for o in options
+                        if o.kind == "value" and any(m.field.name in peers for m in o.values)
+                    ]
+                    best = values[0] if values else best
                 if best.kind == "field" and items and items[-1].marker == "not":
                     # "excluding returned": what is left out is a value.
                     values = [o for o in options if o.kind == "value" and o.end >= best.end]
@@ -490,6 +499,14 @@ class _Parser:
                     ]
                     best = values[0] if values else best
                 items.append(best)
+                if best.kind == "value" and len(items) >= 3 and items[-2].marker == "versus":
+                    # "monthly vs annual subs": the grain word was a value compared too
+                    first = items[-3]
+                    peers = {m.field.name for m in best.values}
+                    said = self.values.phrases.get(tuple(self.stems[first.start : first.end]))
+                    same = [m for m in said or [] if m.field.name in peers]
+                    if first.kind == "grain" and same:
+                        items[-3] = replace(first, kind="value", values=same)
                 if best.kind not in ("comma", "marker", "number"):
                     self.matched += best.end - best.start
                 i = best.end
@@ -1475,6 +1492,8 @@ class _Parser:
         dims = [c for c in item.candidates if not c.field.is_measure and _named(c)]
         if not dims or any(c.field.is_measure for c in _tops(item.candidates, "any")):
             return False
+        # "Enterprise Plus seats": the seats' total, not the kind of thing the value is
+        amount = all(c.field.is_numeric for c in dims) and bool(_totals(item))
         for j in (i - 1, i + 1):
             if 0 <= j < len(items) and items[j].kind == "value":
                 for match in items[j].values:
@@ -1483,7 +1502,8 @@ class _Parser:
                             return True
                         if c.view_noun and c.field.view == match.field.view:
                             return True
-                        if j == i - 1 and c.field.view == match.field.view and c.score >= TAG:
+                        kind = j == i - 1 and c.field.view == match.field.view and not amount
+                        if kind and c.score >= TAG:
                             return True  # "Software companies": the kind of thing
         if i + 1 < len(items) and items[i + 1].kind == "compare":
             return any(c.field.is_numeric for c in dims)
@@ -1741,8 +1761,15 @@ class _Parser:
             # "login issues this week?": a kind of the Explore's own things, counted.
             measures = [base]
         if not measures and reading.by_groups and (reading.includes or reading.excludes):
-            # "urgent bug reports by channel": values of things, counted by a breakdown.
-            count = index.count_measure()
+            # "urgent bug reports by channel": values of things, counted by a breakdown;
+            # "Pro accounts by country": the accounts, when their view has a count
+            views = {index.fields[name].view for name in reading.subjects}
+            own = [
+                f
+                for f in index.fields.values()
+                if f.is_measure and f.type in ("count", "count_distinct") and f.view in views
+            ]
+            count = own[0] if len(own) == 1 else index.count_measure()
             measures = [count] if count is not None else []
         if not measures and reading.how_many:
             count = index.count_measure()

@@ -542,6 +542,26 @@ def test_traps_that_would_run_another_query_decline(question):
         ("list agents with their csat", ["agents.name", "tickets.csat"], {}),
         ("resolution hours by agent", ["agents.name", "tickets.average_resolution_hours"], {}),
         ("subs with fewer than 5 seats", ["subscriptions.count"], {"subscriptions.seats": "<5"}),
+        (
+            "enterprise plus seats",
+            ["subscriptions.total_seats"],
+            {"subscriptions.plan": "Enterprise Plus"},
+        ),
+        (
+            "pro accounts by country",
+            ["accounts.count", "accounts.country"],
+            {"subscriptions.plan": "Pro"},
+        ),
+        (
+            "annual vs monthly mrr",
+            ["subscriptions.billing_period", "subscriptions.total_mrr"],
+            {"subscriptions.billing_period": "annual,monthly"},
+        ),
+        (
+            "monthly vs annual subs",
+            ["subscriptions.billing_period", "subscriptions.count"],
+            {"subscriptions.billing_period": "monthly,annual"},
+        ),
         ("what's the revenue and how many orders", ["orders.total_revenue", "orders.count"], {}),
         ("each plan's mrr", ["subscriptions.plan", "subscriptions.total_mrr"], {}),
         (
