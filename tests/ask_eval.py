@@ -14,12 +14,13 @@ of the answerable questions and the share of right outcomes (exact, or an unansw
 question declined).
 
 A conversation's follow-up turn is scored on its own: it refines the *expected* query of the
-turn before (so one miss does not count against every later turn).
+turn before (so one miss does not count against every later turn). A turn marked
+unanswerable is right when declined, and the turn after it refines the last answerable one
+(the thread keeps its last query).
 """
 
 from __future__ import annotations
 
-import itertools
 import json
 from dataclasses import dataclass, field
 from datetime import date
@@ -102,7 +103,8 @@ def evaluate(doc: dict[str, Any], explores: dict[str, ExploreQuestion]) -> Repor
     for conversation in doc.get("conversations", []):
         explore = explores[conversation["explore"]]
         turns = conversation["turns"]
-        for before, turn in itertools.pairwise(turns):
+        before = turns[0]
+        for turn in turns[1:]:
             previous = Previous.from_json(
                 explore.index,
                 {
@@ -119,7 +121,11 @@ def evaluate(doc: dict[str, Any], explores: dict[str, ExploreQuestion]) -> Repor
             if result is None:  # a question of its own: read as one
                 result, _ = read_question(turn["question"], [explore], today=today)
             label = f"{before['question']} → {turn['question']}"
-            _score(report.follow_ups, label, result, want=expected(turn), right_explore=True)
+            if turn.get("answerable", True):
+                _score(report.follow_ups, label, result, want=expected(turn), right_explore=True)
+                before = turn
+            else:  # a follow-up the Explore cannot answer: the thread keeps its last query
+                _score(report.follow_ups, label, result, want=None, right_explore=False)
     return report
 
 

@@ -25,6 +25,9 @@ TUNING3 = ROOT / "tests" / "fixtures" / "ask_tuning3.json"
 TUNING4 = ROOT / "tests" / "fixtures" / "ask_tuning4.json"
 TUNING5 = ROOT / "tests" / "fixtures" / "ask_tuning5.json"
 TUNING6 = ROOT / "tests" / "fixtures" / "ask_tuning6.json"
+TUNING8 = ROOT / "tests" / "fixtures" / "ask_tuning8.json"
+"""Written blind as traps (40% unanswerable near-misses); the seventh was asked for and
+never came."""
 HELDOUT = ROOT / "tests" / "fixtures" / "ask_heldout.json"
 EVALUATION = pytest.StashKey[dict[str, Any]]()
 """Where the tuning and held-out tests leave their reports (file name -> Report)."""

@@ -361,6 +361,13 @@ class ValueMatch:
     value: str
 
 
+_SAME_VALUE: dict[str, tuple[str, ...]] = {
+    "annual": ("annually", "yearly"),
+    "monthly": ("month to month",),
+    "cancelled": ("canceled",),
+}
+"""Words people use for the same value of a period or state (US and UK spelling too)."""
+
 DEMONYMS: dict[str, tuple[str, ...]] = {
     "argentina": ("argentinian", "argentine"),
     "australia": ("australian",),
@@ -460,7 +467,7 @@ class ValueIndex:
         if not phrase or len(phrase) > _MAX_VALUE_WORDS:
             return
         self._alias(phrase, f, value)
-        for adjective in DEMONYMS.get(value.lower(), ()):
+        for adjective in (*DEMONYMS.get(value.lower(), ()), *_SAME_VALUE.get(value.lower(), ())):
             self._alias(stems(adjective), f, value)
         words = value.split()
         if len(words) >= 2 and all(w[:1].isalpha() and w[:1].isupper() for w in words):

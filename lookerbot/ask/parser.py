@@ -466,6 +466,19 @@ class _Parser:
                         if o.end == best.end and end:
                             best = replace(o, end=end, text=self.text(o.start, end))
                             break
+                if best.kind == "grain" and i > 0:
+                    # "billed monthly", "invoiced yearly": after its field's own verb, the
+                    # value, not a grain
+                    root = _root(self.tokens[i - 1].norm)
+                    for o in options:
+                        here = o.kind == "value" and o.end == best.end
+                        if here and any(
+                            _root(word) == root
+                            for m in o.values
+                            for word in stems(m.field.label_short or m.field.label)
+                        ):
+                            best = o
+                            break
                 if best.kind == "grain" and len(items) >= 2 and items[-1].marker == "versus":
                     # "annual vs monthly MRR": a value compared with a value, not a grain
                     peers = {m.field.name for m in items[-2].values}

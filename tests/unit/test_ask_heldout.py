@@ -24,6 +24,7 @@ from tests.ask_support import (
     TUNING4,
     TUNING5,
     TUNING6,
+    TUNING8,
     explore_question,
 )
 
@@ -40,15 +41,20 @@ def _explores(doc: dict) -> dict:
 
 @pytest.mark.parametrize(
     "path",
-    [TUNING, TUNING2, TUNING3, TUNING4, TUNING5, TUNING6, HELDOUT],
-    ids=["tuning", "tuning2", "tuning3", "tuning4", "tuning5", "tuning6", "held-out"],
+    [TUNING, TUNING2, TUNING3, TUNING4, TUNING5, TUNING6, TUNING8, HELDOUT],
+    ids=["tuning", "tuning2", "tuning3", "tuning4", "tuning5", "tuning6", "tuning8", "held-out"],
 )
 def test_the_set_names_only_real_fields_and_values(path):
     doc = load(path)
     explores = _explores(doc)
     entries = [q for q in doc["questions"] if q.get("answerable", True)]
-    entries += [t | {"explore": c["explore"]} for c in doc["conversations"] for t in c["turns"]]
-    assert len(doc["questions"]) >= (150 if path == HELDOUT else 100)
+    entries += [
+        t | {"explore": c["explore"]}
+        for c in doc["conversations"]
+        for t in c["turns"]
+        if t.get("answerable", True)
+    ]
+    assert len(doc["questions"]) >= (150 if path == HELDOUT else 70)
     for q in entries:
         index = explores[q["explore"]].index
         values = explores[q["explore"]].values
@@ -83,8 +89,9 @@ def _score(path, pytestconfig: pytest.Config, floor: dict[str, float]) -> Report
         (TUNING4, {"exact": 0.65, "wrong": 0.05}),
         (TUNING5, {"exact": 0.65, "wrong": 0.05}),
         (TUNING6, {"exact": 0.60, "wrong": 0.05}),
+        (TUNING8, {"exact": 0.45, "wrong": 0.05}),  # 40% of it has no query to expect
     ],
-    ids=["tuning", "tuning2", "tuning3", "tuning4", "tuning5", "tuning6"],
+    ids=["tuning", "tuning2", "tuning3", "tuning4", "tuning5", "tuning6", "tuning8"],
 )
 def test_tuning_set(path, floor, pytestconfig: pytest.Config):
     _score(path, pytestconfig, floor)

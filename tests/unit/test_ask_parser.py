@@ -558,6 +558,11 @@ def test_traps_that_would_run_another_query_decline(question):
             {"subscriptions.billing_period": "annual,monthly"},
         ),
         (
+            "mrr by plan for subs billed yearly",
+            ["subscriptions.plan", "subscriptions.total_mrr"],
+            {"subscriptions.billing_period": "annual"},
+        ),
+        (
             "monthly vs annual subs",
             ["subscriptions.billing_period", "subscriptions.count"],
             {"subscriptions.billing_period": "monthly,annual"},
