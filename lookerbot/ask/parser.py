@@ -1612,6 +1612,24 @@ class _Parser:
                 if k > i:  # the unit after the number: read, not a field of the query
                     items[k] = _Item("marker", items[k].start, items[k].end, items[k].text)
                     self.duration_verb(items, k, target)
+        factor = 1
+        unit = items[i + 1] if i + 1 < len(items) else None
+        in_days = unit is not None and unit.end - unit.start == 1 and unit.start == item.end
+        per_unit = _HOURS_IN.get(self.stems[unit.start]) if unit is not None and in_days else None
+        if target is None and unit is not None and per_unit is not None:
+            # "at least 3 days to resolve": the one number counted in hours, in hours
+            hours = [
+                f
+                for f in self.index.fields.values()
+                if not f.is_measure
+                and f.is_numeric
+                and not f.is_timeframe
+                and stems(f.label_short or f.label)[-1:] == ("hour",)
+            ]
+            if len(hours) == 1:
+                target, factor = hours[0], per_unit
+                items[i + 1] = _Item("marker", unit.start, unit.end, unit.text)
+                self.duration_verb(items, i + 1, target)
         spent = tuple(self.stems[max(0, item.start - 2) : item.start])
         if item.money and any(spent[k:] in MONEY_VERBS for k in range(len(spent))):
             # "customers who spent over $1,000": their total, not any one order's amount
@@ -1635,7 +1653,8 @@ class _Parser:
                 if c.field.is_measure and c.field.name.endswith(own) and c.field.view == target.view
             }
             reading.measures = [m for m in reading.measures if m.name not in gone]
-        number = int(item.number) if item.number.is_integer() else item.number
+        scaled = item.number * factor
+        number = int(scaled) if scaled.is_integer() else scaled
         reading.compares[target.name] = f"{item.op}{number}"
 
     def duration_verb(self, items: list[_Item], unit: int, target: ExploreField) -> None:
@@ -2069,6 +2088,9 @@ _ORDINALS["4th"] = 4
 
 _DOES = frozenset({"do", "does", "did", "i", "you", "we", "they", "it", "that", "this"})
 """Words shortly before "mean" the verb ("what does churn mean", "do you mean")."""
+
+_HOURS_IN = {"day": 24, "week": 168}
+"""Hours in a unit a duration counted in hours may be asked in ("over 3 days")."""
 
 _POPULAR = frozenset({"common", "frequent", "popular"})
 

@@ -558,6 +558,11 @@ def test_traps_that_would_run_another_query_decline(question):
             {"subscriptions.billing_period": "annual,monthly"},
         ),
         (
+            "tickets that took at least 3 days to resolve",
+            ["tickets.count"],
+            {"tickets.resolution_hours": ">=72"},
+        ),
+        (
             "mrr by plan for subs billed yearly",
             ["subscriptions.plan", "subscriptions.total_mrr"],
             {"subscriptions.billing_period": "annual"},
