@@ -14,6 +14,8 @@ of the previous query:
   highest?": one row); "highest first", "lowest first", "reverse it" only sort;
 - a measure ("what about net revenue?") replaces the measures; "and churn rate", "plus
   ARR", "the count too" add one;
+- "drop category", "without region" remove a breakdown; "remove the date filter", "no
+  filters" remove filters ("without the West" stays an exclusion);
 - "all time" drops the time filter; "compare to last year" is declined (which period
   against which, the thread's query does not say).
 
@@ -54,6 +56,11 @@ _ORDER = re.compile(
     r"^\s*(?:sort(?:ed)?\s+|order(?:ed)?\s+)?(?:(?P<way>highest|biggest|largest|most|top|lowest|"
     r"smallest|least|fewest|bottom)\s+(?:ones?\s+)?(?:first|on top)|(?P<rev>reverse)"
     r"(?:\s+(?:it|that|this|the order|the sort))?)\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+_DROP = re.compile(
+    r"^\s*(?:and\s+|now\s+)?(?:drop|remove|take out|get rid of|without|no)\s+(?P<what>.+?)"
+    r"\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
 _PLUS = re.compile(r"^\s*(?:and|plus|with)\s+(?!by\b|per\b)", re.IGNORECASE)
@@ -102,6 +109,10 @@ def refine(
     previous: QuerySpec, text: str, explore: ExploreQuestion, *, today: date
 ) -> ParseResult | None:
     """``text`` as a change to ``previous``; ``None`` when it is a question of its own."""
+    dropped = _DROP.match(text)
+    unchanged = _without(previous, explore.index, dropped.group("what")) if dropped else None
+    if unchanged is not None:
+        return unchanged
     ordered = _ORDER.match(text)
     if ordered:
         way = (ordered.group("way") or ordered.group("rev")).lower()
@@ -121,11 +132,14 @@ def refine(
     parser = _Parser(said, explore.index, explore.values, today, ())
     reading = parser.read(parser.match())
     index = explore.index
-    only = _only_value(explore, rest) if lead in ("just", "only") else None
-    if only and len({m.field.name for m in only}) == 1 and not reading.includes:
-        # "only returned (orders)": the value, though a measure is named so
+    only = _only_value(explore, rest) if lead in ("just", "only", *_NEGATE) else None
+    read = reading.includes or reading.excludes
+    if only and len({m.field.name for m in only}) == 1 and not read:
+        # "only returned (orders)", "without returned orders": the value, though a
+        # measure is named so (a negating lead makes it an exclusion below)
         reading.includes[only[0].field.name] = [m.value for m in only]
         reading.measures, reading.weak_measures = [], []
+        reading.unknown = [w for w in reading.unknown if w != "not"]
     if reading.unknown:
         return NotUnderstood(
             index.explore.key, tuple(reading.unknown), tuple(index.some_fields()), matched=0
@@ -264,6 +278,43 @@ def _only_value(explore: ExploreQuestion, rest: str) -> list[ValueMatch]:
     counts = ("count", "count_distinct")
     views = {c.field.view for c in nouns if c.view_noun or c.field.type in counts}
     return [m for m in found if m.field.view in views]
+
+
+def _without(previous: QuerySpec, index: ExploreIndex, what: str) -> ParseResult | None:
+    """The previous query without a breakdown ("drop category") or a filter ("remove the
+    date filter", "no filters"); ``None`` when ``what`` names neither ("without the West"
+    is an exclusion, read as any other follow-up)."""
+    words = [w for w in stems(what) if w not in ("the", "a")]
+    filters = dict(previous.filters)
+    fields = list(previous.fields)
+    filtering = bool(words) and words[-1] == "filter"
+    named = words[:-1] if filtering else words
+    time_field = index.filter_time_field()
+    if filtering and named in ([], ["all"]):
+        filters = {}
+    elif filtering and named in (["date"], ["time"]) and time_field is not None:
+        filters.pop(time_field.name, None)
+    else:
+
+        def names(name: str) -> bool:
+            f = index.fields[name]
+            return named == list(stems(f.label_short or f.label)) or named == list(stems(f.label))
+
+        if filtering:
+            filters = {k: v for k, v in filters.items() if not names(k)}
+        else:
+            fields = [f for f in fields if index.fields[f].is_measure or not names(f)]
+    if filters == dict(previous.filters) and fields == list(previous.fields):
+        return None
+    return build_spec(
+        index,
+        fields=fields,
+        filters=filters,
+        sorts=[s for s in previous.sorts if s.split(" ")[0] in fields],
+        limit=previous.limit,
+        pivots=[p for p in previous.pivots if p in fields],
+        calculations=[c for c in previous.calculations if c.field in fields],
+    )
 
 
 def _reordered(previous: QuerySpec, index: ExploreIndex, way: str) -> ParseResult:

@@ -256,6 +256,14 @@ def test_only_a_value_all_time_and_comparisons_a_thread_cannot_place():
         result = refine(first, said, explore, today=today)
         assert isinstance(result, QuerySpec), result
         assert (result.sorts, result.limit) == ((sort,), limit)
+    result = refine(first, "without returned orders", explore, today=today)
+    assert isinstance(result, QuerySpec) and result.filters["orders.status"] == "-returned"
+    result = refine(first, "drop region", explore, today=today)
+    assert isinstance(result, QuerySpec) and list(result.fields) == ["orders.total_revenue"]
+    result = refine(first, "remove the date filter", explore, today=today)
+    assert isinstance(result, QuerySpec) and "orders.created_date" not in result.filters
+    result = refine(first, "without the West", explore, today=today)  # an exclusion
+    assert isinstance(result, QuerySpec) and result.filters["customers.region"] == "-West"
     # Which period against which? Declined, not run as last year alone.
     result = refine(first, "compare to last year", explore, today=today)
     assert isinstance(result, NotUnderstood) and result.unknown == ("compare",)
