@@ -1702,6 +1702,11 @@ class _Parser:
         if reading.versus and len(reading.times) == 2:
             # "did we get more signups this year or last year": the comparison says it.
             reading.unknown = [w for w in reading.unknown if w.lower() not in _COMPARATIVES]
+        pers = [k for k, t in enumerate(self.tokens) if t.norm == "per"]
+        if len(pers) >= 2 and not any(t.norm == "by" for t in self.tokens):
+            # "tickets per agent per day": a rate (tickets an agent handles in a day), not
+            # tickets by agent by day
+            reading.unknown.append(self.text(pers[0], pers[-1] + 2))
         if reading.unknown:
             return self.declined(tuple(reading.unknown))
         for item, tops in reading.ambiguous:

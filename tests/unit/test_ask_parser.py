@@ -521,6 +521,7 @@ def three(question: str):
         "boots vs sneakers",  # compared by what?
         "percentage of orders returned by category",  # a return rate, not a share of returns
         "customers who spent over $1000",  # their total, not one order's amount
+        "tickets per agent per day?",  # a rate, not tickets by agent by day
     ],
 )
 def test_traps_that_would_run_another_query_decline(question):
