@@ -638,6 +638,18 @@ class _Parser:
         plural = last.kind == "word" and last.stem != last.norm
         return after.kind == "field" and after.start == item.end and counted and plural
 
+    def singular_after(self, rank: _Item) -> bool:
+        """Whether the noun a ranking word is said of is singular ("best month", "top
+        customer"), skipping a participle ("best selling products")."""
+        nouns = []
+        for token in self.tokens[rank.end :]:
+            if token.kind != "word" or token.norm in _PREPOSITIONS or token.norm in ("by", "per"):
+                break
+            if token.norm not in FILLERS and not token.norm.endswith("ing"):
+                nouns.append(token)
+        plural = any(t.stem != t.norm or t.norm.endswith("s") for t in nouns)
+        return bool(nouns) and not plural
+
     def with_measure(self, items: Sequence[_Item], i: int) -> bool:
         """Whether ``items[i]`` is followed by "with (their)" and a measure ("agents with
         their CSAT")."""
@@ -1947,7 +1959,8 @@ class _Parser:
             elif limit is None and rank.rank == "top" and reading.which and dimensions:
                 limit = 1  # "which agent has the worst CSAT": one answer
             elif limit is None and rank.rank == "top":
-                limit = DEFAULT_TOP
+                # "the top customers": a list; "the best month for revenue": one
+                limit = 1 if self.singular_after(rank) and dimensions else DEFAULT_TOP
             elif limit is None and rank.rank == "most" and dimensions:
                 # "fewest escalations by agent": a list; "which agent has the fewest": one
                 grouped = reading.plural_dims or reading.by_groups > 0

@@ -643,3 +643,19 @@ def test_the_most_common_thing_is_ranked_by_its_rows():
     assert (result.sorts, result.limit) == (("tickets.count desc",), 1)
     result = three("least popular brand")
     assert isinstance(result, QuerySpec) and result.sorts == ("orders.count",)
+
+
+@pytest.mark.parametrize(
+    ("question", "limit"),
+    [
+        ("best month for revenue", 1),  # one month: not a list
+        ("top customer by revenue", 1),
+        ("top customers by revenue", 10),
+        ("worst csat agents", 10),
+        ("best selling products", 10),
+    ],
+)
+def test_a_ranking_of_one_thing_or_a_list(question, limit):
+    result = three(question)
+    assert isinstance(result, QuerySpec), result
+    assert result.limit == limit
