@@ -25,9 +25,10 @@ TUNING3 = ROOT / "tests" / "fixtures" / "ask_tuning3.json"
 TUNING4 = ROOT / "tests" / "fixtures" / "ask_tuning4.json"
 TUNING5 = ROOT / "tests" / "fixtures" / "ask_tuning5.json"
 TUNING6 = ROOT / "tests" / "fixtures" / "ask_tuning6.json"
+TUNING7 = ROOT / "tests" / "fixtures" / "ask_tuning7.json"
+"""Written blind as first-week Slack questions; added untuned (77.1% / 1.4% at first contact)."""
 TUNING8 = ROOT / "tests" / "fixtures" / "ask_tuning8.json"
-"""Written blind as traps (40% unanswerable near-misses); the seventh was asked for and
-never came."""
+"""Written blind as traps (40% unanswerable near-misses)."""
 HELDOUT = ROOT / "tests" / "fixtures" / "ask_heldout.json"
 EVALUATION = pytest.StashKey[dict[str, Any]]()
 """Where the tuning and held-out tests leave their reports (file name -> Report)."""

@@ -24,6 +24,7 @@ from tests.ask_support import (
     TUNING4,
     TUNING5,
     TUNING6,
+    TUNING7,
     TUNING8,
     explore_question,
 )
@@ -41,8 +42,18 @@ def _explores(doc: dict) -> dict:
 
 @pytest.mark.parametrize(
     "path",
-    [TUNING, TUNING2, TUNING3, TUNING4, TUNING5, TUNING6, TUNING8, HELDOUT],
-    ids=["tuning", "tuning2", "tuning3", "tuning4", "tuning5", "tuning6", "tuning8", "held-out"],
+    [TUNING, TUNING2, TUNING3, TUNING4, TUNING5, TUNING6, TUNING7, TUNING8, HELDOUT],
+    ids=[
+        "tuning",
+        "tuning2",
+        "tuning3",
+        "tuning4",
+        "tuning5",
+        "tuning6",
+        "tuning7",
+        "tuning8",
+        "held-out",
+    ],
 )
 def test_the_set_names_only_real_fields_and_values(path):
     doc = load(path)
@@ -89,9 +100,10 @@ def _score(path, pytestconfig: pytest.Config, floor: dict[str, float]) -> Report
         (TUNING4, {"exact": 0.65, "wrong": 0.05}),
         (TUNING5, {"exact": 0.65, "wrong": 0.05}),
         (TUNING6, {"exact": 0.60, "wrong": 0.05}),
+        (TUNING7, {"exact": 0.70, "wrong": 0.05}),
         (TUNING8, {"exact": 0.45, "wrong": 0.05}),  # 40% of it has no query to expect
     ],
-    ids=["tuning", "tuning2", "tuning3", "tuning4", "tuning5", "tuning6", "tuning8"],
+    ids=["tuning", "tuning2", "tuning3", "tuning4", "tuning5", "tuning6", "tuning7", "tuning8"],
 )
 def test_tuning_set(path, floor, pytestconfig: pytest.Config):
     _score(path, pytestconfig, floor)
