@@ -1361,11 +1361,15 @@ class _Parser:
 
     def group_or_sort(self, item: _Item, reading: _Reading, *, per: bool = False) -> None:
         """X in "by X", "top 5 X": a dimension to group by, or a measure to rank by."""
-        counted = any(
-            c.field.is_measure and c.field.type in ("count", "count_distinct")
-            for c in item.candidates
+        counted = (
+            per
+            and reading.averaged is not None
+            and any(
+                c.field.is_measure and c.field.type in ("count", "count_distinct")
+                for c in item.candidates
+            )
         )
-        if per and reading.averaged is not None and counted:
+        if counted:
             reading.per_thing = self.tokens[item.end - 1]  # "average MRR per account"
             return
         chosen = self.resolve(item, "dim", reading)
@@ -1628,7 +1632,7 @@ class _Parser:
         unit = items[i + 1] if i + 1 < len(items) else None
         in_days = unit is not None and unit.end - unit.start == 1 and unit.start == item.end
         per_unit = _HOURS_IN.get(self.stems[unit.start]) if unit is not None and in_days else None
-        if target is None and unit is not None and per_unit is not None:
+        if target is None and unit is not None and per_unit:
             # "at least 3 days to resolve": the one number counted in hours, in hours
             hours = [
                 f
