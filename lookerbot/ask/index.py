@@ -61,6 +61,10 @@ class ExploreIndex:
     default_group: str | None = None
     display_name: dict[str, str] = field(default_factory=dict)
     fields: dict[str, ExploreField] = field(default_factory=dict)
+    self_words: frozenset[str] = frozenset()
+    """Stems of the Explore's own label and description that name no field ("shop" of
+    "orders placed in the online shop"): a question may name the Explore with them
+    ("shop revenue") without asking for anything more."""
 
     @classmethod
     def build(cls, explore: Explore) -> ExploreIndex:
@@ -95,6 +99,8 @@ class ExploreIndex:
                 index._add(stems(label), display, VIEW, view_noun=True)
         index.default_group = _default_group(explore, index.timeframes)
         _add_glossary(index)
+        own = set(content_words(f"{explore.label} {explore.description}"))
+        index.self_words = frozenset(w for w in own if (w,) not in index.phrases)
         index.max_words = max((len(p) for p in index.phrases), default=1)
         return index
 

@@ -20,6 +20,7 @@ picked from an earlier ambiguity) settles it.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -61,9 +62,27 @@ MAX_QUESTION = 500
 """Characters of a question read; longer ones are cut (a question, not an essay)."""
 
 
+_WHO_ASKS = re.compile(
+    r"^(?:(?:hi|hey|hello)\W+)?(?:(?!(?:by|per|of|in|for|from|on|with|and|vs)\b)[\w&/'-]+\s+){0,3}?"
+    r"(?:here|asking)\s*[:,\u2014\u2013-]\s+"
+    r"|^(?:quick\s+)?(?:q|question)\s*:\s*",
+    re.IGNORECASE,
+)
+"""Who is asking, before the question: "finance here:", "CS team asking:", "quick q:"."""
+
+_WHAT_FOR = re.compile(
+    r"[\s,]+for\s+(?:the|my|our|a|an|this|next|tomorrow's|today's)\s+(?:[\w'-]+\s+){0,2}?"
+    r"(?:deck|slides?|meeting|presentation|qbr|standup|stand-up|all-hands|sync)\W*$",
+    re.IGNORECASE,
+)
+"""What the answer is for, after the question: "... for the board deck"."""
+
+
 def clip(question: str) -> str:
-    """``question`` with its spaces squeezed, cut after a word within :data:`MAX_QUESTION`."""
+    """``question`` with its spaces squeezed, without who asks and what for ("finance
+    here: ...", "... for the board deck"), cut after a word within :data:`MAX_QUESTION`."""
     text = " ".join(question.split())
+    text = _WHAT_FOR.sub("", _WHO_ASKS.sub("", text, count=1), count=1) or text
     if len(text) <= MAX_QUESTION:
         return text
     cut = text[: MAX_QUESTION + 1]
@@ -109,6 +128,16 @@ _MARKERS: dict[tuple[str, ...], str] = {
     ("%",): "share",
     ("proportion",): "share",
     ("growth",): "change",
+    # "the % change", "percent growth": a change, not a share
+    ("%", "change"): "change",
+    ("%", "growth"): "change",
+    ("percent", "change"): "change",
+    ("percent", "growth"): "change",
+    ("percentage", "change"): "change",
+    ("percentage", "growth"): "change",
+    ("pct", "change"): "change",
+    ("growth", "%"): "change",
+    ("change", "%"): "change",
     ("change",): "change",
     ("changed",): "change",
     ("grew",): "change",
@@ -532,9 +561,43 @@ class _Parser:
             if self.the_us(i):
                 items.append(_Item("unknown", i, i + 1, token.text))  # "in the us": a place
             elif token.norm not in FILLERS and token.stem not in FILLERS:
+                end = self.names_explore(i)
+                if end:
+                    i = end
+                    continue
                 items.append(_Item("unknown", i, i + 1, token.text))
             i += 1
         return items
+
+    def names_explore(self, i: int) -> int:
+        """Where the words of the Explore's own label or description at token ``i`` end
+        when they name the data asked about, not a field ("shop revenue", "online shop
+        orders", "revenue from the shop"); 0 when they do not."""
+        j = i
+        while j < len(self.tokens) and self.tokens[j].stem in self.index.self_words:
+            j += 1
+        if j == i:
+            return 0
+        if j < len(self.tokens) and self._names_field(j):
+            return j  # "shop revenue"
+        k = i - 1 if self.norm_at(i - 1) != "the" else i - 2
+        # "revenue from the shop", "tickets raised last week"
+        named = self.norm_at(k) in ("from", "in", "at", "on") or (
+            j == i + 1
+            and self.tokens[i].norm.endswith("ed")
+            and any(
+                tuple(self.stems[i - length : i]) in self.index.phrases
+                for length in range(1, min(self.index.max_words, i) + 1)
+            )
+        )
+        return j if named else 0
+
+    def _names_field(self, i: int) -> bool:
+        """Whether a field's phrase starts at token ``i``."""
+        for length in range(1, min(self.index.max_words, len(self.tokens) - i) + 1):
+            if tuple(self.stems[i : i + length]) in self.index.phrases:
+                return True
+        return False
 
     def norm_at(self, i: int) -> str:
         return self.tokens[i].norm if 0 <= i < len(self.tokens) else ""
@@ -705,7 +768,11 @@ class _Parser:
         dated = self.index.filter_time_field()
         if dated is None:
             return None
+        # the date's own words, and the Explore's ("tickets raised with customer support":
+        # its rows are dated when raised)
+        explore = self.index.explore
         said = set(stems(" ".join((dated.label, dated.group_label or "", dated.description))))
+        said |= set(stems(explore.description)) if dated.view == explore.base_view else set()
         if verb.stem in said or verb.norm in said or verb.norm[:-1] in said:
             return None
         return verb.text
@@ -974,7 +1041,25 @@ class _Parser:
         is the average amount per order; "seats per subscription" (Total Seats) is Average
         Seats. ``None`` when there is not exactly one."""
         thing = per.stem
-        plain = {"per", "of", "the", "a", "an", "and", "or", "to", "average", thing}
+        # "per sub": the things a count counts are also named by its label ("Subscriptions
+        # Count") and tags ("subs")
+        things = {thing} | {
+            word
+            for c in self.index.phrases.get((thing,), [])
+            if c.field.type in ("count", "count_distinct") and c.score >= TAG
+            for phrase in (c.field.label_short, *c.field.tags)
+            for word in stems(phrase)
+            if word not in FILLERS and word != "count"
+        }
+        plain = {"per", "of", "the", "a", "an", "and", "or", "to", "average", *things}
+        base = self.index.count_measure()
+        if (
+            asked.type == "average"
+            and base is not None
+            and asked.view == base.view
+            and any(c.field == base for c in self.index.phrases.get((thing,), []))
+        ):
+            return asked  # "average resolution time per ticket": an average over its rows
         said = set(stems(" ".join((asked.label, asked.description)))) - plain
         money = asked == self.index.money_measure()
         total_of = set(stems(asked.label_short)) - {"total"} if asked.type == "sum" else None
@@ -983,7 +1068,7 @@ class _Parser:
             for f in self.index.fields.values()
             if f.is_measure
             and f.type == "average"
-            and _describes_per(stems(f.description), thing)
+            and any(_describes_per(stems(f.description), t) for t in things)
             and (
                 f == asked
                 or (money and bool(said & set(stems(f.description))))
@@ -1910,6 +1995,12 @@ class _Parser:
             dimensions = [d for d in dimensions if d != numbers[0]]
         if reading.versus and len(reading.times) < 2 and not measures and not dimensions:
             # "boots vs sneakers": compared by what, it does not say
+            said = next((t.text for t in self.tokens if t.norm in _VERSUS_WORDS), "vs")
+            return self.declined((said,))
+        pair = any(len(values) > 1 for values in reading.includes.values())
+        if reading.versus and not reading.times and grain and not pair and len(measures) < 2:
+            # "annual plans vs monthly plans": what is compared is neither two periods nor
+            # two values or two measures; "monthly" was not a grain
             said = next((t.text for t in self.tokens if t.norm in _VERSUS_WORDS), "vs")
             return self.declined((said,))
         if reading.versus and len(reading.times) < 2:

@@ -659,3 +659,50 @@ def test_a_ranking_of_one_thing_or_a_list(question, limit):
     result = three(question)
     assert isinstance(result, QuerySpec), result
     assert result.limit == limit
+
+
+@pytest.mark.parametrize(
+    ("question", "fields"),
+    [
+        # who asks and what for: not part of the question
+        ("support lead here — how many urgent tickets are still open?", ["tickets.count"]),
+        ("CS team asking: new logos this quarter", ["accounts.count"]),
+        ("quick q: revenue by region", ["customers.region", "orders.total_revenue"]),
+        ("net sales by category for the board deck", ["orders.net_revenue", "products.category"]),
+        ("revenue by region here, please", ["customers.region", "orders.total_revenue"]),
+        # the Explore's own words ("Orders placed in the online shop") name the data
+        ("shop revenue", ["orders.total_revenue"]),
+        ("revenue from the online shop", ["orders.total_revenue"]),
+    ],
+)
+def test_who_asks_what_for_and_the_explores_own_words_are_not_fields(question, fields):
+    result = three(question)
+    assert isinstance(result, QuerySpec), result
+    assert sorted(result.fields) == fields
+
+
+def test_rows_dated_by_the_explores_own_verb_and_percent_change():
+    # "Tickets raised with customer support": raised when created; solved has no date
+    result = three("tickets raised last week")
+    assert isinstance(result, QuerySpec)
+    assert result.filters == {"tickets.created_date": "last week"}
+    assert not isinstance(three("tickets solved last week"), QuerySpec)
+    # "the % change" is a change, not a share as well
+    result = three("ticket volume this year vs last year, with the % change")
+    assert isinstance(result, QuerySpec)
+    assert [c.type for c in result.calculations] == ["percent_change"]
+
+
+def test_per_the_things_a_count_counts_or_its_own_rows():
+    # "subs" is a tag of Subscriptions Count; Average Seats is "per subscription"
+    result = three("average seats per sub by plan")
+    assert isinstance(result, QuerySpec)
+    assert sorted(result.fields) == ["subscriptions.average_seats", "subscriptions.plan"]
+    # an average of the tickets' own number is already per ticket
+    result = three("average resolution time per ticket")
+    assert isinstance(result, QuerySpec)
+    assert list(result.fields) == ["tickets.average_resolution_hours"]
+    assert not isinstance(three("average revenue per customer by region"), QuerySpec)
+    # neither two periods, two values nor two measures: "monthly" is no grain there
+    assert not isinstance(three("avg seats: annual plans vs monthly plans"), QuerySpec)
+    assert not isinstance(three("how many Pro subscriptions do SMB customers hold"), QuerySpec)
