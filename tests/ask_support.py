@@ -28,6 +28,8 @@ TUNING6 = ROOT / "tests" / "fixtures" / "ask_tuning6.json"
 TUNING7 = ROOT / "tests" / "fixtures" / "ask_tuning7.json"
 """Written blind as first-week Slack questions; added untuned (77.1% / 1.4% at first contact)."""
 TUNING8 = ROOT / "tests" / "fixtures" / "ask_tuning8.json"
+TUNING10 = ROOT / "tests" / "fixtures" / "ask_tuning10.json"
+TUNING11 = ROOT / "tests" / "fixtures" / "ask_tuning11.json"
 """Written blind as traps (40% unanswerable near-misses)."""
 HELDOUT = ROOT / "tests" / "fixtures" / "ask_heldout.json"
 EVALUATION = pytest.StashKey[dict[str, Any]]()

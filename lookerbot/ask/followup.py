@@ -50,6 +50,12 @@ _LEADS = re.compile(
     r"(?:the )?same(?: thing)?(?: but)? (?:for|in))?\b",
     re.IGNORECASE,
 )
+_INTERJECTION = re.compile(
+    r"^\s*(?:(?:ok(?:ay)?|cool|hmm+|great|nice|thanks|thx|alright|sure|perfect|got it)"
+    r"\s*[,.!]*\s+)+",
+    re.IGNORECASE,
+)
+"""A reply's first words that only acknowledge the answer: "hmm, and by channel"."""
 _COMPARING = frozenset({"vs", "versus", "compare", "compared", "against", "change", "growth"})
 _ALL_TIME = re.compile(r"\ball[- ]time\b", re.IGNORECASE)
 _ORDER = re.compile(
@@ -109,6 +115,7 @@ def refine(
     previous: QuerySpec, text: str, explore: ExploreQuestion, *, today: date
 ) -> ParseResult | None:
     """``text`` as a change to ``previous``; ``None`` when it is a question of its own."""
+    text = _INTERJECTION.sub("", text, count=1) or text
     dropped = _DROP.match(text)
     unchanged = _without(previous, explore.index, dropped.group("what")) if dropped else None
     if unchanged is not None:
@@ -152,6 +159,15 @@ def refine(
             index.explore.key, (said,), tuple(index.some_fields()), reason="", matched=0
         )
     new_dims = _dimensions(reading, index)
+    named_measures = {m.name for m in (reading.measures or reading.weak_measures)}
+    new_dims = [  # "what about max order amount?": the amount is what the measure measures
+        d
+        for d in new_dims
+        if not {m.name for m in parser.measures_of_number(index.fields[d])} & named_measures
+        or index.fields[d].is_measure
+        or not index.fields[d].is_numeric
+        or index.fields[d].is_timeframe
+    ]
     if (
         not lead
         and not instead

@@ -567,7 +567,41 @@ class _Parser:
                     continue
                 items.append(_Item("unknown", i, i + 1, token.text))
             i += 1
-        return items
+        return [item for k, item in enumerate(items) if not self.modifies(items, k)]
+
+    def modifies(self, items: Sequence[_Item], k: int) -> bool:
+        """Whether ``items[k]`` is one of the Explore's things said in the singular as a
+        modifier or an object, not a count: "order revenue" (revenue of orders), "how
+        many customers placed an order over $100" (customers)."""
+        item = items[k]
+        token = self.tokens[item.start]
+        if item.kind != "field" or item.end - item.start != 1 or token.kind != "word":
+            return False
+        if token.stem != token.norm or token.norm.endswith(("s", "ed")):
+            return False  # plural: "orders revenue" is as the other readings take it
+        if self.norm_at(item.start - 1) in ("which", "what", "each", "every", "per", "by"):
+            return False  # "which agent solved the most": who is asked for
+        tops = _tops(item.candidates, "any")
+        counts = ("count", "count_distinct")
+        if not tops or not all(c.field.is_measure and c.field.type in counts for c in tops):
+            return False
+        nxt = items[k + 1] if k + 1 < len(items) else None
+        verb = nxt is not None and tuple(self.stems[nxt.start : nxt.end]) in MONEY_VERBS
+        if nxt is not None and nxt.kind == "field" and nxt.start == item.end and not verb:
+            # a measure named by its label, tag or name: "order revenue", not "agent solved"
+            named = _tops(nxt.candidates, "any")
+            strong = all(
+                c.field.is_measure and c.field.type not in counts and c.score >= LABEL_END
+                for c in named
+            )
+            if named and strong and not self.tokens[nxt.end - 1].norm.endswith("ed"):
+                return True
+        measures_elsewhere = any(
+            o.kind == "field" and any(c.field.is_measure for c in _tops(o.candidates, "any"))
+            for o in items
+            if o is not item
+        )
+        return self.norm_at(item.start - 1) in ("a", "an") and measures_elsewhere
 
     def names_explore(self, i: int) -> int:
         """Where the words of the Explore's own label or description at token ``i`` end
@@ -1375,6 +1409,22 @@ class _Parser:
             return i + 1
         if marker == "share":
             reading.share = True
+            of = items[i + 1] if i + 1 < len(items) else None
+            tops = _tops(of.candidates, "any") if of is not None and of.kind == "field" else []
+            if of is not None and tops and all(c.view_noun for c in tops):
+                # "share of our accounts by industry": of the view's count, if it has one
+                counts = [
+                    f
+                    for f in self.index.fields.values()
+                    if f.view == tops[0].field.view
+                    and f.is_measure
+                    and f.type in ("count", "count_distinct")
+                ]
+                if not counts:  # "share of products": no count of them to share out
+                    reading.unknown.append(self.text(item.start, of.end))
+                else:
+                    reading.add_measure(counts[0])
+                return i + 2
             return i + 1
         if marker.startswith("change"):
             reading.change = True

@@ -94,7 +94,7 @@ FILLERS = frozenset(
     come came coming bring brings brought make makes made place placed places
     buy bought buys purchase purchased purchases happen happened
     look looking hey hi hello thanks thank bot looker unique distinct single new
-    quick gimme pls plz idea wondering curious btw
+    quick gimme pls plz idea wondering curious btw then ok okay cool hmm great nice thx
     gotten received receive via ordered among take takes took taking
     handle handles handled handling work works worked working
     number sum value amount figure figures data numbers stats

@@ -269,6 +269,27 @@ def test_only_a_value_all_time_and_comparisons_a_thread_cannot_place():
     assert isinstance(result, NotUnderstood) and result.unknown == ("compare",)
 
 
+def test_a_reply_that_first_acknowledges_and_the_measure_of_a_number():
+    today = date(2026, 9, 30)
+    explore = shop(today)
+    first = parse("revenue by region last month", [explore], today=today)
+    assert isinstance(first, QuerySpec)
+    # "hmm", "ok ... then", "cool": a reply's acknowledgement, not part of the change
+    result = refine(first, "hmm and by category", explore, today=today)
+    assert isinstance(result, QuerySpec), result
+    assert {"customers.region", "products.category"} <= set(result.fields)
+    result = refine(first, "ok what about last week then", explore, today=today)
+    assert isinstance(result, QuerySpec), result
+    assert result.filters["orders.created_date"] == "last week"
+    assert "customers.region" in result.fields
+    result = refine(first, "cool, only Jeans", explore, today=today)
+    assert isinstance(result, QuerySpec) and result.filters["products.category"] == "Jeans"
+    # the largest of each order's amount: no row per amount beside it
+    result = refine(first, "what about max order amount?", explore, today=today)
+    assert isinstance(result, QuerySpec), result
+    assert sorted(result.fields) == ["customers.region", "orders.largest_order"]
+
+
 async def test_a_share_and_a_change_come_back_as_table_calculations(looker: LookerEmulator):
     async with Sandbox(looker=looker, ask_explores=EXPLORES) as sandbox:
         share = text_of(await dm(sandbox, "ask share of revenue by category"))

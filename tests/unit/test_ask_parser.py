@@ -706,3 +706,24 @@ def test_per_the_things_a_count_counts_or_its_own_rows():
     # neither two periods, two values nor two measures: "monthly" is no grain there
     assert not isinstance(three("avg seats: annual plans vs monthly plans"), QuerySpec)
     assert not isinstance(three("how many Pro subscriptions do SMB customers hold"), QuerySpec)
+
+
+def test_a_singular_thing_before_a_measure_or_after_a_is_no_count():
+    result = three("order revenue by month")  # revenue of orders
+    assert isinstance(result, QuerySpec) and "orders.count" not in result.fields
+    result = three("how many customers placed an order over $100 so far this year?")
+    assert isinstance(result, QuerySpec), result
+    assert list(result.fields) == ["customers.count"]
+    assert result.filters["orders.amount"] == ">100"
+    result = three("escalation count, urgent only")  # a count named by its tag and "count"
+    assert isinstance(result, QuerySpec) and list(result.fields) == ["tickets.escalated_count"]
+    result = three("which agent solved the most tickets last month")  # who is asked for
+    assert isinstance(result, QuerySpec) and "agents.name" in result.fields
+
+
+def test_a_share_of_a_views_things_is_of_its_count():
+    result = three("what share of our accounts comes from each industry?")
+    assert isinstance(result, QuerySpec), result
+    assert sorted(result.fields) == ["accounts.count", "accounts.industry"]
+    assert [c.type for c in result.calculations] == ["percent_of_total"]
+    assert not isinstance(three("share of products by brand"), QuerySpec)  # no count of them
