@@ -269,6 +269,9 @@ class _Reader:
         year = self.year(k)
         if year is not None:
             return k + 1, _Point(date(year, month, 1), "month")
+        worded = self.year_words(j)
+        if worded is not None:  # "August last year"
+            return worded[0], _Point(date(worded[1], month, 1), "month")
         found = self._latest(month)
         return None if found is None else (j, _Point(found, "month"))
 
@@ -306,14 +309,25 @@ class _Reader:
             return None
         return _unit(self.tokens[i - 2])
 
+    def year_words(self, i: int) -> tuple[int, int] | None:
+        """A year said in words at ``i`` after a month, quarter or half ("Q4 last year",
+        "March of this year") and where the words end."""
+        j = i + (self.norm(i) == "of")
+        if self.norm(j + 1) == "year" and self.norm(j) in _LAST | _THIS:
+            return j + 2, self.today.year - (self.norm(j) in _LAST)
+        return None
+
     def quarter(self, i: int) -> tuple[int, date] | None:
-        """A quarter at ``i`` ("Q2", "Q2 2026") and the day it starts: without a year, the
-        latest that has begun."""
+        """A quarter at ``i`` ("Q2", "Q2 2026", "Q2 last year") and the day it starts:
+        without a year, the latest that has begun."""
         if i >= len(self.tokens) or self.tokens[i].kind != "quarter":
             return None
         number = int(self.tokens[i].norm[1])
         year = self.year(i + 1)
         end = i + 2 if year is not None else i + 1
+        worded = self.year_words(i + 1) if year is None else None
+        if worded is not None:
+            end, year = worded
         first = date(year or self.today.year, number * 3 - 2, 1)
         if year is None and first > self.today:
             first = first.replace(year=first.year - 1)
@@ -406,6 +420,15 @@ class _Reader:
                 return i + 2, TimeFilter("today", "today")
             if this_unit is not None:
                 return i + 2, TimeFilter(f"this {this_unit}", f"this {this_unit}")
+        before_last = _unit(self.tokens[i]) if i < len(self.tokens) else None
+        if before_last is not None and (self.norm(i + 1), self.norm(i + 2)) == ("before", "last"):
+            # "the week before last": the period before the last one
+            first = _period_start(before_last, today, previous=True)
+            first = _period_start(before_last, first, previous=True)
+            return i + 3, TimeFilter(
+                f"{looker_day(first)} to {looker_day(_unit_end(before_last, first))}",
+                f"the {before_last} before last",
+            )
         if word in _LAST and self.norm(i + 1) in WEEKDAYS:
             # "last Friday": the latest Friday before today
             back = (self.today.weekday() - WEEKDAYS[self.norm(i + 1)]) % 7 or 7
@@ -480,6 +503,9 @@ class _Reader:
                     after += 2  # "the first half of the year": of this year
             year = self.year(after)
             end = after + 1 if year is not None else after
+            worded = self.year_words(after) if year is None else None
+            if worded is not None:  # "H1 last year"
+                end, year = worded
             first = date(year or today.year, half * 6 - 5, 1)
             if year is None and first > today:
                 first = first.replace(year=first.year - 1)

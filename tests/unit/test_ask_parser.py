@@ -600,6 +600,13 @@ def test_counts_averages_and_amounts_of_values(question, fields, filters):
         ("revenue earlier this month", "this month"),
         ("revenue up to yesterday", "before 2026/09/30"),
         ("orders until today", "before 2026/10/01"),
+        ("orders in Q4 last year", "2025/10/01 to 2026/01/01"),
+        ("orders q1 this year", "2026/01/01 to 2026/04/01"),
+        ("orders in August last year", "2025/08"),
+        ("orders in March of this year", "2026/03"),
+        ("orders H1 last year", "2025/01/01 to 2025/07/01"),
+        ("orders the week before last", "2026/09/14 to 2026/09/21"),  # weeks start Monday
+        ("orders the month before last", "2026/07/01 to 2026/08/01"),
     ],
 )
 def test_more_ways_to_say_a_time(question, expression):
