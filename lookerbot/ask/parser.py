@@ -569,12 +569,27 @@ class _Parser:
             i += 1
         return [item for k, item in enumerate(items) if not self.modifies(items, k)]
 
+    def names_values_left_out(self, items: Sequence[_Item], k: int) -> bool:
+        """Whether ``items[k]`` names the field of the values an exclusion right after it
+        leaves out ("revenue from brands other than Tailspin"): what is filtered, not a
+        breakdown (unless "by" asks for one)."""
+        item = items[k]
+        if item.kind != "field" or k + 2 >= len(items) or items[k + 1].marker != "not":
+            return False
+        if k > 0 and items[k - 1].kind == "marker" and items[k - 1].marker in ("by", "pivot"):
+            return False
+        said = {c.field.name for c in _tops(item.candidates, "dim") if not c.field.is_measure}
+        left_out = items[k + 2]
+        return left_out.kind == "value" and any(m.field.name in said for m in left_out.values)
+
     def modifies(self, items: Sequence[_Item], k: int) -> bool:
         """Whether ``items[k]`` is one of the Explore's things said in the singular as a
         modifier or an object, not a count: "order revenue" (revenue of orders), "how
         many customers placed an order over $100" (customers)."""
         item = items[k]
         token = self.tokens[item.start]
+        if self.names_values_left_out(items, k):
+            return True
         if item.kind != "field" or item.end - item.start != 1 or token.kind != "word":
             return False
         if token.stem != token.norm or token.norm.endswith(("s", "ed")):

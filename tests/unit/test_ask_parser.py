@@ -734,3 +734,24 @@ def test_a_share_of_a_views_things_is_of_its_count():
     assert sorted(result.fields) == ["accounts.count", "accounts.industry"]
     assert [c.type for c in result.calculations] == ["percent_of_total"]
     assert not isinstance(three("share of products by brand"), QuerySpec)  # no count of them
+
+
+@pytest.mark.parametrize(
+    ("question", "fields", "filters"),
+    [
+        # the noun of the values left out: a filter, not a breakdown
+        ("revenue from brands other than Tailspin", [], {"products.brand": "-Tailspin"}),
+        ("tickets on channels other than email", [], {"tickets.channel": "-Email"}),
+        # "by" asks for the breakdown too
+        (
+            "revenue by category except shoes",
+            ["products.category"],
+            {"products.category": "-Shoes"},
+        ),
+    ],
+)
+def test_the_field_of_values_left_out_is_no_breakdown(question, fields, filters):
+    result = three(question)
+    assert isinstance(result, QuerySpec), result
+    assert [f for f in result.fields if not f.endswith(("revenue", "count"))] == fields
+    assert result.filters == filters
