@@ -570,14 +570,20 @@ class _Parser:
         return [item for k, item in enumerate(items) if not self.modifies(items, k)]
 
     def names_values_left_out(self, items: Sequence[_Item], k: int) -> bool:
-        """Whether ``items[k]`` names the field of the values an exclusion right after it
-        leaves out ("revenue from brands other than Tailspin"): what is filtered, not a
-        breakdown (unless "by" asks for one)."""
+        """Whether ``items[k]``, after what is measured, names the field of the values an
+        exclusion right after it leaves out ("revenue from brands other than Tailspin"):
+        what is filtered, not a breakdown (unless "by" asks for one)."""
         item = items[k]
         if item.kind != "field" or k + 2 >= len(items) or items[k + 1].marker != "not":
             return False
         if k > 0 and items[k - 1].kind == "marker" and items[k - 1].marker in ("by", "pivot"):
             return False
+        asked_before = any(
+            o.kind == "field" and all(c.field.is_measure for c in _tops(o.candidates, "any"))
+            for o in items[:k]
+        )
+        if not asked_before:
+            return False  # "products except Boots by revenue": the products are asked for
         said = {c.field.name for c in _tops(item.candidates, "dim") if not c.field.is_measure}
         left_out = items[k + 2]
         return left_out.kind == "value" and any(m.field.name in said for m in left_out.values)
