@@ -406,6 +406,9 @@ class _Reading:
     """A count named by what happened after the things it counts ("orders returned")."""
     lists_with: bool = False
     """Things named "with (their)" a measure ("agents with their CSAT"): a row each."""
+    ranked_by: bool = False
+    """A measure was said after "ranked by", "sorted by": what the things asked for are
+    listed by ("agents ranked by CSAT")."""
     averaged: str | None = None
     """ "average" said of a total ("average revenue", "avg daily MRR"): the words, when no
     measure named so averages it."""
@@ -1345,14 +1348,20 @@ class _Parser:
         if marker == "sortby":
             if i + 1 < len(items) and items[i + 1].kind == "field":
                 picked = self.resolve(items[i + 1], "any", reading)
+                after = i + 2
+                if after < len(items) and self.happened_after_noun(items, after):
+                    # "ranked by tickets solved": the solved ones, not all of them
+                    picked = self.resolve(items[after], "any", reading)
+                    after += 1
                 if picked is not None:
                     f = picked.field
+                    reading.ranked_by = f.is_measure
                     direction = "desc" if f.is_measure else "asc"
                     if reading.rank is not None:
                         direction = reading.rank.direction
                     reading.sort_key = (f, direction)
                     (reading.add_measure if f.is_measure else reading.add_dimension)(f)
-                return i + 2
+                return after
             reading.unknown.append(item.text)
             return i + 1
         if marker == "who":
@@ -2159,7 +2168,8 @@ class _Parser:
             limit = rank.limit or reading.limit or (1 if reading.which else DEFAULT_TOP)
         measures_of = [m.name for m in measures]
         by_measure = sort_key is not None and sort_key[0].is_measure and not sort_key[1]
-        if rank is None and (by_measure or reading.lists_with) and not rows and len(things) == 1:
+        listed_by = by_measure or reading.lists_with or reading.ranked_by
+        if rank is None and listed_by and not rows and len(things) == 1:
             # "agents by CSAT", "products except Boots by revenue": those, with the measure
             subject = next(iter(things))
             dimensions.append(subject)

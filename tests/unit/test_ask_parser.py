@@ -755,3 +755,26 @@ def test_the_field_of_values_left_out_is_no_breakdown(question, fields, filters)
     assert isinstance(result, QuerySpec), result
     assert [f for f in result.fields if not f.endswith(("revenue", "count"))] == fields
     assert result.filters == filters
+
+
+@pytest.mark.parametrize(
+    ("question", "fields", "sort"),
+    [
+        ("agents ranked by csat", ["agents.name", "tickets.csat"], "tickets.csat desc"),
+        # what happened to the things: the count of those, not of all of them
+        (
+            "agents ranked by tickets solved",
+            ["agents.name", "tickets.solved_count"],
+            "tickets.solved_count desc",
+        ),
+        (
+            "regions sorted by revenue",
+            ["customers.region", "orders.total_revenue"],
+            "orders.total_revenue desc",
+        ),
+    ],
+)
+def test_things_ranked_by_a_measure_are_listed_by_it(question, fields, sort):
+    result = three(question)
+    assert isinstance(result, QuerySpec), result
+    assert (sorted(result.fields), result.sorts) == (fields, (sort,))
