@@ -1348,11 +1348,11 @@ class _Parser:
         if marker == "sortby":
             if i + 1 < len(items) and items[i + 1].kind == "field":
                 picked = self.resolve(items[i + 1], "any", reading)
-                after = i + 2
-                if after < len(items) and self.happened_after_noun(items, after):
+                key_end = i + 2
+                if key_end < len(items) and self.happened_after_noun(items, key_end):
                     # "ranked by tickets solved": the solved ones, not all of them
-                    picked = self.resolve(items[after], "any", reading)
-                    after += 1
+                    picked = self.resolve(items[key_end], "any", reading)
+                    key_end += 1
                 if picked is not None:
                     f = picked.field
                     reading.ranked_by = f.is_measure
@@ -1361,7 +1361,7 @@ class _Parser:
                         direction = reading.rank.direction
                     reading.sort_key = (f, direction)
                     (reading.add_measure if f.is_measure else reading.add_dimension)(f)
-                return after
+                return key_end
             reading.unknown.append(item.text)
             return i + 1
         if marker == "who":
