@@ -563,6 +563,9 @@ class _Parser:
                 continue
             if self.the_us(i):
                 items.append(_Item("unknown", i, i + 1, token.text))  # "in the us": a place
+            elif self.up_or_down(items, i):
+                # "is revenue up this month": up on what, it does not say
+                items.append(_Item("unknown", i, i + 1, token.text))
             elif token.norm not in FILLERS and token.stem not in FILLERS:
                 end = self.names_explore(i)
                 if end:
@@ -626,6 +629,19 @@ class _Parser:
             if o is not item
         )
         return self.norm_at(item.start - 1) in ("a", "an") and measures_elsewhere
+
+    def up_or_down(self, items: Sequence[_Item], i: int) -> bool:
+        """Whether token ``i`` is "up" or "down" said of the measure just before it ("are
+        tickets down"): a change from a period the question does not name."""
+        if self.norm_at(i) not in ("up", "down") or self.norm_at(i + 1) in ("to", "by"):
+            return False
+        last = items[-1] if items else None
+        if last is None or last.kind != "field" or last.end != i:
+            return False
+        if any(t.norm in _VERSUS_WORDS | {"than"} for t in self.tokens[i + 1 :]):
+            return False  # "revenue up or down vs last month": the periods are named
+        tops = _tops(last.candidates, "any")
+        return bool(tops) and all(c.field.is_measure for c in tops)
 
     def names_explore(self, i: int) -> int:
         """Where the words of the Explore's own label or description at token ``i`` end

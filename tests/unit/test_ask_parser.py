@@ -778,3 +778,13 @@ def test_things_ranked_by_a_measure_are_listed_by_it(question, fields, sort):
     result = three(question)
     assert isinstance(result, QuerySpec), result
     assert (sorted(result.fields), result.sorts) == (fields, (sort,))
+
+
+def test_up_or_down_without_the_period_it_is_from_declines():
+    for question in ("is revenue up this month", "are tickets down this week"):
+        assert not isinstance(three(question), QuerySpec), question
+    assert not isinstance(three("is revenue up from last month"), QuerySpec)  # not last month's
+    result = three("revenue up or down vs last month")  # the periods are named
+    assert isinstance(result, QuerySpec)
+    assert result.filters["orders.created_date"] == "2026/08/01 to 2026/10/01"
+    assert three("orders up to yesterday").filters["orders.created_date"] == "before 2026/09/30"
