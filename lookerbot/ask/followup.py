@@ -26,6 +26,7 @@ follow-up's leading words) is not a follow-up: :func:`refine` returns ``None``.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -45,7 +46,8 @@ from lookerbot.ask.words import stems
 
 _LEADS = re.compile(
     r"^\s*(?:ok(?:ay)?,?\s+|and\s+|but\s+|so\s+|cool,?\s+|thanks,?\s+)?"
-    r"(?P<lead>now|what about|how about|and what about|what if|just|only|also|excluding|"
+    r"(?P<lead>now|what about|how about|and what about|what if|just|only|also|add|include|"
+    r"throw in|excluding|"
     r"except|without|exclude|minus|split(?: it)? by|break(?: it)? down by|across|"
     r"(?:the )?same(?: thing)?(?: but)? (?:for|in))?\b",
     re.IGNORECASE,
@@ -120,12 +122,15 @@ def refine(
     unchanged = _without(previous, explore.index, dropped.group("what")) if dropped else None
     if unchanged is not None:
         return unchanged
+    if dropped:
+        text = f"without {dropped.group('what')}"  # "remove west": left out, as a value
     ordered = _ORDER.match(text)
     if ordered:
         way = (ordered.group("way") or ordered.group("rev")).lower()
         return _reordered(previous, explore.index, way)
     lead_match = _LEADS.match(text)
     lead = (lead_match.group("lead") or "").lower() if lead_match else ""
+    lead = "also" if lead in ("add", "include", "throw in") else lead  # "add AOV"
     if not lead and _AND_BY.match(text):
         lead = "also"  # "and by category": one more breakdown
     rest = text[lead_match.end() :] if lead_match and lead else text
@@ -224,12 +229,13 @@ def refine(
         changed = True
     negate = lead in _NEGATE
     for name, values in reading.includes.items():
-        parts = [("-" if negate else "") + escape_value(v) for v in values]
-        filters[name] = ",".join([*_own(filters.get(name)), *parts]) if negate else ",".join(parts)
+        if negate:
+            filters[name] = _left_out(filters.get(name), values)
+        else:
+            filters[name] = ",".join(escape_value(v) for v in values)
         changed = True
     for name, values in reading.excludes.items():
-        parts = ["-" + escape_value(v) for v in values]
-        filters[name] = ",".join([*_own(filters.get(name)), *parts])
+        filters[name] = _left_out(filters.get(name), values)
         changed = True
     if reading.compares:
         filters.update(reading.compares)
@@ -368,6 +374,17 @@ def _dimensions(reading: _Reading, index: ExploreIndex) -> list[str]:
         if time_dim is not None and time_dim.name not in dims:
             dims.insert(0, time_dim.name)
     return dims
+
+
+def _left_out(expression: str | None, values: Sequence[str]) -> str:
+    """A value filter with ``values`` left out: taken from the values it keeps ("only West
+    and South", then "remove West": South), else excluded besides what it excludes."""
+    own = _own(expression)
+    said = {escape_value(v) for v in values}
+    kept = [p for p in own if p not in said]
+    if own and not any(p.startswith("-") for p in own) and kept != own:
+        return ",".join(kept or ["-" + p for p in said])
+    return ",".join([*own, *("-" + escape_value(v) for v in values)])
 
 
 def _own(expression: str | None) -> list[str]:

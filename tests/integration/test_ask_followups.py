@@ -368,3 +368,22 @@ async def test_the_emulator_refuses_pivot_offset_without_a_pivot(looker):
     }
     with pytest.raises(QueryError, match="pivot"):
         run_query(query, looker.state.dataset, looker_url=looker.url)
+
+
+def test_add_adds_and_remove_takes_a_value_out():
+    today = date(2026, 9, 30)
+    explore = shop(today)
+    first = parse("revenue by region last month", [explore], today=today)
+    assert isinstance(first, QuerySpec)
+    result = refine(first, "add AOV", explore, today=today)  # beside, not instead
+    assert isinstance(result, QuerySpec), result
+    assert {"orders.total_revenue", "orders.average_order_value"} <= set(result.fields)
+    result = refine(first, "add category", explore, today=today)
+    assert isinstance(result, QuerySpec) and "customers.region" in result.fields
+    assert "products.category" in result.fields
+    result = refine(first, "remove west", explore, today=today)  # a value: left out
+    assert isinstance(result, QuerySpec) and result.filters["customers.region"] == "-West"
+    kept = parse("revenue in the west and south last month", [explore], today=today)
+    assert isinstance(kept, QuerySpec)
+    result = refine(kept, "remove west", explore, today=today)  # from the values it keeps
+    assert isinstance(result, QuerySpec) and result.filters["customers.region"] == "South"
