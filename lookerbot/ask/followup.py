@@ -13,9 +13,12 @@ of the previous query:
 - a ranking ("top 10 instead") sorts the measure and limits the rows ("which was
   highest?": one row); "highest first", "lowest first", "reverse it" only sort;
 - a measure ("what about net revenue?") replaces the measures; "and churn rate", "plus
-  ARR", "the count too" add one;
+  ARR", "the count too", "add AOV" add one;
 - "drop category", "without region" remove a breakdown; "remove the date filter", "no
-  filters" remove filters ("without the West" stays an exclusion);
+  filters" remove filters ("without the West", "remove West" leave the value out: taken
+  from the values a filter keeps, if it keeps some);
+- "as a percentage", "share of total" add the first measure's percent of its total;
+- a first word that only acknowledges the answer ("ok", "hmm", "cool") is passed over;
 - "all time" drops the time filter; "compare to last year" is declined (which period
   against which, the thread's query does not say).
 
@@ -71,6 +74,13 @@ _DROP = re.compile(
     r"\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
+_AS_SHARE = re.compile(
+    r"^\s*(?:(?:show|give|make)\s+(?:it|that|this|me)?\s*)?(?:(?:as|in)\s+(?:a\s+)?"
+    r"(?:percentages?|percents?|shares?|%)|(?:the\s+)?(?:share|percentages?|%)\s+of\s+(?:the\s+)?"
+    r"total)(?:\s+of\s+(?:the\s+)?total)?\s*(?:instead)?\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+"""A reply asking for the answer as shares of its total: "as a percentage"."""
 _PLUS = re.compile(r"^\s*(?:and|plus|with)\s+(?!by\b|per\b)", re.IGNORECASE)
 _TOO = re.compile(r"\s+(?:too|as well)\s*[?.!]*\s*$", re.IGNORECASE)
 _AND_BY = re.compile(r"^\s*(?:and|plus)\s+(?:by|per)\b", re.IGNORECASE)
@@ -124,6 +134,8 @@ def refine(
         return unchanged
     if dropped:
         text = f"without {dropped.group('what')}"  # "remove west": left out, as a value
+    if _AS_SHARE.match(text):
+        return _as_share(previous, explore.index, text)
     ordered = _ORDER.match(text)
     if ordered:
         way = (ordered.group("way") or ordered.group("rev")).lower()
@@ -336,6 +348,27 @@ def _without(previous: QuerySpec, index: ExploreIndex, what: str) -> ParseResult
         limit=previous.limit,
         pivots=[p for p in previous.pivots if p in fields],
         calculations=[c for c in previous.calculations if c.field in fields],
+    )
+
+
+def _as_share(previous: QuerySpec, index: ExploreIndex, said: str) -> ParseResult:
+    """The previous query with its first measure as a percent of its total."""
+    measures = [f for f in previous.fields if index.fields[f].is_measure]
+    dims = [f for f in previous.fields if not index.fields[f].is_measure]
+    if not measures or not dims:
+        # one row is all of its total: a share of nothing
+        return NotUnderstood(
+            index.explore.key, (said.strip(" ?.!"),), tuple(index.some_fields()), matched=0
+        )
+    share = Calculation("percent_of_total", measures[0])
+    return build_spec(
+        index,
+        fields=list(previous.fields),
+        filters=dict(previous.filters),
+        sorts=list(previous.sorts),
+        limit=previous.limit,
+        pivots=list(previous.pivots),
+        calculations=[*(c for c in previous.calculations if c != share), share],
     )
 
 

@@ -387,3 +387,19 @@ def test_add_adds_and_remove_takes_a_value_out():
     assert isinstance(kept, QuerySpec)
     result = refine(kept, "remove west", explore, today=today)  # from the values it keeps
     assert isinstance(result, QuerySpec) and result.filters["customers.region"] == "South"
+
+
+def test_as_a_percentage_adds_the_share_of_the_total():
+    today = date(2026, 9, 30)
+    explore = shop(today)
+    first = parse("revenue by region last month", [explore], today=today)
+    assert isinstance(first, QuerySpec)
+    for said in ("as a percentage", "share of total", "show it as % of total"):
+        result = refine(first, said, explore, today=today)
+        assert isinstance(result, QuerySpec), (said, result)
+        assert [(c.type, c.field) for c in result.calculations] == [
+            ("percent_of_total", "orders.total_revenue")
+        ]
+    one_row = parse("revenue last month", [explore], today=today)
+    assert isinstance(one_row, QuerySpec)  # a single total is all of itself: declined
+    assert isinstance(refine(one_row, "as a percentage", explore, today=today), NotUnderstood)
