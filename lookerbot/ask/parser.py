@@ -573,6 +573,16 @@ class _Parser:
                     continue
                 items.append(_Item("unknown", i, i + 1, token.text))
             i += 1
+        for item in list(items):
+            tops = _tops(item.candidates, "any") if item.kind == "field" else []
+            k = item.start - 1 - (self.norm_at(item.start - 1) == "of")
+            if (
+                self.norm_at(k) in ("total", "sum")
+                and tops
+                and all(c.field.type == "average" for c in tops)
+            ):
+                # "total order value", "sum of CSAT": a total, which an average is not
+                items.insert(items.index(item), _Item("unknown", k, k + 1, self.tokens[k].text))
         return [item for k, item in enumerate(items) if not self.modifies(items, k)]
 
     def names_values_left_out(self, items: Sequence[_Item], k: int) -> bool:

@@ -788,3 +788,12 @@ def test_up_or_down_without_the_period_it_is_from_declines():
     assert isinstance(result, QuerySpec)
     assert result.filters["orders.created_date"] == "2026/08/01 to 2026/10/01"
     assert three("orders up to yesterday").filters["orders.created_date"] == "before 2026/09/30"
+
+
+@pytest.mark.parametrize(
+    "question", ["total order value by region", "sum of csat", "total resolution time"]
+)
+def test_a_total_of_what_only_an_average_measures_declines(question):
+    result = three(question)
+    assert isinstance(result, NotUnderstood), result
+    assert result.unknown[0].lower() in ("total", "sum")
