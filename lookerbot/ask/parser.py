@@ -520,6 +520,11 @@ class _Parser:
                         if o.kind == "value" and any(m.field.name in peers for m in o.values)
                     ]
                     best = values[0] if values else best
+                if best.kind == "field" and self.done_to_other_things(items, best):
+                    # "how many accounts churned": the accounts with churned subscriptions,
+                    # counted; the count of churned subscriptions counts other things
+                    values = [o for o in options if o.kind == "value" and o.end == best.end]
+                    best = values[0] if values else best
                 if best.kind == "field" and items and items[-1].marker == "not":
                     # "excluding returned": what is left out is a value.
                     values = [o for o in options if o.kind == "value" and o.end >= best.end]
@@ -639,6 +644,26 @@ class _Parser:
             if o is not item
         )
         return self.norm_at(item.start - 1) in ("a", "an") and measures_elsewhere
+
+    def done_to_other_things(self, items: Sequence[_Item], said: _Item) -> bool:
+        """Whether ``said`` is a past participle naming a count ("churned") right after a
+        noun counted by a count of another view ("accounts"): what happened to the things
+        of the participle's count, said of the noun's things."""
+        word = self.tokens[said.start]
+        if said.end - said.start != 1 or not word.norm.endswith("ed") or not items:
+            return False
+        before = items[-1]
+        if before.kind != "field" or before.end != said.start:
+            return False
+        counts = ("count", "count_distinct")
+        views = {
+            c.field.view
+            for c in before.candidates
+            if c.view_noun or (c.field.type in counts and c.score >= TAG)
+        }
+        counted = {f.view for f in self.index.fields.values() if f.is_measure and f.type in counts}
+        done = {c.field.view for c in _tops(said.candidates, "any") if c.field.type in counts}
+        return bool(views & counted and done) and not views & done
 
     def up_or_down(self, items: Sequence[_Item], i: int) -> bool:
         """Whether token ``i`` is "up" or "down" said of the measure just before it ("are

@@ -797,3 +797,13 @@ def test_a_total_of_what_only_an_average_measures_declines(question):
     result = three(question)
     assert isinstance(result, NotUnderstood), result
     assert result.unknown[0].lower() in ("total", "sum")
+
+
+def test_what_happened_to_other_things_is_their_status():
+    # the subscriptions churned; the accounts are counted
+    result = three("how many accounts churned")
+    assert isinstance(result, QuerySpec), result
+    assert list(result.fields) == ["accounts.count"]
+    assert result.filters == {"subscriptions.status": "churned"}
+    result = three("how many subscriptions churned")  # their own count
+    assert isinstance(result, QuerySpec) and list(result.fields) == ["subscriptions.churned_count"]
