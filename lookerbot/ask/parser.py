@@ -36,6 +36,7 @@ from lookerbot.ask.dates import (
 )
 from lookerbot.ask.index import (
     DESCRIPTION,
+    LABEL,
     LABEL_END,
     MONEY_VERBS,
     SYNONYMS,
@@ -474,6 +475,12 @@ class _Parser:
                 items.append(_Item("unknown", i, i + 2, self.text(i, i + 2)))
                 i += 2
                 continue
+            timed = self.how_long(i)
+            if timed is not None:
+                items.append(timed)
+                self.matched += timed.end - timed.start
+                i = timed.end
+                continue
             missing = unknown_metric(self.index, self.stems[i:])
             if missing:
                 items.append(_Item("unknown", i, i + missing, self.text(i, i + missing)))
@@ -644,6 +651,29 @@ class _Parser:
             if o is not item
         )
         return self.norm_at(item.start - 1) in ("a", "an") and measures_elsewhere
+
+    def how_long(self, i: int) -> _Item | None:
+        """ "how long does it take to resolve", "how fast do we respond" at ``i``: the one
+        average measure whose label has the verb's noun ("Average Resolution Time"), as
+        one item up to the verb; ``None`` otherwise."""
+        if self.norm_at(i) != "how" or self.norm_at(i + 1) not in ("long", "fast", "quickly"):
+            return None
+        for j in range(i + 2, min(i + 8, len(self.tokens))):
+            verb = self.tokens[j].norm
+            if len(verb) < 5:
+                continue
+            found = [
+                f
+                for f in self.index.fields.values()
+                if f.is_measure
+                and f.type == "average"
+                and _DURATION & set(stems(f"{f.label_short} {f.description}"))
+                and any(len(w) >= 5 and w[:5] == verb[:5] for w in stems(f.label_short))
+            ]
+            if len(found) == 1:
+                said = self.text(i, j + 1)
+                return _Item("field", i, j + 1, said, candidates=[Candidate(found[0], LABEL)])
+        return None
 
     def done_to_other_things(self, items: Sequence[_Item], said: _Item) -> bool:
         """Whether ``said`` is a past participle naming a count ("churned") right after a
@@ -2279,6 +2309,9 @@ def _root(word: str) -> str:
             return word[: -len(suffix)]
     return word
 
+
+_DURATION = frozenset({"time", "hour", "minute", "day", "second", "duration"})
+"""Words of a measure of how long something takes."""
 
 _OVER = {"week": "wow", "month": "mom", "quarter": "qoq", "year": "yoy"}
 

@@ -807,3 +807,17 @@ def test_what_happened_to_other_things_is_their_status():
     assert result.filters == {"subscriptions.status": "churned"}
     result = three("how many subscriptions churned")  # their own count
     assert isinstance(result, QuerySpec) and list(result.fields) == ["subscriptions.churned_count"]
+
+
+@pytest.mark.parametrize(
+    ("question", "field"),
+    [
+        ("how fast do we respond on chat", "tickets.average_first_response_minutes"),
+        ("how long does it take to resolve billing tickets", "tickets.average_resolution_hours"),
+    ],
+)
+def test_how_long_to_do_something_is_the_average_time_named_by_its_noun(question, field):
+    result = three(question)
+    assert isinstance(result, QuerySpec), result
+    assert list(result.fields) == [field]
+    assert not isinstance(three("how long are orders"), QuerySpec)  # no time of orders
