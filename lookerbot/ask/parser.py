@@ -71,6 +71,15 @@ _WHO_ASKS = re.compile(
 )
 """Who is asking, before the question: "finance here:", "CS team asking:", "quick q:"."""
 
+_GREETING = re.compile(
+    r"^(?:hi|hey|hello|morning|yo)\s+(?:team|all|folks|everyone|everybody|guys|y'all)\b[\s,!.:]*",
+    re.IGNORECASE,
+)
+"""A greeting to the channel: "hey team, ..." (the team is not Agents Team)."""
+
+_EMOJI = re.compile(r"(?<!\w):[a-z0-9_+-]+:(?!\w)")
+"""Slack's emoji codes (":pray:")."""
+
 _WHAT_FOR = re.compile(
     r"[\s,]+for\s+(?:the|my|our|a|an|this|next|tomorrow's|today's)\s+(?:[\w'-]+\s+){0,2}?"
     r"(?:deck|slides?|meeting|presentation|qbr|standup|stand-up|all-hands|sync)\W*$",
@@ -83,7 +92,9 @@ def clip(question: str) -> str:
     """``question`` with its spaces squeezed, without who asks and what for ("finance
     here: ...", "... for the board deck"), cut after a word within :data:`MAX_QUESTION`."""
     text = " ".join(question.split())
-    text = _WHAT_FOR.sub("", _WHO_ASKS.sub("", text, count=1), count=1) or text
+    said = _EMOJI.sub(" ", _GREETING.sub("", text, count=1))
+    said = " ".join(_WHAT_FOR.sub("", _WHO_ASKS.sub("", said.strip(), count=1), count=1).split())
+    text = said or text
     if len(text) <= MAX_QUESTION:
         return text
     cut = text[: MAX_QUESTION + 1]

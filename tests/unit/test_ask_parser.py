@@ -677,6 +677,10 @@ def test_a_ranking_of_one_thing_or_a_list(question, limit):
         ("quick q: revenue by region", ["customers.region", "orders.total_revenue"]),
         ("net sales by category for the board deck", ["orders.net_revenue", "products.category"]),
         ("revenue by region here, please", ["customers.region", "orders.total_revenue"]),
+        # a greeting to the channel (not Agents Team), emoji codes, chat words
+        ("hey team, how many tickets this week?", ["tickets.count"]),
+        ("revenue by region pls :pray:", ["customers.region", "orders.total_revenue"]),
+        ("can u show me orders by status", ["orders.count", "orders.status"]),
         # the Explore's own words ("Orders placed in the online shop") name the data
         ("shop revenue", ["orders.total_revenue"]),
         ("revenue from the online shop", ["orders.total_revenue"]),
