@@ -223,7 +223,7 @@ def refine(
         sorts = [_rename_sort(s, replaced) for s in sorts]
         changed = True
     if new_dims:
-        if lead in _ADD:
+        if lead in _ADD or adding:
             dims = old_dims + [d for d in new_dims if d not in old_dims]
             if lead.startswith(("split", "across")):
                 pivots = [*pivots, *(d for d in new_dims if d not in pivots)]

@@ -378,9 +378,10 @@ def test_add_adds_and_remove_takes_a_value_out():
     result = refine(first, "add AOV", explore, today=today)  # beside, not instead
     assert isinstance(result, QuerySpec), result
     assert {"orders.total_revenue", "orders.average_order_value"} <= set(result.fields)
-    result = refine(first, "add category", explore, today=today)
-    assert isinstance(result, QuerySpec) and "customers.region" in result.fields
-    assert "products.category" in result.fields
+    for said in ("add category", "by category too", "by category as well"):
+        result = refine(first, said, explore, today=today)  # beside the region
+        assert isinstance(result, QuerySpec) and "customers.region" in result.fields, said
+        assert "products.category" in result.fields
     result = refine(first, "remove west", explore, today=today)  # a value: left out
     assert isinstance(result, QuerySpec) and result.filters["customers.region"] == "-West"
     kept = parse("revenue in the west and south last month", [explore], today=today)
