@@ -30,6 +30,7 @@ TUNING7 = ROOT / "tests" / "fixtures" / "ask_tuning7.json"
 TUNING8 = ROOT / "tests" / "fixtures" / "ask_tuning8.json"
 TUNING10 = ROOT / "tests" / "fixtures" / "ask_tuning10.json"
 TUNING11 = ROOT / "tests" / "fixtures" / "ask_tuning11.json"
+TUNING13 = ROOT / "tests" / "fixtures" / "ask_tuning13.json"
 """Written blind as traps (40% unanswerable near-misses)."""
 HELDOUT = ROOT / "tests" / "fixtures" / "ask_heldout.json"
 EVALUATION = pytest.StashKey[dict[str, Any]]()
