@@ -728,7 +728,9 @@ class _Parser:
             j += 1
         if j == i:
             return 0
-        if j < len(self.tokens) and self._names_field(j):
+        if j < len(self.tokens) and (
+            (self.stems[j],) in self.index.phrases or self._starts_field(j)
+        ):
             return j  # "shop revenue"
         k = i - 1 if self.norm_at(i - 1) != "the" else i - 2
         # "revenue from the shop", "tickets raised last week"
@@ -741,13 +743,6 @@ class _Parser:
             )
         )
         return j if named else 0
-
-    def _names_field(self, i: int) -> bool:
-        """Whether a field's phrase starts at token ``i``."""
-        for length in range(1, min(self.index.max_words, len(self.tokens) - i) + 1):
-            if tuple(self.stems[i : i + length]) in self.index.phrases:
-                return True
-        return False
 
     def norm_at(self, i: int) -> str:
         return self.tokens[i].norm if 0 <= i < len(self.tokens) else ""
