@@ -32,6 +32,9 @@ from tests.ask_support import (
     TUNING11,
     TUNING12,
     TUNING13,
+    TUNING14,
+    TUNING15,
+    TUNING16,
     explore_question,
 )
 
@@ -56,6 +59,12 @@ TUNING_FLOORS = {
     TUNING12: {"exact": 0.55, "wrong": 0.06},
     # half of it has none; added untuned at first contact (48.0% / 8.0%)
     TUNING13: {"exact": 0.40, "wrong": 0.10},
+    # 30% of it has none; added at first contact (50.0% / 0.0%)
+    TUNING14: {"exact": 0.45, "wrong": 0.05},
+    # 17% of it has none; added at first contact (75.0% / 5.0%)
+    TUNING15: {"exact": 0.65, "wrong": 0.08},
+    # 20% of it has none; added at first contact (65.0% / 5.0%)
+    TUNING16: {"exact": 0.55, "wrong": 0.08},
 }
 
 
