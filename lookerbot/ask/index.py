@@ -330,6 +330,9 @@ def _add_glossary(index: ExploreIndex) -> None:
         event = tuple(w for w in stems(dated.group_label) if w not in ("date", "time"))
         if len(event) == 1 and event not in index.phrases:
             index._add(event, count, _SYNONYM_SCORE)
+    # A synonym made from the Explore's own word ("shopper" of "the online shop") names
+    # its things as well as the word it stands for.
+    own = list(content_words(f"{index.explore.label} {index.explore.description}"))
     for phrase, candidates in list(index.phrases.items()):
         for word, others in SYNONYMS.items():
             if word not in phrase:
@@ -338,8 +341,10 @@ def _add_glossary(index: ExploreIndex) -> None:
                 alias = tuple(other if w == word else w for w in phrase)
                 if alias in index.phrases and alias != phrase:
                     continue
+                its_own = any(len(w) >= 4 and other.startswith(w) for w in own)
                 for c in candidates:
-                    index._add(alias, c.field, min(c.score, _SYNONYM_SCORE), view_noun=c.view_noun)
+                    score = c.score if its_own else min(c.score, _SYNONYM_SCORE)
+                    index._add(alias, c.field, score, view_noun=c.view_noun)
 
 
 def _display_dimensions(visible: Sequence[ExploreField]) -> dict[str, ExploreField]:

@@ -301,6 +301,10 @@ _COMPARE: dict[tuple[str, ...], str] = {
     ("fewer", "than"): "<",
     ("smaller", "than"): "<",
     ("cheaper", "than"): "<",
+    ("longer", "than"): ">",  # "took longer than 48 hours to resolve"
+    ("shorter", "than"): "<",
+    ("quicker", "than"): "<",
+    ("faster", "than"): "<",
     ("at", "most"): "<=",
     (">",): ">",
     (">=",): ">=",
@@ -409,11 +413,18 @@ class _Reading:
     """Counts named by a bare plural noun ("tickets"): the subject, when another measure
     is asked for ("how many tickets did we resolve")."""
     which: bool = False
+    which_many: bool = False
+    """"Which" asked of things in the plural ("which agents ..."): a list of them."""
     new_things: str | None = None
     """Things called "new" that the Explore's date does not date ("new customers" of an
     Explore dated by orders): which are new, it cannot tell."""
+    how_many_of: ExploreField | None = None
+    """The count the noun right after "how many" names ("how many pending orders")."""
     per_thing: Token | None = None
     """The things a measure is asked per ("revenue per order"): an average of them."""
+    per_row: tuple[Token, ExploreField] | None = None
+    """Things a measure is asked per that a dimension lists ("tickets per agent"): a row
+    each, unless another breakdown makes it a rate ("tickets per agent by team")."""
     happened_after_noun: bool = False
     """A count named by what happened after the things it counts ("orders returned")."""
     lists_with: bool = False
@@ -485,6 +496,9 @@ class _Parser:
                 # "MRR as of June": a snapshot on a day, which no measure keeps
                 items.append(_Item("unknown", i, i + 2, self.text(i, i + 2)))
                 i += 2
+                continue
+            if self.all_of_them(i):
+                i += 3  # "total MRR across all subscriptions": all of them, not a pivot
                 continue
             timed = self.how_long(i)
             if timed is not None:
@@ -558,6 +572,13 @@ class _Parser:
                 if best.kind == "marker" and best.marker.startswith(("change", "share")):
                     # "the Growth plan", "on Growth", "Pro vs Growth": a value, not a change.
                     after_word = i > 0 and self.tokens[i - 1].norm in _VALUE_LEADS
+                    if after_word and self.tokens[i - 1].norm == "the":
+                        # "MRR this year vs last year, with the growth": after two periods
+                        # compared, "the growth" is their change.
+                        after_word = not any(
+                            a.kind == "time" and b.marker == "versus" and c.kind == "time"
+                            for a, b, c in zip(items, items[1:], items[2:], strict=False)
+                        )
                     values = [
                         o
                         for o in options
@@ -635,6 +656,28 @@ class _Parser:
         token = self.tokens[item.start]
         if self.names_values_left_out(items, k):
             return True
+        after = items[k + 1] if k + 1 < len(items) else None
+        if (
+            item.kind == "field"
+            and after is not None
+            and after.kind == "field"
+            and after.start == item.end
+            and max(c.score for c in item.candidates) <= DESCRIPTION
+        ):
+            # "each price plan": a word of the plan's description, naming it beside it
+            said = {c.field.name for c in item.candidates}
+            if any(c.field.name in said for c in _tops(after.candidates, "any")):
+                return True
+        if (
+            item.kind == "field"
+            and after is not None
+            and after.kind == "field"
+            and after.start == item.end
+            and token.norm.endswith("ing")
+            and tuple(self.stems[item.start : item.end]) in MONEY_VERBS
+            and not any(c.field.is_measure or c.view_noun for c in _tops(after.candidates, "any"))
+        ):
+            return True  # "billing country": which country, not an amount
         if item.kind != "field" or item.end - item.start != 1 or token.kind != "word":
             return False
         if token.stem != token.norm or token.norm.endswith(("s", "ed")):
@@ -662,6 +705,15 @@ class _Parser:
             if o is not item
         )
         return self.norm_at(item.start - 1) in ("a", "an") and measures_elsewhere
+
+    def all_of_them(self, i: int) -> bool:
+        """Whether "across all <the Explore's things>" starts at ``i``: every row, which is
+        what a total is of anyway."""
+        if self.norm_at(i) != "across" or self.norm_at(i + 1) not in ("all", "every"):
+            return False
+        base = self.index.count_measure()
+        named = self.index.phrases.get((self.stems[i + 2],), []) if i + 2 < len(self.stems) else []
+        return base is not None and any(c.field == base for c in named)
 
     def how_long(self, i: int) -> _Item | None:
         """ "how long does it take to resolve", "how fast do we respond" at ``i``: the one
@@ -1305,6 +1357,8 @@ class _Parser:
         possessive = self.tokens[item.start].text.lower().endswith(("'s", "’s"))
         if possessive and all(c.field.is_measure for c in next_tops):
             return False  # "each plan's MRR": the plans, each with its MRR
+        if tuple(self.stems[after.start : after.end]) in MONEY_VERBS:
+            return False  # "does each plan bring in": what the plans do, not whose
         views = {c.field.view for c in next_tops}
         return len(views) == 1 and any(c.field.view in views for c in item.candidates)
 
@@ -1471,6 +1525,11 @@ class _Parser:
             names_dimension = j < len(items) and any(
                 not c.field.is_measure and _named(c) for c in items[j].candidates
             )
+            if names_dimension and all(
+                c.field.is_numeric and not c.field.is_timeframe
+                for c in _tops(items[j].candidates, "dim")
+            ):
+                return j  # "what seat total": a number each row has, read as a field
             if names_dimension and items[j].kind == "field":
                 chosen = self.resolve(items[j], "dim", reading)
                 if chosen is not None:
@@ -1478,6 +1537,9 @@ class _Parser:
                         reading.add_measure(chosen.field)
                     else:
                         reading.add_dimension(chosen.field)
+                        last = self.tokens[items[j].end - 1]
+                        if chosen.view_noun and last.kind == "word" and last.stem != last.norm:
+                            reading.which_many = True  # "which agents have the lowest CSAT"
                 return j + 1
             return j
         if marker == "howmany":
@@ -1491,6 +1553,9 @@ class _Parser:
             if following is not None and following.kind == "field":
                 nxt = following
                 tops = _tops(nxt.candidates, "any")
+                reading.how_many_of = next(
+                    (c.field for c in tops if c.field.type in ("count", "count_distinct")), None
+                )
                 if tops and all(c.view_noun for c in tops):
                     # "how many products": a count of that view, if it has one.
                     view = tops[0].field.view
@@ -1509,6 +1574,13 @@ class _Parser:
                     if k == i + 1:
                         return i + 2
                     items[k] = _Item("marker", nxt.start, nxt.end, nxt.text)  # read here
+                elif tops and not any(
+                    c.field.is_measure or c.field.is_numeric or c.field.is_timeframe
+                    for c in nxt.candidates
+                ):
+                    # "how many brands did shoppers buy": brands are a dimension's values,
+                    # and nothing counts them.
+                    reading.uncountable = nxt.text
             return i + 1
         if marker == "not":
             if i + 1 < len(items) and items[i + 1].kind == "field":
@@ -1655,6 +1727,8 @@ class _Parser:
             if reading.sort_key is None:
                 reading.sort_key = (chosen.field, "")
         else:
+            if per and chosen.field == self.index.display_dimension(chosen.field.view):
+                reading.per_row = (self.tokens[item.end - 1], chosen.field)
             reading.add_dimension(chosen.field)
 
     def read_field(self, items: list[_Item], i: int, reading: _Reading) -> None:
@@ -1997,6 +2071,13 @@ class _Parser:
             # (returned of all orders), which a share of the returns is not
             share = next((t.text for t in self.tokens if t.norm in _SHARE_WORDS), "percent")
             return self.declined((share,))
+        asked = reading.how_many_of
+        if asked is not None and asked in (*measures, *reading.weak_measures):
+            others = [m for m in measures if m != asked]
+            if all(m.name in reading.noun_counts for m in others):
+                # "how many pending orders do we have from customers": the orders, which
+                # "how many" is said of; the customers are whose they are.
+                measures = [asked]
         if (
             len(measures) >= 2
             and base in measures
@@ -2015,7 +2096,15 @@ class _Parser:
                 for m in reading.weak_measures
                 if m not in measures and m != base and m.view not in reading.hinted
             ]
-        for weak in (reading.noun_counts, reading.verb_measures):
+        weak_first = (reading.noun_counts, reading.verb_measures)
+        if reading.how_many:
+            # "how many (Enterprise) subs are billed annually": "how many" asks for a
+            # count, so the money verb is what the counted things do, not a total.
+            weak_first = weak_first[::-1]
+            counted = [m for m in reading.weak_measures if m.name in reading.noun_counts]
+            if measures and counted and all(m.name in reading.verb_measures for m in measures):
+                measures = counted
+        for weak in weak_first:
             if len(measures) > 1 and any(m.name not in weak for m in measures):
                 measures = [m for m in measures if m.name not in weak]
         listed = self.listing(measures, reading)
@@ -2027,6 +2116,13 @@ class _Parser:
             # "average revenue by region": an average of what, per what, it does not say,
             # and the Explore has no measure that does.
             return self.declined((reading.averaged,))
+        if reading.per_row is not None and len(reading.dimensions) > 1 and measures:
+            # "tickets per agent by team", "revenue per shopper in each region": within
+            # each team, a rate per agent, which only a measure described per agent is.
+            reading.per_thing, listed = reading.per_row
+            reading.dimensions.remove(listed)
+            if len(reading.dimensions) == 1:
+                reading.pivots.clear()  # "MRR per account by plan": plans are the rows
         if reading.per_thing is not None and measures:
             # "revenue per order": the one average the Explore describes per order.
             average = self.average_per(measures[0], reading.per_thing)
@@ -2077,7 +2173,7 @@ class _Parser:
             count = own[0] if len(own) == 1 else index.count_measure()
             measures = [count] if count is not None else []
         if not measures and reading.how_many:
-            count = index.count_measure()
+            count = reading.how_many_of or index.count_measure()
             if count is None:
                 return self.declined((), reason="no_count")
             measures = [count]
@@ -2181,6 +2277,15 @@ class _Parser:
             if time_dim is None:
                 return self.declined((), reason="no_timeframe")
             dimensions = [time_dim, *(d for d in dimensions if d.name != time_dim.name)]
+            if compared:
+                # "subscriptions by signup date, this quarter vs last": the periods
+                # compared are what the date is broken down by.
+                dimensions = [
+                    d
+                    for d in dimensions
+                    if d == time_dim
+                    or not (d.is_timeframe and d.dimension_group == time_dim.dimension_group)
+                ]
             others = [d for d in dimensions if d.name != time_dim.name]
             if reading.pivot_grain or (compared and others):
                 pivots.append(time_dim.name)
@@ -2219,14 +2324,15 @@ class _Parser:
             if rank.limit is not None:
                 limit = rank.limit
             elif limit is None and rank.rank == "top" and reading.which and dimensions:
-                limit = 1  # "which agent has the worst CSAT": one answer
+                # "which agent has the worst CSAT": one answer; "which agents": a list
+                limit = DEFAULT_TOP if reading.which_many else 1
             elif limit is None and rank.rank == "top":
                 # "the top customers": a list; "the best month for revenue": one
                 limit = 1 if self.singular_after(rank) and dimensions else DEFAULT_TOP
             elif limit is None and rank.rank == "most" and dimensions:
                 # "fewest escalations by agent": a list; "which agent has the fewest": one
                 grouped = reading.plural_dims or reading.by_groups > 0
-                plural_list = grouped and not reading.which
+                plural_list = (grouped and not reading.which) or reading.which_many
                 limit = DEFAULT_TOP if reading.list_rank or plural_list else 1
         rows = [d for d in dimensions if d.name not in pivots]
         if reading.which and rows and rank is None and reading.superlative is not None:

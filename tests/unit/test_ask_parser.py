@@ -825,3 +825,101 @@ def test_how_long_to_do_something_is_the_average_time_named_by_its_noun(question
     assert isinstance(result, QuerySpec), result
     assert list(result.fields) == [field]
     assert not isinstance(three("how long are orders"), QuerySpec)  # no time of orders
+
+
+@pytest.mark.parametrize(
+    ("question", "fields", "filters"),
+    [
+        # "how many" asks for a count; the money verb is what the counted things do
+        (
+            "How many Enterprise Plus subs are billed annually?",
+            ["subscriptions.count"],
+            {"subscriptions.plan": "Enterprise Plus", "subscriptions.billing_period": "annual"},
+        ),
+        # the noun right after "how many" is what is counted, not whose it is
+        (
+            "How many pending orders do we have from customers in the West region?",
+            ["orders.count"],
+            {"orders.status": "pending", "customers.region": "West"},
+        ),
+        (
+            "How many customer accounts have a subscription with more than 100 seats?",
+            ["accounts.count"],
+            {"subscriptions.seats": ">100"},
+        ),
+        # "across all <the Explore's things>" is every row, not a pivot
+        ("What's our total MRR across all subscriptions?", ["subscriptions.total_mrr"], {}),
+        # "longer than" compares a duration
+        (
+            "How many tickets took longer than 48 hours to resolve last quarter?",
+            ["tickets.count"],
+            {"tickets.resolution_hours": ">48", "tickets.created_date": "last quarter"},
+        ),
+        # a description word naming the field beside it; what each plan does
+        (
+            "For our Enterprise-size customers, how much MRR does each price plan bring in?",
+            ["subscriptions.plan", "subscriptions.total_mrr"],
+            {"accounts.segment": "Enterprise"},
+        ),
+        # "billing" before a dimension says which one; "seat total" is Total Seats
+        (
+            "What is the seat total on active subscriptions by billing country?",
+            ["accounts.country", "subscriptions.total_seats"],
+            {"subscriptions.status": "active"},
+        ),
+        # a synonym made of the Explore's own word ("shop") is its own
+        (
+            "Which 5 shoppers spent the most since March?",
+            ["customers.name", "orders.total_revenue"],
+            {"orders.created_date": "after 2026/03/01"},
+        ),
+    ],
+)
+def test_what_how_many_counts_and_words_that_only_say_which(question, fields, filters):
+    result = three(question)
+    assert isinstance(result, QuerySpec), result
+    assert sorted(result.fields) == sorted(fields)
+    assert result.filters == filters
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Tickets per agent by team last month?",  # a rate per agent, within each team
+        "What's the revenue per shopper in each region?",
+        "What's the average number of seats per account in each segment?",
+        "How many different brands did shoppers in each region buy from last month?",
+        "how many plans do we have",  # no count of a dimension's values
+    ],
+)
+def test_a_rate_per_thing_within_a_breakdown_and_counts_of_values_decline(question):
+    assert not isinstance(three(question), QuerySpec)
+
+
+def test_per_thing_by_breakdown_is_the_average_described_per_thing():
+    result = three("MRR per account by plan")  # ARPU: MRR per account
+    assert isinstance(result, QuerySpec), result
+    assert sorted(result.fields) == ["subscriptions.arpu", "subscriptions.plan"]
+    assert result.pivots == ()
+    result = three("tickets per agent")  # one row per agent, as before
+    assert isinstance(result, QuerySpec) and sorted(result.fields) == [
+        "agents.name",
+        "tickets.count",
+    ]
+
+
+def test_compared_periods_their_growth_and_which_in_the_plural():
+    result = three("MRR this year versus last year, with the growth")
+    assert isinstance(result, QuerySpec), result
+    assert "subscriptions.plan" not in result.filters  # "the growth" is no plan here
+    assert [c.type for c in result.calculations] == ["percent_change"]
+    on_plan = three("MRR this year vs last year on Growth")
+    assert isinstance(on_plan, QuerySpec) and on_plan.filters["subscriptions.plan"] == "Growth"
+    result = three("Count of subscriptions by signup date, this quarter versus last quarter")
+    assert isinstance(result, QuerySpec), result
+    assert sorted(result.fields) == ["subscriptions.count", "subscriptions.signup_quarter"]
+    assert result.pivots == ()
+    many = three("Which agents have the lowest CSAT this quarter?")
+    one = three("Which agent has the lowest CSAT this quarter?")
+    assert isinstance(many, QuerySpec) and isinstance(one, QuerySpec)
+    assert (many.limit, one.limit) == (10, 1)
