@@ -28,6 +28,9 @@ from typing import Literal
 
 from lookerbot.ask.dates import (
     CHANGE_WORDS,
+    MONTHS,
+    UNITS,
+    WEEKDAYS,
     TimeFilter,
     combine,
     range_unit,
@@ -56,6 +59,7 @@ from lookerbot.ask.spec import (
     build_spec,
     escape_value,
 )
+from lookerbot.ask.spelling import corrected, corrections, vocabulary
 from lookerbot.ask.words import FILLERS, Token, contains, number_value, stems, tokenize
 from lookerbot.looker.models import ExploreField
 
@@ -138,6 +142,7 @@ _MARKERS: dict[tuple[str, ...], str] = {
     ("percent",): "share",
     ("percentage",): "share",
     ("%",): "share",
+    ("pct",): "share",
     ("proportion",): "share",
     ("growth",): "change",
     # "the % change", "percent growth": a change, not a share
@@ -800,8 +805,24 @@ class _Parser:
         return self.tokens[i].norm if 0 <= i < len(self.tokens) else ""
 
     def the_us(self, i: int) -> bool:
-        """Whether token ``i`` is "us" after "the" ("in the us"): a place, not the word."""
-        return self.norm_at(i) == "us" and self.norm_at(i - 1) == "the"
+        """Whether token ``i`` is "us" naming a place, not the pronoun: after "the" ("in
+        the us"), or after a preposition before the things it says where they are ("for
+        us accounts"; "give us orders" is the pronoun)."""
+        if self.norm_at(i) != "us":
+            return False
+        if self.norm_at(i - 1) == "the":
+            return True
+        if i > 0 and self.norm_at(i - 1) not in ("for", "in", "from", "of", "among", "across"):
+            return False
+        if i + 1 >= len(self.tokens):
+            return False
+        after = self.tokens[i + 1]
+        things = self.index.phrases.get((after.stem,), [])
+        plural = after.kind == "word" and after.stem != after.norm
+        return plural and any(
+            c.view_noun or (c.field.type in ("count", "count_distinct") and c.score >= TAG)
+            for c in things
+        )
 
     def _starts_field(self, i: int) -> bool:
         """Whether a field's phrase of two words or more starts at token ``i``."""
@@ -2590,9 +2611,55 @@ def read_question(
     today: date,
     prefer: Collection[str] = (),
 ) -> tuple[ParseResult, ExploreQuestion]:
-    """As :func:`parse`, and which of ``explores`` the result is for."""
+    """As :func:`parse`, and which of ``explores`` the result is for.
+
+    When words fit nothing, and each is a typo of one word the Explores or the parser
+    know ("regoin"), the question is read again with them corrected; the answer says so.
+    """
     if not explores:
         raise ValueError("parse needs at least one Explore")
+    result, chosen = _read_question(question, explores, today=today, prefer=prefer)
+    if not isinstance(result, NotUnderstood) or not result.unknown or result.reason:
+        return result, chosen
+    unknown = {word.lower() for phrase in result.unknown for word in phrase.split()}
+    fixes = {
+        typed: word
+        for typed, word in corrections(question, _known_words(explores)).items()
+        if typed.lower() in unknown
+    }
+    if not fixes:
+        return result, chosen
+    again, chosen_again = _read_question(
+        corrected(question, fixes), explores, today=today, prefer=prefer
+    )
+    if isinstance(again, QuerySpec):
+        said = ", ".join(f"“{typed}” as “{word}”" for typed, word in fixes.items())
+        return replace(again, description=f"{again.description} (read {said})"), chosen_again
+    if isinstance(again, Ambiguity):
+        return again, chosen_again
+    return result, chosen
+
+
+def _known_words(explores: Sequence[ExploreQuestion]) -> frozenset[str]:
+    """What a typo may be corrected to: the words of the Explores' fields and values, and
+    the words the parser reads."""
+    words: set[str] = set()
+    for explore in explores:
+        words.update(w for phrase in explore.index.phrases for w in phrase)
+        words.update(w for phrase in explore.values.phrases for w in phrase)
+    for phrases in (_MARKERS, _GRAINS, _COMPARE, _ORDER_WORDS, _OR_MORE):
+        words.update(w for phrase in phrases for w in phrase)
+    words.update((*_RANKS, *MONTHS, *UNITS, *WEEKDAYS, *CHANGE_WORDS, *_SUPERLATIVES))
+    return vocabulary(words)
+
+
+def _read_question(
+    question: str,
+    explores: Sequence[ExploreQuestion],
+    *,
+    today: date,
+    prefer: Collection[str],
+) -> tuple[ParseResult, ExploreQuestion]:
     best: tuple[tuple[int, int, int, float], ParseResult, ExploreQuestion] | None = None
     tied: list[tuple[QuerySpec, ExploreQuestion]] = []
     for explore in explores:

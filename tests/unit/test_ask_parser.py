@@ -923,3 +923,29 @@ def test_compared_periods_their_growth_and_which_in_the_plural():
     one = three("Which agent has the lowest CSAT this quarter?")
     assert isinstance(many, QuerySpec) and isinstance(one, QuerySpec)
     assert (many.limit, one.limit) == (10, 1)
+
+
+@pytest.mark.parametrize(
+    ("question", "fields", "filters"),
+    [
+        ("cnt of buyers by region since jun 1", ["customers.count", "customers.region"], {}),
+        (
+            "need cancelled orders by brand asap",
+            ["orders.count", "products.brand"],
+            {"orders.status": "cancelled"},
+        ),
+        ("pct of tickets by topic last qtr", ["tickets.count", "tickets.topic"], {}),
+        # "us" before the things it places is the country; "give us orders" is not
+        (
+            "need arpu by plan for us accounts asap",
+            ["subscriptions.arpu", "subscriptions.plan"],
+            {"accounts.country": "United States"},
+        ),
+        ("give us orders by region", ["customers.region", "orders.count"], {}),
+    ],
+)
+def test_hurried_shorthand(question, fields, filters):
+    result = three(question)
+    assert isinstance(result, QuerySpec), result
+    assert sorted(result.fields) == sorted(fields)
+    assert {k: v for k, v in result.filters.items() if not k.endswith("_date")} == filters

@@ -1,0 +1,80 @@
+"""Typos: a word nothing in the question's Explores knows, one keystroke away from exactly
+one word that something does ("regoin": "region", "tikcets": "tickets").
+
+Only words of five letters or more are corrected, and only to words of five letters or
+more: short words are too close to each other to guess ("cost", "most", "post").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable
+
+from lookerbot.ask.words import stem, tokenize
+
+MIN_LENGTH = 5
+_ENDINGS = ("ed", "ing", "ly")
+
+
+def one_edit(typed: str, word: str) -> bool:
+    """Whether ``typed`` is ``word`` with one letter changed, added, dropped, or two
+    neighbouring letters swapped (Damerau-Levenshtein distance 1)."""
+    if typed == word:
+        return False
+    n, m = len(typed), len(word)
+    if abs(n - m) > 1:
+        return False
+    i = 0
+    while i < min(n, m) and typed[i] == word[i]:
+        i += 1
+    if n == m:
+        if typed[i + 1 :] == word[i + 1 :]:
+            return True  # one letter changed
+        swapped = i + 1 < n and typed[i] == word[i + 1] and typed[i + 1] == word[i]
+        return swapped and typed[i + 2 :] == word[i + 2 :]
+    if n > m:
+        return typed[i + 1 :] == word[i:]  # one letter added
+    return typed[i:] == word[i + 1 :]  # one letter dropped
+
+
+def vocabulary(words: Iterable[str]) -> frozenset[str]:
+    """``words`` (stems) and their plurals, as someone would type them."""
+    known: set[str] = set()
+    for word in words:
+        if word.isalpha():
+            known.update((word, f"{word}s"))
+            if word.endswith("y"):
+                known.add(f"{word[:-1]}ies")
+    return frozenset(known)
+
+
+def corrections(question: str, known: Collection[str]) -> dict[str, str]:
+    """The typed words of ``question`` that ``known`` lacks, each with the one known word
+    it is a typo of; words with no such word, or several, are left out."""
+    found: dict[str, str] = {}
+    for token in tokenize(question):
+        typed = token.norm
+        if token.kind != "word" or len(typed) < MIN_LENGTH or not typed.isalpha():
+            continue
+        if typed in known or token.stem in known:
+            continue
+        near = {
+            word
+            for word in known
+            if len(word) >= MIN_LENGTH and abs(len(word) - len(typed)) <= 1
+            if one_edit(typed, word)
+        }
+        # "started" is not "Starter": a word with the ending of an English verb or adverb
+        # is more likely that word, typed right, than a typo of one without it.
+        near = {w for w in near if w.endswith(_ENDINGS) or not typed.endswith(_ENDINGS)}
+        if len({stem(word) for word in near}) == 1:
+            # "tikcets": "tickets" (one swap), not "ticket" (two edits); the nearest form
+            found[token.text] = min(near, key=lambda w: abs(len(w) - len(typed)))
+    return found
+
+
+def corrected(question: str, fixes: dict[str, str]) -> str:
+    """``question`` with each typed word of ``fixes`` replaced by its correction."""
+    for typed, word in fixes.items():
+        question = re.sub(rf"(?<!\w){re.escape(typed)}(?!\w)", word, question, count=1)
+    return question
