@@ -29,7 +29,7 @@ from typing import Any
 
 from lookerbot.ask.followup import Previous, refine
 from lookerbot.ask.parser import ExploreQuestion, read_question
-from lookerbot.ask.spec import QuerySpec
+from lookerbot.ask.spec import QuerySpec, same_rows
 
 
 @dataclass
@@ -77,7 +77,7 @@ def expected(q: dict[str, Any]) -> dict[str, Any]:
     """An entry's query in the shape of :meth:`QuerySpec.comparable`."""
     return {
         "fields": sorted(q["fields"]),
-        "filters": q["filters"],
+        "filters": {name: same_rows(e) for name, e in q["filters"].items()},
         "sorts": q["sorts"],
         "limit": q["limit"],
         "pivots": sorted(q.get("pivots", [])),

@@ -275,6 +275,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "customer": ("shopper", "buyer", "person", "client"),
     "max": ("maximum",),
     "min": ("minimum",),
+    "period": ("cycle",),  # "billing cycle"
 }
 """Nouns people use for the same thing: a phrase with the key word is also found with
 each synonym (at a lower score), so "shoppers" finds what "customers" names."""

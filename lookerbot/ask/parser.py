@@ -75,6 +75,13 @@ _WHO_ASKS = re.compile(
 )
 """Who is asking, before the question: "finance here:", "CS team asking:", "quick q:"."""
 
+_CONTEXT = re.compile(
+    r"^(?:i'?m|i am|we'?re|we are)\s+(?:preparing|prepping|working on|putting together|"
+    r"writing|building)\b[^:?]{0,60}:\s+",
+    re.IGNORECASE,
+)
+"""What the asker is doing, before the question: "I'm preparing a board update: ..."."""
+
 _GREETING = re.compile(
     r"^(?:hi|hey|hello|morning|yo)\s+(?:team|all|folks|everyone|everybody|guys|y'all)\b[\s,!.:]*",
     re.IGNORECASE,
@@ -97,7 +104,8 @@ def clip(question: str) -> str:
     here: ...", "... for the board deck"), cut after a word within :data:`MAX_QUESTION`."""
     text = " ".join(question.split())
     said = _EMOJI.sub(" ", _GREETING.sub("", text, count=1))
-    said = " ".join(_WHAT_FOR.sub("", _WHO_ASKS.sub("", said.strip(), count=1), count=1).split())
+    said = _CONTEXT.sub("", _WHO_ASKS.sub("", said.strip(), count=1), count=1)
+    said = " ".join(_WHAT_FOR.sub("", said, count=1).split())
     text = said or text
     if len(text) <= MAX_QUESTION:
         return text
@@ -217,8 +225,11 @@ _GRAINS: dict[tuple[str, ...], str] = {
     ("over", "time"): "month",
     ("trend",): "month",
     ("trending",): "month",
+    ("trended",): "month",
+    ("moved",): "month",  # "how has net revenue moved month by month"
+    ("evolved",): "month",
 }
-_WEAK_GRAINS = frozenset({"over time", "trend", "trending"})
+_WEAK_GRAINS = frozenset({"over time", "trend", "trending", "trended", "moved", "evolved"})
 _VALUE_LEADS = frozenset({"on", "the", "vs", "versus", "and", "or", "for", "only", "just"})
 """Words after which a word that is also a value ("Growth") is that value."""
 """Grains that only say "over time": an explicit one ("by quarter") wins over them."""
@@ -486,6 +497,8 @@ class _Parser:
         self.prefer = set(prefer)
         self.matched = 0
         self.strength = 0.0
+        self.read_already: set[int] = set()
+        """Tokens a phrase read with words in between has taken ("how long ... resolve")."""
         """How strongly the matched phrases name their fields (a label over a synonym)."""
 
     # -- pass 1: matching ------------------------------------------------------------------
@@ -497,6 +510,9 @@ class _Parser:
         items: list[_Item] = []
         i = 0
         while i < len(self.tokens):
+            if i in self.read_already:
+                i += 1
+                continue
             if self.norm_at(i) == "as" and self.norm_at(i + 1) == "of":
                 # "MRR as of June": a snapshot on a day, which no measure keeps
                 items.append(_Item("unknown", i, i + 2, self.text(i, i + 2)))
@@ -508,7 +524,7 @@ class _Parser:
             timed = self.how_long(i)
             if timed is not None:
                 items.append(timed)
-                self.matched += timed.end - timed.start
+                self.matched += timed.end - timed.start + 1  # and the verb
                 i = timed.end
                 continue
             missing = unknown_metric(self.index, self.stems[i:])
@@ -607,8 +623,10 @@ class _Parser:
                 continue
             token = self.tokens[i]
             last = i + 2 == len(self.tokens)
-            if last and token.norm in ("account", "accounts") and self.norm_at(i + 1) == "for":
-                i += 2  # "...does each channel account for?"
+            timed_after = not last and read_time(self.tokens, i + 2, self.today) is not None
+            accounts_for = token.norm in ("account", "accounts") and self.norm_at(i + 1) == "for"
+            if accounts_for and (last or timed_after):
+                i += 2  # "...does each channel account for (over the past 90 days)?"
                 continue
             if self.the_us(i):
                 items.append(_Item("unknown", i, i + 1, token.text))  # "in the us": a place
@@ -726,7 +744,7 @@ class _Parser:
         one item up to the verb; ``None`` otherwise."""
         if self.norm_at(i) != "how" or self.norm_at(i + 1) not in ("long", "fast", "quickly"):
             return None
-        for j in range(i + 2, min(i + 8, len(self.tokens))):
+        for j in range(i + 2, min(i + 12, len(self.tokens))):
             verb = self.tokens[j].norm
             if len(verb) < 5:
                 continue
@@ -739,8 +757,14 @@ class _Parser:
                 and any(len(w) >= 5 and w[:5] == verb[:5] for w in stems(f.label_short))
             ]
             if len(found) == 1:
+                # "how long did each team take on average to resolve them": the words in
+                # between are read as they are; the verb, and "on average", are taken
+                between = range(i + 2, j)
+                averaged = {k for k in between if self.stems[k] == "average"}
+                ons = {k - 1 for k in averaged if self.norm_at(k - 1) == "on"}
+                self.read_already |= {j, *averaged, *ons}
                 said = self.text(i, j + 1)
-                return _Item("field", i, j + 1, said, candidates=[Candidate(found[0], LABEL)])
+                return _Item("field", i, i + 2, said, candidates=[Candidate(found[0], LABEL)])
         return None
 
     def done_to_other_things(self, items: Sequence[_Item], said: _Item) -> bool:
@@ -983,6 +1007,8 @@ class _Parser:
         verb = self.tokens[item.start - 1]
         if verb.kind != "word" or not verb.norm.endswith("ed") or len(verb.norm) < 5:
             return None
+        if verb.norm in CHANGE_WORDS:
+            return None  # "how has CSAT changed this year": the measure changed, over time
         dated = self.index.filter_time_field()
         if dated is None:
             return None
@@ -1304,11 +1330,18 @@ class _Parser:
             return False
         if i + 1 >= len(items) or items[i + 1].kind != "field":
             return False
-        token = self.tokens[items[i + 1].end - 1]
-        tops = _tops(items[i + 1].candidates, "dim")
+        k = i + 1
+        if (
+            k + 1 < len(items)
+            and items[k + 1].kind == "field"
+            and items[k + 1].start == items[k].end
+        ):
+            k += 1  # "the 3 support agents": the agents
+        token = self.tokens[items[k].end - 1]
+        tops = _tops(items[k].candidates, "dim")
         if token.stem == token.norm or not tops or any(c.field.is_measure for c in tops):
             return False
-        ranks = [it for it in items[i + 2 :] if it.kind == "rank" and it.rank != "order"]
+        ranks = [it for it in items[k + 1 :] if it.kind == "rank" and it.rank != "order"]
         if len(ranks) != 1 or ranks[0].limit is not None:
             return False
         ranks[0].limit = int(number)
@@ -1338,8 +1371,9 @@ class _Parser:
         """When the question counts things and filters one value that names a count of its
         own ("returned", "churned": Returned Orders, Churned Subscriptions): that value's
         field and the count."""
-        if len(measures) != 1 or measures[0] != self.index.count_measure():
+        if len(measures) != 1 or measures[0].type != "count":
             return None
+        base = measures[0] == self.index.count_measure()
         for name, values in reading.includes.items():
             if len(values) != 1 or " " in values[0]:
                 continue
@@ -1357,7 +1391,8 @@ class _Parser:
                 and c.score >= LABEL_END
                 and c.field.view == name.split(".")[0]
             }
-            if len(counts) == 1:
+            if len(counts) == 1 and (base or measures[0].name in counts):
+                # "the number of solved tickets": Solved Tickets already counts only those
                 return name, next(iter(counts.values()))
         return None
 
@@ -1826,6 +1861,10 @@ class _Parser:
             reading.superlative = (chosen.field, _RANKS[said_first][0])
         if chosen.field.is_measure:
             weak = i > 0 and items[i - 1].kind == "value"
+            if i > 1 and items[i - 1].kind == "field" and items[i - 2].kind == "value":
+                # "High priority tickets": the values, named with their field
+                fields = {m.field.name for m in items[i - 2].values}
+                weak = any(c.field.name in fields for c in items[i - 1].candidates)
             counts = chosen.field.type in ("count", "count_distinct")
             if weak and counts and self.is_subject(item, chosen.field):
                 reading.hinted.add(chosen.field.view)  # "Tier 1 agents"

@@ -139,7 +139,7 @@ class QuerySpec:
         """Fields as a set, the rest as they are (for comparing with an expected query)."""
         return {
             "fields": sorted(self.fields),
-            "filters": dict(self.filters),
+            "filters": {name: same_rows(e) for name, e in self.filters.items()},
             "sorts": list(self.sorts),
             "limit": self.limit,
             "pivots": sorted(self.pivots),
@@ -201,6 +201,13 @@ class NotUnderstood:
 
 
 ParseResult = QuerySpec | Ambiguity | NotUnderstood
+
+
+def same_rows(expression: str) -> str:
+    """``expression`` with the values of a list in one order ("Urgent,High" and "High,Urgent"
+    keep the same rows in Looker), for comparing two queries."""
+    values = re.split(r"(?<!\^),", expression)
+    return ",".join(sorted(values)) if len(values) > 1 else expression
 
 
 def vis_for(index: ExploreIndex, fields: Sequence[str]) -> str:

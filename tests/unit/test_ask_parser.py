@@ -18,6 +18,7 @@ from lookerbot.ask.spec import (
     QuerySpec,
     build_spec,
     escape_value,
+    same_rows,
 )
 from lookerbot.ask.words import tokenize
 from lookerbot.sandbox.looker_emulator import explore_json
@@ -949,3 +950,65 @@ def test_hurried_shorthand(question, fields, filters):
     assert isinstance(result, QuerySpec), result
     assert sorted(result.fields) == sorted(fields)
     assert {k: v for k, v in result.filters.items() if not k.endswith("_date")} == filters
+
+
+@pytest.mark.parametrize(
+    ("question", "fields", "filters"),
+    [
+        # "changed" is the measure over time, not an event the Explore cannot date
+        (
+            "How has customer satisfaction on Billing tickets changed this year compared to"
+            " last year?",
+            ["tickets.created_year", "tickets.csat"],
+            {"tickets.topic": "Billing", "tickets.created_date": "2025/01/01 to 2027/01/01"},
+        ),
+        # Solved Tickets already counts the solved ones: no status filter beside it
+        (
+            "List the 3 support agents with the highest number of solved tickets so far this month",
+            ["agents.name", "tickets.solved_count"],
+            {"tickets.created_date": "this month"},
+        ),
+        (
+            "What sector shows the highest churn rate for subs on the monthly billing cycle?",
+            ["accounts.industry", "subscriptions.churn_rate"],
+            {"subscriptions.billing_period": "monthly"},
+        ),
+        # the words between "how long" and its verb are read; the tickets are a filter
+        (
+            "For last quarter's Urgent and High priority tickets, how long did each agent team"
+            " take on average to resolve them?",
+            ["agents.team", "tickets.average_resolution_hours"],
+            {"tickets.created_date": "last quarter", "tickets.priority": "Urgent,High"},
+        ),
+        # what the asker is doing, and "moved", a trend
+        (
+            "I'm preparing a board update: how has net revenue moved month by month so far"
+            " this year?",
+            ["orders.created_month", "orders.net_revenue"],
+            {"orders.created_date": "this year"},
+        ),
+        (
+            "What share of total revenue does each product category account for over the"
+            " past 90 days?",
+            ["orders.total_revenue", "products.category"],
+            {"orders.created_date": "90 days"},
+        ),
+    ],
+)
+def test_words_around_what_is_asked(question, fields, filters):
+    result = three(question)
+    assert isinstance(result, QuerySpec), result
+    assert sorted(result.fields) == sorted(fields)
+    assert result.filters == filters
+
+
+def test_the_number_before_the_things_a_ranking_lists_is_its_limit():
+    result = three("List the 3 support agents with the highest number of solved tickets")
+    assert isinstance(result, QuerySpec), result
+    assert (result.limit, list(result.sorts)) == (3, ["tickets.solved_count desc"])
+
+
+def test_a_list_of_values_keeps_the_same_rows_in_any_order():
+    assert same_rows("Urgent,High") == same_rows("High,Urgent") == "High,Urgent"
+    assert same_rows("a^,b,c") == "a^,b,c"  # an escaped comma is part of a value
+    assert same_rows("2026/01/01 to 2026/04/01") == "2026/01/01 to 2026/04/01"
