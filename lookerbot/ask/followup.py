@@ -28,6 +28,7 @@ follow-up's leading words) is not a follow-up: :func:`refine` returns ``None``.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ from datetime import date
 from typing import Any
 
 from lookerbot.ask.index import ExploreIndex, ValueMatch
-from lookerbot.ask.parser import ExploreQuestion, _Parser, _Reading
+from lookerbot.ask.parser import ExploreQuestion, _Parser, _Reading, known_words
 from lookerbot.ask.spec import (
     Calculation,
     InvalidQuery,
@@ -45,6 +46,7 @@ from lookerbot.ask.spec import (
     build_spec,
     escape_value,
 )
+from lookerbot.ask.spelling import corrected, corrections
 from lookerbot.ask.words import stems
 
 _LEADS = re.compile(
@@ -165,6 +167,16 @@ def refine(
         reading.measures, reading.weak_measures = [], []
         reading.unknown = [w for w in reading.unknown if w != "not"]
     if reading.unknown:
+        unknown = {word.lower() for phrase in reading.unknown for word in phrase.split()}
+        fixes = {
+            typed: word
+            for typed, word in corrections(text, known_words([explore])).items()
+            if typed.lower() in unknown
+        }
+        again = refine(previous, corrected(text, fixes), explore, today=today) if fixes else None
+        if isinstance(again, QuerySpec):  # "now by regoin": read as "region", and said so
+            said = ", ".join(f"“{typed}” as “{word}”" for typed, word in fixes.items())
+            return dataclasses.replace(again, description=f"{again.description} (read {said})")
         return NotUnderstood(
             index.explore.key, tuple(reading.unknown), tuple(index.some_fields()), matched=0
         )

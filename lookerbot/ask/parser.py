@@ -2663,7 +2663,7 @@ def read_question(
     unknown = {word.lower() for phrase in result.unknown for word in phrase.split()}
     fixes = {
         typed: word
-        for typed, word in corrections(question, _known_words(explores)).items()
+        for typed, word in corrections(question, known_words(explores)).items()
         if typed.lower() in unknown
     }
     if not fixes:
@@ -2679,7 +2679,7 @@ def read_question(
     return result, chosen
 
 
-def _known_words(explores: Sequence[ExploreQuestion]) -> frozenset[str]:
+def known_words(explores: Sequence[ExploreQuestion]) -> frozenset[str]:
     """What a typo may be corrected to: the words of the Explores' fields and values, and
     the words the parser reads."""
     words: set[str] = set()

@@ -404,3 +404,15 @@ def test_as_a_percentage_adds_the_share_of_the_total():
     one_row = parse("revenue last month", [explore], today=today)
     assert isinstance(one_row, QuerySpec)  # a single total is all of itself: declined
     assert isinstance(refine(one_row, "as a percentage", explore, today=today), NotUnderstood)
+
+
+def test_a_follow_up_with_a_typo_is_read_as_the_word_and_says_so():
+    today = date(2026, 9, 30)
+    explore = shop(today)
+    first = parse("revenue by brand last month", [explore], today=today)
+    assert isinstance(first, QuerySpec)
+    result = refine(first, "now by regoin", explore, today=today)
+    assert isinstance(result, QuerySpec), result
+    assert sorted(result.fields) == ["customers.region", "orders.total_revenue"]
+    assert result.description.endswith("(read “regoin” as “region”)")
+    assert not isinstance(refine(first, "only the wset", explore, today=today), QuerySpec)
