@@ -165,6 +165,7 @@ def refine(
         # measure is named so (a negating lead makes it an exclusion below)
         reading.includes[only[0].field.name] = [m.value for m in only]
         reading.measures, reading.weak_measures = [], []
+        reading.grain = None  # "only monthly": the billing period, not a monthly grain
         reading.unknown = [w for w in reading.unknown if w != "not"]
     if reading.unknown:
         unknown = {word.lower() for phrase in reading.unknown for word in phrase.split()}
@@ -316,6 +317,8 @@ def _only_value(explore: ExploreQuestion, rest: str) -> list[ValueMatch]:
     """The values ``rest`` spells whole, or before a noun of their own view ("returned
     orders")."""
     said = tuple(stems(rest))
+    if len(said) > 1 and said[-1] in ("one", "ones"):
+        said = said[:-1]  # "only monthly ones": the value
     found = explore.values.phrases.get(said)
     if found or len(said) < 2:
         return list(found or [])

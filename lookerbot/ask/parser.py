@@ -518,8 +518,16 @@ class _Parser:
                 items.append(_Item("unknown", i, i + 2, self.text(i, i + 2)))
                 i += 2
                 continue
-            if self.all_of_them(i):
-                i += 3  # "total MRR across all subscriptions": all of them, not a pivot
+            ever = self.norm_at(i) == "ever" and i + 1 < len(self.tokens)
+            if ever and any(o.kind == "value" for o in self.options(i + 1)):
+                # "how many were ever past due": a status once held, which a status now
+                # does not keep
+                items.append(_Item("unknown", i, i + 1, self.tokens[i].text))
+                i += 1
+                continue
+            every = self.all_of_them(i)
+            if every:
+                i = every  # "total MRR across all subscriptions": all of them, not a pivot
                 continue
             timed = self.how_long(i)
             if timed is not None:
@@ -729,14 +737,22 @@ class _Parser:
         )
         return self.norm_at(item.start - 1) in ("a", "an") and measures_elsewhere
 
-    def all_of_them(self, i: int) -> bool:
-        """Whether "across all <the Explore's things>" starts at ``i``: every row, which is
-        what a total is of anyway."""
-        if self.norm_at(i) != "across" or self.norm_at(i + 1) not in ("all", "every"):
-            return False
+    def all_of_them(self, i: int) -> int:
+        """Where "across all <the Explore's things>" or "(for) all <things> combined",
+        starting at ``i``, ends: every row, which is what a total is of anyway; 0 when
+        neither starts there."""
+        lead = self.norm_at(i) in ("across", "for", "over")
+        k = i + lead
+        if self.norm_at(k) not in ("all", "every") or k + 1 >= len(self.tokens):
+            return 0
+        for end in (k + 2, k + 3):  # "all plans combined", "all billing periods together"
+            if self.norm_at(end) in ("combined", "together", "altogether", "overall"):
+                return end + 1
         base = self.index.count_measure()
-        named = self.index.phrases.get((self.stems[i + 2],), []) if i + 2 < len(self.stems) else []
-        return base is not None and any(c.field == base for c in named)
+        named = self.index.phrases.get((self.stems[k + 1],), [])
+        if self.norm_at(i) == "across" and base is not None and any(c.field == base for c in named):
+            return k + 2
+        return 0
 
     def how_long(self, i: int) -> _Item | None:
         """ "how long does it take to resolve", "how fast do we respond" at ``i``: the one
@@ -943,17 +959,19 @@ class _Parser:
         plural = last.kind == "word" and last.stem != last.norm
         return after.kind == "field" and after.start == item.end and counted and plural
 
-    def singular_after(self, rank: _Item) -> bool:
+    def singular_after(self, rank: _Item) -> bool | None:
         """Whether the noun a ranking word is said of is singular ("best month", "top
-        customer"), skipping a participle ("best selling products")."""
+        customer"), skipping a participle ("best selling products"); ``None`` when no noun
+        follows it."""
         nouns = []
         for token in self.tokens[rank.end :]:
             if token.kind != "word" or token.norm in _PREPOSITIONS or token.norm in ("by", "per"):
                 break
             if token.norm not in FILLERS and not token.norm.endswith("ing"):
                 nouns.append(token)
-        plural = any(t.stem != t.norm or t.norm.endswith("s") for t in nouns)
-        return bool(nouns) and not plural
+        if not nouns:
+            return None
+        return not any(t.stem != t.norm or t.norm.endswith("s") for t in nouns)
 
     def with_measure(self, items: Sequence[_Item], i: int) -> bool:
         """Whether ``items[i]`` is followed by "with (their)" and a measure ("agents with
@@ -2094,7 +2112,10 @@ class _Parser:
         index = self.index
         key = index.explore.key
         # "Maria Garcia and Priya Patel ticket counts": counts, one per person.
-        plural = any(t.norm in ("counts", "totals") for t in self.tokens)
+        plural = any(t.norm in ("counts", "totals", *_APART) for t in self.tokens)
+        words = [t.norm for t in self.tokens]
+        # "how many came in through Chat and how many through Email": one row each
+        plural = plural or sum(pair == ("how", "many") for pair in itertools.pairwise(words)) > 1
         if reading.each or plural:
             several = [n for n, v in reading.includes.items() if len(v) >= 2]
             if len(several) == 1 and all(d.name != several[0] for d in reading.dimensions):
@@ -2275,6 +2296,10 @@ class _Parser:
                 reading.times = [current, reading.times[0]]
         if len(reading.times) == 2 and (reading.versus or reading.change):
             combined = combine(reading.times[0], reading.times[1], self.today)
+            since = since_period(reading.times[1].expression, self.today)
+            this = reading.times[0].expression
+            if combined is None and reading.change and since and this == f"this {since[1]}":
+                combined = since  # "the change in signups this month from last month"
             if combined is None:
                 return NotUnderstood(
                     key, (reading.times[1].words,), tuple(index.some_fields()), matched=0
@@ -2384,8 +2409,10 @@ class _Parser:
             if rank.limit is not None:
                 limit = rank.limit
             elif limit is None and rank.rank == "top" and reading.which and dimensions:
-                # "which agent has the worst CSAT": one answer; "which agents": a list
-                limit = DEFAULT_TOP if reading.which_many else 1
+                # "which agent has the worst CSAT": one answer; "which agents", "what are
+                # our top products": a list
+                plural = self.singular_after(rank) is False
+                limit = DEFAULT_TOP if reading.which_many or plural else 1
             elif limit is None and rank.rank == "top":
                 # "the top customers": a list; "the best month for revenue": one
                 limit = 1 if self.singular_after(rank) and dimensions else DEFAULT_TOP
@@ -2543,6 +2570,8 @@ _HOURS_IN = {"day": 24, "week": 168}
 """Hours in a unit a duration counted in hours may be asked in ("over 3 days")."""
 
 _POPULAR = frozenset({"common", "frequent", "popular"})
+_APART = frozenset({"separately", "individually", "respectively"})
+"""Words that ask for a row per value named ("Jeans and Shoes separately")."""
 
 _VERSUS_WORDS = frozenset({"vs", "versus", "compare", "compared", "against", "or"})
 

@@ -96,7 +96,7 @@ FILLERS = frozenset(
     buy bought buys purchase purchased purchases happen happened
     look looking hey hi hello thanks thank bot looker unique distinct single new
     quick gimme pls plz idea wondering curious btw then ok okay cool hmm great nice thx
-    u someone somebody anyone anybody love asap
+    u someone somebody anyone anybody love asap separately individually respectively
     gotten received receive via ordered among take takes took taking
     handle handles handled handling work works worked working
     number sum value amount figure figures data numbers stats

@@ -17,7 +17,7 @@ from lookerbot.sandbox.demo import Sandbox
 from lookerbot.sandbox.looker_emulator import LookerEmulator
 from lookerbot.sandbox.slack_emulator import PostedMessage, SlackEmulator
 from lookerbot.state import MemoryState, SqliteState
-from tests.ask_support import shop
+from tests.ask_support import explore_question, shop
 from tests.helpers import text_of
 
 EXPLORES = ("thelook/orders",)
@@ -416,3 +416,15 @@ def test_a_follow_up_with_a_typo_is_read_as_the_word_and_says_so():
     assert sorted(result.fields) == ["customers.region", "orders.total_revenue"]
     assert result.description.endswith("(read “regoin” as “region”)")
     assert not isinstance(refine(first, "only the wset", explore, today=today), QuerySpec)
+
+
+def test_only_a_value_that_is_also_a_grain_word_is_the_value():
+    today = date(2026, 9, 30)
+    explore = explore_question("saas/subscriptions", today)
+    first = parse("MRR by plan for annual subscriptions", [explore], today=today)
+    assert isinstance(first, QuerySpec)
+    for said in ("only monthly", "only monthly ones"):
+        result = refine(first, said, explore, today=today)
+        assert isinstance(result, QuerySpec), result
+        assert sorted(result.fields) == ["subscriptions.plan", "subscriptions.total_mrr"]
+        assert result.filters == {"subscriptions.billing_period": "monthly"}

@@ -1012,3 +1012,52 @@ def test_a_list_of_values_keeps_the_same_rows_in_any_order():
     assert same_rows("Urgent,High") == same_rows("High,Urgent") == "High,Urgent"
     assert same_rows("a^,b,c") == "a^,b,c"  # an escaped comma is part of a value
     assert same_rows("2026/01/01 to 2026/04/01") == "2026/01/01 to 2026/04/01"
+
+
+@pytest.mark.parametrize(
+    ("question", "fields", "filters", "limit"),
+    [
+        # plural things after "top" are a list, though the question starts with "what"
+        (
+            "What are our top products by total revenue this year?",
+            ["orders.total_revenue", "products.name"],
+            {"orders.created_date": "this year"},
+            10,
+        ),
+        ("which region has the top revenue", ["customers.region", "orders.total_revenue"], {}, 1),
+        # "all plans combined" is one total, not a row per plan
+        ("What is MRR for all plans combined?", ["subscriptions.total_mrr"], {}, None),
+        # values asked apart are a row each
+        (
+            "How many tickets came in through Chat and how many through Email last week?",
+            ["tickets.channel", "tickets.count"],
+            {"tickets.channel": "Chat,Email", "tickets.created_date": "last week"},
+            None,
+        ),
+        (
+            "Show total revenue for Jeans and for Shoes separately in Q2.",
+            ["orders.total_revenue", "products.category"],
+            {"products.category": "Jeans,Shoes", "orders.created_date": "2026/04/01 to 2026/07/01"},
+            None,
+        ),
+        # a change "this month from last month": the two months
+        (
+            "What's the change in subscription signups this month from last month?",
+            ["subscriptions.count", "subscriptions.signup_month"],
+            {"subscriptions.signup_date": "2026/08/01 to 2026/10/01"},
+            None,
+        ),
+    ],
+)
+def test_small_words_that_change_the_query(question, fields, filters, limit):
+    result = three(question)
+    assert isinstance(result, QuerySpec), result
+    assert sorted(result.fields) == sorted(fields)
+    assert result.filters == filters
+    assert result.limit == limit
+
+
+def test_a_status_ever_held_declines():
+    question = "Of the subscriptions that signed up in 2024, how many were ever past due?"
+    assert not isinstance(three(question), QuerySpec)  # the status now, not once held
+    assert isinstance(three("biggest order ever"), QuerySpec)
