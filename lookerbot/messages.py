@@ -566,6 +566,13 @@ def ask_nothing_understood(known: list[str], explore: str) -> str:
     )
 
 
+def ask_two_questions(count: int) -> str:
+    return (
+        f"That's {count} questions in one message. Ask them one at a time, or ask the next one "
+        "in the thread of my answer."
+    )
+
+
 def ask_no_fields(known: list[str]) -> str:
     return (
         "I understood the filters but not what to show for them. Name a measure or a "

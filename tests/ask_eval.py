@@ -28,7 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from lookerbot.ask.followup import Previous, refine
-from lookerbot.ask.parser import ExploreQuestion, read_question
+from lookerbot.ask.message import read_message
+from lookerbot.ask.parser import ExploreQuestion
 from lookerbot.ask.spec import QuerySpec, same_rows
 
 
@@ -91,7 +92,7 @@ def evaluate(doc: dict[str, Any], explores: dict[str, ExploreQuestion]) -> Repor
     order = [explores[key] for key in doc["explores"]]
     report = Report()
     for q in doc["questions"]:
-        result, chosen = read_question(q["question"], order, today=today)
+        result, chosen = read_message(q["question"], order, today=today)
         answerable = q.get("answerable", True)
         _score(
             report.questions,
@@ -119,7 +120,7 @@ def evaluate(doc: dict[str, Any], explores: dict[str, ExploreQuestion]) -> Repor
             assert previous is not None, before["question"]
             result = refine(previous.spec, turn["question"], explore, today=today)
             if result is None:  # a question of its own: read as one
-                result, _ = read_question(turn["question"], [explore], today=today)
+                result, _ = read_message(turn["question"], [explore], today=today)
             label = f"{before['question']} → {turn['question']}"
             if turn.get("answerable", True):
                 _score(report.follow_ups, label, result, want=expected(turn), right_explore=True)

@@ -63,6 +63,22 @@ _INTERJECTION = re.compile(
     re.IGNORECASE,
 )
 """A reply's first words that only acknowledge the answer: "hmm, and by channel"."""
+_POLITE = re.compile(
+    r"^\s*(?:(?:could|can|would|will)\s+(?:you|we|u)\s+(?:please\s+)?|please\s+|let'?s\s+)",
+    re.IGNORECASE,
+)
+"""A request's polite start: "could you split that by plan", "let's leave out Low"."""
+_THAT = re.compile(r"\b(split|break|show|see|do|have)\s+(?:that|it|this|them)\b", re.IGNORECASE)
+"""The answer referred to after a verb: "split that by plan" is "split by plan"."""
+_LOOK_AT = re.compile(
+    r"^\s*(?:what|how)\s+(?:if|about if)\s+(?:we|i|you)\s+(only|just)\s+"
+    r"(?:look(?:ed)?\s+at|see|count|keep|take)\s+",
+    re.IGNORECASE,
+)
+"""A narrowing asked as a suggestion: "what if we only look at Enterprise accounts"."""
+_LEAVE_OUT = re.compile(r"^\s*(?:leave|leaving|take|taking)\s+out\s+", re.IGNORECASE)
+_INSTEAD_OF = re.compile(r"\b(instead|rather)\s+(?:of|than)\s+[^?.!]*", re.IGNORECASE)
+"""What a replacement replaces, which the previous query says: "ARR instead of MRR"."""
 _COMPARING = frozenset({"vs", "versus", "compare", "compared", "against", "change", "growth"})
 _ALL_TIME = re.compile(r"\ball[- ]time\b", re.IGNORECASE)
 _ORDER = re.compile(
@@ -130,6 +146,10 @@ def refine(
 ) -> ParseResult | None:
     """``text`` as a change to ``previous``; ``None`` when it is a question of its own."""
     text = _INTERJECTION.sub("", text, count=1) or text
+    text = _POLITE.sub("", text, count=1) or text
+    text = _LOOK_AT.sub(r"\1 ", text, count=1)
+    text = _LEAVE_OUT.sub("excluding ", text, count=1)
+    text = _INSTEAD_OF.sub(r"\1", _THAT.sub(r"\1", text))
     dropped = _DROP.match(text)
     unchanged = _without(previous, explore.index, dropped.group("what")) if dropped else None
     if unchanged is not None:
@@ -236,7 +256,7 @@ def refine(
         sorts = [_rename_sort(s, replaced) for s in sorts]
         changed = True
     if new_dims:
-        if lead in _ADD or adding:
+        if (lead in _ADD and not instead) or adding:  # "break that down by X instead"
             dims = old_dims + [d for d in new_dims if d not in old_dims]
             if lead.startswith(("split", "across")):
                 pivots = [*pivots, *(d for d in new_dims if d not in pivots)]

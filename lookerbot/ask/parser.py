@@ -2177,8 +2177,13 @@ class _Parser:
                 for m in reading.weak_measures
                 if m not in measures and m != base and m.view not in reading.hinted
             ]
+        words = [t.norm for t in self.tokens]
+        after_many = words[words.index("many") :] if "many" in words else []
+        asked_too = any(  # "how many orders has she placed, and how much has she spent"
+            a == "and" and b in ("what", "whats", "how") for a, b in itertools.pairwise(after_many)
+        )
         weak_first = (reading.noun_counts, reading.verb_measures)
-        if reading.how_many:
+        if reading.how_many and not asked_too:
             # "how many (Enterprise) subs are billed annually": "how many" asks for a
             # count, so the money verb is what the counted things do, not a total.
             weak_first = weak_first[::-1]
@@ -2228,6 +2233,8 @@ class _Parser:
                 measures = [money] if money is not None else []
             elif amounts:
                 measures = list({m.name: m for m in amounts}.values())
+        if reading.how_many and asked_too and asked is not None and asked not in measures:
+            measures = [asked, *measures]
         sold = any(t.norm in ("sell", "sold", "sells", "selling") for t in self.tokens)
         if reading.how_many and sold and measures == [index.money_measure()] and base:
             measures = [base]  # "how many parkas did we sell": orders, not revenue

@@ -189,7 +189,8 @@ class NotUnderstood:
         explore: ``model/explore`` the question was read against.
         unknown: the words that fit nothing, as typed.
         known: a few fields the Explore has, to suggest.
-        reason: why, when it is not unknown words.
+        reason: why, when it is not unknown words ("two_questions": ``unknown`` holds the
+            questions a message asks at once).
         matched: how many words of the question fit something.
     """
 

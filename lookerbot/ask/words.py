@@ -88,6 +88,7 @@ FILLERS = frozenset(
     what whats which who whom whose how much many when where why
     is are was were be been being am do does did done doing have has had having
     i me my we us our ours you your it its they them their there here this that these those
+    she he her his him hers
     show shows showing give gave tell list display pull see get got find report fetch
     please can could would should will shall may might must want need like know let lets
     all any some something anything everything every whole entire overall total totals
@@ -97,6 +98,7 @@ FILLERS = frozenset(
     look looking hey hi hello thanks thank bot looker unique distinct single new
     quick gimme pls plz idea wondering curious btw then ok okay cool hmm great nice thx
     u someone somebody anyone anybody love asap separately individually respectively
+    represent represents
     gotten received receive via ordered among take takes took taking
     handle handles handled handling work works worked working
     number sum value amount figure figures data numbers stats

@@ -22,7 +22,8 @@ from lookerbot.answers.refs import Answer, AnswerRef
 from lookerbot.ask.catalog import AskCatalog, LoadedExplore
 from lookerbot.ask.followup import AS_CHART, WHY, Previous, refine
 from lookerbot.ask.llm import LlmReader
-from lookerbot.ask.parser import clip, read_question
+from lookerbot.ask.message import read_message
+from lookerbot.ask.parser import clip
 from lookerbot.ask.spec import Ambiguity, NotUnderstood, QuerySpec, filter_words, vis_for
 from lookerbot.commands.base import CommandRequest, Reply, Source
 from lookerbot.content import ContentRunner, shown_as
@@ -303,7 +304,7 @@ class AskCommand:
             if reply is not None:
                 return reply
 
-        result, chosen = read_question(
+        result, chosen = read_message(
             question, [e.question for e in loaded], today=today, prefer=prefer
         )
         explore = next(e for e in loaded if e.question is chosen)
@@ -312,7 +313,7 @@ class AskCommand:
             looked_up = [await self._catalog.with_terms(e, result.unknown) for e in loaded]
             if any(a is not b for a, b in zip(looked_up, loaded, strict=True)):
                 loaded = looked_up
-                result, chosen = read_question(
+                result, chosen = read_message(
                     question, [e.question for e in loaded], today=today, prefer=prefer
                 )
                 explore = next(e for e in loaded if e.question is chosen)
@@ -443,6 +444,8 @@ class AskCommand:
             text = messages.ask_no_fields(known)
         elif result.reason == "no_count":
             text = messages.ask_no_count(result.unknown[0] if result.unknown else "", known)
+        elif result.reason == "two_questions":
+            text = messages.ask_two_questions(len(result.unknown))
         elif result.reason in ("no_timeframe", "no_time"):
             text = messages.ask_no_timeframe(known)
         elif result.reason in ("no_event_date", "no_new"):

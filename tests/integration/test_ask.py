@@ -325,3 +325,32 @@ async def test_a_time_for_an_event_the_explore_has_no_date_for_is_declined(looke
     (body,) = created_queries(looker)  # only the second question ran
     assert body["filters"] == {"tickets.created_date": "yesterday"}
     assert opened.startswith(":mag:")
+
+
+async def test_a_question_among_sentences_and_a_typo_are_answered(sandbox: Sandbox):
+    message = (
+        "We're putting together the regional review deck. What was total revenue by brand"
+        " last month? Only Outerwear."
+    )
+    answer = text_of(await dm(sandbox, message))
+    (body,) = created_queries(sandbox.looker)
+    assert body["fields"] == ["products.brand", "orders.total_revenue"]
+    assert body["filters"] == {
+        "orders.created_date": "last month",
+        "products.category": "Outerwear",
+    }
+    assert answer.startswith(":mag: *Total Revenue by Brand, last month")
+    # a pronoun in the question refers to the one value the sentence before it names
+    await dm(sandbox, "Grace Hopper is one of our VIP shoppers. How many orders has she placed?")
+    assert created_queries(sandbox.looker)[-1]["filters"] == {"customers.name": "Grace Hopper"}
+    # a sentence before the question that limits something may be what it means: declined
+    declined = text_of(await dm(sandbox, "Only Outerwear matters. What was revenue by brand?"))
+    assert declined.startswith(":warning:")
+    assert len(created_queries(sandbox.looker)) == 2
+    two = text_of(await dm(sandbox, "What was revenue by region? And orders by brand?"))
+    assert two.startswith(":warning: That's 2 questions in one message.")
+    assert len(created_queries(sandbox.looker)) == 2
+    typo = text_of(await dm(sandbox, "ask revenue by regoin last month"))
+    assert typo.startswith(
+        ":mag: *Total Revenue by Region, last month (read “regoin” as “region”)*"
+    )

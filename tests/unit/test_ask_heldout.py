@@ -35,6 +35,8 @@ from tests.ask_support import (
     TUNING14,
     TUNING15,
     TUNING16,
+    TUNING19,
+    TUNING20,
     explore_question,
 )
 
@@ -59,12 +61,16 @@ TUNING_FLOORS = {
     TUNING12: {"exact": 0.55, "wrong": 0.06},
     # half of it has none; added untuned at first contact (48.0% / 8.0%)
     TUNING13: {"exact": 0.40, "wrong": 0.10},
-    # 30% of it has none; added at first contact (50.0% / 0.0%)
-    TUNING14: {"exact": 0.45, "wrong": 0.05},
-    # 17% of it has none; added at first contact (75.0% / 5.0%)
-    TUNING15: {"exact": 0.65, "wrong": 0.08},
-    # 20% of it has none; added at first contact (65.0% / 5.0%)
-    TUNING16: {"exact": 0.55, "wrong": 0.08},
+    # 30% of it has none; first contact 50.0% / 0.0%, tuned to 70.0% / 0.0%
+    TUNING14: {"exact": 0.65, "wrong": 0.03},
+    # 17% of it has none; first contact 75.0% / 5.0%, tuned to 83.3% / 0.0%
+    TUNING15: {"exact": 0.78, "wrong": 0.03},
+    # 20% of it has none; first contact 65.0% / 5.0%, tuned to 80.0% / 0.0%
+    TUNING16: {"exact": 0.75, "wrong": 0.03},
+    # a third of it has none; first contact 58.3% / 8.3%, tuned to 66.7% / 1.7%
+    TUNING19: {"exact": 0.60, "wrong": 0.04},
+    # 30% of it has none; first contact 0.0% / 0.0% (no multi-sentence reading), tuned to 62.0%
+    TUNING20: {"exact": 0.55, "wrong": 0.03},
 }
 
 
