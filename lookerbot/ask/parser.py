@@ -1184,6 +1184,7 @@ class _Parser:
 
     def read(self, items: list[_Item]) -> _Reading:
         reading = _Reading()
+        reading.how_many_of = self.things_with(items)
         strong_measures = self.strong_measure_items(items)
         i = 0
         while i < len(items):
@@ -1278,6 +1279,30 @@ class _Parser:
                 reading.unknown.append(item.text)
             i += 1
         return reading
+
+    def things_with(self, items: Sequence[_Item]) -> ExploreField | None:
+        """The count of the things a question starts with when "with", "that", "who" or
+        "which" says which of them ("accounts with Pro subscriptions"): those are counted,
+        not the things they have."""
+        first = items[0] if items else None
+        if first is None or first.kind != "field" or first.end - first.start != 1:
+            return None
+        if self.norm_at(first.end) not in ("with", "that", "who", "which", "having"):
+            return None
+        counts = ("count", "count_distinct")
+        tops = _tops(first.candidates, "any")
+        views = {c.field.view for c in tops if c.view_noun}
+        found = [
+            c.field for c in tops if c.field.type in counts and self.is_subject(first, c.field)
+        ]
+        found += [
+            f
+            for f in self.index.fields.values()
+            if f.view in views and f.is_measure and f.type in counts
+        ]
+        token = self.tokens[first.start]
+        plural = token.kind == "word" and token.stem != token.norm
+        return found[0] if plural and len(found) == 1 else None
 
     def uncounted_distinct(self, item: _Item) -> bool:
         """ "distinct X", "unique X" where X names no count measure of its own."""
@@ -2153,7 +2178,8 @@ class _Parser:
             share = next((t.text for t in self.tokens if t.norm in _SHARE_WORDS), "percent")
             return self.declined((share,))
         asked = reading.how_many_of
-        if asked is not None and asked in (*measures, *reading.weak_measures):
+        said_of = asked is not None and asked in (*measures, *reading.weak_measures)
+        if asked is not None and (said_of or not reading.how_many):
             others = [m for m in measures if m != asked]
             if all(m.name in reading.noun_counts for m in others):
                 # "how many pending orders do we have from customers": the orders, which

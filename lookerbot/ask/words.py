@@ -98,7 +98,7 @@ FILLERS = frozenset(
     look looking hey hi hello thanks thank bot looker unique distinct single new
     quick gimme pls plz idea wondering curious btw then ok okay cool hmm great nice thx
     u someone somebody anyone anybody love asap separately individually respectively
-    represent represents
+    represent represents hold holds held
     gotten received receive via ordered among take takes took taking
     handle handles handled handling work works worked working
     number sum value amount figure figures data numbers stats

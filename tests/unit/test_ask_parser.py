@@ -717,7 +717,9 @@ def test_per_the_things_a_count_counts_or_its_own_rows():
     assert not isinstance(three("average revenue per customer by region"), QuerySpec)
     # neither two periods, two values nor two measures: "monthly" is no grain there
     assert not isinstance(three("avg seats: annual plans vs monthly plans"), QuerySpec)
-    assert not isinstance(three("how many Pro subscriptions do SMB customers hold"), QuerySpec)
+    # "hold" says whose the subscriptions are: counted, with both values
+    held = three("how many Pro subscriptions do SMB customers hold")
+    assert isinstance(held, QuerySpec) and list(held.fields) == ["subscriptions.count"]
 
 
 def test_a_singular_thing_before_a_measure_or_after_a_is_no_count():
@@ -1061,3 +1063,28 @@ def test_a_status_ever_held_declines():
     question = "Of the subscriptions that signed up in 2024, how many were ever past due?"
     assert not isinstance(three(question), QuerySpec)  # the status now, not once held
     assert isinstance(three("biggest order ever"), QuerySpec)
+
+
+@pytest.mark.parametrize(
+    ("question", "fields", "filters"),
+    [
+        # the things a question starts with, narrowed by "with"/"that", are counted
+        ("accounts with Pro subscriptions", ["accounts.count"], {"subscriptions.plan": "Pro"}),
+        (
+            "How many Enterprise Plus subscriptions do SMB customers hold?",
+            ["subscriptions.count"],
+            {"subscriptions.plan": "Enterprise Plus", "accounts.segment": "SMB"},
+        ),
+        # two questions joined by "and": both measures
+        (
+            "How many orders has she placed, and how much has she spent in total?",
+            ["orders.count", "orders.total_revenue"],
+            {},
+        ),
+    ],
+)
+def test_the_things_counted_and_a_second_measure_asked_after_and(question, fields, filters):
+    result = three(question)
+    assert isinstance(result, QuerySpec), result
+    assert sorted(result.fields) == sorted(fields)
+    assert result.filters == filters
