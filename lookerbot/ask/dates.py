@@ -139,6 +139,28 @@ class _Point:
         return f"{self.start.year:04d}"
 
 
+HOLIDAYS: dict[tuple[str, ...], tuple[int, int]] = {
+    ("christmas", "eve"): (12, 24),
+    ("christmas",): (12, 25),
+    ("xmas",): (12, 25),
+    ("new", "years", "eve"): (12, 31),
+    ("new", "years"): (1, 1),
+    ("new", "year"): (1, 1),
+    ("valentines",): (2, 14),
+    ("halloween",): (10, 31),
+    ("black", "friday"): (1, 0),  # the day after Thanksgiving
+    ("cyber", "monday"): (4, 0),  # four days after it
+}
+"""Days people name by their holiday (month, day; day 0: days after Thanksgiving)."""
+
+
+def _after_thanksgiving(year: int, days: int) -> date:
+    """``days`` days after the fourth Thursday of November of ``year``."""
+    first = date(year, 11, 1)
+    thursday = first + timedelta(days=(3 - first.weekday()) % 7 + 21)
+    return thursday + timedelta(days=days)
+
+
 def looker_day(day: date) -> str:
     """A day as Looker's filter expressions write it."""
     return f"{day.year:04d}/{day.month:02d}/{day.day:02d}"
@@ -240,6 +262,9 @@ class _Reader:
         relative = {"today": 0, "yesterday": 1}.get(token.norm) if token.kind == "word" else None
         if relative is not None:  # "until yesterday"
             return i + 1, _Point(self.today - timedelta(days=relative), "day")
+        holiday = self.holiday(i + (token.norm == "last"))
+        if holiday is not None:  # "on (last) Christmas Day": the latest one not after today
+            return holiday
         weekday = WEEKDAYS.get(token.norm) if token.kind == "word" else None
         if weekday is not None:  # "on Monday": the latest Monday that is not after today
             back = (self.today.weekday() - weekday) % 7
@@ -254,6 +279,29 @@ class _Reader:
                     return self._day(j + 2, day_year, month, day)
                 found = self._latest(month, day)
                 return None if found is None else (j + 1, _Point(found, "day"))
+        return None
+
+    def holiday(self, i: int) -> tuple[int, _Point] | None:
+        """A holiday on a fixed day ("Christmas Day", "New Year's Eve", "Halloween"), or
+        Black Friday and Cyber Monday, as the latest such day not after today."""
+        for words, (month, day) in HOLIDAYS.items():
+            if tuple(self.norm(i + k) for k in range(len(words))) != words:
+                continue
+            end = i + len(words) + (self.norm(i + len(words)) == "day")
+            if day == 0:  # Black Friday and Cyber Monday: days after Thanksgiving
+                found = _after_thanksgiving(self.today.year, month)
+                if found > self.today:
+                    found = _after_thanksgiving(self.today.year - 1, month)
+            else:
+                latest = self._latest(month, day)
+                if latest is None:
+                    return None
+                found = latest
+            named = self.year(end)
+            if named is not None:  # "Christmas 2025"
+                found = _after_thanksgiving(named, month) if day == 0 else date(named, month, day)
+                end += 1
+            return end, _Point(found, "day")
         return None
 
     def _month_point(self, j: int, month: int) -> tuple[int, _Point] | None:
@@ -336,6 +384,11 @@ class _Reader:
     def since(self, i: int, *, quarters: bool = False) -> tuple[int, TimeFilter] | None:
         """The start of a "since" phrase; a quarter only after "since" or "after" ("from Q4
         signups" names the quarter, "from Q1 to Q2" compares two)."""
+        if self.norm(i) == "the" and self.norm(i + 1) in ("start", "beginning"):
+            i += 1  # "since the start of July", "since the beginning of the quarter"
+        if self.norm(i) in ("start", "beginning") and self.norm(i + 1) == "of":
+            i += 2  # of a named month or quarter ("of the quarter": see _TO_DATE)
+            quarters = True
         relative = self.relative_start(i)
         if relative is not None:
             end, start, words = relative
@@ -434,6 +487,21 @@ class _Reader:
             back = (self.today.weekday() - WEEKDAYS[self.norm(i + 1)]) % 7 or 7
             weekday = self.today - timedelta(days=back)
             return i + 2, TimeFilter(looker_day(weekday), f"on {weekday.isoformat()}")
+        same_unit = (
+            _unit(self.tokens[i + 1]) if word == "same" and i + 1 < len(self.tokens) else None
+        )
+        year_ago = self.year_words(i + 2) if same_unit in ("week", "month", "quarter") else None
+        if same_unit is not None and year_ago is not None:
+            # "the same quarter last year": this quarter, a year back
+            first = _period_start(same_unit, today, previous=False)
+            first = first.replace(year=year_ago[1] - today.year + first.year)
+            if same_unit == "month":
+                point = _Point(first, "month")
+                return year_ago[0], TimeFilter(point.expression(), f"in {point.words()}")
+            return year_ago[0], TimeFilter(
+                f"{looker_day(first)} to {looker_day(_unit_end(same_unit, first))}",
+                f"the same {same_unit} of {year_ago[1]}",
+            )
         elided = self.elided_unit(i)
         if elided is not None:
             # "this year vs last": the unit of the period it is compared with.

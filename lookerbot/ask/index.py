@@ -432,6 +432,8 @@ class ValueIndex:
     initials: dict[str, list[ValueMatch]] = field(default_factory=dict)
     """Values of several words by their initials ("United States": "us"), matched only
     when typed in capitals ("the US"), so "us" the word never becomes a value."""
+    numbered: dict[str, set[str]] = field(default_factory=dict)
+    """The numbers of values spelled as a word and a number ("tier": {"1", "2"})."""
     first_names: dict[str, ValueMatch] = field(default_factory=dict)
     """People (the Explore's one kind of person) by their first or last name ("Priya",
     "Knuth") when no one else has it, matched only when typed with a capital."""
@@ -490,6 +492,8 @@ class ValueIndex:
                 short.append(ValueMatch(f, value))
 
     def _alias(self, phrase: tuple[str, ...], f: ExploreField, value: str) -> None:
+        if len(phrase) == 2 and phrase[1].isdigit():
+            self.numbered.setdefault(phrase[0], set()).add(phrase[1])
         matches = self.phrases.setdefault(phrase, [])
         if all(m.field.name != f.name for m in matches):
             matches.append(ValueMatch(f, value))

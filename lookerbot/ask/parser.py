@@ -518,6 +518,11 @@ class _Parser:
                 items.append(_Item("unknown", i, i + 2, self.text(i, i + 2)))
                 i += 2
                 continue
+            if self.unlisted_numbered_value(i):
+                # "Tier 3 agents" where the teams are Tier 1 and Tier 2: no such value
+                items.append(_Item("unknown", i, i + 2, self.text(i, i + 2)))
+                i += 2
+                continue
             ever = self.norm_at(i) == "ever" and i + 1 < len(self.tokens)
             if ever and any(o.kind == "value" for o in self.options(i + 1)):
                 # "how many were ever past due": a status once held, which a status now
@@ -709,6 +714,13 @@ class _Parser:
             and not any(c.field.is_measure or c.view_noun for c in _tops(after.candidates, "any"))
         ):
             return True  # "billing country": which country, not an amount
+        passive = self.norm_at(item.start - 1) in ("is", "are", "was", "were", "be", "been")
+        if (
+            item.kind == "field"
+            and passive
+            and tuple(self.stems[item.start : item.end]) in MONEY_VERBS
+        ):
+            return True  # "which accounts are billed in Germany": which ones, not an amount
         if item.kind != "field" or item.end - item.start != 1 or token.kind != "word":
             return False
         if token.stem != token.norm or token.norm.endswith(("s", "ed")):
@@ -735,7 +747,18 @@ class _Parser:
             for o in items
             if o is not item
         )
-        return self.norm_at(item.start - 1) in ("a", "an") and measures_elsewhere
+        after_a = self.norm_at(item.start - 1) in ("a", "an")
+        had = self.norm_at(item.start - 2) in ("have", "has", "had", "with", "hold", "holds")
+        # "how many accounts have a subscription of 200 seats": the accounts are counted
+        return after_a and (measures_elsewhere or had)
+
+    def unlisted_numbered_value(self, i: int) -> bool:
+        """Whether a word and a number at ``i`` spell a value like the Explore's numbered
+        ones ("Tier 1", "Tier 2") that it does not have ("Tier 3")."""
+        if i + 1 >= len(self.tokens) or self.tokens[i + 1].kind != "number":
+            return False
+        numbers = self.values.numbered.get(self.stems[i])
+        return numbers is not None and self.stems[i + 1] not in numbers
 
     def all_of_them(self, i: int) -> int:
         """Where "across all <the Explore's things>" or "(for) all <things> combined",
@@ -1132,8 +1155,9 @@ class _Parser:
                 continue
             token = self.tokens[j]
             value = number_value(token)
-            if value is None or token.kind == "word":
-                continue
+            unit = self.stems[j + 1] if j + 1 < len(self.stems) else ""
+            if value is None or (token.kind == "word" and unit not in _UNITS_OF_TIME):
+                continue  # "over one hour" is a number; "over one" alone is not
             end = j + 1
             money = token.kind == "money"
             if end < len(self.tokens) and self.stems[end] in _MONEY_WORDS:
@@ -1152,6 +1176,11 @@ class _Parser:
                     end = j + len(tail)
                     text = self.text(i, end)
                     return [_Item("compare", i, end, text, number=value, op=op, money=money)]
+                if j + 1 < len(self.tokens) and self.starts_with(j + 1, tail) and not money:
+                    # "200 seats or more": the number, its unit read after it as usual
+                    self.read_already.update(range(j + 1, j + 1 + len(tail)))
+                    text = self.text(i, j + 1 + len(tail))
+                    return [_Item("compare", i, j, text, number=value, op=op)]
         return []
 
     def rank_at(self, i: int) -> list[_Item]:
@@ -1643,6 +1672,11 @@ class _Parser:
             return j
         if marker == "howmany":
             reading.how_many = True
+            unit = self.tokens[item.end] if item.end < len(self.tokens) else None
+            if unit is not None and unit.stem in _UNITS_OF_TIME and unit.stem != unit.norm:
+                # "how many hours did Emma work", "how many days had over $10k": no
+                # measure counts hours or days
+                reading.uncountable = unit.text
             k = i + 1
             while (k < len(items) and items[k].kind in ("value", "comma")) or (
                 k < len(items) and items[k].kind == "marker" and items[k].marker == "and"
@@ -1664,6 +1698,7 @@ class _Parser:
                         if f.view == view and f.is_measure and f.type in ("count", "count_distinct")
                     ]
                     if counts:
+                        reading.how_many_of = counts[0]
                         reading.add_measure(counts[0])
                         if not (i > 0 and items[i - 1].marker == "and"):
                             # "... and how many orders": asked for, beside the other
@@ -2088,6 +2123,12 @@ class _Parser:
             reading.unknown.append(item.text)
             return
         named = items[i - 1] if i > 0 and items[i - 1].kind == "field" else None
+        said = self.stems[named.start : named.end] if named is not None else []
+        if named is not None and ("average" in said or self.norm_at(named.start - 1) == "average"):
+            # "agents with an average resolution time over 24 hours": a condition on an
+            # average, which a filter on each row's number is not
+            reading.unknown.append(self.text(named.start, item.end))
+            return
         if named is not None:
             # "tickets with resolution time over 24 hours": each ticket's number is
             # compared; the average the same words name is not asked for.
@@ -2095,7 +2136,10 @@ class _Parser:
             gone = {
                 c.field.name
                 for c in named.candidates
-                if c.field.is_measure and c.field.name.endswith(own) and c.field.view == target.view
+                if c.field.is_measure
+                and c.field.name.endswith(own)
+                and c.field.view == target.view
+                and _named(c)  # not "subscriptions", a word of Total Seats' description
             }
             reading.measures = [m for m in reading.measures if m.name not in gone]
         scaled = item.number * factor
@@ -2108,8 +2152,8 @@ class _Parser:
         k = unit + 1
         if k >= len(items) or items[k].kind != "field" or items[k].end - items[k].start != 1:
             return
-        between = self.tokens[items[unit].end : items[k].start]
-        if [t.norm for t in between] != ["to"]:
+        between = range(items[unit].end, items[k].start)  # "hours (or more) to resolve"
+        if [self.tokens[j].norm for j in between if j not in self.read_already] != ["to"]:
             return
         verb = self.tokens[items[k].start].norm
         label = target.label.lower().split()
@@ -2329,10 +2373,11 @@ class _Parser:
                 reading.times = [current, reading.times[0]]
         if len(reading.times) == 2 and (reading.versus or reading.change):
             combined = combine(reading.times[0], reading.times[1], self.today)
-            since = since_period(reading.times[1].expression, self.today)
-            this = reading.times[0].expression
-            if combined is None and reading.change and since and this == f"this {since[1]}":
-                combined = since  # "the change in signups this month from last month"
+            for this, start in (reading.times, reversed(reading.times)):
+                # "the change this month from last month", "from last month to this month"
+                since = since_period(start.expression, self.today)
+                if combined is None and reading.change and since:
+                    combined = since if this.expression == f"this {since[1]}" else None
             if combined is None:
                 return NotUnderstood(
                     key, (reading.times[1].words,), tuple(index.some_fields()), matched=0
@@ -2407,6 +2452,9 @@ class _Parser:
             others = [d for d in dimensions if d.name != time_dim.name]
             if reading.pivot_grain or (compared and others):
                 pivots.append(time_dim.name)
+        names = [index.display_dimension(view) for view in reading.hinted]
+        if not measures and not dimensions and reading.which and len(names) == 1 and names[0]:
+            dimensions = [names[0]]  # "which Enterprise accounts are billed in Germany": names
         if not measures and not dimensions:
             understood = reading.time or reading.includes or reading.excludes or reading.compares
             reason = "no_fields" if understood else "nothing"
@@ -2602,7 +2650,8 @@ _DOES = frozenset({"do", "does", "did", "i", "you", "we", "they", "it", "that", 
 _HOURS_IN = {"day": 24, "week": 168}
 """Hours in a unit a duration counted in hours may be asked in ("over 3 days")."""
 
-_POPULAR = frozenset({"common", "frequent", "popular"})
+_POPULAR = frozenset({"common", "frequent", "popular", "often", "frequently"})
+_UNITS_OF_TIME = frozenset({"minute", "hour", "day", "week", "month", "quarter", "year"})
 _APART = frozenset({"separately", "individually", "respectively"})
 """Words that ask for a row per value named ("Jeans and Shoes separately")."""
 

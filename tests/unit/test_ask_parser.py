@@ -199,6 +199,14 @@ def test_money_comparisons_go_to_the_money_dimension():
         ("from Q4 to Q1", "2025/10/01 to 2026/04/01", "between Q4 2025 and Q1 2026"),
         ("for the last two quarters", "6 months", "last 2 quarters"),
         ("from last week", "last week", "last week"),
+        ("since the start of July", "after 2026/07/01", "since July 2026"),
+        ("since the beginning of Q3", "after 2026/07/01", "since Q3 2026"),
+        ("in the same quarter last year", "2025/07/01 to 2025/10/01", "the same quarter of 2025"),
+        ("the same month last year", "2025/09", "in September 2025"),
+        ("on Christmas Day", "2025/12/25", "on 2025-12-25"),
+        ("since last Christmas", "after 2025/12/25", "since 2025-12-25"),
+        ("on Black Friday", "2025/11/28", "on 2025-11-28"),
+        ("on Christmas 2024", "2024/12/25", "on 2024-12-25"),
     ],
 )
 def test_time_phrases(words, expression, said):
@@ -1088,3 +1096,58 @@ def test_the_things_counted_and_a_second_measure_asked_after_and(question, field
     assert isinstance(result, QuerySpec), result
     assert sorted(result.fields) == sorted(fields)
     assert result.filters == filters
+
+
+@pytest.mark.parametrize(
+    ("question", "fields", "filters"),
+    [
+        (
+            "How many accounts have a subscription of 200 seats or more?",
+            ["accounts.count"],
+            {"subscriptions.seats": ">=200"},
+        ),
+        (
+            "How many tickets that took 100 hours or more to resolve were escalated, by topic?",
+            ["tickets.escalated_count", "tickets.topic"],
+            {"tickets.resolution_hours": ">=100"},
+        ),
+        (
+            "How many Chat tickets had a resolution time under one hour?",
+            ["tickets.count"],
+            {"tickets.channel": "Chat", "tickets.resolution_hours": "<1"},
+        ),
+        (
+            "Total seats on Enterprise Plus subscriptions over 500 seats",
+            ["subscriptions.total_seats"],
+            {"subscriptions.plan": "Enterprise Plus", "subscriptions.seats": ">500"},
+        ),
+        (
+            "Which Enterprise accounts are billed in Germany?",
+            ["accounts.name"],
+            {"accounts.segment": "Enterprise", "accounts.country": "Germany"},
+        ),
+        (
+            "Which product did Sophie Wilson order most often?",
+            ["orders.count", "products.name"],
+            {"customers.name": "Sophie Wilson"},
+        ),
+    ],
+)
+def test_numbers_with_their_units_and_things_named(question, fields, filters):
+    result = three(question)
+    assert isinstance(result, QuerySpec), result
+    assert sorted(result.fields) == sorted(fields)
+    assert result.filters == filters
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many days this month had more than $10k in revenue?",  # no count of days
+        "How many hours did Emma Schmidt work last week?",
+        "How many agents have an average resolution time over 24 hours?",  # on an average
+        "Which Tier 3 agents have the best CSAT?",  # the teams are Tier 1 and Tier 2
+    ],
+)
+def test_counts_of_time_conditions_on_averages_and_unlisted_numbered_values_decline(question):
+    assert not isinstance(three(question), QuerySpec)
