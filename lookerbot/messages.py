@@ -504,6 +504,13 @@ def ask_no_event_date(verb: str, date_name: str) -> str:
     )
 
 
+def ask_before_data(period: str, first_day: str, explore: str, date_name: str) -> str:
+    return (
+        f"There's nothing {escape(period)} to show: {escape(explore)} starts on "
+        f"{escape(first_day)} (its first *{escape(date_name)}*). Ask about a period since then."
+    )
+
+
 def ask_no_new(things: str, date_name: str) -> str:
     return (
         f"I can't tell which *{escape(things)}* are new: the only date I can filter on is "

@@ -36,6 +36,10 @@ TUNING13 = ROOT / "tests" / "fixtures" / "ask_tuning13.json"
 """Written blind as traps (40% unanswerable near-misses)."""
 TUNING14 = ROOT / "tests" / "fixtures" / "ask_tuning14.json"
 """Written blind as questions typed in a hurry in Slack."""
+TUNING17 = ROOT / "tests" / "fixtures" / "ask_tuning17.json"
+"""Written blind as questions from across the company; measured once, never tuned on."""
+TUNING18 = ROOT / "tests" / "fixtures" / "ask_tuning18.json"
+"""Written blind as "second questions"; measured once, never tuned on."""
 TUNING15 = ROOT / "tests" / "fixtures" / "ask_tuning15.json"
 """Written blind as a normal week of questions from four roles."""
 TUNING16 = ROOT / "tests" / "fixtures" / "ask_tuning16.json"
@@ -50,6 +54,8 @@ TUNING22 = ROOT / "tests" / "fixtures" / "ask_tuning22.json"
 """Written blind about people and named things."""
 TUNING23 = ROOT / "tests" / "fixtures" / "ask_tuning23.json"
 """Written blind as every way to say when."""
+TUNING24 = ROOT / "tests" / "fixtures" / "ask_tuning24.json"
+"""Written blind as a new analyst's first day."""
 HELDOUT = ROOT / "tests" / "fixtures" / "ask_heldout.json"
 EVALUATION = pytest.StashKey[dict[str, Any]]()
 """Where the tuning and held-out tests leave their reports (file name -> Report)."""
@@ -76,7 +82,11 @@ def explore_question(model_explore: str, today: date = date(2026, 9, 30)) -> Exp
         f.name: sorted({str(v) for r in rows if (v := dimension_value(r, f.name)) is not None})
         for f in value_fields(index)
     }
-    return ExploreQuestion(index, ValueIndex.build(index, values))
+    dated = index.filter_time_field()  # its first day, as the catalog asks Looker for it
+    days = [dimension_value(r, dated.name) for r in rows] if dated is not None else []
+    first = min((d for d in days if d is not None), default=None)
+    dated_from = date.fromisoformat(first) if first else None
+    return ExploreQuestion(index, ValueIndex.build(index, values), dated_from)
 
 
 def all_explores(today: date = date(2026, 9, 30)) -> tuple[ExploreQuestion, ...]:

@@ -11,10 +11,12 @@ again with the words of a question that nothing else matched.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 from lookerbot.ask.index import ExploreIndex, ValueIndex, value_fields
 from lookerbot.ask.parser import ExploreQuestion
@@ -122,7 +124,7 @@ class AskCatalog:
         if not extra.phrases:
             return explore
         values = explore.question.values.merged(extra)
-        return LoadedExplore(explore.looker, ExploreQuestion(index, values))
+        return LoadedExplore(explore.looker, dataclasses.replace(explore.question, values=values))
 
     def forget(self) -> None:
         """Drop everything cached (the next question reads the Explores again)."""
@@ -194,6 +196,7 @@ class AskCatalog:
             for value in field_values:
                 values.add(f, value)
         capped = tuple(f for f, _, hit_limit in suggested if hit_limit)
+        dated_from = await _first_day(looker, index)
         logger.info(
             "Read Explore %s on %s: %d fields, values of %d",
             key,
@@ -201,7 +204,33 @@ class AskCatalog:
             len(index.fields),
             len([s for s in suggested if s[1]]),
         )
-        return _Entry(ExploreQuestion(index, values), self._clock(), capped)
+        return _Entry(ExploreQuestion(index, values, dated_from), self._clock(), capped)
+
+
+async def _first_day(looker: LookerInstance, index: ExploreIndex) -> date | None:
+    """The earliest day of the Explore's time field: one inline query (the field, sorted,
+    one row), run as the Explore's reader. ``None`` when Looker cannot say (an error, a null
+    first, a value that is no date); a question is then never declined for its period."""
+    dated = index.filter_time_field()
+    if dated is None:
+        return None
+    body = {
+        "model": index.explore.model,
+        "view": index.explore.name,
+        "fields": [dated.name],
+        "sorts": [dated.name],
+        "limit": "1",
+    }
+    try:
+        result = await looker.client.run_inline_query(body)
+    except LookerApiError as exc:
+        logger.info("No first day for %s on %s: %s", index.explore.key, looker.url, exc.reason)
+        return None
+    cell = result.rows[0].get(dated.name) if result.rows else None
+    try:
+        return date.fromisoformat(str(cell.value)[:10]) if cell is not None else None
+    except ValueError:
+        return None
 
 
 def _viewer(looker: LookerInstance) -> str:

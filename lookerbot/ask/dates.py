@@ -664,6 +664,20 @@ def period_bounds(expression: str, today: date) -> tuple[date, date, Unit] | Non
     return None
 
 
+def period_end(expression: str, today: date) -> date | None:
+    """The day after the last day a time filter keeps ("2024": 2025-01-01; "before D": D),
+    or ``None`` when it runs up to today ("after D", "30 days")."""
+    e = expression.strip().lower()
+    m = _RANGE.match(e)
+    if m:
+        return date(*map(int, m.group(2).split("/")))
+    if e.startswith("before "):
+        m = _DAY.match(e.removeprefix("before "))
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
+    bounds = period_bounds(e, today)
+    return bounds[1] if bounds is not None else None
+
+
 def range_unit(expression: str) -> Unit | None:
     """The unit of the whole periods an ``A to B`` range covers ("July to August": month),
     when it starts and ends on their boundaries."""

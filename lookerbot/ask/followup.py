@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from lookerbot.ask.dates import period_end
 from lookerbot.ask.index import ExploreIndex, ValueMatch
 from lookerbot.ask.parser import ExploreQuestion, _Parser, _Reading, known_words
 from lookerbot.ask.spec import (
@@ -287,6 +288,13 @@ def refine(
         changed = True
     time_field = index.filter_time_field()
     if reading.time is not None and time_field is not None:
+        ends = period_end(reading.time.expression, today)
+        if explore.dated_from is not None and ends is not None and ends <= explore.dated_from:
+            # "and Q1 2024?" when the rows start later: nothing to show, said so
+            starts = (reading.time.words, explore.dated_from.isoformat())
+            return NotUnderstood(
+                index.explore.key, starts, tuple(index.some_fields()), reason="before_data"
+            )
         filters[time_field.name] = reading.time.expression
         changed = True
     elif _ALL_TIME.search(rest) and time_field is not None:

@@ -33,6 +33,7 @@ from lookerbot.ask.dates import (
     WEEKDAYS,
     TimeFilter,
     combine,
+    period_end,
     range_unit,
     read_time,
     since_period,
@@ -480,7 +481,9 @@ class _Parser:
         values: ValueIndex,
         today: date,
         prefer: Collection[str],
+        dated_from: date | None = None,
     ) -> None:
+        self.dated_from = dated_from
         # "the biggest single order": "single" only stresses the noun; dropped (unless the
         # Explore has it as a value) so that "biggest order" meets its tag.
         said = tokenize(clip(question))
@@ -1708,9 +1711,17 @@ class _Parser:
                     if k == i + 1:
                         return i + 2
                     items[k] = _Item("marker", nxt.start, nxt.end, nxt.text)  # read here
-                elif tops and not any(
-                    c.field.is_measure or c.field.is_numeric or c.field.is_timeframe
-                    for c in nxt.candidates
+                elif (
+                    tops
+                    and not any(
+                        c.field.is_measure or c.field.is_numeric or c.field.is_timeframe
+                        for c in nxt.candidates
+                    )
+                    and not (
+                        k + 1 < len(items)
+                        and items[k + 1].kind == "field"
+                        and items[k + 1].start == nxt.end
+                    )  # "how many support tickets": the tickets
                 ):
                     # "how many brands did shoppers buy": brands are a dimension's values,
                     # and nothing counts them.
@@ -2466,6 +2477,11 @@ class _Parser:
             time_field = index.filter_time_field()
             if time_field is None:
                 return self.declined((), reason="no_time")
+            ends = period_end(time.expression, self.today)
+            if self.dated_from is not None and ends is not None and ends <= self.dated_from:
+                # "revenue in 2024" when the orders start in October 2025: nothing to show
+                starts = (time.words, self.dated_from.isoformat())
+                return self.declined(starts, reason="before_data")
             filters[time_field.name] = time.expression
             phrases[time_field.name] = time.words
         for name in dict.fromkeys([*reading.includes, *reading.excludes]):
@@ -2734,6 +2750,9 @@ class ExploreQuestion:
 
     index: ExploreIndex
     values: ValueIndex
+    dated_from: date | None = None
+    """The first day the Explore has rows for (its time field's earliest date), when known:
+    a period wholly before it is declined rather than answered with nothing."""
 
 
 def parse(
@@ -2813,7 +2832,7 @@ def _read_question(
     best: tuple[tuple[int, int, int, float], ParseResult, ExploreQuestion] | None = None
     tied: list[tuple[QuerySpec, ExploreQuestion]] = []
     for explore in explores:
-        parser = _Parser(question, explore.index, explore.values, today, prefer)
+        parser = _Parser(question, explore.index, explore.values, today, prefer, explore.dated_from)
         result = parser.result(parser.read(parser.match()))
         if isinstance(result, QuerySpec):
             rank = 2
@@ -2821,7 +2840,9 @@ def _read_question(
             rank = 1
         else:
             rank = 0
-        unknown = len(result.unknown) if isinstance(result, NotUnderstood) else 0
+        # a question declined for a reason (read whole) says more than words unknown
+        said = isinstance(result, NotUnderstood) and not result.reason
+        unknown = len(result.unknown) if said and isinstance(result, NotUnderstood) else 0
         score = (rank, -unknown, parser.matched, parser.strength)
         if best is None or score > best[0]:
             best = (score, result, explore)

@@ -190,7 +190,8 @@ class NotUnderstood:
         unknown: the words that fit nothing, as typed.
         known: a few fields the Explore has, to suggest.
         reason: why, when it is not unknown words ("two_questions": ``unknown`` holds the
-            questions a message asks at once).
+            questions a message asks at once; "before_data": the period asked and the
+            Explore's first day).
         matched: how many words of the question fit something.
     """
 

@@ -444,6 +444,11 @@ class AskCommand:
             text = messages.ask_no_fields(known)
         elif result.reason == "no_count":
             text = messages.ask_no_count(result.unknown[0] if result.unknown else "", known)
+        elif result.reason == "before_data" and len(result.unknown) == 2:
+            dated = explore.question.index.filter_time_field()
+            date_name = explore.question.index.display_name.get(dated.name, "") if dated else ""
+            period, first_day = result.unknown
+            text = messages.ask_before_data(period, first_day, label, date_name)
         elif result.reason == "two_questions":
             text = messages.ask_two_questions(len(result.unknown))
         elif result.reason in ("no_timeframe", "no_time"):

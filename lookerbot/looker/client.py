@@ -96,6 +96,10 @@ class LookerClient(Protocol):
         """Run a query; Looker's query errors come back inside the result."""
         ...
 
+    async def run_inline_query(self, body: dict[str, Any]) -> QueryResult:
+        """Run a query without saving it (``POST /queries/run/json_detail``)."""
+        ...
+
     async def create_render_task(
         self,
         kind: RenderKind,

@@ -173,6 +173,9 @@ class RefusingLookerClient:
     async def run_query(self, query_id: str) -> QueryResult:
         raise self._refuse()
 
+    async def run_inline_query(self, body: dict[str, Any]) -> QueryResult:
+        raise self._refuse()
+
     async def explore(self, model: str, explore: str) -> Explore:
         raise self._refuse()
 

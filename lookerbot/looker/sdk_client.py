@@ -373,6 +373,11 @@ class SdkLookerClient:
         path = f"/queries/{_id(query_id)}/run/json_detail"
         return await self._read(QueryResult.from_json, "GET", path)
 
+    async def run_inline_query(self, body: dict[str, Any]) -> QueryResult:
+        return await self._read(
+            QueryResult.from_json, "POST", "/queries/run/json_detail", body=body
+        )
+
     async def create_render_task(
         self,
         kind: RenderKind,

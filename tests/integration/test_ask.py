@@ -354,3 +354,18 @@ async def test_a_question_among_sentences_and_a_typo_are_answered(sandbox: Sandb
     assert typo.startswith(
         ":mag: *Total Revenue by Region, last month (read “regoin” as “region”)*"
     )
+
+
+async def test_a_period_before_the_explores_first_day_is_declined_with_that_day(
+    sandbox: Sandbox,
+):
+    answer = text_of(await dm(sandbox, "ask total revenue in 2019"))
+    (first_day,) = sandbox.looker.requests_to("^/queries/run/json_detail$", method="POST")
+    assert first_day.body["fields"] == ["orders.created_date"]
+    assert first_day.body["sorts"] == ["orders.created_date"]
+    assert answer.startswith(":warning: There's nothing in 2019 to show: Orders starts on 20")
+    assert "(its first *Created Date*)" in answer
+    assert created_queries(sandbox.looker) == []
+    # a period since then runs as before
+    await dm(sandbox, "ask total revenue last month")
+    assert created_queries(sandbox.looker)[-1]["filters"] == {"orders.created_date": "last month"}

@@ -154,7 +154,10 @@ async def test_a_follow_up_runs_as_the_person_who_writes_it(looker: LookerEmulat
         await sandbox.driver.mention("what about last month?", user="U0BOB", thread_ts=answer.ts)
         await sandbox.settle()
         (reply,) = [m for m in sandbox.slack.visible_messages("C0GENERAL") if m.thread_ts]
-    assert [r.user_id for r in looker.requests_to("/run/json_detail")] == ["2", "3"]
+    assert [r.user_id for r in looker.requests_to("/run/json_detail", method="GET")] == ["2", "3"]
+    # each reads the Explore's first day in their own session too
+    first_days = looker.requests_to("^/queries/run/json_detail$", method="POST")
+    assert [r.user_id for r in first_days] == ["2", "3"]
     text = text_of(reply)
     assert "East" in text and "West" not in text
 
@@ -428,3 +431,14 @@ def test_only_a_value_that_is_also_a_grain_word_is_the_value():
         assert isinstance(result, QuerySpec), result
         assert sorted(result.fields) == ["subscriptions.plan", "subscriptions.total_mrr"]
         assert result.filters == {"subscriptions.billing_period": "monthly"}
+
+
+def test_a_follow_up_to_a_period_before_the_first_day_is_declined():
+    today = date(2026, 9, 30)
+    explore = shop(today)  # its orders start on 2025-10-01
+    first = parse("revenue by region last month", [explore], today=today)
+    assert isinstance(first, QuerySpec)
+    result = refine(first, "what about 2024?", explore, today=today)
+    assert isinstance(result, NotUnderstood), result
+    assert (result.reason, result.unknown) == ("before_data", ("in 2024", "2025-10-01"))
+    assert isinstance(refine(first, "what about last year?", explore, today=today), QuerySpec)

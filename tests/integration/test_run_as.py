@@ -139,7 +139,11 @@ async def test_questions_run_as_the_person_asking(looker: LookerEmulator):
         alice = await ask(sandbox, "ask total revenue by region", "U0ALICE")
     assert regions(bob) == {"East"}
     assert regions(alice) == {"West", "East", "North", "South"}
-    assert sorted(r.user_id for r in looker.requests_to("/run/json_detail")) == ["2", "3"]
+    runs = looker.requests_to("/run/json_detail", method="GET")
+    assert sorted(r.user_id for r in runs) == ["2", "3"]
+    # and each read the Explore's first day in their own session
+    first_days = looker.requests_to("^/queries/run/json_detail$", method="POST")
+    assert sorted(r.user_id for r in first_days) == ["2", "3"]
 
 
 async def test_an_unconfirmed_email_from_another_organization_names_nobody(looker: LookerEmulator):
