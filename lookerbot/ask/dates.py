@@ -94,6 +94,7 @@ for _unit_name in ("year", "quarter", "month", "week"):
         _TO_DATE[("since", "the", _start, "of", "the", _unit_name)] = _unit_name
         _TO_DATE[("since", "the", _start, "of", "this", _unit_name)] = _unit_name
     _TO_DATE[("earlier", "this", _unit_name)] = _unit_name
+_TO_DATE_FIRST = frozenset(phrase[0] for phrase in _TO_DATE)
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,7 @@ HOLIDAYS: dict[tuple[str, ...], tuple[int, int]] = {
     ("cyber", "monday"): (4, 0),  # four days after it
 }
 """Days people name by their holiday (month, day; day 0: days after Thanksgiving)."""
+_HOLIDAY_FIRST = frozenset(words[0] for words in HOLIDAYS)
 
 
 def _after_thanksgiving(year: int, days: int) -> date:
@@ -284,6 +286,8 @@ class _Reader:
     def holiday(self, i: int) -> tuple[int, _Point] | None:
         """A holiday on a fixed day ("Christmas Day", "New Year's Eve", "Halloween"), or
         Black Friday and Cyber Monday, as the latest such day not after today."""
+        if self.norm(i) not in _HOLIDAY_FIRST:
+            return None
         for words, (month, day) in HOLIDAYS.items():
             if tuple(self.norm(i + k) for k in range(len(words))) != words:
                 continue
@@ -460,7 +464,7 @@ class _Reader:
     def _read_core(self, i: int) -> tuple[int, TimeFilter] | None:
         word = self.norm(i)
         today = self.today
-        for phrase, unit in _TO_DATE.items():
+        for phrase, unit in _TO_DATE.items() if word in _TO_DATE_FIRST else ():
             if tuple(self.norm(i + k) for k in range(len(phrase))) == phrase:
                 return i + len(phrase), TimeFilter(f"this {unit}", f"this {unit} so far")
         if word == "today":

@@ -19,12 +19,13 @@ picked from an earlier ambiguity) settles it.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Literal
+from typing import Literal, TypeVar
 
 from lookerbot.ask.dates import (
     CHANGE_WORDS,
@@ -60,7 +61,7 @@ from lookerbot.ask.spec import (
     build_spec,
     escape_value,
 )
-from lookerbot.ask.spelling import corrected, corrections, vocabulary
+from lookerbot.ask.spelling import Vocabulary, corrected, corrections
 from lookerbot.ask.words import FILLERS, Token, contains, number_value, stems, tokenize
 from lookerbot.looker.models import ExploreField
 
@@ -328,6 +329,18 @@ _COMPARE: dict[tuple[str, ...], str] = {
     ("<",): "<",
     ("<=",): "<=",
 }
+_V = TypeVar("_V")
+_FIRST_WORDS: dict[int, dict[str, set[tuple[str, ...]]]] = {}
+"""The phrases of each phrase table (by its id) by their first word."""
+
+
+def _by_first_word(table: dict[tuple[str, ...], _V]) -> dict[str, set[tuple[str, ...]]]:
+    firsts: dict[str, set[tuple[str, ...]]] = {}
+    for phrase in table:
+        firsts.setdefault(phrase[0], set()).add(phrase)
+    return firsts
+
+
 _MONEY_WORDS = frozenset({"dollar", "usd", "buck", "euro", "eur", "pound", "gbp"})
 _OR_MORE: dict[tuple[str, ...], str] = {
     ("or", "more"): ">=",
@@ -1102,11 +1115,11 @@ class _Parser:
             found.append(_Item("time", i, time[0], self.text(i, time[0]), time=time[1]))
         found.extend(self.compare_at(i))
         found.extend(self.rank_at(i))
-        for phrase, timeframe in _GRAINS.items():
+        for phrase, timeframe in self.phrases_at(i, _GRAINS):
             if self.starts_with(i, phrase):
                 end = i + len(phrase)
                 found.append(_Item("grain", i, end, self.text(i, end), grain=timeframe))
-        for phrase, marker in _MARKERS.items():
+        for phrase, marker in self.phrases_at(i, _MARKERS):
             if self.starts_with(i, phrase, exact=True):  # "orders by" is not "order by"
                 end = i + len(phrase)
                 found.append(_Item("marker", i, end, self.text(i, end), marker=marker))
@@ -1141,6 +1154,18 @@ class _Parser:
             found.append(_Item("comma", i, i + 1, token.text))
         return found
 
+    def phrases_at(
+        self, i: int, table: dict[tuple[str, ...], _V]
+    ) -> list[tuple[tuple[str, ...], _V]]:
+        """The entries of ``table`` whose first word is token ``i``'s (as typed or as its
+        stem), in the table's order: what :meth:`starts_with` may then match."""
+        firsts = _FIRST_WORDS.get(id(table))
+        if firsts is None:
+            firsts = _FIRST_WORDS[id(table)] = _by_first_word(table)
+        token = self.tokens[i]
+        seen = {*firsts.get(token.norm, ()), *firsts.get(token.stem, ())}
+        return [(phrase, table[phrase]) for phrase in table if phrase in seen]
+
     def starts_with(self, i: int, phrase: tuple[str, ...], *, exact: bool = False) -> bool:
         if i + len(phrase) > len(self.tokens):
             return False
@@ -1150,7 +1175,7 @@ class _Parser:
         )
 
     def compare_at(self, i: int) -> list[_Item]:
-        for phrase, op in _COMPARE.items():
+        for phrase, op in self.phrases_at(i, _COMPARE):
             if not self.starts_with(i, phrase):
                 continue
             j = i + len(phrase)
@@ -1188,7 +1213,7 @@ class _Parser:
 
     def rank_at(self, i: int) -> list[_Item]:
         found = []
-        for phrase, direction in _ORDER_WORDS.items():
+        for phrase, direction in self.phrases_at(i, _ORDER_WORDS):
             if self.starts_with(i, phrase):
                 end = i + len(phrase)
                 if phrase[-1] == "first" and self._starts_field(end - 1):
@@ -2754,6 +2779,13 @@ class ExploreQuestion:
     """The first day the Explore has rows for (its time field's earliest date), when known:
     a period wholly before it is declined rather than answered with nothing."""
 
+    @functools.cached_property
+    def spelling(self) -> Vocabulary:
+        """The words of the Explore's fields and values, for reading typos (kept with it)."""
+        words = {w for phrase in self.index.phrases for w in phrase}
+        words.update(w for phrase in self.values.phrases for w in phrase)
+        return Vocabulary(words)
+
 
 def parse(
     question: str,
@@ -2809,17 +2841,19 @@ def read_question(
     return result, chosen
 
 
-def known_words(explores: Sequence[ExploreQuestion]) -> frozenset[str]:
-    """What a typo may be corrected to: the words of the Explores' fields and values, and
-    the words the parser reads."""
+def known_words(explores: Sequence[ExploreQuestion]) -> list[Vocabulary]:
+    """What a typo may be corrected to: the words of the Explores' fields and values (each
+    kept with its Explore), and the words the parser reads."""
+    return [*(explore.spelling for explore in explores), _parser_words()]
+
+
+@functools.cache
+def _parser_words() -> Vocabulary:
     words: set[str] = set()
-    for explore in explores:
-        words.update(w for phrase in explore.index.phrases for w in phrase)
-        words.update(w for phrase in explore.values.phrases for w in phrase)
     for phrases in (_MARKERS, _GRAINS, _COMPARE, _ORDER_WORDS, _OR_MORE):
         words.update(w for phrase in phrases for w in phrase)
     words.update((*_RANKS, *MONTHS, *UNITS, *WEEKDAYS, *CHANGE_WORDS, *_SUPERLATIVES))
-    return vocabulary(words)
+    return Vocabulary(words)
 
 
 def _read_question(

@@ -8,7 +8,7 @@ more: short words are too close to each other to guess ("cost", "most", "post").
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable, Iterator, Sequence
 
 from lookerbot.ask.words import stem, tokenize
 
@@ -48,21 +48,40 @@ def vocabulary(words: Iterable[str]) -> frozenset[str]:
     return frozenset(known)
 
 
-def corrections(question: str, known: Collection[str]) -> dict[str, str]:
-    """The typed words of ``question`` that ``known`` lacks, each with the one known word
-    it is a typo of; words with no such word, or several, are left out."""
+class Vocabulary:
+    """Words someone may mean (stems and their plurals), kept by length so that a typo is
+    compared only with words a keystroke longer or shorter."""
+
+    def __init__(self, stems: Iterable[str]) -> None:
+        self.words = vocabulary(stems)
+        self.by_length: dict[int, list[str]] = {}
+        for word in self.words:
+            self.by_length.setdefault(len(word), []).append(word)
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.words
+
+    def near(self, typed: str) -> Iterator[str]:
+        """The words one letter shorter, as long, or one longer than ``typed``."""
+        for length in (len(typed) - 1, len(typed), len(typed) + 1):
+            yield from self.by_length.get(length, ())
+
+
+def corrections(question: str, known: Sequence[Vocabulary]) -> dict[str, str]:
+    """The typed words of ``question`` that no vocabulary of ``known`` has, each with the
+    one known word it is a typo of; words with no such word, or several, are left out."""
     found: dict[str, str] = {}
     for token in tokenize(question):
         typed = token.norm
         if token.kind != "word" or len(typed) < MIN_LENGTH or not typed.isalpha():
             continue
-        if typed in known or token.stem in known:
+        if any(typed in v or token.stem in v for v in known):
             continue
         near = {
             word
-            for word in known
-            if len(word) >= MIN_LENGTH and abs(len(word) - len(typed)) <= 1
-            if one_edit(typed, word)
+            for v in known
+            for word in v.near(typed)
+            if len(word) >= MIN_LENGTH and one_edit(typed, word)
         }
         # "started" is not "Starter": a word with the ending of an English verb or adverb
         # is more likely that word, typed right, than a typo of one without it.

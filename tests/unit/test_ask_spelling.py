@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lookerbot.ask.spec import QuerySpec
-from lookerbot.ask.spelling import corrected, corrections, one_edit, vocabulary
+from lookerbot.ask.spelling import Vocabulary, corrected, corrections, one_edit
 from tests.unit.test_ask_parser import three
 
 
@@ -26,7 +26,7 @@ def test_one_edit(typed, word, near):
 
 
 def test_corrections_need_one_known_word_and_five_letters():
-    known = vocabulary(["region", "ticket", "starter", "cost", "host"])
+    known = [Vocabulary(["region", "ticket", "starter"]), Vocabulary(["cost", "host"])]
     assert corrections("rev by regoin, tikcets", known) == {
         "regoin": "region",
         "tikcets": "tickets",
