@@ -56,6 +56,8 @@ TUNING23 = ROOT / "tests" / "fixtures" / "ask_tuning23.json"
 """Written blind as every way to say when."""
 TUNING24 = ROOT / "tests" / "fixtures" / "ask_tuning24.json"
 """Written blind as a new analyst's first day."""
+TUNING25 = ROOT / "tests" / "fixtures" / "ask_tuning25.json"
+"""Written blind as the questions behind dashboard tiles."""
 HELDOUT = ROOT / "tests" / "fixtures" / "ask_heldout.json"
 EVALUATION = pytest.StashKey[dict[str, Any]]()
 """Where the tuning and held-out tests leave their reports (file name -> Report)."""

@@ -84,6 +84,18 @@ _CONTEXT = re.compile(
 )
 """What the asker is doing, before the question: "I'm preparing a board update: ..."."""
 
+_FOR_WHOM = re.compile(
+    r"^(?:for\s+(?:the|our|my|a)\s+)?(?:[\w&/'-]+\s+){0,2}"
+    r"(?:tile|dashboard|deck|report|slide|board|review)\s*:\s+"
+    r"|^(?:finance|marketing|ops|operations|leadership|execs?|product|merch|merchandising|hr|"
+    r"legal|engineering|customer\s+success|cs)(?:\s+team)?\s*"
+    r"(?::\s+|wants(?:\s+to\s+(?:see|know))?\s+|needs\s+|asked\s+for\s+)",
+    re.IGNORECASE,
+)
+"""What the answer is for, or who wants it, before the question: "Sales tile:", "For the
+finance dashboard:", "finance wants ...". ("Sales" and "support" name fields: only a tile
+or dashboard after them is passed over.)"""
+
 _GREETING = re.compile(
     r"^(?:hi|hey|hello|morning|yo)\s+(?:team|all|folks|everyone|everybody|guys|y'all)\b[\s,!.:]*",
     re.IGNORECASE,
@@ -107,6 +119,7 @@ def clip(question: str) -> str:
     text = " ".join(question.split())
     said = _EMOJI.sub(" ", _GREETING.sub("", text, count=1))
     said = _CONTEXT.sub("", _WHO_ASKS.sub("", said.strip(), count=1), count=1)
+    said = _FOR_WHOM.sub("", said, count=1)
     said = " ".join(_WHAT_FOR.sub("", said, count=1).split())
     text = said or text
     if len(text) <= MAX_QUESTION:
@@ -741,7 +754,7 @@ class _Parser:
             return False
         if token.stem != token.norm or token.norm.endswith(("s", "ed")):
             return False  # plural: "orders revenue" is as the other readings take it
-        if self.norm_at(item.start - 1) in ("which", "what", "each", "every", "per", "by"):
+        if self.norm_at(item.start - 1) in ("which", "what", "each", "every", "per"):
             return False  # "which agent solved the most": who is asked for
         tops = _tops(item.candidates, "any")
         counts = ("count", "count_distinct")
@@ -1633,6 +1646,16 @@ class _Parser:
                     continue
                 break
             if not took:
+                k = j
+                while k < len(items) and items[k].kind == "value":
+                    k += 1
+                thing = items[k] if j < k < len(items) and items[k].kind == "field" else None
+                named = [c for c in _tops(thing.candidates, "dim") if c.view_noun] if thing else []
+                if thing is not None and len(named) == 1 and item.text.lower() in ("each", "every"):
+                    # "each Tier 1 agent": a row per agent, of those in Tier 1
+                    reading.add_dimension(named[0].field)
+                    items[k] = _Item("marker", thing.start, thing.end, thing.text)
+                    return j
                 if j < len(items) and items[j].kind in ("value", "unknown"):
                     return j  # "by West": read as the value it is; "by planet": say "planet"
                 if item.text.lower() in ("each", "for each"):

@@ -1164,3 +1164,32 @@ def test_a_period_wholly_before_the_first_day_declines_and_one_that_overlaps_run
     overlapping = three("shop revenue between 2025-09-01 and 2025-11-01", dated=True)
     assert isinstance(overlapping, QuerySpec), overlapping
     assert isinstance(three("What was shop revenue in 2024?"), QuerySpec)  # first day unknown
+
+
+@pytest.mark.parametrize(
+    ("question", "fields", "filters"),
+    [
+        # "each Tier 1 agent": a row per agent, of those in Tier 1
+        (
+            "how many open tickets does each Tier 1 agent have?",
+            ["agents.name", "tickets.count"],
+            {"tickets.status": "open", "agents.team": "Tier 1"},
+        ),
+        # who wants it, or what it is for, before a colon
+        ("Finance tile: MRR by plan", ["subscriptions.plan", "subscriptions.total_mrr"], {}),
+        (
+            "For the finance dashboard: net revenue by month this year",
+            ["orders.created_month", "orders.net_revenue"],
+            {"orders.created_date": "this year"},
+        ),
+        ("sales by region", ["customers.region", "orders.total_revenue"], {}),  # a measure
+        # "by order revenue": ranked by the revenue of orders, not by their count
+        (
+            "top 10 shoppers by order revenue this year",
+            ["customers.name", "orders.total_revenue"],
+            {"orders.created_date": "this year"},
+        ),
+    ],
+)
+def test_each_of_the_valued_things_and_who_the_answer_is_for(question, fields, filters):
+    reads(question, fields, filters)
