@@ -190,13 +190,15 @@ class AskCatalog:
                     return f, (), False
             return f, found.values, found.hit_limit
 
-        suggested = await asyncio.gather(*(suggest(f) for f in fields))
+        # its first day is read beside the suggestions, not after them
+        suggested, dated_from = await asyncio.gather(
+            asyncio.gather(*(suggest(f) for f in fields)), _first_day(looker, index)
+        )
         values = ValueIndex()
         for f, field_values, _ in suggested:
             for value in field_values:
                 values.add(f, value)
         capped = tuple(f for f, _, hit_limit in suggested if hit_limit)
-        dated_from = await _first_day(looker, index)
         logger.info(
             "Read Explore %s on %s: %d fields, values of %d",
             key,

@@ -682,6 +682,13 @@ def period_end(expression: str, today: date) -> date | None:
     return bounds[1] if bounds is not None else None
 
 
+def before_first_day(time: TimeFilter, first_day: date | None, today: date) -> bool:
+    """Whether ``time`` keeps only days before ``first_day`` (an Explore's first; ``None``
+    when not known: never)."""
+    ends = period_end(time.expression, today)
+    return first_day is not None and ends is not None and ends <= first_day
+
+
 def range_unit(expression: str) -> Unit | None:
     """The unit of the whole periods an ``A to B`` range covers ("July to August": month),
     when it starts and ends on their boundaries."""

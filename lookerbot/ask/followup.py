@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from lookerbot.ask.dates import period_end
+from lookerbot.ask.dates import before_first_day
 from lookerbot.ask.index import ExploreIndex, ValueMatch
 from lookerbot.ask.parser import ExploreQuestion, _Parser, _Reading, known_words
 from lookerbot.ask.spec import (
@@ -47,7 +47,7 @@ from lookerbot.ask.spec import (
     build_spec,
     escape_value,
 )
-from lookerbot.ask.spelling import corrected, corrections
+from lookerbot.ask.spelling import corrected, read_as, typo_fixes
 from lookerbot.ask.words import stems
 
 _LEADS = re.compile(
@@ -189,16 +189,10 @@ def refine(
         reading.grain = None  # "only monthly": the billing period, not a monthly grain
         reading.unknown = [w for w in reading.unknown if w != "not"]
     if reading.unknown:
-        unknown = {word.lower() for phrase in reading.unknown for word in phrase.split()}
-        fixes = {
-            typed: word
-            for typed, word in corrections(text, known_words([explore])).items()
-            if typed.lower() in unknown
-        }
+        fixes = typo_fixes(text, reading.unknown, known_words([explore]))
         again = refine(previous, corrected(text, fixes), explore, today=today) if fixes else None
         if isinstance(again, QuerySpec):  # "now by regoin": read as "region", and said so
-            said = ", ".join(f"“{typed}” as “{word}”" for typed, word in fixes.items())
-            return dataclasses.replace(again, description=f"{again.description} (read {said})")
+            return dataclasses.replace(again, description=read_as(again.description, fixes))
         return NotUnderstood(
             index.explore.key, tuple(reading.unknown), tuple(index.some_fields()), matched=0
         )
@@ -288,10 +282,10 @@ def refine(
         changed = True
     time_field = index.filter_time_field()
     if reading.time is not None and time_field is not None:
-        ends = period_end(reading.time.expression, today)
-        if explore.dated_from is not None and ends is not None and ends <= explore.dated_from:
+        first_day = explore.dated_from
+        if first_day is not None and before_first_day(reading.time, first_day, today):
             # "and Q1 2024?" when the rows start later: nothing to show, said so
-            starts = (reading.time.words, explore.dated_from.isoformat())
+            starts = (reading.time.words, first_day.isoformat())
             return NotUnderstood(
                 index.explore.key, starts, tuple(index.some_fields()), reason="before_data"
             )

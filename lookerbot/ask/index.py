@@ -13,7 +13,7 @@ dimension when a dimension is wanted. Hidden fields are never offered.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from lookerbot.ask.words import FILLERS, contains, content_words, stems, tokenize
@@ -98,8 +98,8 @@ class ExploreIndex:
             for label in labels:
                 index._add(stems(label), display, VIEW, view_noun=True)
         index.default_group = _default_group(explore, index.timeframes)
-        _add_glossary(index)
         own = set(content_words(f"{explore.label} {explore.description}"))
+        _add_glossary(index, own)
         index.self_words = frozenset(w for w in own if (w,) not in index.phrases)
         index.max_words = max((len(p) for p in index.phrases), default=1)
         return index
@@ -172,13 +172,17 @@ class ExploreIndex:
 
     def count_measure(self) -> ExploreField | None:
         """The count of the Explore's base view (what "how many" counts by default)."""
-        counts = [
-            f
-            for f in self.fields.values()
-            if f.is_measure and f.type in ("count", "count_distinct")
-        ]
+        counts = self.counts_of({f.view for f in self.fields.values()})
         base = [f for f in counts if f.view == self.explore.base_view]
         return next(iter(base or counts), None)
+
+    def counts_of(self, views: Collection[str]) -> list[ExploreField]:
+        """The count measures of ``views`` (what counts their things), in field order."""
+        return [
+            f
+            for f in self.fields.values()
+            if f.view in views and f.is_measure and f.type in ("count", "count_distinct")
+        ]
 
     def money_dimensions(self) -> list[ExploreField]:
         """Numeric dimensions formatted as money (what "over $200" compares)."""
@@ -284,8 +288,9 @@ _GLOSSARY_SCORE = TAG
 _SYNONYM_SCORE = LABEL_END
 
 
-def _add_glossary(index: ExploreIndex) -> None:
-    """Abbreviations spelled out by a field, money verbs, and synonyms (see above)."""
+def _add_glossary(index: ExploreIndex, own: Collection[str]) -> None:
+    """Abbreviations spelled out by a field, money verbs, and synonyms (see above);
+    ``own``: the words of the Explore's label and description."""
     for abbreviation, spelled in GLOSSARY.items():
         long = stems(spelled)
         for f in index.fields.values():
@@ -333,7 +338,6 @@ def _add_glossary(index: ExploreIndex) -> None:
             index._add(event, count, _SYNONYM_SCORE)
     # A synonym made from the Explore's own word ("shopper" of "the online shop") names
     # its things as well as the word it stands for.
-    own = list(content_words(f"{index.explore.label} {index.explore.description}"))
     for phrase, candidates in list(index.phrases.items()):
         for word, others in SYNONYMS.items():
             if word not in phrase:

@@ -13,6 +13,7 @@ over, unless it names a value or a time the question does not use, or limits som
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection, Sequence
 from datetime import date
@@ -50,7 +51,7 @@ def sentences(text: str) -> list[str]:
 
 def asks(sentence: str) -> bool:
     """Whether ``sentence`` asks (ends with "?" or starts with a word that asks)."""
-    words = re.findall(r"[a-z]+", sentence.lower().replace("'", ""))
+    words = _words(sentence)
     return sentence.rstrip().endswith("?") or bool(words and words[0] in _ASKING)
 
 
@@ -63,13 +64,15 @@ def read_message(
 ) -> tuple[ParseResult, ExploreQuestion]:
     """Read ``text`` whole, and when that fails, as a question among sentences of context
     and refinement (see the module's docs)."""
-    result, chosen = read_question(text, explores, today=today, prefer=prefer)
+
+    @functools.cache
+    def read(part: str) -> tuple[ParseResult, ExploreQuestion]:
+        return read_question(part, explores, today=today, prefer=prefer)
+
+    result, chosen = read(text)
     parts = sentences(text)
     asked = [part for part in parts if part.rstrip().endswith("?")]
-    if len(asked) > 1 and all(
-        isinstance(read_question(part, explores, today=today, prefer=prefer)[0], QuerySpec)
-        for part in asked
-    ):
+    if len(asked) > 1 and all(isinstance(read(part)[0], QuerySpec) for part in asked):
         # "What's MRR by plan? What's ARR by segment?": two answers, not one of both
         index = chosen.index
         declined = NotUnderstood(
@@ -82,12 +85,8 @@ def read_message(
         return declined, chosen
     if not isinstance(result, NotUnderstood) or result.reason or len(parts) < 2:
         return result, chosen
-    read = [
-        (k, *read_question(part, explores, today=today, prefer=prefer))
-        for k, part in enumerate(parts)
-        if asks(part)
-    ]
-    answered = [(k, r, e) for k, r, e in read if isinstance(r, QuerySpec | Ambiguity)]
+    readings = [(k, *read(part)) for k, part in enumerate(parts) if asks(part)]
+    answered = [(k, r, e) for k, r, e in readings if isinstance(r, QuerySpec | Ambiguity)]
     if len(answered) != 1:
         return result, chosen  # no sentence asks, or two do: which one, it cannot tell
     k, question, explore = answered[0]
@@ -115,6 +114,7 @@ def read_message(
 
 
 def _words(text: str) -> list[str]:
+    """The words of ``text``, in lower case, apostrophes dropped ("What's": "whats")."""
     return [w.lower() for w in re.findall(r"[A-Za-z]+", text.replace("'", ""))]
 
 

@@ -33,8 +33,8 @@ from lookerbot.ask.dates import (
     UNITS,
     WEEKDAYS,
     TimeFilter,
+    before_first_day,
     combine,
-    period_end,
     range_unit,
     read_time,
     since_period,
@@ -61,7 +61,7 @@ from lookerbot.ask.spec import (
     build_spec,
     escape_value,
 )
-from lookerbot.ask.spelling import Vocabulary, corrected, corrections
+from lookerbot.ask.spelling import Vocabulary, corrected, read_as, typo_fixes
 from lookerbot.ask.words import FILLERS, Token, contains, number_value, stems, tokenize
 from lookerbot.looker.models import ExploreField
 
@@ -714,43 +714,34 @@ class _Parser:
         return left_out.kind == "value" and any(m.field.name in said for m in left_out.values)
 
     def modifies(self, items: Sequence[_Item], k: int) -> bool:
-        """Whether ``items[k]`` is one of the Explore's things said in the singular as a
-        modifier or an object, not a count: "order revenue" (revenue of orders), "how
-        many customers placed an order over $100" (customers)."""
+        """Whether ``items[k]`` only says which things are meant, and is dropped: one of the
+        Explore's things said in the singular as a modifier or an object, not a count
+        ("order revenue", "how many customers placed an order over $100"); a word of a
+        field's description before that field ("price plan"); a money verb said of things,
+        not an amount ("billing country", "accounts are billed in Germany"); the field of
+        values left out ("revenue from brands other than Tailspin")."""
         item = items[k]
         token = self.tokens[item.start]
         if self.names_values_left_out(items, k):
             return True
+        if item.kind != "field":
+            return False
         after = items[k + 1] if k + 1 < len(items) else None
-        if (
-            item.kind == "field"
-            and after is not None
-            and after.kind == "field"
-            and after.start == item.end
-            and max(c.score for c in item.candidates) <= DESCRIPTION
-        ):
+        beside = (
+            after.candidates if after and after.kind == "field" and after.start == item.end else []
+        )
+        if beside and max(c.score for c in item.candidates) <= DESCRIPTION:
             # "each price plan": a word of the plan's description, naming it beside it
             said = {c.field.name for c in item.candidates}
-            if any(c.field.name in said for c in _tops(after.candidates, "any")):
+            if any(c.field.name in said for c in _tops(beside, "any")):
                 return True
-        if (
-            item.kind == "field"
-            and after is not None
-            and after.kind == "field"
-            and after.start == item.end
-            and token.norm.endswith("ing")
-            and tuple(self.stems[item.start : item.end]) in MONEY_VERBS
-            and not any(c.field.is_measure or c.view_noun for c in _tops(after.candidates, "any"))
-        ):
-            return True  # "billing country": which country, not an amount
-        passive = self.norm_at(item.start - 1) in ("is", "are", "was", "were", "be", "been")
-        if (
-            item.kind == "field"
-            and passive
-            and tuple(self.stems[item.start : item.end]) in MONEY_VERBS
-        ):
-            return True  # "which accounts are billed in Germany": which ones, not an amount
-        if item.kind != "field" or item.end - item.start != 1 or token.kind != "word":
+        if tuple(self.stems[item.start : item.end]) in MONEY_VERBS:
+            which = not any(c.field.is_measure or c.view_noun for c in _tops(beside, "any"))
+            if beside and token.norm.endswith("ing") and which:
+                return True  # "billing country": which country, not an amount
+            if self.norm_at(item.start - 1) in ("is", "are", "was", "were", "be", "been"):
+                return True  # "which accounts are billed in Germany": which ones, not an amount
+        if item.end - item.start != 1 or token.kind != "word":
             return False
         if token.stem != token.norm or token.norm.endswith(("s", "ed")):
             return False  # plural: "orders revenue" is as the other readings take it
@@ -808,8 +799,9 @@ class _Parser:
 
     def how_long(self, i: int) -> _Item | None:
         """ "how long does it take to resolve", "how fast do we respond" at ``i``: the one
-        average measure whose label has the verb's noun ("Average Resolution Time"), as
-        one item up to the verb; ``None`` otherwise."""
+        average measure whose label has the verb's noun ("Average Resolution Time"), as an
+        item of "how long" (the verb, and an "on average" before it, marked read); ``None``
+        otherwise."""
         if self.norm_at(i) != "how" or self.norm_at(i + 1) not in ("long", "fast", "quickly"):
             return None
         for j in range(i + 2, min(i + 12, len(self.tokens))):
@@ -1365,11 +1357,7 @@ class _Parser:
         found = [
             c.field for c in tops if c.field.type in counts and self.is_subject(first, c.field)
         ]
-        found += [
-            f
-            for f in self.index.fields.values()
-            if f.view in views and f.is_measure and f.type in counts
-        ]
+        found += self.index.counts_of(views)
         token = self.tokens[first.start]
         plural = token.kind == "word" and token.stem != token.norm
         return found[0] if plural and len(found) == 1 else None
@@ -1742,12 +1730,7 @@ class _Parser:
                 )
                 if tops and all(c.view_noun for c in tops):
                     # "how many products": a count of that view, if it has one.
-                    view = tops[0].field.view
-                    counts = [
-                        f
-                        for f in self.index.fields.values()
-                        if f.view == view and f.is_measure and f.type in ("count", "count_distinct")
-                    ]
+                    counts = self.index.counts_of({tops[0].field.view})
                     if counts:
                         reading.how_many_of = counts[0]
                         reading.add_measure(counts[0])
@@ -2239,9 +2222,9 @@ class _Parser:
     def result(self, reading: _Reading) -> ParseResult:
         index = self.index
         key = index.explore.key
-        # "Maria Garcia and Priya Patel ticket counts": counts, one per person.
-        plural = any(t.norm in ("counts", "totals", *_APART) for t in self.tokens)
         words = [t.norm for t in self.tokens]
+        # "Maria Garcia and Priya Patel ticket counts": counts, one per person.
+        plural = any(w in ("counts", "totals", *_APART) for w in words)
         # "how many came in through Chat and how many through Email": one row each
         plural = plural or sum(pair == ("how", "many") for pair in itertools.pairwise(words)) > 1
         if reading.each or plural:
@@ -2306,7 +2289,6 @@ class _Parser:
                 for m in reading.weak_measures
                 if m not in measures and m != base and m.view not in reading.hinted
             ]
-        words = [t.norm for t in self.tokens]
         after_many = words[words.index("many") :] if "many" in words else []
         asked_too = any(  # "how many orders has she placed, and how much has she spent"
             a == "and" and b in ("what", "whats", "how") for a, b in itertools.pairwise(after_many)
@@ -2382,11 +2364,7 @@ class _Parser:
             # "urgent bug reports by channel": values of things, counted by a breakdown;
             # "Pro accounts by country": the accounts, when their view has a count
             views = {index.fields[name].view for name in reading.subjects}
-            own = [
-                f
-                for f in index.fields.values()
-                if f.is_measure and f.type in ("count", "count_distinct") and f.view in views
-            ]
+            own = index.counts_of(views)
             count = own[0] if len(own) == 1 else index.count_measure()
             measures = [count] if count is not None else []
         if not measures and reading.how_many:
@@ -2418,7 +2396,6 @@ class _Parser:
         grain = reading.grain
         time = reading.time
         compared = False
-        words = [t.norm for t in self.tokens]
         against_time = any(
             w in ("vs", "versus", "against", "to", "with") and nxt in ("last", "previous", "prior")
             for w, nxt in itertools.pairwise(words)
@@ -2435,8 +2412,9 @@ class _Parser:
             for this, start in (reading.times, reversed(reading.times)):
                 # "the change this month from last month", "from last month to this month"
                 since = since_period(start.expression, self.today)
-                if combined is None and reading.change and since:
-                    combined = since if this.expression == f"this {since[1]}" else None
+                starts_this = since is not None and this.expression == f"this {since[1]}"
+                if combined is None and reading.change and starts_this:
+                    combined = since
             if combined is None:
                 return NotUnderstood(
                     key, (reading.times[1].words,), tuple(index.some_fields()), matched=0
@@ -2525,8 +2503,7 @@ class _Parser:
             time_field = index.filter_time_field()
             if time_field is None:
                 return self.declined((), reason="no_time")
-            ends = period_end(time.expression, self.today)
-            if self.dated_from is not None and ends is not None and ends <= self.dated_from:
+            if self.dated_from is not None and before_first_day(time, self.dated_from, self.today):
                 # "revenue in 2024" when the orders start in October 2025: nothing to show
                 starts = (time.words, self.dated_from.isoformat())
                 return self.declined(starts, reason="before_data")
@@ -2845,20 +2822,14 @@ def read_question(
     result, chosen = _read_question(question, explores, today=today, prefer=prefer)
     if not isinstance(result, NotUnderstood) or not result.unknown or result.reason:
         return result, chosen
-    unknown = {word.lower() for phrase in result.unknown for word in phrase.split()}
-    fixes = {
-        typed: word
-        for typed, word in corrections(question, known_words(explores)).items()
-        if typed.lower() in unknown
-    }
+    fixes = typo_fixes(question, result.unknown, known_words(explores))
     if not fixes:
         return result, chosen
     again, chosen_again = _read_question(
         corrected(question, fixes), explores, today=today, prefer=prefer
     )
     if isinstance(again, QuerySpec):
-        said = ", ".join(f"“{typed}” as “{word}”" for typed, word in fixes.items())
-        return replace(again, description=f"{again.description} (read {said})"), chosen_again
+        return replace(again, description=read_as(again.description, fixes)), chosen_again
     if isinstance(again, Ambiguity):
         return again, chosen_again
     return result, chosen
@@ -2898,8 +2869,9 @@ def _read_question(
         else:
             rank = 0
         # a question declined for a reason (read whole) says more than words unknown
-        said = isinstance(result, NotUnderstood) and not result.reason
-        unknown = len(result.unknown) if said and isinstance(result, NotUnderstood) else 0
+        unknown = (
+            len(result.unknown) if isinstance(result, NotUnderstood) and not result.reason else 0
+        )
         score = (rank, -unknown, parser.matched, parser.strength)
         if best is None or score > best[0]:
             best = (score, result, explore)

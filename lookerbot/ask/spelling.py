@@ -92,6 +92,19 @@ def corrections(question: str, known: Sequence[Vocabulary]) -> dict[str, str]:
     return found
 
 
+def typo_fixes(text: str, unknown: Iterable[str], known: Sequence[Vocabulary]) -> dict[str, str]:
+    """The corrections of the typos in ``text`` among ``unknown``, the phrases a reading of
+    it left unknown (see :func:`corrections`)."""
+    said = {word.lower() for phrase in unknown for word in phrase.split()}
+    return {t: word for t, word in corrections(text, known).items() if t.lower() in said}
+
+
+def read_as(description: str, fixes: dict[str, str]) -> str:
+    """``description`` of an answer, saying which typos it was read with."""
+    said = ", ".join(f"“{typed}” as “{word}”" for typed, word in fixes.items())
+    return f"{description} (read {said})"
+
+
 def corrected(question: str, fixes: dict[str, str]) -> str:
     """``question`` with each typed word of ``fixes`` replaced by its correction."""
     for typed, word in fixes.items():

@@ -440,13 +440,14 @@ class AskCommand:
     def _not_understood(result: NotUnderstood, explore: LoadedExplore) -> AskNotUnderstood:
         known = list(result.known)
         label = explore.question.index.explore.label or explore.key
+        dated = explore.question.index.filter_time_field()  # the date it can filter on
+        names = explore.question.index.display_name
+        date_name = names.get(dated.name, dated.label) if dated is not None else ""
         if result.reason == "no_fields":
             text = messages.ask_no_fields(known)
         elif result.reason == "no_count":
             text = messages.ask_no_count(result.unknown[0] if result.unknown else "", known)
         elif result.reason == "before_data" and len(result.unknown) == 2:
-            dated = explore.question.index.filter_time_field()
-            date_name = explore.question.index.display_name.get(dated.name, "") if dated else ""
             period, first_day = result.unknown
             text = messages.ask_before_data(period, first_day, label, date_name)
         elif result.reason == "two_questions":
@@ -454,9 +455,6 @@ class AskCommand:
         elif result.reason in ("no_timeframe", "no_time"):
             text = messages.ask_no_timeframe(known)
         elif result.reason in ("no_event_date", "no_new"):
-            dated = explore.question.index.filter_time_field()
-            names = explore.question.index.display_name
-            date_name = names.get(dated.name, dated.label) if dated is not None else ""
             say = (
                 messages.ask_no_event_date
                 if result.reason == "no_event_date"
