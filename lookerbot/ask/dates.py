@@ -459,7 +459,19 @@ class _Reader:
         found = self._read_core(i)
         if found is None and start != i:
             return None
+        if found is not None:
+            found = self._so_far(*found)
         return found
+
+    def _so_far(self, end: int, time: TimeFilter) -> tuple[int, TimeFilter]:
+        """ "2026 so far", "Q3 to date": the period that holds today, up to today."""
+        words = (self.norm(end), self.norm(end + 1))
+        if words not in (("so", "far"), ("to", "date")):
+            return end, time
+        bounds = period_bounds(time.expression, self.today)
+        if bounds is None or not bounds[0] <= self.today < bounds[1] or bounds[2] == "day":
+            return end, time
+        return end + 2, TimeFilter(f"this {bounds[2]}", f"this {bounds[2]} so far")
 
     def _read_core(self, i: int) -> tuple[int, TimeFilter] | None:
         word = self.norm(i)

@@ -559,6 +559,9 @@ class _Parser:
                 items.append(_Item("unknown", i, i + 1, self.tokens[i].text))
                 i += 1
                 continue
+            if self.norm_at(i) == "paying" and i > 0 and self.norm_at(i - 1) == "per":
+                i += 1  # "revenue per paying customer": an average per customer (see below)
+                continue
             every = self.all_of_them(i)
             if every:
                 i = every  # "total MRR across all subscriptions": all of them, not a pivot
@@ -632,6 +635,11 @@ class _Parser:
                     self.strength += max(c.score for c in best.candidates)
                 elif best.kind == "value":
                     self.strength += TAG
+                rated = self.rate_said(items, best)
+                if rated is not None:
+                    items[-1] = rated
+                    i = best.end
+                    continue
                 if best.kind == "marker" and best.marker.startswith(("change", "share")):
                     # "the Growth plan", "on Growth", "Pro vs Growth": a value, not a change.
                     after_word = i > 0 and self.tokens[i - 1].norm in _VALUE_LEADS
@@ -693,6 +701,37 @@ class _Parser:
                 # "total order value", "sum of CSAT": a total, which an average is not
                 items.insert(items.index(item), _Item("unknown", k, k + 1, self.tokens[k].text))
         return [item for k, item in enumerate(items) if not self.modifies(items, k)]
+
+    def rate_said(self, items: Sequence[_Item], share: _Item) -> _Item | None:
+        """ "churn %", "escalation pct": a percent right after a measure, not "of"
+        anything, is that measure's rate (the Explore's "Churn Rate"), as one item; an
+        unknown item when the measure counts events and the Explore keeps no rate of them;
+        ``None`` when ``share`` is not such a percent."""
+        if share.kind != "marker" or share.marker != "share" or not items:
+            return None
+        said = items[-1]
+        if said.kind != "field" or said.end != share.start or self.norm_at(share.end) == "of":
+            return None
+        tops = _tops(said.candidates, "any")
+        if not tops or not all(c.field.is_measure for c in tops):
+            return None
+        word = self.tokens[said.end - 1].norm[:5]
+        rates = [
+            f
+            for f in self.index.fields.values()
+            if f.is_measure
+            and {"rate", "percent", "percentage"} & set(stems(f.label_short))
+            and any(w[:5] == word for w in stems(f.label_short))
+        ]
+        text = self.text(said.start, share.end)
+        if len(rates) == 1:
+            rate = [Candidate(rates[0], LABEL)]
+            return _Item("field", said.start, share.end, text, candidates=rate)
+        base = self.index.count_measure()
+        events = all(c.field.type == "count" and c.field != base for c in tops)
+        if events and self.tokens[share.start].norm != "share":
+            return _Item("unknown", said.start, share.end, text)
+        return None
 
     def names_values_left_out(self, items: Sequence[_Item], k: int) -> bool:
         """Whether ``items[k]``, after what is measured, names the field of the values an
@@ -802,9 +841,19 @@ class _Parser:
         average measure whose label has the verb's noun ("Average Resolution Time"), as an
         item of "how long" (the verb, and an "on average" before it, marked read); ``None``
         otherwise."""
-        if self.norm_at(i) != "how" or self.norm_at(i + 1) not in ("long", "fast", "quickly"):
+        start = i + 2
+        if self.stems[i] == "average":
+            # "average hours to resolve", "avg number of days to first response"
+            k = i + 1
+            while self.norm_at(k) in ("number", "of"):
+                k += 1
+            unit = self.tokens[k] if k < len(self.tokens) else None
+            if unit is None or unit.stem not in _UNITS_OF_TIME or unit.stem == unit.norm:
+                return None
+            start = k + 1
+        elif self.norm_at(i) != "how" or self.norm_at(i + 1) not in ("long", "fast", "quickly"):
             return None
-        for j in range(i + 2, min(i + 12, len(self.tokens))):
+        for j in range(start, min(i + 12, len(self.tokens))):
             verb = self.tokens[j].norm
             if len(verb) < 5:
                 continue
@@ -819,12 +868,17 @@ class _Parser:
             if len(found) == 1:
                 # "how long did each team take on average to resolve them": the words in
                 # between are read as they are; the verb, and "on average", are taken
-                between = range(i + 2, j)
+                between = range(start, j)
                 averaged = {k for k in between if self.stems[k] == "average"}
                 ons = {k - 1 for k in averaged if self.norm_at(k - 1) == "on"}
-                self.read_already |= {j, *averaged, *ons}
+                label = [w[:5] for w in stems(found[0].label_short) if len(w) >= 5]
+                more = j + 1  # "how long until first response": the label's next words too
+                while more < len(self.tokens) and self.tokens[more].norm[:5] in label:
+                    more += 1
+                self.read_already |= {*range(j, more), *averaged, *ons}
                 said = self.text(i, j + 1)
-                return _Item("field", i, i + 2, said, candidates=[Candidate(found[0], LABEL)])
+                end = start if start > i + 2 else i + 2
+                return _Item("field", i, end, said, candidates=[Candidate(found[0], LABEL)])
         return None
 
     def done_to_other_things(self, items: Sequence[_Item], said: _Item) -> bool:
@@ -957,6 +1011,20 @@ class _Parser:
         ]
         return found[0] if len(found) == 1 else None
 
+    def average_of_time(self, items: Sequence[_Item], i: int) -> int:
+        """Where "average (number of) days|hours..." ends when ``items[i]`` is a lone
+        "average" before a unit of time in the plural; 0 otherwise."""
+        item = items[i]
+        if item.end - item.start != 1 or self.tokens[item.start].stem != "average":
+            return 0
+        if i + 1 >= len(items) or items[i + 1].end - items[i + 1].start != 1:
+            return 0
+        unit = self.tokens[items[i + 1].start]
+        between = {t.norm for t in self.tokens[item.end : items[i + 1].start]}
+        if between <= {"number", "of"} and unit.stem in _UNITS_OF_TIME and unit.stem != unit.norm:
+            return items[i + 1].end
+        return 0
+
     def measures_of_number(self, number: ExploreField) -> list[ExploreField]:
         """The measures whose label and description name a per-row number ("Average
         Resolution Time": "average hours ..." of Resolution Hours)."""
@@ -983,6 +1051,23 @@ class _Parser:
             any(c.field == base for c in before)
             and bool(tops)
             and all(c.field.is_measure and c.field.type in counts and c.field != base for c in tops)
+        )
+
+    def done_by_value(self, items: Sequence[_Item], i: int, counted: ExploreField) -> bool:
+        """Whether a past participle naming another count follows ``items[i]``, right
+        after it or after values ("number of orders returned", "number of tickets Emma
+        Schmidt resolved"): the noun's things that were done, which that count counts."""
+        j = i + 1
+        while j < len(items) and items[j].kind == "value":
+            j += 1
+        if j >= len(items) or items[j].kind != "field" or items[j].start != items[j - 1].end:
+            return False
+        word = self.tokens[items[j].start]
+        tops = _tops(items[j].candidates, "any")
+        return (
+            word.norm.endswith("ed")
+            and bool(tops)
+            and all(c.field.type == "count" and c.field != counted for c in tops)
         )
 
     def paying_things(self, items: Sequence[_Item], i: int) -> bool:
@@ -1273,6 +1358,13 @@ class _Parser:
                 if self.qualifies_next(items, i):
                     i += 1
                     continue
+                span = self.average_of_time(items, i)
+                if span:
+                    # "average number of days from signup to cancellation": a duration no
+                    # measure keeps (an average of a duration is "how long", see how_long)
+                    reading.unknown.append(self.text(item.start, span))
+                    i += 2
+                    continue
                 averaged = self.average_of_next(items, i)
                 if averaged is not None:  # "avg order amount": Average Order Value
                     reading.add_measure(averaged)
@@ -1509,6 +1601,20 @@ class _Parser:
             return False
         tops = [c for c in _tops(item.candidates, "any") if not c.field.is_measure]
         next_tops = _tops(after.candidates, "any")
+        word = self.tokens[item.start]
+        counted = [
+            c
+            for c in _tops(item.candidates, "any")
+            if c.field.type == "count"
+            and (word.stem in stems(c.field.view_label) or c.score >= TAG)
+            and not word.norm.endswith("ed")
+        ]
+        if not tops and counted and word.stem == word.norm and next_tops:
+            # "the most subscription cancellations": a noun in the singular naming the
+            # view's count, before another measure of that view, says whose it is;
+            # "customer accounts": before the same count, it says nothing more
+            views = {c.field.view for c in counted}
+            return all(c.field.is_measure and c.field.view in views for c in next_tops)
         if not tops or not next_tops:
             return False
         possessive = self.tokens[item.start].text.lower().endswith(("'s", "’s"))
@@ -1572,7 +1678,10 @@ class _Parser:
                 return _Item("value", item.start, end, self.text(item.start, end), values=matches)
         said = tuple(self.stems[item.start : item.end])
         matches = self.values.phrases.get(said) if len(said) == 1 else None
-        noun = self.stems[item.end] if item.end < len(self.stems) else ""
+        j = item.end
+        while j < len(self.stems) and (self.stems[j],) in self.values.phrases:
+            j += 1  # "returned Outerwear orders": the noun after other values
+        noun = self.stems[j] if j < len(self.stems) else ""
         views = {m.field.view for m in matches or []}
         things = [
             c
@@ -1869,8 +1978,9 @@ class _Parser:
                 for c in item.candidates
             )
         )
-        if counted:
-            reading.per_thing = self.tokens[item.end - 1]  # "average MRR per account"
+        if counted or (per and self.norm_at(item.start - 1) == "paying"):
+            # "average MRR per account", "revenue per paying customer": a rate
+            reading.per_thing = self.tokens[item.end - 1]
             return
         chosen = self.resolve(item, "dim", reading)
         if chosen is None:
@@ -1953,9 +2063,16 @@ class _Parser:
             # "the number of subscriptions" asks for the count; a bare noun may only name
             # what another measure is of.
             asked = [t.norm for t in self.tokens[max(0, item.start - 2) : item.start]]
-            bare = self.is_subject(item, chosen.field) and asked not in (
+            noun = item
+            if [t.norm for t in self.tokens[item.start : item.start + 2]] in (
                 ["number", "of"],
                 ["count", "of"],
+            ):  # "number of orders", a phrase of its own (a tag)
+                asked = [t.norm for t in self.tokens[item.start : item.start + 2]]
+                noun = replace(item, start=item.start + 2)
+            bare = self.is_subject(noun, chosen.field) and (
+                asked not in (["number", "of"], ["count", "of"])
+                or self.done_by_value(items, i, chosen.field)
             )
             # Joined to another measure ("orders and revenue"), not to anything else.
             joined = any(
@@ -2326,12 +2443,6 @@ class _Parser:
             if average is None:
                 return self.declined((f"per {reading.per_thing.text}",))
             measures = [average]
-        if measures and all(
-            m.name in reading.described and m.name not in reading.named for m in measures
-        ):
-            # Only words of a measure's description fit ("refunds" in "before refunds"):
-            # not enough to run a query someone might believe.
-            return self.declined(tuple(reading.described.values()))
         if reading.how_much:
             # "How much" asks for an amount: the money measure when none is named, and
             # never a count beside an amount ("how much have shoppers spent").
@@ -2344,6 +2455,13 @@ class _Parser:
                 measures = [money] if money is not None else []
             elif amounts:
                 measures = list({m.name: m for m in amounts}.values())
+        if measures and all(
+            m.name in reading.described and m.name not in reading.named for m in measures
+        ):
+            # Only words of a measure's description fit ("refunds" in "before refunds"),
+            # also once "how much" kept the amounts ("how much did we refund on returned
+            # orders"): not enough to run a query someone might believe.
+            return self.declined(tuple(reading.described.values()))
         if reading.how_many and asked_too and asked is not None and asked not in measures:
             measures = [asked, *measures]
         sold = any(t.norm in ("sell", "sold", "sells", "selling") for t in self.tokens)

@@ -44,6 +44,10 @@ from tests.ask_support import (
     TUNING23,
     TUNING24,
     TUNING25,
+    TUNING26,
+    TUNING27,
+    TUNING28,
+    TUNING29,
     explore_question,
 )
 
@@ -93,6 +97,13 @@ TUNING_FLOORS = {
     TUNING24: {"exact": 0.75, "wrong": 0.03},
     # a sixth has none; first contact 70.0% / 3.3%, tuned to 81.7% / 0.0%
     TUNING25: {"exact": 0.75, "wrong": 0.03},
+    # Four general sets in the held-out set's proportions (an eighth has none), first
+    # contact with 16d5fb8: 82.5% / 1.2%, 83.8% / 2.5%, 52.5% / 2.5% (people's own words
+    # for things) and 78.8% / 3.8%
+    TUNING26: {"exact": 0.78, "wrong": 0.03},
+    TUNING27: {"exact": 0.78, "wrong": 0.03},
+    TUNING28: {"exact": 0.48, "wrong": 0.03},
+    TUNING29: {"exact": 0.74, "wrong": 0.04},
 }
 
 

@@ -1193,3 +1193,64 @@ def test_a_period_wholly_before_the_first_day_declines_and_one_that_overlaps_run
 )
 def test_each_of_the_valued_things_and_who_the_answer_is_for(question, fields, filters):
     reads(question, fields, filters)
+
+
+@pytest.mark.parametrize(
+    ("question", "fields", "filters"),
+    [
+        # the noun after other values: the status of those orders, beside the revenue
+        (
+            "total revenue of returned Outerwear orders",
+            ["orders.total_revenue"],
+            {"orders.status": "returned", "products.category": "Outerwear"},
+        ),
+        # a noun naming the view's count says whose the next measure is
+        (
+            "which country had the most subscription cancellations?",
+            ["accounts.country", "subscriptions.churned_count"],
+            {},
+        ),
+        # "number of <things> <value> <did>": what the value did, counted
+        (
+            "number of tickets emma schmidt resolved",
+            ["tickets.solved_count"],
+            {"agents.name": "Emma Schmidt"},
+        ),
+        ("number of orders returned", ["orders.returned_count"], {}),
+        # "2026 so far", "Q3 to date": the period holding today, up to today
+        (
+            "what % of orders came from each region in 2026 so far",
+            ["customers.region", "orders.count"],
+            {"orders.created_date": "this year"},
+        ),
+        ("revenue Q3 to date", ["orders.total_revenue"], {"orders.created_date": "this quarter"}),
+        # a percent right after a measure is its rate, not a share of it
+        ("churn % by segment", ["accounts.segment", "subscriptions.churn_rate"], {}),
+        ("MRR per paying account by plan", ["subscriptions.arpu", "subscriptions.plan"], {}),
+        # "average hours to <verb>" is "how long to <verb>"
+        ("average hours to resolve", ["tickets.average_resolution_hours"], {}),
+        (
+            "how long until first response by channel",
+            ["tickets.average_first_response_minutes", "tickets.channel"],
+            {},
+        ),
+    ],
+)
+def test_nouns_after_values_counts_by_who_did_them_rates_and_periods_so_far(
+    question, fields, filters
+):
+    reads(question, fields, filters)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # "refund" is only a word of Total Revenue's description ("before refunds")
+        "How much did we refund on returned Outerwear orders last quarter?",
+        # an average of a duration no measure keeps
+        "What's the average number of days from signup to cancellation for Starter subs?",
+        "escalation % by team",  # a rate of escalations the Explore does not keep
+    ],
+)
+def test_refunds_durations_and_rates_the_explores_lack_decline(question):
+    assert not isinstance(three(question), QuerySpec)
