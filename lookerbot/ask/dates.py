@@ -407,6 +407,25 @@ class _Reader:
         end, point = found
         return end, TimeFilter(f"after {looker_day(point.start)}", f"since {point.words()}")
 
+    def after(self, i: int) -> tuple[int, TimeFilter] | None:
+        """ "after Aug 31", "after Q2", "after last month": from the day after the period
+        named (Looker's "after" keeps its day, so it is the next one)."""
+        quarter = self.quarter(i)
+        if quarter is not None:
+            end, first = quarter
+            following = _add_months(first, 3)
+            said = f"after {_quarter_name(first)}"
+            return end, TimeFilter(f"after {looker_day(following)}", said)
+        found = self.point(i)
+        if found is not None:
+            end, point = found
+            return end, TimeFilter(f"after {looker_day(point.end)}", f"after {point.words()}")
+        core = self._read_core(i)
+        bounds = period_bounds(core[1].expression, self.today) if core is not None else None
+        if core is None or bounds is None:
+            return None
+        return core[0], TimeFilter(f"after {looker_day(bounds[1])}", f"after {core[1].words}")
+
     def quarter_range(self, i: int, separators: frozenset[str]) -> tuple[int, TimeFilter] | None:
         """ "between Q1 and Q2", "from Q4 2025 to Q1 2026": both quarters, whole."""
         first = self.quarter(i)
@@ -545,7 +564,9 @@ class _Reader:
                 if counted == "quarter":  # as "trailing quarter": three months each
                     return i + 3, TimeFilter(f"{3 * n} months", f"last {plural}")
                 return i + 3, TimeFilter(plural, f"last {plural}")
-        if word in ("since", "after"):
+        if word == "after":
+            return self.after(i + 1)
+        if word == "since":
             return self.since(i + 1, quarters=True)
         changed = any(self.norm(k) in CHANGE_WORDS for k in range(i))
         if word == "from" and not changed and self.norm(i + 1) in _LAST | _THIS | {"yesterday"}:

@@ -489,6 +489,8 @@ class ValueIndex:
         self._alias(phrase, f, value)
         for adjective in (*DEMONYMS.get(value.lower(), ()), *_SAME_VALUE.get(value.lower(), ())):
             self._alias(stems(adjective), f, value)
+        if value.isalpha() and value.islower() and value.endswith("e") and len(value) >= 6:
+            self._alias(stems(value + "d"), f, value)  # "completed orders": status complete
         words = value.split()
         if len(words) >= 2 and all(w[:1].isalpha() and w[:1].isupper() for w in words):
             short = self.initials.setdefault("".join(w[0] for w in words).lower(), [])

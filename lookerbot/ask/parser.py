@@ -463,6 +463,8 @@ class _Reading:
     Explore dated by orders): which are new, it cannot tell."""
     how_many_of: ExploreField | None = None
     """The count the noun right after "how many" names ("how many pending orders")."""
+    rank_noun: ExploreField | None = None
+    """The count a plural noun right after "most"/"fewest" names ("the most orders")."""
     per_thing: Token | None = None
     """The things a measure is asked per ("revenue per order"): an average of them."""
     per_row: tuple[Token, ExploreField] | None = None
@@ -561,6 +563,15 @@ class _Parser:
                 continue
             if self.norm_at(i) == "paying" and i > 0 and self.norm_at(i - 1) == "per":
                 i += 1  # "revenue per paying customer": an average per customer (see below)
+                continue
+            but = self.norm_at(i) == "but" and any(
+                self.norm_at(k) in ("every", "all", "everything", "any", "anything")
+                for k in range(max(0, i - 3), i)
+            )
+            if but and any(o.kind == "value" for o in self.options(i + 1)):
+                # "every status but cancelled", "all brands but Tailspin": all except it
+                items.append(_Item("marker", i, i + 1, self.tokens[i].text, marker="not"))
+                i += 1
                 continue
             every = self.all_of_them(i)
             if every:
@@ -743,7 +754,8 @@ class _Parser:
         if k > 0 and items[k - 1].kind == "marker" and items[k - 1].marker in ("by", "pivot"):
             return False
         asked_before = any(
-            o.kind == "field" and all(c.field.is_measure for c in _tops(o.candidates, "any"))
+            (o.kind == "field" and all(c.field.is_measure for c in _tops(o.candidates, "any")))
+            or o.marker == "howmany"  # "how many accounts are on a plan other than Pro"
             for o in items[:k]
         )
         if not asked_before:
@@ -1172,8 +1184,8 @@ class _Parser:
         """Where ``value`` ends when the word after it is its view's things by tag or label
         ("monthly subs": the value alone) or a verb of its field's label ("monthly-billed"
         for Billing Period: the verb too); 0 when neither."""
-        if value.end >= len(self.stems):
-            return 0
+        if value.end >= len(self.stems) or self.stems[value.end] in ("count", "number", "total"):
+            return 0  # "monthly count of subscriptions": a count per month
         views = {m.field.view for m in value.values}
         for c in self.index.phrases.get((self.stems[value.end],), []):
             counts = c.field.type in ("count", "count_distinct")
@@ -1550,10 +1562,27 @@ class _Parser:
             or words[:2] == ["show", "all"]
             or any(words[k : k + 2] in (["list", "of"], ["names", "of"]) for k in range(len(words)))
         )
-        if not asks or reading.dimensions or reading.grain is not None:
+        if not asks or reading.grain is not None:
             return None
+        if reading.dimensions:
+            # "list the accounts with more than 100 seats": the things themselves
+            listed = reading.dimensions[0]
+            only = len(reading.dimensions) == 1 and listed.name in reading.subjects
+            return listed if only and not reading.pivots else None
         counts = [m for m in measures if m.type in ("count", "count_distinct")]
         views = {m.view for m in counts} or set(reading.hinted)
+        if len(views) > 1:
+            # "list the accounts that have a Pro subscription": the things named first
+            first = next(
+                (
+                    c.field.view
+                    for t in self.tokens
+                    for c in self.index.phrases.get((t.stem,), [])
+                    if c.view_noun and c.field.view in views
+                ),
+                None,
+            )
+            views = {first} if first is not None else views
         if len(counts) != len(measures) or len(views) != 1:
             return None
         return self.index.display_dimension(next(iter(views)))
@@ -1642,6 +1671,68 @@ class _Parser:
             for c in _tops(verb.candidates, "any")
         )
 
+    def done_by_those(self, items: Sequence[_Item], i: int) -> bool:
+        """Whether "by" at ``items[i]`` follows a past participle and names, in the plural,
+        things a value right after it qualifies ("placed by shoppers in the South")."""
+        item = items[i]
+        if item.text.lower() != "by" or item.start == 0 or i + 2 >= len(items):
+            return False
+        verb = self.tokens[item.start - 1]
+        if not verb.norm.endswith("ed") or verb.kind != "word":
+            return False
+        noun, value = items[i + 1], items[i + 2]
+        last = self.tokens[noun.end - 1]
+        if noun.kind != "field" or last.stem == last.norm or value.kind != "value":
+            return False
+        views = {c.field.view for c in _tops(noun.candidates, "dim") if c.view_noun}
+        return bool(views) and any(m.field.view in views for m in value.values)
+
+    def said_by_measures(self, measures: Sequence[ExploreField], reading: _Reading) -> list[str]:
+        """The fields of values the question names with the very words every measure's
+        description keeps ("completed orders" for Net Revenue, the sum "of completed
+        orders"): a filter the measures already apply."""
+        if not measures:
+            return []
+        found = []
+        for name, values in reading.includes.items():
+            if len(values) != 1:
+                continue
+            said = [
+                (a.stem, b.stem)
+                for a, b in itertools.pairwise(self.tokens)
+                if any(m.value == values[0] for m in self.values.phrases.get((a.stem,), []))
+            ]
+            if said and all(
+                any(contains(stems(m.description), pair) for pair in said) for m in measures
+            ):
+                found.append(name)
+        return found
+
+    def names_only(self) -> bool:
+        """Whether the question asks for names alone ("names only", "just the names")."""
+        words = [t.norm for t in self.tokens]
+        for k, word in enumerate(words):
+            if word != "names":
+                continue
+            near = words[max(0, k - 3) : k] + words[k + 1 : k + 2]
+            if {"only", "just"} & set(near):
+                return True
+        return False
+
+    def counted_too(self, items: Sequence[_Item], i: int) -> bool:
+        """Whether ``items[i]`` follows "and" after a count ("number of subs and
+        accounts"): things counted too, not a list of them."""
+        if i < 2 or items[i - 1].marker != "and" or items[i - 2].kind != "field":
+            return False
+        tops = _tops(items[i - 2].candidates, "any")
+        counts = ("count", "count_distinct")
+        return bool(tops) and all(c.field.is_measure and c.field.type in counts for c in tops)
+
+    def possessive(self, item: _Item) -> bool:
+        """Whether ``item`` ends in "'s" ("Acme Corp's MRR"): whose the next thing is, not
+        a kind of it ("cancelled orders")."""
+        return self.tokens[item.end - 1].text.lower().endswith(("'s", "’s"))
+
     def strong_measure_items(self, items: Sequence[_Item]) -> set[int]:
         """Items that name a measure and do not merely follow a value ("cancelled orders")."""
         strong = set()
@@ -1649,7 +1740,9 @@ class _Parser:
             if item.kind != "field":
                 continue
             tops = _tops(item.candidates, "any")
-            after_value = i > 0 and items[i - 1].kind == "value"
+            after_value = (
+                i > 0 and items[i - 1].kind == "value" and not self.possessive(items[i - 1])
+            )
             # "seats" names a per-row number whose total is a measure: asked for, it is one
             numbers = all(c.field.is_numeric and not c.field.is_timeframe for c in tops)
             measured = all(c.field.is_measure for c in tops) or (numbers and bool(_totals(item)))
@@ -1666,6 +1759,14 @@ class _Parser:
             return None
         if not strong_measures - {id(item)}:
             return None
+        lead = [t.norm for t in self.tokens[max(0, item.start - 3) : item.start]]
+        joined = lead[-1:] == ["and"] or lead[-3:] in (
+            ["and", "number", "of"],
+            ["and", "count", "of"],
+        )
+        k = item.start - (1 if lead[-1:] == ["and"] else 3) - 1  # what "and" follows
+        if joined and k >= 0 and (self.stems[k],) not in self.values.phrases:
+            return None  # "CSAT and (the number of) solved tickets": asked for too
         for length in range(item.end - item.start - 1, 0, -1):
             phrase = tuple(self.stems[item.start : item.start + length])
             matches = self.values.phrases.get(phrase)
@@ -1712,6 +1813,10 @@ class _Parser:
     def read_marker(self, items: list[_Item], i: int, reading: _Reading) -> int:
         item = items[i]
         marker = item.marker
+        if marker == "by" and self.done_by_those(items, i):
+            # "orders placed by shoppers in the South": who did it, of those in the South;
+            # not a row per shopper
+            return i + 2
         if marker in ("by", "pivot"):
             # A second breakdown ("by A by B", "by A split by B", "across B") is pivoted.
             pivot = reading.by_groups > 0 and bool(reading.dimensions or reading.grain)
@@ -1940,6 +2045,8 @@ class _Parser:
                     for c in nxt.candidates
                     if c.field.view in views and c.field.type in ("count", "count_distinct")
                 ]
+            if item.rank == "most" and len(counted) == 1 and plural:
+                reading.rank_noun = counted[0].field
             if reading.dimensions and item.rank == "most" and len(counted) == 1 and plural:
                 # "which country has the fewest customers": the thing counted, not grouped.
                 reading.add_measure(counted[0].field)
@@ -2029,6 +2136,13 @@ class _Parser:
         chosen = self.resolve(item, "any", reading)
         if chosen is None:
             return
+        if chosen.view_noun and not chosen.field.is_measure and self.counted_too(items, i):
+            own = self.index.counts_of({chosen.field.view})
+            if len(own) == 1:
+                # "number of subs and (distinct) accounts": the accounts, counted too
+                reading.add_measure(own[0])
+                reading.named.add(own[0].name)
+                return
         if (
             not chosen.field.is_measure
             and chosen.field.is_numeric
@@ -2097,7 +2211,7 @@ class _Parser:
             # order" also asks for the one with the largest (see ``result``).
             reading.superlative = (chosen.field, _RANKS[said_first][0])
         if chosen.field.is_measure:
-            weak = i > 0 and items[i - 1].kind == "value"
+            weak = i > 0 and items[i - 1].kind == "value" and not self.possessive(items[i - 1])
             if i > 1 and items[i - 1].kind == "field" and items[i - 2].kind == "value":
                 # "High priority tickets": the values, named with their field
                 fields = {m.field.name for m in items[i - 2].values}
@@ -2424,7 +2538,7 @@ class _Parser:
         listed = self.listing(measures, reading)
         if listed is not None:
             # "list all enterprise accounts": their names, not how many there are.
-            reading.dimensions.append(listed)
+            reading.add_dimension(listed)
             measures = []
         if reading.averaged is not None and (reading.per_thing is None or not measures):
             # "average revenue by region": an average of what, per what, it does not say,
@@ -2442,7 +2556,8 @@ class _Parser:
             average = self.average_per(measures[0], reading.per_thing)
             if average is None:
                 return self.declined((f"per {reading.per_thing.text}",))
-            measures = [average]
+            # "total seats and avg seats per sub": the average named is the one per sub
+            measures = measures if average in measures[1:] else [average]
         if reading.how_much:
             # "How much" asks for an amount: the money measure when none is named, and
             # never a count beside an amount ("how much have shoppers spent").
@@ -2627,6 +2742,9 @@ class _Parser:
                 return self.declined(starts, reason="before_data")
             filters[time_field.name] = time.expression
             phrases[time_field.name] = time.words
+        for name in self.said_by_measures(measures, reading):
+            # "net revenue (completed orders only)": what Net Revenue already keeps
+            del reading.includes[name]
         for name in dict.fromkeys([*reading.includes, *reading.excludes]):
             parts = [escape_value(v) for v in reading.includes.get(name, [])]
             parts += ["-" + escape_value(v) for v in reading.excludes.get(name, [])]
@@ -2670,11 +2788,35 @@ class _Parser:
                 limit = reading.limit or 1
         people = index.people()
         hinted = people is not None and people.view in reading.hinted
+        counted_people = people is not None and all(
+            m.view == people.view and m.type in ("count", "count_distinct") for m in measures
+        )
+        if rank is None and not rows and reading.which and hinted and counted_people and measures:
+            # "which Tier 2 agents handled urgent tickets": those agents, not how many
+            assert people is not None
+            dimensions.append(people)
+            rows = [people]
+            measures = [
+                m
+                for m in reading.weak_measures
+                if m.view != people.view and m.name in reading.noun_counts
+            ][:1]
         if rank is not None and not rows and reading.which and people is not None and hinted:
             dimensions.append(people)  # "which of our Tier 1 agents ... the most"
             rows = [people]
             if rank.limit is None and reading.limit is None:
                 limit = 1  # one answer, as "which agent has the worst CSAT"
+        ranked = reading.rank_noun
+        if rank is not None and rank.rank == "most" and not rows and ranked is not None:
+            others = [m for m in measures if m != ranked]
+            elsewhere = [m for m in others if m.view != ranked.view]
+            counts = ("count", "count_distinct")
+            if others and elsewhere == others and all(m.type in counts for m in others):
+                # "customers with the most orders": the customers, ranked by their orders
+                reading.noun_counts |= {m.name for m in others}
+                measures = [ranked]
+                sort_key = (ranked, "")
+                sorts = [ranked.name if rank.direction == "asc" else f"{ranked.name} desc"]
         things = {index.fields[name] for name in reading.subjects}
         for name in reading.noun_counts - {m.name for m in measures}:
             shown = index.display_dimension(index.fields[name].view)
@@ -2686,6 +2828,10 @@ class _Parser:
             dimensions.append(subject)
             rows = [subject]
             limit = rank.limit or reading.limit or (1 if reading.which else DEFAULT_TOP)
+        shown_as = {index.display_dimension(d.view) for d in rows}
+        if self.names_only() and rows and all(d in shown_as for d in rows) and not sorts:
+            # "which shoppers had a cancelled order? just need the names": the list alone
+            measures = []
         measures_of = [m.name for m in measures]
         by_measure = sort_key is not None and sort_key[0].is_measure and not sort_key[1]
         listed_by = by_measure or reading.lists_with or reading.ranked_by

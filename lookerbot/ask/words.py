@@ -25,7 +25,7 @@ _TOKEN = re.compile(
     r"|(?P<half>\bh[12])\b"
     r"|(?P<op>>=|<=|>|<|=)"
     r"|(?P<word>[^\W\d_]+(?:['’][^\W\d_]+)*|%)"
-    r"|(?P<comma>[,;])",
+    r"|(?P<comma>[,;]|[?!](?=\s*\w))",
     re.IGNORECASE,
 )
 

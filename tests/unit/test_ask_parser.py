@@ -1254,3 +1254,92 @@ def test_nouns_after_values_counts_by_who_did_them_rates_and_periods_so_far(
 )
 def test_refunds_durations_and_rates_the_explores_lack_decline(question):
     assert not isinstance(three(question), QuerySpec)
+
+
+@pytest.mark.parametrize(
+    ("question", "fields", "filters"),
+    [
+        # two measures asked, whoever they belong to
+        (
+            "what's Acme Corp's total MRR and total seat count?",
+            ["subscriptions.total_mrr", "subscriptions.total_seats"],
+            {"accounts.name": "Acme Corp"},
+        ),
+        ("csat and number of solved tickets", ["tickets.csat", "tickets.solved_count"], {}),
+        (
+            "total seats and avg seats per sub by segment",
+            ["accounts.segment", "subscriptions.average_seats", "subscriptions.total_seats"],
+            {},
+        ),
+        (
+            "number of subs and distinct accounts by plan",
+            ["accounts.count", "subscriptions.count", "subscriptions.plan"],
+            {},
+        ),
+        # a second sentence is not a value's noun ("UK mrr")
+        (
+            "how's Enterprise Plus doing in the UK? mrr and total seats",
+            ["subscriptions.total_mrr", "subscriptions.total_seats"],
+            {"subscriptions.plan": "Enterprise Plus", "accounts.country": "United Kingdom"},
+        ),
+        # who did it, of those a value names: not a row per shopper
+        (
+            "how many orders over $250 were placed by shoppers in the South?",
+            ["orders.count"],
+            {"orders.amount": ">250", "customers.region": "South"},
+        ),
+        # lists of names
+        (
+            "which shoppers in the East had a cancelled order? just need the names",
+            ["customers.name"],
+            {"customers.region": "East", "orders.status": "cancelled"},
+        ),
+        (
+            "which Tier 2 agents handled urgent tickets",
+            ["agents.name", "tickets.count"],
+            {"agents.team": "Tier 2", "tickets.priority": "Urgent"},
+        ),
+        (
+            "list the accounts that have a subscription with more than 100 seats",
+            ["accounts.name"],
+            {"subscriptions.seats": ">100"},
+        ),
+        (
+            "list the accounts that have a Pro subscription",
+            ["accounts.name"],
+            {"subscriptions.plan": "Pro"},
+        ),
+        ("customers with the most orders", ["customers.name", "orders.count"], {}),
+        ("accounts with the most subscriptions", ["accounts.name", "subscriptions.count"], {}),
+        # a count per month, not monthly-billed subscriptions
+        (
+            "monthly count of subscriptions",
+            ["subscriptions.count", "subscriptions.signup_month"],
+            {},
+        ),
+        # "after" a day or a period starts the day after it; "since" on it
+        ("orders after aug 31", ["orders.count"], {"orders.created_date": "after 2026/09/01"}),
+        ("orders since aug 31", ["orders.count"], {"orders.created_date": "after 2026/08/31"}),
+        ("orders after Q2", ["orders.count"], {"orders.created_date": "after 2026/07/01"}),
+        # "every status but cancelled", "a plan other than Pro": left out, not broken down
+        (
+            "order count by status, every status but cancelled",
+            ["orders.count", "orders.status"],
+            {"orders.status": "-cancelled"},
+        ),
+        (
+            "how many accounts are on a plan other than Pro",
+            ["accounts.count"],
+            {"subscriptions.plan": "-Pro"},
+        ),
+        # "completed" is the status complete, which Net Revenue already keeps
+        (
+            "completed orders last month",
+            ["orders.count"],
+            {"orders.status": "complete", "orders.created_date": "last month"},
+        ),
+        ("net revenue from completed orders", ["orders.net_revenue"], {}),
+    ],
+)
+def test_two_measures_lists_of_names_after_and_but(question, fields, filters):
+    reads(question, fields, filters)
