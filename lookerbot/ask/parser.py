@@ -1407,7 +1407,11 @@ class _Parser:
             elif kind == "time":
                 assert item.time is not None
                 event = self.undated_event(item)
-                if event is not None:
+                ranked = reading.rank is not None or any(o.marker == "sortby" for o in items[:i])
+                if event is not None and not ranked:
+                    # "how many tickets were solved yesterday": declined; "top 3 agents by
+                    # tickets resolved this month" ranks the month's tickets, as "which
+                    # agent resolved the most tickets last month" does
                     reading.undated = event
                 if item.time not in reading.times:
                     reading.times.append(item.time)
