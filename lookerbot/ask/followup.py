@@ -231,6 +231,11 @@ def refine(
     changed = False
 
     named = list(reading.measures or reading.weak_measures)
+    if named and all(m.name in reading.described and m.name not in reading.named for m in named):
+        # "how much did we refund on those?": "refunds" is only a word of Total Revenue's
+        # description ("before refunds"); not enough to run a query someone might believe
+        words = tuple(reading.described[m.name] for m in named)
+        return NotUnderstood(index.explore.key, words, tuple(index.some_fields()), matched=0)
     happened = parser.count_of_value(named, reading)
     if happened is not None:  # "what about the number of churned subs?"
         del reading.includes[happened[0]]

@@ -670,6 +670,15 @@ class _Parser:
                     ]
                     best = values[0] if values else best
                 items.append(best)
+                if best.kind == "value" and len(items) >= 3 and items[-2].marker == "and":
+                    # "returned or cancelled": a value joined to a value of its field, not
+                    # the count of returned orders
+                    first = items[-3]
+                    peers = {m.field.name for m in best.values}
+                    said = self.values.phrases.get(tuple(self.stems[first.start : first.end]))
+                    same = [m for m in said or [] if m.field.name in peers]
+                    if first.kind == "field" and same:
+                        items[-3] = replace(first, kind="value", values=same, candidates=[])
                 if best.kind == "value" and len(items) >= 3 and items[-2].marker == "versus":
                     # "monthly vs annual subs": the grain word was a value compared too
                     first = items[-3]
@@ -1105,13 +1114,22 @@ class _Parser:
         customer"), skipping a participle ("best selling products"); ``None`` when no noun
         follows it."""
         nouns = []
+        stop = None
         for token in self.tokens[rank.end :]:
             if token.kind != "word" or token.norm in _PREPOSITIONS or token.norm in ("by", "per"):
+                stop = token
                 break
             if token.norm not in FILLERS and not token.norm.endswith("ing"):
                 nouns.append(token)
         if not nouns:
             return None
+        measured = all(
+            (candidates := self.index.phrases.get((t.stem,), []))
+            and all(c.field.is_measure for c in candidates)
+            for t in nouns
+        )
+        if measured and stop is not None and stop.norm in ("by", "per"):
+            return False  # "worst CSAT by agent": the agents, ranked by their CSAT
         return not any(t.stem != t.norm or t.norm.endswith("s") for t in nouns)
 
     def with_measure(self, items: Sequence[_Item], i: int) -> bool:
@@ -1562,16 +1580,26 @@ class _Parser:
         Germany") and nothing else: the display dimension of the things' view."""
         words = [t.norm for t in self.tokens]
         asks = (
-            words[:1] == ["list"]
+            "list" in words[:4]  # "list the accounts", "can u list the shop customers"
             or words[:2] == ["show", "all"]
             or any(words[k : k + 2] in (["list", "of"], ["names", "of"]) for k in range(len(words)))
         )
         if not asks or reading.grain is not None:
             return None
+        # "list the Healthcare customers billed in the US", "list the brands that sold
+        # Sneakers": what the things did, not a measure asked for
+        sold = any(t.norm in ("sell", "sold", "sells", "selling") for t in self.tokens)
+        money = self.index.money_measure()
+        measures = [
+            m for m in measures if m.name not in reading.verb_measures and not (sold and m == money)
+        ] or [m for m in reading.weak_measures if m.name in reading.noun_counts]
         if reading.dimensions:
             # "list the accounts with more than 100 seats": the things themselves
             listed = reading.dimensions[0]
-            only = len(reading.dimensions) == 1 and listed.name in reading.subjects
+            things = listed.name in reading.subjects or all(
+                m.name in reading.noun_counts for m in measures
+            )
+            only = len(reading.dimensions) == 1 and things and reading.rank is None
             return listed if only and not reading.pivots else None
         counts = [m for m in measures if m.type in ("count", "count_distinct")]
         views = {m.view for m in counts} or set(reading.hinted)
@@ -1719,7 +1747,7 @@ class _Parser:
             if word != "names":
                 continue
             near = words[max(0, k - 3) : k] + words[k + 1 : k + 2]
-            if {"only", "just"} & set(near):
+            if {"only", "just", "please", "pls", "plz"} & set(near):
                 return True
         return False
 
@@ -1735,7 +1763,7 @@ class _Parser:
     def possessive(self, item: _Item) -> bool:
         """Whether ``item`` ends in "'s" ("Acme Corp's MRR"): whose the next thing is, not
         a kind of it ("cancelled orders")."""
-        return self.tokens[item.end - 1].text.lower().endswith(("'s", "’s"))
+        return self.tokens[item.end - 1].text.lower().endswith(("'s", "’s", "s'", "s’"))
 
     def strong_measure_items(self, items: Sequence[_Item]) -> set[int]:
         """Items that name a measure and do not merely follow a value ("cancelled orders")."""
@@ -1861,6 +1889,10 @@ class _Parser:
                     # "each Tier 1 agent": a row per agent, of those in Tier 1
                     reading.add_dimension(named[0].field)
                     items[k] = _Item("marker", thing.start, thing.end, thing.text)
+                    return j
+                each_of = item.text.lower() in ("each", "for each")
+                if each_of and j < len(items) and items[j].kind == "value":
+                    reading.each = True  # "MRR for each of Orchid Clinics and Cedar Health"
                     return j
                 if j < len(items) and items[j].kind in ("value", "unknown"):
                     return j  # "by West": read as the value it is; "by planet": say "planet"
@@ -2177,6 +2209,8 @@ class _Parser:
                 reading.unknown.append(self.text(item.start - 1, item.end))  # no sum of it
                 return
         if chosen.field.is_measure and chosen.field.type in ("count", "count_distinct"):
+            if self.norm_at(item.start) in ("count", "counts"):
+                reading.noun_counts.discard(chosen.field.name)  # "orders: count, revenue"
             token = self.tokens[item.start]
             # "the number of subscriptions" asks for the count; a bare noun may only name
             # what another measure is of.
@@ -2188,9 +2222,14 @@ class _Parser:
             ):  # "number of orders", a phrase of its own (a tag)
                 asked = [t.norm for t in self.tokens[item.start : item.start + 2]]
                 noun = replace(item, start=item.start + 2)
-            bare = self.is_subject(noun, chosen.field) and (
-                asked not in (["number", "of"], ["count", "of"])
-                or self.done_by_value(items, i, chosen.field)
+            counted_after = self.norm_at(item.end) in ("count", "counts", "number", "total")
+            bare = (
+                not counted_after
+                and self.is_subject(noun, chosen.field)
+                and (
+                    asked not in (["number", "of"], ["count", "of"])
+                    or self.done_by_value(items, i, chosen.field)
+                )
             )
             # Joined to another measure ("orders and revenue"), not to anything else.
             joined = any(
@@ -2449,6 +2488,15 @@ class _Parser:
         preferred = [c for c in tops if c.field.name in self.prefer]
         if len(preferred) == 1:
             return preferred[0]
+        counts = ("count", "count_distinct")
+        if self.norm_at(item.start) in ("count", "counts") and all(
+            c.field.type in counts for c in tops
+        ):
+            # "Linus Torvalds' orders: count, revenue": the count of the things named
+            named = reading.hinted | {self.index.fields[name].view for name in reading.noun_counts}
+            of_named = [c for c in tops if c.field.view in named]
+            if len(of_named) == 1:
+                return of_named[0]
         reading.ambiguous.append((item, tops))
         return None
 
@@ -2499,6 +2547,10 @@ class _Parser:
             share = next((t.text for t in self.tokens if t.norm in _SHARE_WORDS), "percent")
             return self.declined((share,))
         asked = reading.how_many_of
+        if sum(pair == ("how", "many") for pair in itertools.pairwise(words)) > 1:
+            # "how many orders ... and from how many customers": each is asked for
+            asked = None
+            reading.noun_counts -= {m.name for m in measures}
         said_of = asked is not None and asked in (*measures, *reading.weak_measures)
         if asked is not None and (said_of or not reading.how_many):
             others = [m for m in measures if m != asked]
@@ -2526,8 +2578,9 @@ class _Parser:
             ]
         after_many = words[words.index("many") :] if "many" in words else []
         asked_too = any(  # "how many orders has she placed, and how much has she spent"
-            a == "and" and b in ("what", "whats", "how") for a, b in itertools.pairwise(after_many)
-        )
+            word == "and" and {"what", "whats", "how"} & set(after_many[k + 1 : k + 3])
+            for k, word in enumerate(after_many)
+        )  # "... yesterday and from how many customers"
         weak_first = (reading.noun_counts, reading.verb_measures)
         if reading.how_many and not asked_too:
             # "how many (Enterprise) subs are billed annually": "how many" asks for a
@@ -2557,11 +2610,14 @@ class _Parser:
                 reading.pivots.clear()  # "MRR per account by plan": plans are the rows
         if reading.per_thing is not None and measures:
             # "revenue per order": the one average the Explore describes per order.
-            average = self.average_per(measures[0], reading.per_thing)
-            if average is None:
-                return self.declined((f"per {reading.per_thing.text}",))
-            # "total seats and avg seats per sub": the average named is the one per sub
-            measures = measures if average in measures[1:] else [average]
+            per = reading.per_thing
+            if len(measures) > 1 and any(self.average_per(m, per) in measures for m in measures):
+                pass  # "total seats and avg seats per sub": the average named is the one per sub
+            else:
+                average = self.average_per(measures[0], per)
+                if average is None:
+                    return self.declined((f"per {per.text}",))
+                measures = [average]
         if reading.how_much:
             # "How much" asks for an amount: the money measure when none is named, and
             # never a count beside an amount ("how much have shoppers spent").
@@ -2805,6 +2861,17 @@ class _Parser:
                 for m in reading.weak_measures
                 if m.view != people.view and m.name in reading.noun_counts
             ][:1]
+        named_things = [
+            shown
+            for view in sorted(reading.hinted)
+            if (shown := index.display_dimension(view)) is not None
+        ]
+        which = self.norm_at(0) == "which"  # not "what's the MRR from Enterprise accounts"
+        if rank is None and not rows and which and measures and len(named_things) == 1:
+            # "which SMB accounts have a churned subscription": those accounts, each with
+            # the measure; one total of it does not say which
+            dimensions.append(named_things[0])
+            rows = [named_things[0]]
         if rank is not None and not rows and reading.which and people is not None and hinted:
             dimensions.append(people)  # "which of our Tier 1 agents ... the most"
             rows = [people]
@@ -2834,7 +2901,14 @@ class _Parser:
             limit = rank.limit or reading.limit or (1 if reading.which else DEFAULT_TOP)
         shown_as = {index.display_dimension(d.view) for d in rows}
         if self.names_only() and rows and all(d in shown_as for d in rows) and not sorts:
-            # "which shoppers had a cancelled order? just need the names": the list alone
+            # "which shoppers had a cancelled order? just need the names": the list alone;
+            # a count of things in a state ("a churned subscription") keeps the state
+            for m in measures:
+                label = stems(m.label_short or m.label)
+                states = self.values.phrases.get(label[:1], []) if m.type == "count" else []
+                for state in states:
+                    if state.field.view == m.view and state.field.name not in filters:
+                        filters[state.field.name] = escape_value(state.value)
             measures = []
         measures_of = [m.name for m in measures]
         by_measure = sort_key is not None and sort_key[0].is_measure and not sort_key[1]
@@ -2869,7 +2943,10 @@ class _Parser:
             # the total (by some breakdown) is not; a measure that is a rate says it itself.
             share = next((t.text for t in self.tokens if t.norm in _SHARE_WORDS), "percent")
             return self.declined((share,))
-        if reading.share and measure_names and rows:
+        in_percent = reading.change and any(
+            a.norm == "in" and b.norm in _SHARE_WORDS for a, b in itertools.pairwise(self.tokens)
+        )  # "how much did revenue grow from Q1 to Q2, in %": the change, as a percent
+        if reading.share and measure_names and rows and not in_percent:
             calculations.append(Calculation("percent_of_total", measure_names[0]))
         if reading.change and not any(d.is_timeframe for d in dimensions):
             # "MRR growth": growth over which periods, it does not say; not run as MRR.

@@ -24,7 +24,7 @@ _TOKEN = re.compile(
     r"|(?P<quarter>\bq[1-4])\b"
     r"|(?P<half>\bh[12])\b"
     r"|(?P<op>>=|<=|>|<|=)"
-    r"|(?P<word>[^\W\d_]+(?:['’][^\W\d_]+)*|%)"
+    r"|(?P<word>[^\W\d_]+(?:['’][^\W\d_]+)*(?:(?<=[sS])['’](?!\w))?|%)"
     r"|(?P<comma>[,;]|[?!](?=\s*\w))",
     re.IGNORECASE,
 )
