@@ -248,6 +248,10 @@ def refine(
         measures = [*measures, *(m for m in new_measures if m not in measures)]
         changed = True
     elif new_measures:
+        if any(index.fields[d].primary_key for d in old_dims) and not new_dims:
+            # a list of rows ("... : id, plan, seats"), then "just total seats and MRR for
+            # those": the totals of those rows, not one per row
+            old_dims, pivots = [], []
         replaced = dict(zip(measures, new_measures, strict=False))
         measures = new_measures
         calculations = [
@@ -276,6 +280,10 @@ def refine(
     for name, values in reading.includes.items():
         if negate:
             filters[name] = _left_out(filters.get(name), values)
+        elif adding and _own(filters.get(name)) and "-" not in filters[name][:1]:
+            # "Chat vs Email" then "add phone too": one more value beside them
+            kept = _own(filters.get(name))
+            filters[name] = ",".join([*kept, *(escape_value(v) for v in values if v not in kept)])
         else:
             filters[name] = ",".join(escape_value(v) for v in values)
         changed = True
@@ -344,6 +352,8 @@ def _only_value(explore: ExploreQuestion, rest: str) -> list[ValueMatch]:
     """The values ``rest`` spells whole, or before a noun of their own view ("returned
     orders")."""
     said = tuple(stems(rest))
+    if len(said) > 1 and said[0] == "the":
+        said = said[1:]  # "only the returned ones"
     if len(said) > 1 and said[-1] in ("one", "ones"):
         said = said[:-1]  # "only monthly ones": the value
     found = explore.values.phrases.get(said)

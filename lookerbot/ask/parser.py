@@ -414,6 +414,8 @@ class _Reading:
     includes: dict[str, list[str]] = field(default_factory=dict)
     excludes: dict[str, list[str]] = field(default_factory=dict)
     compares: dict[str, str] = field(default_factory=dict)
+    having: dict[str, str] = field(default_factory=dict)
+    """Conditions on measures ("a CSAT below 4"): filters Looker applies to the groups."""
     time: TimeFilter | None = None
     grain: str | None = None
     rank: _Item | None = None
@@ -646,6 +648,13 @@ class _Parser:
                     self.strength += max(c.score for c in best.candidates)
                 elif best.kind == "value":
                     self.strength += TAG
+                counted = self.count_of_state(best)
+                if counted is not None:
+                    # "churned count", "solved count": the count the Explore keeps of it
+                    items.append(counted)
+                    self.matched += counted.end - counted.start
+                    i = counted.end
+                    continue
                 rated = self.rate_said(items, best)
                 if rated is not None:
                     items[-1] = rated
@@ -721,6 +730,47 @@ class _Parser:
                 # "total order value", "sum of CSAT": a total, which an average is not
                 items.insert(items.index(item), _Item("unknown", k, k + 1, self.tokens[k].text))
         return [item for k, item in enumerate(items) if not self.modifies(items, k)]
+
+    def describes_next(self, items: Sequence[_Item], i: int) -> bool:
+        """Whether ``items[i]`` is a word only measures' descriptions have ("refunds" in
+        "before refunds"), right before a field it would say the kind of ("refund
+        amount")."""
+        item = items[i]
+        if i + 1 >= len(items) or items[i + 1].kind != "field" or items[i + 1].start != item.end:
+            return False
+        word = self.tokens[item.start]
+        if item.end - item.start != 1 or word.stem in ("average", "mean", "median"):
+            return False  # "average revenue", "mean spend": what is computed of it
+        if word.norm.endswith(("ed", "ing")):
+            return False  # "assigned tickets": what happened to them
+        tops = _tops(item.candidates, "any")
+        after = _tops(items[i + 1].candidates, "any")
+        money = after and all("$" in (c.field.value_format or "") for c in after)
+        return bool(tops) and not any(_named(c) for c in tops) and bool(money)
+
+    def count_of_state(self, said: _Item) -> _Item | None:
+        """ "churned count", "solved count": a one-word value and "count", when a count
+        measure is labelled with that word ("Churned Subscriptions"), as that measure."""
+        if said.kind != "value" or said.end - said.start != 1:
+            return None
+        if self.norm_at(said.end) not in ("count", "counts"):
+            return None
+        word = self.stems[said.start]
+        found = [
+            f
+            for f in self.index.fields.values()
+            if f.is_measure and f.type == "count" and stems(f.label_short or f.label)[:1] == (word,)
+        ]
+        if len(found) != 1:
+            return None
+        end = said.end + 1
+        return _Item(
+            "field",
+            said.start,
+            end,
+            self.text(said.start, end),
+            candidates=[Candidate(found[0], LABEL)],
+        )
 
     def rate_said(self, items: Sequence[_Item], share: _Item) -> _Item | None:
         """ "churn %", "escalation pct": a percent right after a measure, not "of"
@@ -1388,6 +1438,11 @@ class _Parser:
                 if self.qualifies_next(items, i):
                     i += 1
                     continue
+                if self.describes_next(items, i):
+                    # "refund amount": a kind of amount only a description mentions
+                    reading.unknown.append(item.text)
+                    i += 1
+                    continue
                 span = self.average_of_time(items, i)
                 if span:
                     # "average number of days from signup to cancellation": a duration no
@@ -1740,13 +1795,39 @@ class _Parser:
                 found.append(name)
         return found
 
+    def values_asked(
+        self,
+        rows: Sequence[ExploreField],
+        measures: Sequence[ExploreField],
+        reading: _Reading,
+        sorts: Sequence[str],
+    ) -> bool:
+        """Whether the question asks which values a dimension has ("what countries do we
+        have customers in", "which plans have past due subscriptions"): a list of them,
+        without a count no word asks for."""
+        if len(rows) != 1 or rows[0].is_timeframe or sorts or reading.how_many:
+            return False
+        if reading.having:
+            return False  # "which topics had at least 100 tickets": the count is shown
+        if self.norm_at(0) not in ("what", "which") or len(self.tokens) < 2:
+            return False
+        plural = self.tokens[1]
+        if plural.stem == plural.norm or plural.kind != "word":
+            return False
+        named = self.index.phrases.get((plural.stem,), [])
+        if not any(c.field == rows[0] for c in named):
+            return False
+        asked = {"count", "number", "many", "total", "much"} & {t.norm for t in self.tokens}
+        counts = all(m.type in ("count", "count_distinct") for m in measures)
+        return bool(measures) and counts and not asked
+
     def names_only(self) -> bool:
         """Whether the question asks for names alone ("names only", "just the names")."""
         words = [t.norm for t in self.tokens]
         for k, word in enumerate(words):
             if word != "names":
                 continue
-            near = words[max(0, k - 3) : k] + words[k + 1 : k + 2]
+            near = words[max(0, k - 3) : k] + words[k + 1 : k + 3]  # "names + emails pls"
             if {"only", "just", "please", "pls", "plz"} & set(near):
                 return True
         return False
@@ -1792,11 +1873,11 @@ class _Parser:
         if not strong_measures - {id(item)}:
             return None
         lead = [t.norm for t in self.tokens[max(0, item.start - 3) : item.start]]
-        joined = lead[-1:] == ["and"] or lead[-3:] in (
+        joined = lead[-1:] in (["and"], [","]) or lead[-3:] in (
             ["and", "number", "of"],
             ["and", "count", "of"],
         )
-        k = item.start - (1 if lead[-1:] == ["and"] else 3) - 1  # what "and" follows
+        k = item.start - (1 if lead[-1:] in (["and"], [","]) else 3) - 1  # what "and" follows
         if joined and k >= 0 and (self.stems[k],) not in self.values.phrases:
             return None  # "CSAT and (the number of) solved tickets": asked for too
         for length in range(item.end - item.start - 1, 0, -1):
@@ -1805,6 +1886,8 @@ class _Parser:
             if not matches:
                 continue
             rest = tuple(self.stems[item.start + length : item.end])
+            if rest in (("count",), ("number",)):
+                continue  # "churned count": the count of churned subscriptions
             nouns = self.index.phrases.get(rest, [])
             if any(c.view_noun or c.field.is_measure for c in nouns):
                 end = item.start + length
@@ -1874,7 +1957,8 @@ class _Parser:
                     break
                 took = True
                 j += 1
-                joined = j + 1 < len(items) and _joins(items[j])
+                # "by topic, channel" joins; "by topic: count and ..." starts what is shown
+                joined = j + 1 < len(items) and _joins(items[j]) and items[j].text != ":"
                 if joined and items[j + 1].kind in ("field", "grain"):
                     j += 1
                     continue
@@ -2235,7 +2319,7 @@ class _Parser:
             joined = any(
                 0 <= k < len(items)
                 and 0 <= k + step < len(items)
-                and _joins(items[k])
+                and (_joins(items[k]) or items[k].marker == "versus")  # "resolved vs total"
                 and self.adjacent(items[min(i, k)], items[max(i, k)])
                 and items[k + step].kind == "field"
                 and any(c.field.is_measure for c in _tops(items[k + step].candidates, "any"))
@@ -2426,6 +2510,16 @@ class _Parser:
                 target, factor = hours[0], per_unit
                 items[i + 1] = _Item("marker", unit.start, unit.end, unit.text)
                 self.duration_verb(items, i + 1, target)
+        condition = self.condition_on_measure(items, i) if target is None else None
+        if condition is not None and item.number is not None:
+            # "agents with a CSAT below 4", "customers who placed more than 5 orders",
+            # "brands that did more than $20k in sales": each row's measure meets it (a
+            # filter on a measure, which Looker applies to the groups: SQL's HAVING)
+            number = int(item.number) if item.number.is_integer() else item.number
+            reading.having[condition.name] = f"{item.op}{number}"
+            reading.add_measure(condition)
+            reading.named.add(condition.name)
+            return
         spent = tuple(self.stems[max(0, item.start - 2) : item.start])
         if item.money and any(spent[k:] in MONEY_VERBS for k in range(len(spent))):
             # "customers who spent over $1,000": their total, not any one order's amount
@@ -2441,9 +2535,17 @@ class _Parser:
         named = items[i - 1] if i > 0 and items[i - 1].kind == "field" else None
         said = self.stems[named.start : named.end] if named is not None else []
         if named is not None and ("average" in said or self.norm_at(named.start - 1) == "average"):
-            # "agents with an average resolution time over 24 hours": a condition on an
-            # average, which a filter on each row's number is not
-            reading.unknown.append(self.text(named.start, item.end))
+            # "agents with an average resolution time over 24 hours": a condition on the
+            # average (a filter on the measure), not on each row's number
+            averages = [m for m in self.measures_of_number(target) if m.type == "average"]
+            if len(averages) != 1 or factor != 1:
+                reading.unknown.append(self.text(named.start, item.end))
+                return
+            reading.measures = [m for m in reading.measures if m.name != target.name]
+            scaled = int(item.number) if item.number.is_integer() else item.number
+            reading.having[averages[0].name] = f"{item.op}{scaled}"
+            reading.add_measure(averages[0])
+            reading.named.add(averages[0].name)
             return
         if named is not None:
             # "tickets with resolution time over 24 hours": each ticket's number is
@@ -2461,6 +2563,33 @@ class _Parser:
         scaled = item.number * factor
         number = int(scaled) if scaled.is_integer() else scaled
         reading.compares[target.name] = f"{item.op}{number}"
+
+    def condition_on_measure(self, items: Sequence[_Item], i: int) -> ExploreField | None:
+        """The measure a comparison at ``items[i]`` is said of: named right before it ("a
+        CSAT below 4", "ARR over 100k"; not a plain noun, "orders over $200", whose rows
+        are compared), or right after it ("more than 5 orders", "more than $20k in
+        sales", "spent more than $2,000"); money only of a money measure."""
+        item = items[i]
+        for k in (i - 1, i + 1):
+            if not 0 <= k < len(items) or items[k].kind != "field":
+                continue
+            tops = _tops(items[k].candidates, "any")
+            if k > i:  # "more than 10 customers": the count the noun names
+                tops = [c for c in tops if c.field.is_measure] or tops
+            if len(tops) != 1 or not tops[0].field.is_measure or not _named(tops[0]):
+                continue
+            measure = tops[0].field
+            said = tuple(self.stems[items[k].start : items[k].end])
+            verb = said in MONEY_VERBS
+            if k < i and not verb and self.is_subject(items[k], measure):
+                continue  # "orders over 200": each order compared
+            money = any(sign in (measure.value_format or "") for sign in ("$", "€", "£"))
+            if item.money and not money:
+                continue
+            if k > i and not verb and items[k].start != item.end + (self.norm_at(item.end) == "in"):
+                continue
+            return measure
+        return None
 
     def duration_verb(self, items: list[_Item], unit: int, target: ExploreField) -> None:
         """ "48 hours to resolve": the verb says which duration (Resolution Hours), and is
@@ -2488,6 +2617,13 @@ class _Parser:
         preferred = [c for c in tops if c.field.name in self.prefer]
         if len(preferred) == 1:
             return preferred[0]
+        if all(c.field.primary_key for c in tops):
+            # "Bug Report tickets ...: id, priority": the id of the things listed
+            base = self.index.count_measure()
+            listed = {base.view} if base is not None else set()
+            own = [c for c in tops if c.field.view in listed]
+            if len(own) == 1:
+                return own[0]
         counts = ("count", "count_distinct")
         if self.norm_at(item.start) in ("count", "counts") and all(
             c.field.type in counts for c in tops
@@ -2736,11 +2872,27 @@ class _Parser:
             grain, compared = reading.change_grain, True
 
         dimensions = list(reading.dimensions)
-        if measures:
+        keys = [d for d in dimensions if d.primary_key]
+        listing_rows = bool(keys) and reading.rank is None and not reading.share
+        if listing_rows and not reading.change:
+            # "Ada Lovelace's orders this year: order id, date, status, amount": her
+            # orders, one row each with the fields named; a thing named by a count of
+            # another view ("agent") is its name
+            for m in measures:
+                shown = index.display_dimension(m.view)
+                of_things = m.type in ("count", "count_distinct")
+                other = of_things and m.view != keys[0].view
+                if other and shown is not None and shown not in dimensions:
+                    dimensions.append(shown)
+            for name in reading.loose_numbers:  # "seats": each row's own, not their total
+                if index.fields[name] not in dimensions:
+                    dimensions.append(index.fields[name])
+            measures = []
+        elif measures:
             loose = reading.loose_numbers | reading.subjects
             dimensions = [d for d in dimensions if d.name not in loose]
         numbers = [d for d in dimensions if d.name in reading.loose_numbers]
-        if not measures and numbers:
+        if not measures and numbers and not listing_rows:
             # "resolution hours by agent": the one measure of that number (Average
             # Resolution Time); "amount by region" has several (total, average, largest):
             # which, it does not say. Never rows of each one's own number.
@@ -2810,6 +2962,7 @@ class _Parser:
             parts += ["-" + escape_value(v) for v in reading.excludes.get(name, [])]
             filters[name] = ",".join(parts)
         filters.update(reading.compares)
+        filters.update(reading.having)
 
         sorts: list[str] = []
         limit = reading.limit
@@ -2838,7 +2991,20 @@ class _Parser:
                 # "fewest escalations by agent": a list; "which agent has the fewest": one
                 grouped = reading.plural_dims or reading.by_groups > 0
                 plural_list = (grouped and not reading.which) or reading.which_many
-                limit = DEFAULT_TOP if reading.list_rank or plural_list else 1
+                # "who are our biggest customers by MRR": the customers, in the plural
+                said = rank.text.split()[0].lower()
+                sized = said in _SUPERLATIVES and said not in ("most", "least", "fewest")
+                plural_things = sized and any(
+                    t.stem != t.norm
+                    and t.kind == "word"
+                    and any(
+                        c.field in dimensions
+                        and c.field == self.index.display_dimension(c.field.view)
+                        for c in self.index.phrases.get((t.stem,), [])
+                    )
+                    for t in self.tokens[rank.end : rank.end + 1]
+                )
+                limit = DEFAULT_TOP if reading.list_rank or plural_list or plural_things else 1
         rows = [d for d in dimensions if d.name not in pivots]
         if reading.which and rows and rank is None and reading.superlative is not None:
             biggest, direction = reading.superlative
@@ -2899,8 +3065,10 @@ class _Parser:
             dimensions.append(subject)
             rows = [subject]
             limit = rank.limit or reading.limit or (1 if reading.which else DEFAULT_TOP)
-        shown_as = {index.display_dimension(d.view) for d in rows}
-        if self.names_only() and rows and all(d in shown_as for d in rows) and not sorts:
+        named_rows = all(index.display_dimension(d.view) in rows for d in rows)
+        if (self.names_only() and rows and named_rows and not sorts) or self.values_asked(
+            rows, measures, reading, sorts
+        ):
             # "which shoppers had a cancelled order? just need the names": the list alone;
             # a count of things in a state ("a churned subscription") keeps the state
             for m in measures:
@@ -2910,6 +3078,17 @@ class _Parser:
                     if state.field.view == m.view and state.field.name not in filters:
                         filters[state.field.name] = escape_value(state.value)
             measures = []
+        if reading.having and reading.how_many:
+            # "how many agents have an average resolution time over 24 hours": a count of
+            # the groups a condition keeps, which one Looker query does not give
+            return self.declined(tuple(reading.having.values()))
+        if reading.having and not rows:
+            # "agents with an average resolution time over 24 hours": the agents; a
+            # condition on one total row says nothing
+            if len(things) != 1:
+                return self.declined(tuple(reading.having.values()))
+            rows = [next(iter(things))]
+            dimensions.append(rows[0])
         measures_of = [m.name for m in measures]
         by_measure = sort_key is not None and sort_key[0].is_measure and not sort_key[1]
         listed_by = by_measure or reading.lists_with or reading.ranked_by
@@ -2944,8 +3123,10 @@ class _Parser:
             share = next((t.text for t in self.tokens if t.norm in _SHARE_WORDS), "percent")
             return self.declined((share,))
         in_percent = reading.change and any(
-            a.norm == "in" and b.norm in _SHARE_WORDS for a, b in itertools.pairwise(self.tokens)
-        )  # "how much did revenue grow from Q1 to Q2, in %": the change, as a percent
+            (a.norm == "in" or a.norm in CHANGE_WORDS or a.norm in _OVER.values())
+            and b.norm in _SHARE_WORDS
+            for a, b in itertools.pairwise(self.tokens)
+        )  # "grow from Q1 to Q2, in %", "the yoy %": the change, as a percent
         if reading.share and measure_names and rows and not in_percent:
             calculations.append(Calculation("percent_of_total", measure_names[0]))
         if reading.change and not any(d.is_timeframe for d in dimensions):

@@ -86,6 +86,8 @@ def corrections(question: str, known: Sequence[Vocabulary]) -> dict[str, str]:
         # "started" is not "Starter": a word with the ending of an English verb or adverb
         # is more likely that word, typed right, than a typo of one without it.
         near = {w for w in near if w.endswith(_ENDINGS) or not typed.endswith(_ENDINGS)}
+        # nor is "invoice" a typo of "invoiced": the word itself, in another tense
+        near = {w for w in near if w != typed + "d"}
         if len({stem(word) for word in near}) == 1:
             # "tikcets": "tickets" (one swap), not "ticket" (two edits); the nearest form
             found[token.text] = min(near, key=lambda w: abs(len(w) - len(typed)))

@@ -708,6 +708,7 @@ class ExploreField:
         suggestable: whether Looker suggests values for it.
         suggest_dimension: the field whose values are suggested.
         suggest_explore: the Explore the suggestions come from.
+        primary_key: whether it is its view's primary key (one value per row).
     """
 
     name: str
@@ -728,6 +729,7 @@ class ExploreField:
     suggestable: bool = False
     suggest_dimension: str | None = None
     suggest_explore: str | None = None
+    primary_key: bool = False
 
     @classmethod
     def from_api(cls, data: dict[str, Any], *, category: str) -> ExploreField:
@@ -754,6 +756,7 @@ class ExploreField:
             suggestable=bool(data.get("suggestable")),
             suggest_dimension=_opt(data.get("suggest_dimension")),
             suggest_explore=_opt(data.get("suggest_explore")),
+            primary_key=bool(data.get("primary_key")),
         )
 
     @property

@@ -133,7 +133,8 @@ def compile_filter(
     if field is None:
         raise QueryError(f"Unknown field {name} in filters")
     if field.category == "measure":
-        raise QueryError(f"Filtering on measure {name} is not supported by the emulator")
+        # Looker puts a filter on a measure in the HAVING clause: see ``having``.
+        raise QueryError(f"{name} is a measure: its filter applies to groups, not rows")
     if field.type.startswith("date"):
         span = _date_range(expr, today)
         if span is None:
@@ -144,6 +145,25 @@ def compile_filter(
     if field.is_numeric:
         return _number_filter(name, expr, field)
     return _string_filter(name, expr)
+
+
+def having(filters: dict[str, str], explore: ExploreDef) -> Callable[[list[dict[str, Any]]], bool]:
+    """Whether a group of rows passes the filters on measures (Looker's HAVING clause):
+    each measure, computed over the group, meets its number expression."""
+    checks: list[Callable[[list[dict[str, Any]]], bool]] = []
+    for name, expr in filters.items():
+        field = explore.fields_by_name[name]
+        if not field.is_numeric:
+            raise QueryError(f'Invalid filter "{expr}" on measure {field.label}')
+        checks.append(_group_check(name, _number_filter(name, expr, field), explore))
+    return lambda rows: all(check(rows) for check in checks)
+
+
+def _group_check(
+    name: str, passes: Callable[[dict[str, Any]], bool], explore: ExploreDef
+) -> Callable[[list[dict[str, Any]]], bool]:
+    measure = explore.measures[name]
+    return lambda rows: passes({name: measure(rows)})
 
 
 def _number_filter(name: str, expr: str, field: FieldDef) -> Callable[[dict[str, Any]], bool]:
@@ -360,10 +380,23 @@ def run_query(
     pivot_fields = [f for f in fields if f.name in pivot_names]
     measures = [f for f in fields if f.category == "measure"]
 
-    predicates = [
-        compile_filter(name, str(expr), dataset.today, explore)
+    filters = {
+        name: str(expr)
         for name, expr in (query.get("filters") or {}).items()
         if expr not in (None, "")
+    }
+    on_measures = {
+        name: expr
+        for name, expr in filters.items()
+        if (f := explore.fields_by_name.get(name)) is not None and f.category == "measure"
+    }
+    if on_measures and pivot_fields:
+        raise QueryError("The emulator does not evaluate filters on measures in pivoted queries")
+    keep_group = having(on_measures, explore)
+    predicates = [
+        compile_filter(name, expr, dataset.today, explore)
+        for name, expr in filters.items()
+        if name not in on_measures
     ]
     rows = [r for r in dataset.rows if all(p(r) for p in predicates)]
 
@@ -381,6 +414,8 @@ def run_query(
 
     results = []
     for key, members in groups.items():
+        if not keep_group(members):
+            continue
         result: dict[str, Any] = {d.name: v for d, v in zip(dimensions, key, strict=True)}
         for m in measures:
             if pivot_fields:

@@ -10,6 +10,7 @@ import pytest
 from lookerbot.commands.ask import Pick
 from lookerbot.sandbox.demo import Sandbox
 from lookerbot.sandbox.looker_emulator import LookerEmulator
+from lookerbot.sandbox.query_engine import run_query
 from lookerbot.sandbox.slack_emulator import PostedMessage
 from tests.helpers import response_text, text_of
 
@@ -369,3 +370,25 @@ async def test_a_period_before_the_explores_first_day_is_declined_with_that_day(
     # a period since then runs as before
     await dm(sandbox, "ask total revenue last month")
     assert created_queries(sandbox.looker)[-1]["filters"] == {"orders.created_date": "last month"}
+
+
+async def test_a_condition_on_a_measure_filters_the_rows_it_groups(sandbox: Sandbox):
+    # "more than 5 orders": each customer's count, kept or not (Looker's HAVING); the
+    # emulator evaluates it on the groups, and the answer says the condition
+    state = sandbox.looker.state
+    every = {"model": "thelook", "view": "orders", "fields": ["customers.name", "orders.count"]}
+    everyone = run_query(every, state.dataset, looker_url="")["data"]
+    counts = sorted(row["orders.count"]["value"] for row in everyone)
+    n = counts[len(counts) // 2]  # some customers placed more, some not
+    answer = text_of(await dm(sandbox, f"ask which customers placed more than {n} orders"))
+    (body,) = created_queries(sandbox.looker)
+    assert body["fields"] == ["customers.name", "orders.count"]
+    assert body["filters"] == {"orders.count": f">{n}"}
+    assert answer.startswith(f":mag: *Orders Count by Customers Name, Orders Count over {n}*")
+    rows = run_query(state.queries[max(state.queries, key=int)], state.dataset, looker_url="")
+    kept = [row["orders.count"]["value"] for row in rows["data"]]
+    assert kept and len(kept) < len(everyone) and all(count > n for count in kept)
+    # "how many customers placed more than 5 orders" would count groups: declined
+    declined = text_of(await dm(sandbox, "ask how many customers placed more than 5 orders"))
+    assert declined.startswith(":warning:")
+    assert len(created_queries(sandbox.looker)) == 1

@@ -442,3 +442,36 @@ def test_a_follow_up_to_a_period_before_the_first_day_is_declined():
     assert isinstance(result, NotUnderstood), result
     assert (result.reason, result.unknown) == ("before_data", ("in 2024", "2025-10-01"))
     assert isinstance(refine(first, "what about last year?", explore, today=today), QuerySpec)
+
+
+def test_rows_of_fields_refined_to_a_value_then_to_their_totals():
+    today = date(2026, 9, 30)
+    explore = explore_question("saas/subscriptions", today)
+    rows = parse("Acme Corp's subscriptions: sub id, plan, status, seats", [explore], today=today)
+    assert isinstance(rows, QuerySpec)
+    assert sorted(rows.fields) == [
+        "subscriptions.id",
+        "subscriptions.plan",
+        "subscriptions.seats",
+        "subscriptions.status",
+    ]
+    only = refine(rows, "only the active ones", explore, today=today)
+    assert isinstance(only, QuerySpec) and only.fields == rows.fields
+    assert only.filters["subscriptions.status"] == "active"
+    totals = refine(only, "ok just give me total seats and mrr for those", explore, today=today)
+    assert isinstance(totals, QuerySpec), totals
+    assert sorted(totals.fields) == ["subscriptions.total_mrr", "subscriptions.total_seats"]
+    assert totals.filters == only.filters
+
+
+def test_add_a_value_beside_the_values_kept_and_a_refund_is_not_revenue():
+    today = date(2026, 9, 30)
+    tickets = explore_question("support/tickets", today)
+    first = parse("tickets by channel for chat vs email", [tickets], today=today)
+    assert isinstance(first, QuerySpec) and first.filters["tickets.channel"] == "Chat,Email"
+    result = refine(first, "add phone too", tickets, today=today)
+    assert isinstance(result, QuerySpec) and result.filters["tickets.channel"] == "Chat,Email,Phone"
+    shop_first = parse("weekly revenue the last 4 weeks", [shop(today)], today=today)
+    assert isinstance(shop_first, QuerySpec)
+    refund = refine(shop_first, "how much did we refund on those?", shop(today), today=today)
+    assert isinstance(refund, NotUnderstood) and refund.unknown == ("refund",)

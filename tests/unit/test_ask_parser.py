@@ -1343,3 +1343,86 @@ def test_refunds_durations_and_rates_the_explores_lack_decline(question):
 )
 def test_two_measures_lists_of_names_after_and_but(question, fields, filters):
     reads(question, fields, filters)
+
+
+@pytest.mark.parametrize(
+    ("question", "fields", "filters"),
+    [
+        # a condition on a measure: a filter on it (Looker's HAVING), the groups it keeps
+        (
+            "Which agents have a CSAT below 4?",
+            ["agents.name", "tickets.csat"],
+            {"tickets.csat": "<4"},
+        ),
+        (
+            "which customers placed more than 5 orders this year",
+            ["customers.name", "orders.count"],
+            {"orders.count": ">5", "orders.created_date": "this year"},
+        ),
+        (
+            "which brands did more than $20k in sales last quarter?",
+            ["products.brand", "orders.total_revenue"],
+            {"orders.total_revenue": ">20000", "orders.created_date": "last quarter"},
+        ),
+        (
+            "agents with an average resolution time over 24 hours",
+            ["agents.name", "tickets.average_resolution_hours"],
+            {"tickets.average_resolution_hours": ">24"},
+        ),
+        # each row's own number stays a filter on rows
+        (
+            "orders over $200 by region",
+            ["customers.region", "orders.count"],
+            {"orders.amount": ">200"},
+        ),
+        # rows of named fields, when an ID is among them
+        (
+            "Ada Lovelace's orders this year: order id, date, status, amount",
+            ["orders.id", "orders.created_date", "orders.status", "orders.amount"],
+            {"customers.name": "Ada Lovelace", "orders.created_date": "this year"},
+        ),
+        (
+            "pending Bug Report tickets: id, priority, agent",
+            ["tickets.id", "tickets.priority", "agents.name"],
+            {"tickets.status": "pending", "tickets.topic": "Bug Report"},
+        ),
+        # which values a dimension has: the list, no count
+        ("what countries do we have customers in", ["accounts.country"], {}),
+        (
+            "what industries are the churned subs in",
+            ["accounts.industry"],
+            {"subscriptions.status": "churned"},
+        ),
+        # a value's own count ("churned count"), and measures compared
+        (
+            "subs count, churned count and churn rate by plan",
+            [
+                "subscriptions.plan",
+                "subscriptions.count",
+                "subscriptions.churned_count",
+                "subscriptions.churn_rate",
+            ],
+            {},
+        ),
+        (
+            "resolved vs total tickets by team",
+            ["agents.team", "tickets.solved_count", "tickets.count"],
+            {},
+        ),
+    ],
+)
+def test_conditions_on_measures_rows_of_fields_and_lists_of_values(question, fields, filters):
+    reads(question, fields, filters)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many agents have an average resolution time over 24 hours?",  # counts groups
+        "CSAT below 4",  # a condition on the one total row
+        "refund amount we paid out to each customer last quarter",  # no refunds kept
+        "invoice numbers and due dates for Harbor Retail Group",  # not a typo of "invoiced"
+    ],
+)
+def test_conditions_one_query_cannot_answer_and_kinds_of_amount_it_lacks_decline(question):
+    assert not isinstance(three(question), QuerySpec)

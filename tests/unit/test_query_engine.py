@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from lookerbot.sandbox.query_engine import run_query
+import pytest
+
+from lookerbot.sandbox.query_engine import QueryError, run_query
 from lookerbot.sandbox.sample_data import generate
 
 TODAY = date(2026, 9, 30)
@@ -52,3 +54,35 @@ def test_quarters_group_and_filter():
         1 for r in DATA.rows if date(2026, 4, 1) <= r["orders.created_date"] < date(2026, 7, 1)
     )
     assert last["orders.count"] == in_q2 > 0
+
+
+def test_a_filter_on_a_measure_keeps_the_groups_whose_measure_meets_it():
+    # Looker applies a filter on a measure to each group (SQL HAVING), not to each row
+    every = values({"fields": ["customers.region", "orders.count"]})
+    counts = sorted(r["orders.count"] for r in every)
+    threshold = counts[len(counts) // 2]  # some regions above it, some not
+    kept = values(
+        {
+            "fields": ["customers.region", "orders.count"],
+            "filters": {"orders.count": f">{threshold}"},
+        }
+    )
+    assert kept and len(kept) < len(every)
+    assert sorted(r["customers.region"] for r in kept) == sorted(
+        r["customers.region"] for r in every if r["orders.count"] > threshold
+    )
+    # a measure that is not a field of the query filters its groups too
+    same = values({"fields": ["customers.region"], "filters": {"orders.count": f">{threshold}"}})
+    assert sorted(r["customers.region"] for r in same) == sorted(
+        r["customers.region"] for r in kept
+    )
+
+
+def test_a_filter_on_a_measure_in_a_pivoted_query_is_refused_with_its_reason():
+    query = {
+        "fields": ["customers.region", "orders.status", "orders.count"],
+        "pivots": ["orders.status"],
+        "filters": {"orders.count": ">5"},
+    }
+    with pytest.raises(QueryError, match="measures in pivoted queries"):
+        values(query)
