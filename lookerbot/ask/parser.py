@@ -546,6 +546,15 @@ class _Parser:
             if i in self.read_already:
                 i += 1
                 continue
+            weekday = self.day_of_week(i)
+            if not weekday and self.norm_at(i) in ("what", "which"):
+                weekday = self.day_of_week(i + 1)  # "what day of the week"
+            if weekday:
+                # "what day of the week do we get the most orders on": a timeframe the
+                # Explore does not have (its date has days and weeks, not weekdays)
+                items.append(_Item("unknown", i, weekday, self.text(i, weekday)))
+                i = weekday
+                continue
             if self.norm_at(i) == "as" and self.norm_at(i + 1) == "of":
                 # "MRR as of June": a snapshot on a day, which no measure keeps
                 items.append(_Item("unknown", i, i + 2, self.text(i, i + 2)))
@@ -881,6 +890,24 @@ class _Parser:
         had = self.norm_at(item.start - 2) in ("have", "has", "had", "with", "hold", "holds")
         # "how many accounts have a subscription of 200 seats": the accounts are counted
         return after_a and (measures_elsewhere or had)
+
+    def day_of_week(self, i: int) -> int:
+        """Where "day of (the) week" (or "hour of (the) day", "weekday") starting at ``i``
+        ends, when no field of the Explore is named so; 0 otherwise."""
+        for phrase in (
+            ("day", "of", "the", "week"),
+            ("day", "of", "week"),
+            ("hour", "of", "the", "day"),
+            ("hour", "of", "day"),
+            ("weekday",),
+        ):
+            said = tuple(self.norm_at(i + k) for k in range(len(phrase)))
+            if said == phrase and not any(
+                contains(stems(f.label), tuple(stems(" ".join(phrase))))
+                for f in self.index.fields.values()
+            ):
+                return i + len(phrase)
+        return 0
 
     def unlisted_numbered_value(self, i: int) -> bool:
         """Whether a word and a number at ``i`` spell a value like the Explore's numbered
@@ -1795,6 +1822,26 @@ class _Parser:
                 found.append(name)
         return found
 
+    def new_things_counted(self, shown: ExploreField, reading: _Reading) -> bool:
+        """Whether the question is "new <things>" (their names shown so far): a count."""
+        if shown != self.index.display_dimension(shown.view) or reading.rank is not None:
+            return False
+        words = [t.norm for t in self.tokens]
+        if "list" in words[:4] or words[:1] in (["which"], ["who"]) or self.names_only():
+            return False
+        return any(
+            a.norm == "new" and b.stem != b.norm and shown.view in self.views_named(b)
+            for a, b in itertools.pairwise(self.tokens)
+        )
+
+    def views_named(self, token: Token) -> set[str]:
+        """The views whose things ``token`` names ("accounts", "customers")."""
+        return {
+            c.field.view
+            for c in self.index.phrases.get((token.stem,), [])
+            if c.view_noun or c.field.type in ("count", "count_distinct")
+        }
+
     def values_asked(
         self,
         rows: Sequence[ExploreField],
@@ -1932,6 +1979,10 @@ class _Parser:
             # "orders placed by shoppers in the South": who did it, of those in the South;
             # not a row per shopper
             return i + 2
+        if item.text.lower() == "each" and i > 0 and items[i - 1].kind == "value":
+            # "how much have Grace Hopper and Alan Turing each spent": a row each
+            reading.each = True
+            return i + 1
         if marker in ("by", "pivot"):
             # A second breakdown ("by A by B", "by A split by B", "across B") is pivoted.
             pivot = reading.by_groups > 0 and bool(reading.dimensions or reading.grain)
@@ -2108,7 +2159,8 @@ class _Parser:
             return i + 1
         if marker == "share":
             reading.share = True
-            of = items[i + 1] if i + 1 < len(items) else None
+            k = i + 2 if self.qualifies_next(items, i + 1) else i + 1  # "of customer accounts"
+            of = items[k] if k < len(items) else None
             tops = _tops(of.candidates, "any") if of is not None and of.kind == "field" else []
             if of is not None and tops and all(c.view_noun for c in tops):
                 # "share of our accounts by industry": of the view's count, if it has one
@@ -2121,6 +2173,8 @@ class _Parser:
                 ]
                 if not counts:  # "share of products": no count of them to share out
                     reading.unknown.append(self.text(item.start, of.end))
+                elif k > i + 1:
+                    reading.add_measure(counts[0])  # the accounts, counted
                 else:
                     reading.add_measure(counts[0])
                 return i + 2
@@ -2165,7 +2219,9 @@ class _Parser:
                     for c in nxt.candidates
                     if c.field.view in views and c.field.type in ("count", "count_distinct")
                 ]
-            if item.rank == "most" and len(counted) == 1 and plural:
+            between = {t.norm for t in self.tokens[item.end : nxt.start]}
+            if item.rank == "most" and len(counted) == 1 and plural and between <= {"new"}:
+                # "the most (new) subscriptions"; not "spent the most on orders"
                 reading.rank_noun = counted[0].field
             if reading.dimensions and item.rank == "most" and len(counted) == 1 and plural:
                 # "which country has the fewest customers": the thing counted, not grouped.
@@ -2646,6 +2702,18 @@ class _Parser:
         plural = any(w in ("counts", "totals", *_APART) for w in words)
         # "how many came in through Chat and how many through Email": one row each
         plural = plural or sum(pair == ("how", "many") for pair in itertools.pairwise(words)) > 1
+        # "CSAT for Maria Garcia and James O'Brien": people (things named by their
+        # names) side by side, unless said together ("combined")
+        named_several = [
+            n
+            for n, v in reading.includes.items()
+            if len(v) >= 2 and index.fields[n] == index.display_dimension(index.fields[n].view)
+        ]
+        together = {"combined", "together", "altogether", "overall", "total"} & set(words)
+        apart = not together and not reading.how_many and "or" not in words and not reading.versus
+        plural = plural or (
+            bool(named_several) and not reading.dimensions and not reading.grain and apart
+        )
         if reading.each or plural:
             several = [n for n, v in reading.includes.items() if len(v) >= 2]
             if len(several) == 1 and all(d.name != several[0] for d in reading.dimensions):
@@ -3054,6 +3122,13 @@ class _Parser:
                 measures = [ranked]
                 sort_key = (ranked, "")
                 sorts = [ranked.name if rank.direction == "asc" else f"{ranked.name} desc"]
+        verbs = bool(measures) and all(m.name in reading.verb_measures for m in measures)
+        if rank is not None and rank.rank == "most" and ranked is not None and verbs:
+            # "which month brought in the most new subscriptions": the subscriptions, not
+            # the money the verb would name
+            measures = [ranked]
+            sort_key = (ranked, "")
+            sorts = [ranked.name if rank.direction == "asc" else f"{ranked.name} desc"]
         things = {index.fields[name] for name in reading.subjects}
         for name in reading.noun_counts - {m.name for m in measures}:
             shown = index.display_dimension(index.fields[name].view)
@@ -3065,6 +3140,11 @@ class _Parser:
             dimensions.append(subject)
             rows = [subject]
             limit = rank.limit or reading.limit or (1 if reading.which else DEFAULT_TOP)
+        if not measures and len(rows) == 1 and self.new_things_counted(rows[0], reading):
+            # "new accounts on Sept 14?": how many there were, not their names
+            measures = index.counts_of({rows[0].view})[:1]
+            dimensions = [d for d in dimensions if d != rows[0]]
+            rows = []
         named_rows = all(index.display_dimension(d.view) in rows for d in rows)
         if (self.names_only() and rows and named_rows and not sorts) or self.values_asked(
             rows, measures, reading, sorts

@@ -1426,3 +1426,51 @@ def test_conditions_on_measures_rows_of_fields_and_lists_of_values(question, fie
 )
 def test_conditions_one_query_cannot_answer_and_kinds_of_amount_it_lacks_decline(question):
     assert not isinstance(three(question), QuerySpec)
+
+
+@pytest.mark.parametrize(
+    ("question", "fields", "filters"),
+    [
+        # people named side by side: a row each, unless said together
+        (
+            "how much have Grace Hopper and Alan Turing each spent with us this year",
+            ["customers.name", "orders.total_revenue"],
+            {"customers.name": "Grace Hopper,Alan Turing", "orders.created_date": "this year"},
+        ),
+        (
+            "csat for Maria Garcia and James O'Brien this year",
+            ["agents.name", "tickets.csat"],
+            {"agents.name": "Maria Garcia,James O'Brien", "tickets.created_date": "this year"},
+        ),
+        (
+            "licenses for Cedar Health and Orchid Clinics combined",
+            ["subscriptions.total_seats"],
+            {"accounts.name": "Cedar Health,Orchid Clinics"},
+        ),
+        # "new <things>": how many
+        (
+            "new accounts on sept 14?",
+            ["accounts.count"],
+            {"subscriptions.signup_date": "2026/09/14"},
+        ),
+        # the things after "the most", not the money a verb names
+        (
+            "which signup month brought in the most new subscriptions?",
+            ["subscriptions.signup_month", "subscriptions.count"],
+            {},
+        ),
+        (
+            "share of customer accounts by country",
+            ["accounts.country", "accounts.count"],
+            {},
+        ),
+    ],
+)
+def test_people_side_by_side_new_things_and_the_things_ranked(question, fields, filters):
+    reads(question, fields, filters)
+
+
+def test_a_weekday_the_explore_has_no_field_for_is_declined():
+    result = three("what day of the week do we get the most orders on")
+    assert isinstance(result, NotUnderstood), result
+    assert result.unknown == ("what day of the week",)
