@@ -35,9 +35,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from lookerbot.ask.dates import before_first_day
+from lookerbot.ask.dates import TimeFilter, before_first_day, combine, read_time
 from lookerbot.ask.index import ExploreIndex, ValueMatch
-from lookerbot.ask.parser import ExploreQuestion, _Parser, _Reading, known_words
+from lookerbot.ask.parser import _UNIT_TIMEFRAME, ExploreQuestion, _Parser, _Reading, known_words
 from lookerbot.ask.spec import (
     Calculation,
     InvalidQuery,
@@ -48,7 +48,7 @@ from lookerbot.ask.spec import (
     escape_value,
 )
 from lookerbot.ask.spelling import corrected, read_as, typo_fixes
-from lookerbot.ask.words import stems
+from lookerbot.ask.words import stems, tokenize
 
 _LEADS = re.compile(
     r"^\s*(?:ok(?:ay)?,?\s+|and\s+|but\s+|so\s+|cool,?\s+|thanks,?\s+)?"
@@ -89,7 +89,7 @@ _ORDER = re.compile(
     re.IGNORECASE,
 )
 _DROP = re.compile(
-    r"^\s*(?:and\s+|now\s+)?(?:drop|remove|take out|get rid of|without|no)\s+(?P<what>.+?)"
+    r"^\s*(?:and\s+|now\s+|also\s+)?(?:drop|remove|take out|get rid of|without|no)\s+(?P<what>.+?)"
     r"\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
@@ -100,6 +100,17 @@ _AS_SHARE = re.compile(
     re.IGNORECASE,
 )
 """A reply asking for the answer as shares of its total: "as a percentage"."""
+_AS_CHANGE = re.compile(
+    r"^\s*(?:and|plus|with|add|also)?\s*(?:the\s+)?(?:%|percent(?:age)?|pct)?\s*"
+    r"(?:change|growth|difference)(?:\s+(?:too|as well|pls|please))?\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+"""A reply asking for the change between the periods of the answer: "and the % change?"."""
+_VERSUS = re.compile(
+    r"^\s*(?:and\s+)?(?:vs\.?|versus|compared (?:to|with)|against)\s+(?P<when>.+?)\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+"""A reply comparing the answer's period with another: "vs last week?"."""
 _PLUS = re.compile(r"^\s*(?:and|plus|with)\s+(?!by\b|per\b)", re.IGNORECASE)
 _TOO = re.compile(r"\s+(?:too|as well)\s*[?.!]*\s*$", re.IGNORECASE)
 _AND_BY = re.compile(r"^\s*(?:and|plus)\s+(?:by|per)\b", re.IGNORECASE)
@@ -159,6 +170,11 @@ def refine(
         text = f"without {dropped.group('what')}"  # "remove west": left out, as a value
     if _AS_SHARE.match(text):
         return _as_share(previous, explore.index, text)
+    if _AS_CHANGE.match(text):
+        return _as_change(previous, explore.index, text)
+    versus = _VERSUS.match(text)
+    if versus:
+        return _versus(previous, explore, versus.group("when"), today)
     ordered = _ORDER.match(text)
     if ordered:
         way = (ordered.group("way") or ordered.group("rev")).lower()
@@ -421,6 +437,61 @@ def _as_share(previous: QuerySpec, index: ExploreIndex, said: str) -> ParseResul
         limit=previous.limit,
         pivots=list(previous.pivots),
         calculations=[*(c for c in previous.calculations if c != share), share],
+    )
+
+
+def _as_change(previous: QuerySpec, index: ExploreIndex, said: str) -> ParseResult:
+    """The previous query with the change of its first measure from one period to the next
+    ("this month vs last month", then "and the % change?")."""
+    measures = [f for f in previous.fields if index.fields[f].is_measure]
+    timed = [f for f in previous.fields if index.fields[f].is_timeframe]
+    if not measures or not timed:
+        # a change from what, the answer has no periods to say
+        return NotUnderstood(
+            index.explore.key, (said.strip(" ?.!"),), tuple(index.some_fields()), matched=0
+        )
+    change = Calculation("percent_change", measures[0])
+    return build_spec(
+        index,
+        fields=list(previous.fields),
+        filters=dict(previous.filters),
+        sorts=list(previous.sorts),
+        limit=previous.limit,
+        pivots=list(previous.pivots),
+        calculations=[*(c for c in previous.calculations if c != change), change],
+    )
+
+
+def _versus(
+    previous: QuerySpec, explore: ExploreQuestion, when: str, today: date
+) -> ParseResult | None:
+    """The previous query's period and another one side by side ("... this week", then
+    "vs last week?"): both whole periods, by their unit, as a question saying both would
+    be; ``None`` (a question of its own) when ``when`` is not a period."""
+    index = explore.index
+    time_field = index.filter_time_field()
+    tokens = tokenize(when)
+    read = read_time(tokens, 0, today) if tokens else None
+    if time_field is None or read is None or read[0] != len(tokens):
+        return None
+    said = previous.filters.get(time_field.name)
+    both = combine(TimeFilter(said, said), read[1], today) if said else None
+    grain = index.time_field(_UNIT_TIMEFRAME[both[1]]) if both is not None else None
+    if both is None or grain is None:
+        # "vs last week" after a query of no single period: which one, it does not say
+        return NotUnderstood(index.explore.key, (when,), tuple(index.some_fields()), matched=0)
+    dims = [f for f in previous.fields if not index.fields[f].is_measure]
+    others = [d for d in dims if not index.fields[d].is_timeframe]
+    measures = [f for f in previous.fields if index.fields[f].is_measure]
+    fields = [*others, grain.name, *measures]
+    return build_spec(
+        index,
+        fields=fields,
+        filters={**previous.filters, time_field.name: both[0].expression},
+        sorts=[] if others else [grain.name],
+        limit=previous.limit,
+        pivots=[grain.name] if others else [],
+        calculations=[c for c in previous.calculations if c.field in fields],
     )
 
 

@@ -475,3 +475,31 @@ def test_add_a_value_beside_the_values_kept_and_a_refund_is_not_revenue():
     assert isinstance(shop_first, QuerySpec)
     refund = refine(shop_first, "how much did we refund on those?", shop(today), today=today)
     assert isinstance(refund, NotUnderstood) and refund.unknown == ("refund",)
+
+
+def test_versus_another_period_and_the_change_between_them():
+    today = date(2026, 9, 30)
+    tickets = explore_question("support/tickets", today)
+    first = parse("avg first response time by channel this week", [tickets], today=today)
+    assert isinstance(first, QuerySpec)
+    both = refine(first, "vs last week?", tickets, today=today)
+    assert isinstance(both, QuerySpec), both
+    assert both.filters == {"tickets.created_date": "2026/09/21 to 2026/10/05"}
+    assert both.pivots == ("tickets.created_week",)  # beside the channels
+    changed = refine(both, "and the % change?", tickets, today=today)
+    assert isinstance(changed, QuerySpec), changed
+    assert [(c.type, c.field) for c in changed.calculations] == [
+        ("percent_change", "tickets.average_first_response_minutes")
+    ]
+    no_periods = parse("tickets by channel", [tickets], today=today)
+    assert isinstance(no_periods, QuerySpec)  # a change from what: declined
+    assert isinstance(refine(no_periods, "and the % change?", tickets, today=today), NotUnderstood)
+    shop_first = parse(
+        "orders by status last 30 days, excluding cancelled", [shop(today)], today=today
+    )
+    assert isinstance(shop_first, QuerySpec)
+    dropped = refine(shop_first, "also drop returned", shop(today), today=today)
+    assert (
+        isinstance(dropped, QuerySpec)
+        and dropped.filters["orders.status"] == "-cancelled,-returned"
+    )
