@@ -54,12 +54,12 @@ _LEADS = re.compile(
     r"^\s*(?:ok(?:ay)?,?\s+|and\s+|but\s+|so\s+|cool,?\s+|thanks,?\s+)?"
     r"(?P<lead>now|what about|how about|and what about|what if|just|only|also|add|include|"
     r"throw in|excluding|"
-    r"except|without|exclude|minus|split(?: it)? by|break(?: it)? down by|across|"
+    r"except|without|exclude|minus|split(?: it| out)? by|break(?: it)? down by|across|"
     r"(?:the )?same(?: thing)?(?: but)? (?:for|in))?\b",
     re.IGNORECASE,
 )
 _INTERJECTION = re.compile(
-    r"^\s*(?:(?:ok(?:ay)?|cool|hmm+|great|nice|thanks|thx|alright|sure|perfect|got it)"
+    r"^\s*(?:(?:ok(?:ay)?|cool|hmm+|great|nice|thanks|thx|alright|sure|perfect|got it|actually)"
     r"\s*[,.!]*\s+)+",
     re.IGNORECASE,
 )
@@ -78,6 +78,15 @@ _LOOK_AT = re.compile(
 )
 """A narrowing asked as a suggestion: "what if we only look at Enterprise accounts"."""
 _LEAVE_OUT = re.compile(r"^\s*(?:leave|leaving|take|taking)\s+out\s+", re.IGNORECASE)
+_SWAP = re.compile(
+    r"^\s*(?:swap|switch|change|flip)(?:\s+(?:it|that|this))?\s+(?:in|to|over to)\s+",
+    re.IGNORECASE,
+)
+"""A replacement said as a swap: "swap in AOV", "switch to plan" (as "... instead")."""
+_RESLICE = re.compile(r"^\s*(?:re-?slice|slice|cut|group)(?:\s+(?:it|that))?\s+by\s+", re.I)
+"""Another breakdown: "re-slice by industry" (as "now by industry")."""
+_SAME_BUT = re.compile(r"^\s*(?:the\s+)?same(?:\s+thing)?\s+but(?:\s+(?:for|with))?\s+", re.I)
+"""The same query with one thing changed: "same but net sales" (as "what about ...")."""
 _INSTEAD_OF = re.compile(r"\b(instead|rather)\s+(?:of|than)\s+[^?.!]*", re.IGNORECASE)
 """What a replacement replaces, which the previous query says: "ARR instead of MRR"."""
 _COMPARING = frozenset({"vs", "versus", "compare", "compared", "against", "change", "growth"})
@@ -89,7 +98,8 @@ _ORDER = re.compile(
     re.IGNORECASE,
 )
 _DROP = re.compile(
-    r"^\s*(?:and\s+|now\s+|also\s+)?(?:drop|remove|take out|get rid of|without|no)\s+(?P<what>.+?)"
+    r"^\s*(?:and\s+|now\s+|also\s+)?(?:drop|remove|take out|get rid of|without|no|lose|ditch)"
+    r"\s+(?P<what>.+?)"
     r"\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
@@ -101,7 +111,8 @@ _AS_SHARE = re.compile(
 )
 """A reply asking for the answer as shares of its total: "as a percentage"."""
 _AS_CHANGE = re.compile(
-    r"^\s*(?:and|plus|with|add|also)?\s*(?:the\s+)?(?:%|percent(?:age)?|pct)?\s*"
+    r"^\s*(?:and|plus|with|add|also|\+)?\s*(?:the\s+)?(?:yoy|mom|qoq|wow)?\s*"
+    r"(?:%|percent(?:age)?|pct)?\s*"
     r"(?:change|growth|difference)(?:\s+(?:too|as well|pls|please))?\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
@@ -115,7 +126,15 @@ _PLUS = re.compile(r"^\s*(?:and|plus|with)\s+(?!by\b|per\b)", re.IGNORECASE)
 _TOO = re.compile(r"\s+(?:too|as well)\s*[?.!]*\s*$", re.IGNORECASE)
 _AND_BY = re.compile(r"^\s*(?:and|plus)\s+(?:by|per)\b", re.IGNORECASE)
 _INSTEAD = re.compile(r"\b(instead|rather)\b[?.!]*\s*$", re.IGNORECASE)
-_ADD = ("also", "split by", "split it by", "across", "break down by", "break it down by")
+_ADD = (
+    "also",
+    "split by",
+    "split it by",
+    "split out by",
+    "across",
+    "break down by",
+    "break it down by",
+)
 _NEGATE = ("excluding", "except", "without", "exclude", "minus")
 WHY = re.compile(r"^\s*(why|how did you get (this|that)|what did you run)\s*[?.!]*\s*$", re.I)
 AS_CHART = re.compile(
@@ -161,6 +180,10 @@ def refine(
     text = _POLITE.sub("", text, count=1) or text
     text = _LOOK_AT.sub(r"\1 ", text, count=1)
     text = _LEAVE_OUT.sub("excluding ", text, count=1)
+    if _SWAP.match(text):
+        text = _SWAP.sub("", text, count=1).rstrip(" ?.!") + " instead"
+    text = _RESLICE.sub("now by ", text, count=1)
+    text = _SAME_BUT.sub("what about ", text, count=1)
     text = _INSTEAD_OF.sub(r"\1", _THAT.sub(r"\1", text))
     dropped = _DROP.match(text)
     unchanged = _without(previous, explore.index, dropped.group("what")) if dropped else None

@@ -416,6 +416,8 @@ class _Reading:
     compares: dict[str, str] = field(default_factory=dict)
     having: dict[str, str] = field(default_factory=dict)
     """Conditions on measures ("a CSAT below 4"): filters Looker applies to the groups."""
+    having_said: list[str] = field(default_factory=list)
+    """Those conditions as said, to name them when declined."""
     time: TimeFilter | None = None
     grain: str | None = None
     rank: _Item | None = None
@@ -1048,6 +1050,10 @@ class _Parser:
             return False
         if self.norm_at(i - 1) == "the":
             return True
+        for k in (i - 2, i + 2):  # "us and canada", "uk or us": beside another place
+            joined = self.norm_at((i + k) // 2) in ("and", "or", ",")
+            if joined and 0 <= k < len(self.tokens) and self.is_place(k):
+                return True
         if i > 0 and self.norm_at(i - 1) not in ("for", "in", "from", "of", "among", "across"):
             return False
         if i + 1 >= len(self.tokens):
@@ -1058,6 +1064,17 @@ class _Parser:
         return plural and any(
             c.view_noun or (c.field.type in ("count", "count_distinct") and c.score >= TAG)
             for c in things
+        )
+
+    def is_place(self, i: int) -> bool:
+        """Whether token ``i`` is a value of a field that also has the United States (the
+        value "us" stands for beside it)."""
+        fields = {m.field.name for m in self.values.initials.get("us", [])}
+        if not fields or self.norm_at(i) == "us":
+            return False
+        return any(
+            o.kind == "value" and any(m.field.name in fields for m in o.values)
+            for o in self.options(i)
         )
 
     def _starts_field(self, i: int) -> bool:
@@ -2567,12 +2584,15 @@ class _Parser:
                 items[i + 1] = _Item("marker", unit.start, unit.end, unit.text)
                 self.duration_verb(items, i + 1, target)
         condition = self.condition_on_measure(items, i) if target is None else None
-        if condition is not None and item.number is not None:
+        # "revenue over $1000 by region" may mean orders over $1000; "AOV above $80" not
+        plain = condition is not None and condition != self.index.money_measure()
+        if condition is not None and item.number is not None and (plain or self.things_that()):
             # "agents with a CSAT below 4", "customers who placed more than 5 orders",
             # "brands that did more than $20k in sales": each row's measure meets it (a
             # filter on a measure, which Looker applies to the groups: SQL's HAVING)
             number = int(item.number) if item.number.is_integer() else item.number
             reading.having[condition.name] = f"{item.op}{number}"
+            reading.having_said.append(f"{condition.label_short or condition.label} {item.text}")
             reading.add_measure(condition)
             reading.named.add(condition.name)
             return
@@ -2600,6 +2620,7 @@ class _Parser:
             reading.measures = [m for m in reading.measures if m.name != target.name]
             scaled = int(item.number) if item.number.is_integer() else item.number
             reading.having[averages[0].name] = f"{item.op}{scaled}"
+            reading.having_said.append(self.text(named.start, item.end))
             reading.add_measure(averages[0])
             reading.named.add(averages[0].name)
             return
@@ -2619,6 +2640,14 @@ class _Parser:
         scaled = item.number * factor
         number = int(scaled) if scaled.is_integer() else scaled
         reading.compares[target.name] = f"{item.op}{number}"
+
+    def things_that(self) -> bool:
+        """Whether the question asks for things that meet a condition ("which agents...",
+        "customers who...", "accounts with..."), which a condition on a measure keeps;
+        "revenue over $1000 by region" may as well mean orders over $1000."""
+        words = [t.norm for t in self.tokens]
+        asks = words[:1] in (["which"], ["who"], ["list"]) or "list" in words[:4]
+        return asks or bool({"with", "who", "that", "having", "where"} & set(words))
 
     def condition_on_measure(self, items: Sequence[_Item], i: int) -> ExploreField | None:
         """The measure a comparison at ``items[i]`` is said of: named right before it ("a
@@ -2704,11 +2733,12 @@ class _Parser:
         plural = plural or sum(pair == ("how", "many") for pair in itertools.pairwise(words)) > 1
         # "CSAT for Maria Garcia and James O'Brien": people (things named by their
         # names) side by side, unless said together ("combined")
+        person = index.people()
         named_several = [
             n
             for n, v in reading.includes.items()
-            if len(v) >= 2 and index.fields[n] == index.display_dimension(index.fields[n].view)
-        ]
+            if len(v) >= 2 and person is not None and n == person.name
+        ]  # not products: "boots + sneakers orders" is one count of both
         together = {"combined", "together", "altogether", "overall", "total"} & set(words)
         apart = not together and not reading.how_many and "or" not in words and not reading.versus
         plural = plural or (
@@ -3161,12 +3191,12 @@ class _Parser:
         if reading.having and reading.how_many:
             # "how many agents have an average resolution time over 24 hours": a count of
             # the groups a condition keeps, which one Looker query does not give
-            return self.declined(tuple(reading.having.values()))
+            return self.declined(tuple(reading.having_said))
         if reading.having and not rows:
             # "agents with an average resolution time over 24 hours": the agents; a
             # condition on one total row says nothing
             if len(things) != 1:
-                return self.declined(tuple(reading.having.values()))
+                return self.declined(tuple(reading.having_said))
             rows = [next(iter(things))]
             dimensions.append(rows[0])
         measures_of = [m.name for m in measures]

@@ -213,8 +213,11 @@ def same_rows(expression: str) -> str:
 
 
 def vis_for(index: ExploreIndex, fields: Sequence[str]) -> str:
-    """A line chart for a time series, a single value for one measure alone, else a table."""
+    """A line chart for a time series, a single value for one measure alone, else a table
+    (always for rows listed by their ID, dated or not)."""
     chosen = [index.fields[name] for name in fields]
+    if any(f.primary_key for f in chosen):
+        return "table"
     if any(not f.is_measure and f.is_timeframe for f in chosen):
         return "looker_line"
     if len(chosen) == 1 and chosen[0].is_measure:

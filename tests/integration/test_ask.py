@@ -392,3 +392,22 @@ async def test_a_condition_on_a_measure_filters_the_rows_it_groups(sandbox: Sand
     declined = text_of(await dm(sandbox, "ask how many customers placed more than 5 orders"))
     assert declined.startswith(":warning:")
     assert len(created_queries(sandbox.looker)) == 1
+
+
+async def test_rows_of_named_fields_are_listed_as_a_table(sandbox: Sandbox):
+    answer = text_of(
+        await dm(sandbox, "ask Ada Lovelace's orders this year: order id, date, status, amount")
+    )
+    (body,) = created_queries(sandbox.looker)
+    assert sorted(body["fields"]) == [
+        "orders.amount",
+        "orders.created_date",
+        "orders.id",
+        "orders.status",
+    ]
+    assert body["filters"] == {"customers.name": "Ada Lovelace", "orders.created_date": "this year"}
+    assert body["vis_config"] == {"type": "table"}
+    state = sandbox.looker.state
+    rows = run_query(state.queries[max(state.queries, key=int)], state.dataset, looker_url="")
+    ids = [str(row["orders.id"]["value"]) for row in rows["data"]]
+    assert ids and all(i in answer for i in ids[:3])  # her orders, one row each

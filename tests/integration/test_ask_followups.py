@@ -503,3 +503,28 @@ def test_versus_another_period_and_the_change_between_them():
         isinstance(dropped, QuerySpec)
         and dropped.filters["orders.status"] == "-cancelled,-returned"
     )
+
+
+def test_swaps_reslices_same_but_and_split_out():
+    today = date(2026, 9, 30)
+    subs = explore_question("saas/subscriptions", today)
+    first = parse("mrr by segment", [subs], today=today)
+    assert isinstance(first, QuerySpec)
+    cases = {
+        "switch to plan": ["subscriptions.plan", "subscriptions.total_mrr"],
+        "re-slice by industry": ["accounts.industry", "subscriptions.total_mrr"],
+        "swap in ARR": ["accounts.segment", "subscriptions.total_arr"],
+        "same but ARR": ["accounts.segment", "subscriptions.total_arr"],
+        "hmm, split that out by plan": [
+            "accounts.segment",
+            "subscriptions.plan",
+            "subscriptions.total_mrr",
+        ],
+    }
+    for said, fields in cases.items():
+        result = refine(first, said, subs, today=today)
+        assert isinstance(result, QuerySpec), (said, result)
+        assert sorted(result.fields) == sorted(fields), said
+    assert refine(first, "hmm, split that out by plan", subs, today=today).pivots == (
+        "subscriptions.plan",
+    )

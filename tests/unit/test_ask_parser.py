@@ -1474,3 +1474,38 @@ def test_a_weekday_the_explore_has_no_field_for_is_declined():
     result = three("what day of the week do we get the most orders on")
     assert isinstance(result, NotUnderstood), result
     assert result.unknown == ("what day of the week",)
+
+
+@pytest.mark.parametrize(
+    ("question", "fields", "filters"),
+    [
+        # "us" beside another place is the United States, not the pronoun
+        (
+            "mrr by segment us and canada only",
+            ["accounts.segment", "subscriptions.total_mrr"],
+            {"accounts.country": "United States,Canada"},
+        ),
+        # products named together are one count of both
+        (
+            "boots + sneakers orders last week",
+            ["orders.count"],
+            {"products.name": "Boots,Sneakers", "orders.created_date": "last week"},
+        ),
+        # "AOV above $80" compares the average; "revenue over $1000 by region" may mean
+        # orders over $1000, as it did
+        (
+            "AOV above $80 by category",
+            ["products.category", "orders.average_order_value"],
+            {"orders.average_order_value": ">80"},
+        ),
+        (
+            "revenue over $1000 by region",
+            ["customers.region", "orders.total_revenue"],
+            {"orders.amount": ">1000"},
+        ),
+    ],
+)
+def test_us_beside_a_place_products_together_and_which_number_is_compared(
+    question, fields, filters
+):
+    reads(question, fields, filters)
