@@ -1839,6 +1839,30 @@ class _Parser:
                 found.append(name)
         return found
 
+    def things_by(
+        self, rows: Sequence[ExploreField], measures: Sequence[ExploreField], reading: _Reading
+    ) -> ExploreField | None:
+        """The count of the things a question names in the plural and breaks down "by"
+        something else, with nothing measured ("accounts by country", "accounts signed up
+        last month by segment"), unless it asks for a list; ``None`` otherwise."""
+        if measures or not reading.by_groups or reading.rank is not None:
+            return None
+        words = [t.norm for t in self.tokens]
+        if "list" in words[:4] or words[:1] in (["which"], ["who"], ["what"]):
+            return None
+        if self.names_only() or "by" not in words:
+            return None
+        before = self.tokens[: words.index("by")]
+        views = {
+            view
+            for t in before
+            if t.kind == "word" and t.stem != t.norm
+            for view in self.views_named(t)
+        }
+        others = [d for d in rows if d != self.index.display_dimension(d.view)]
+        counts = self.index.counts_of(views) if len(views) == 1 else []
+        return counts[0] if len(counts) == 1 and others else None
+
     def new_things_counted(self, shown: ExploreField, reading: _Reading) -> bool:
         """Whether the question is "new <things>" (their names shown so far): a count."""
         if shown != self.index.display_dimension(shown.view) or reading.rank is not None:
@@ -3170,6 +3194,14 @@ class _Parser:
             dimensions.append(subject)
             rows = [subject]
             limit = rank.limit or reading.limit or (1 if reading.which else DEFAULT_TOP)
+        by_count = self.things_by(rows, measures, reading) if not listing_rows else None
+        if by_count is not None:
+            # "accounts by country": how many accounts in each, as "customers by country"
+            # and "logos by plan" are; not every account's name
+            shown = index.display_dimension(by_count.view)
+            measures = [by_count]
+            dimensions = [d for d in dimensions if d != shown]
+            rows = [d for d in rows if d != shown]
         if not measures and len(rows) == 1 and self.new_things_counted(rows[0], reading):
             # "new accounts on Sept 14?": how many there were, not their names
             measures = index.counts_of({rows[0].view})[:1]

@@ -1509,3 +1509,21 @@ def test_us_beside_a_place_products_together_and_which_number_is_compared(
     question, fields, filters
 ):
     reads(question, fields, filters)
+
+
+@pytest.mark.parametrize(
+    ("question", "fields", "filters"),
+    [
+        # things in the plural broken down by something: how many in each, as "customers
+        # by country" and "logos by plan" already were; a list only when asked for
+        ("accounts by country", ["accounts.country", "accounts.count"], {}),
+        (
+            "accounts signed up last month by segment",
+            ["accounts.segment", "accounts.count"],
+            {"subscriptions.signup_date": "last month"},
+        ),
+        ("list accounts by country", ["accounts.country", "accounts.name"], {}),
+    ],
+)
+def test_things_by_a_dimension_are_counted_unless_listed(question, fields, filters):
+    reads(question, fields, filters)
