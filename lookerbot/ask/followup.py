@@ -451,7 +451,11 @@ def _as_share(previous: QuerySpec, index: ExploreIndex, said: str) -> ParseResul
         return NotUnderstood(
             index.explore.key, (said.strip(" ?.!"),), tuple(index.some_fields()), matched=0
         )
-    share = Calculation("percent_of_total", measures[0])
+    return _with_calculation(previous, index, Calculation("percent_of_total", measures[0]))
+
+
+def _with_calculation(previous: QuerySpec, index: ExploreIndex, added: Calculation) -> QuerySpec:
+    """The previous query with ``added`` (once) after its table calculations."""
     return build_spec(
         index,
         fields=list(previous.fields),
@@ -459,7 +463,7 @@ def _as_share(previous: QuerySpec, index: ExploreIndex, said: str) -> ParseResul
         sorts=list(previous.sorts),
         limit=previous.limit,
         pivots=list(previous.pivots),
-        calculations=[*(c for c in previous.calculations if c != share), share],
+        calculations=[*(c for c in previous.calculations if c != added), added],
     )
 
 
@@ -473,16 +477,7 @@ def _as_change(previous: QuerySpec, index: ExploreIndex, said: str) -> ParseResu
         return NotUnderstood(
             index.explore.key, (said.strip(" ?.!"),), tuple(index.some_fields()), matched=0
         )
-    change = Calculation("percent_change", measures[0])
-    return build_spec(
-        index,
-        fields=list(previous.fields),
-        filters=dict(previous.filters),
-        sorts=list(previous.sorts),
-        limit=previous.limit,
-        pivots=list(previous.pivots),
-        calculations=[*(c for c in previous.calculations if c != change), change],
-    )
+    return _with_calculation(previous, index, Calculation("percent_change", measures[0]))
 
 
 def _versus(

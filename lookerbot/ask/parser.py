@@ -690,23 +690,19 @@ class _Parser:
                     ]
                     best = values[0] if values else best
                 items.append(best)
-                if best.kind == "value" and len(items) >= 3 and items[-2].marker == "and":
-                    # "returned or cancelled": a value joined to a value of its field, not
-                    # the count of returned orders
+                # "monthly vs annual subs": the grain word was a value compared too;
+                # "returned or cancelled": a value joined to a value of its field, not the
+                # count of returned orders
+                joined = {"versus": "grain", "and": "field"}.get(
+                    items[-2].marker if len(items) >= 3 else ""
+                )
+                if best.kind == "value" and joined is not None and items[-3].kind == joined:
                     first = items[-3]
                     peers = {m.field.name for m in best.values}
                     said = self.values.phrases.get(tuple(self.stems[first.start : first.end]))
                     same = [m for m in said or [] if m.field.name in peers]
-                    if first.kind == "field" and same:
+                    if same:
                         items[-3] = replace(first, kind="value", values=same, candidates=[])
-                if best.kind == "value" and len(items) >= 3 and items[-2].marker == "versus":
-                    # "monthly vs annual subs": the grain word was a value compared too
-                    first = items[-3]
-                    peers = {m.field.name for m in best.values}
-                    said = self.values.phrases.get(tuple(self.stems[first.start : first.end]))
-                    same = [m for m in said or [] if m.field.name in peers]
-                    if first.kind == "grain" and same:
-                        items[-3] = replace(first, kind="value", values=same)
                 if best.kind not in ("comma", "marker", "number"):
                     self.matched += best.end - best.start
                 i = best.end
