@@ -107,6 +107,10 @@ TUNING48 = ROOT / "tests" / "fixtures" / "ask_tuning48.json"
 TUNING49 = ROOT / "tests" / "fixtures" / "ask_tuning49.json"
 """Written blind as terse questions typed by busy people."""
 HELDOUT = ROOT / "tests" / "fixtures" / "ask_heldout.json"
+HELDOUT2 = ROOT / "tests" / "fixtures" / "ask_heldout2.json"
+"""A second held-out set (200 questions, 20 conversations), written blind from
+ask_explores.md and the conventions in the fourth 2026-12-05 session, frozen in its own
+commit, measured and never tuned on: its misses are never printed."""
 EVALUATION = pytest.StashKey[dict[str, Any]]()
 """Where the tuning and held-out tests leave their reports (file name -> Report)."""
 ACCURACY = pytest.StashKey[tuple[int, int, list[str]]]()

@@ -19,6 +19,7 @@ from tests.ask_eval import Report, evaluate, load
 from tests.ask_support import (
     EVALUATION,
     HELDOUT,
+    HELDOUT2,
     TUNING,
     TUNING2,
     TUNING3,
@@ -158,7 +159,8 @@ TUNING_FLOORS = {
 
 
 def _set_id(path: Path) -> str:
-    return "held-out" if path == HELDOUT else path.stem.removeprefix("ask_")
+    held = {HELDOUT: "held-out", HELDOUT2: "held-out-2"}
+    return held.get(path, path.stem.removeprefix("ask_"))
 
 
 def _explores(doc: dict) -> dict:
@@ -166,7 +168,7 @@ def _explores(doc: dict) -> dict:
     return {key: explore_question(key, today) for key in doc["explores"]}
 
 
-@pytest.mark.parametrize("path", [*TUNING_FLOORS, HELDOUT], ids=_set_id)
+@pytest.mark.parametrize("path", [*TUNING_FLOORS, HELDOUT, HELDOUT2], ids=_set_id)
 def test_the_set_names_only_real_fields_and_values(path):
     doc = load(path)
     explores = _explores(doc)
@@ -178,7 +180,7 @@ def test_the_set_names_only_real_fields_and_values(path):
         if t.get("answerable", True)
     ]
     asked = len(doc["questions"]) + sum(len(c["turns"]) for c in doc["conversations"])
-    assert len(doc["questions"]) >= 150 if path == HELDOUT else asked >= 60
+    assert len(doc["questions"]) >= 150 if path in (HELDOUT, HELDOUT2) else asked >= 60
     for q in entries:
         index = explores[q["explore"]].index
         values = explores[q["explore"]].values
@@ -211,6 +213,11 @@ def test_tuning_set(path, pytestconfig: pytest.Config):
 
 def test_held_out_set(pytestconfig: pytest.Config):
     report = _score(HELDOUT, pytestconfig, HELDOUT_FLOOR)
+    assert report.follow_ups.total >= 40
+
+
+def test_second_held_out_set(pytestconfig: pytest.Config):
+    report = _score(HELDOUT2, pytestconfig, HELDOUT_FLOOR)
     assert report.follow_ups.total >= 40
 
 
