@@ -3523,9 +3523,11 @@ def _read_question(
 ) -> tuple[ParseResult, ExploreQuestion]:
     best: tuple[tuple[int, int, int, float], ParseResult, ExploreQuestion] | None = None
     tied: list[tuple[QuerySpec, ExploreQuestion]] = []
+    results: dict[str, ParseResult] = {}
     for explore in explores:
         parser = _Parser(question, explore.index, explore.values, today, prefer, explore.dated_from)
         result = parser.result(parser.read(parser.match()))
+        results[explore.index.explore.key] = result
         if isinstance(result, QuerySpec):
             rank = 2
         elif isinstance(result, Ambiguity):
@@ -3556,4 +3558,36 @@ def _read_question(
             ),
             tied[0][1],
         )
-    return best[1], best[2]
+    chosen = best[2]
+    owner = _owner_of_things(question, chosen, explores)
+    if isinstance(best[1], QuerySpec) and owner is not None:
+        # "how much did shoppers in Germany spend": shoppers are the shop's own things
+        # (another Explore's word for them is only a synonym); the shop cannot say
+        # Germany, and answering from the other Explore would answer about other people
+        return results[owner.index.explore.key], owner
+    return best[1], chosen
+
+
+def _owner_of_things(
+    question: str, chosen: ExploreQuestion, explores: Sequence[ExploreQuestion]
+) -> ExploreQuestion | None:
+    """Another Explore whose own word (a label or tag of its things) the question uses for
+    the things it asks about, where ``chosen`` knows that word only as a synonym; ``None``
+    when there is none."""
+    for token in tokenize(clip(question)):
+        if token.kind != "word" or token.stem == token.norm:
+            continue  # things are named in the plural: "shoppers", "buyers"
+        here = max((c.score for c in chosen.index.phrases.get((token.stem,), [])), default=0.0)
+        if here >= TAG or here == 0.0:
+            continue
+        for other in explores:
+            if other is chosen:
+                continue
+            there = [
+                c
+                for c in other.index.phrases.get((token.stem,), [])
+                if c.score >= TAG and (c.view_noun or c.field.type in ("count", "count_distinct"))
+            ]
+            if there:
+                return other
+    return None

@@ -1527,3 +1527,12 @@ def test_us_beside_a_place_products_together_and_which_number_is_compared(
 )
 def test_things_by_a_dimension_are_counted_unless_listed(question, fields, filters):
     reads(question, fields, filters)
+
+
+def test_things_another_explore_names_as_its_own_are_not_answered_from_a_synonym():
+    # "shoppers" are the shop's things; the subscriptions Explore knows the word only as a
+    # synonym of its customers, and the shop cannot say Germany: declined, naming it
+    result = three("how much did shoppers in germany spend YTD")
+    assert isinstance(result, NotUnderstood), result
+    assert result.explore == "thelook/orders" and result.unknown == ("germany",)
+    assert isinstance(three("MRR from clients in Germany"), QuerySpec)  # clients: its own
