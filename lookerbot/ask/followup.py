@@ -208,6 +208,10 @@ def refine(
     if not lead and _AND_BY.match(text):
         lead = "also"  # "and by category": one more breakdown
     rest = text[lead_match.end() :] if lead_match and lead else text
+    also_split = re.match(r"\s*(split(?: it| out)? by|across)\b", rest, re.IGNORECASE)
+    if lead == "also" and also_split:  # "also split by channel": a pivot, as "split by"
+        lead = also_split.group(1).lower()
+        rest = rest[also_split.end() :]
     rest = _INSTEAD.sub("", rest).strip(" ?.!")
     instead = bool(_INSTEAD.search(text))
     # "and churn rate", "plus ARR", "the count too": one more measure beside the others

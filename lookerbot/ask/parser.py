@@ -467,6 +467,8 @@ class _Reading:
     Explore dated by orders): which are new, it cannot tell."""
     how_many_of: ExploreField | None = None
     """The count the noun right after "how many" names ("how many pending orders")."""
+    joined_counts: set[str] = field(default_factory=set)
+    """Views counted because a count was joined to their noun ("accounts and subs")."""
     rank_noun: ExploreField | None = None
     """The count a plural noun right after "most"/"fewest" names ("the most orders")."""
     per_thing: Token | None = None
@@ -1471,7 +1473,16 @@ class _Parser:
                 continue
             if kind == "field":
                 nxt = items[i + 1] if i + 1 < len(items) else None
-                converted = self.as_value(item, strong_measures, nxt)
+                then = items[i + 2] if i + 2 < len(items) else None
+                # "returned orders and total orders": both counts asked for
+                both = (
+                    nxt is not None
+                    and _joins(nxt)
+                    and then is not None
+                    and then.kind == "field"
+                    and any(c.field.is_measure for c in _tops(then.candidates, "any"))
+                )
+                converted = None if both else self.as_value(item, strong_measures, nxt)
                 if converted is not None:
                     items[i] = converted
                     continue
@@ -1677,7 +1688,10 @@ class _Parser:
         asks = (
             "list" in words[:4]  # "list the accounts", "can u list the shop customers"
             or words[:2] == ["show", "all"]
-            or any(words[k : k + 2] in (["list", "of"], ["names", "of"]) for k in range(len(words)))
+            or any(
+                words[k : k + 2] in (["list", "of"], ["names", "of"], ["emails", "of"])
+                for k in range(len(words))
+            )
         )
         if not asks or reading.grain is not None:
             return None
@@ -1911,19 +1925,25 @@ class _Parser:
         for k, word in enumerate(words):
             if word != "names":
                 continue
-            near = words[max(0, k - 3) : k] + words[k + 1 : k + 3]  # "names + emails pls"
+            near = words[max(0, k - 3) : k] + words[k + 1 : k + 4]  # "names + emails pls"
             if {"only", "just", "please", "pls", "plz"} & set(near):
                 return True
         return False
 
     def counted_too(self, items: Sequence[_Item], i: int) -> bool:
-        """Whether ``items[i]`` follows "and" after a count ("number of subs and
-        accounts"): things counted too, not a list of them."""
-        if i < 2 or items[i - 1].marker != "and" or items[i - 2].kind != "field":
-            return False
-        tops = _tops(items[i - 2].candidates, "any")
+        """Whether ``items[i]`` is joined by "and" to a count, before or after it ("number
+        of subs and accounts", "accounts and subs by week"): things counted too, not a
+        list of them."""
         counts = ("count", "count_distinct")
-        return bool(tops) and all(c.field.is_measure and c.field.type in counts for c in tops)
+        for other, join in ((i - 2, i - 1), (i + 2, i + 1)):  # "subs and accounts", either way
+            if not 0 <= other < len(items) or items[join].marker != "and":
+                continue
+            if items[other].kind != "field":
+                continue
+            tops = _tops(items[other].candidates, "any")
+            if tops and all(c.field.is_measure and c.field.type in counts for c in tops):
+                return True
+        return False
 
     def possessive(self, item: _Item) -> bool:
         """Whether ``item`` ends in "'s" ("Acme Corp's MRR"): whose the next thing is, not
@@ -2352,9 +2372,11 @@ class _Parser:
         if chosen.view_noun and not chosen.field.is_measure and self.counted_too(items, i):
             own = self.index.counts_of({chosen.field.view})
             if len(own) == 1:
-                # "number of subs and (distinct) accounts": the accounts, counted too
+                # "number of subs and (distinct) accounts": the accounts, counted too, and
+                # "accounts and subs": the subs too
                 reading.add_measure(own[0])
                 reading.named.add(own[0].name)
+                reading.joined_counts.add(own[0].view)
                 return
         if (
             not chosen.field.is_measure
@@ -2421,7 +2443,23 @@ class _Parser:
             asked_again = (  # "revenue and how many orders": asked for too
                 i >= 2 and items[i - 1].marker == "howmany" and items[i - 2].marker == "and"
             )
-            if bare and not joined and not asked_again:
+            before = items[i - 1] if i > 0 else None
+            counted_before = (  # "resolved tickets and CSAT": the tickets the count counts
+                before is not None
+                and before.kind == "field"
+                and before.end == item.start
+                and bool(tops := _tops(before.candidates, "any"))
+                and all(
+                    c.field.type in ("count", "count_distinct")
+                    and c.field.view == chosen.field.view
+                    and c.field != chosen.field
+                    for c in tops
+                )
+            )
+            beside = bool(reading.joined_counts - {chosen.field.view}) and self.norm_at(
+                item.start - 1
+            ) in ("and", ",")
+            if bare and not beside and (counted_before or (not joined and not asked_again)):
                 reading.noun_counts.add(chosen.field.name)
         if tuple(self.stems[item.start : item.end]) in MONEY_VERBS:
             reading.verb_measures.add(chosen.field.name)
@@ -2500,7 +2538,12 @@ class _Parser:
         group = [items[i]]
         j = i + 1
         while j + 1 < len(items):
-            if negate and _joins(items[j]) and items[j + 1].kind == "field":
+            nxt = items[j + 1]
+            same_field = self.value_and_noun(nxt, group) if nxt.kind == "field" else None
+            if same_field is not None and _joins(items[j]):
+                # "cancelled and returned orders": the second value, then its things
+                items[j + 1] = same_field
+            elif negate and _joins(items[j]) and items[j + 1].kind == "field":
                 # "excluding cancelled and returned orders", "... and returned ones": both
                 # left out
                 nxt = items[j + 1]
@@ -2533,6 +2576,19 @@ class _Parser:
             if value not in values:
                 values.append(value)
         return j
+
+    def value_and_noun(self, item: _Item, group: Sequence[_Item]) -> _Item | None:
+        """``item``, a field phrase that starts with a value of the field the values in
+        ``group`` have ("returned orders" after "cancelled and"), as that value; ``None``
+        when it does not."""
+        fields = {m.field.name for value in group for m in value.values}
+        for length in range(item.end - item.start - 1, 0, -1):
+            said = self.values.phrases.get(tuple(self.stems[item.start : item.start + length]))
+            same = [m for m in said or [] if m.field.name in fields]
+            if same:
+                end = item.start + length
+                return _Item("value", item.start, end, self.text(item.start, end), values=same)
+        return None
 
     def value_field(
         self,

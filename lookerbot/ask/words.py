@@ -29,6 +29,9 @@ _TOKEN = re.compile(
     re.IGNORECASE,
 )
 
+_NUMBER_SIGN = re.compile(r"#\s*(?=[^\W\d_])")
+_PLUS_AND = re.compile(r"(?<=[^\W\d_])\s*\+\s*(?=[^\W\d_])")
+
 IRREGULAR = {
     "sold": "sale",
     "sell": "sale",
@@ -159,6 +162,8 @@ def tokenize(text: str) -> list[Token]:
     """The tokens of ``text``; anything that is not a word, number, date or operator is
     dropped (punctuation other than commas)."""
     tokens: list[Token] = []
+    # "# of orders": the number of them; "tickets + FRT": and
+    text = _PLUS_AND.sub(" and ", _NUMBER_SIGN.sub("number ", text))
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup
         raw = match.group()

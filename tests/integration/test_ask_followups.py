@@ -528,3 +528,13 @@ def test_swaps_reslices_same_but_and_split_out():
     assert refine(first, "hmm, split that out by plan", subs, today=today).pivots == (
         "subscriptions.plan",
     )
+
+
+def test_also_split_by_is_a_pivot():
+    today = date(2026, 9, 30)
+    tickets = explore_question("support/tickets", today)
+    first = parse("avg first response time by team last month", [tickets], today=today)
+    assert isinstance(first, QuerySpec)
+    result = refine(first, "also split by channel", tickets, today=today)
+    assert isinstance(result, QuerySpec), result
+    assert "agents.team" in result.fields and result.pivots == ("tickets.channel",)

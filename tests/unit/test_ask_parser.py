@@ -1536,3 +1536,47 @@ def test_things_another_explore_names_as_its_own_are_not_answered_from_a_synonym
     assert isinstance(result, NotUnderstood), result
     assert result.explore == "thelook/orders" and result.unknown == ("germany",)
     assert isinstance(three("MRR from clients in Germany"), QuerySpec)  # clients: its own
+
+
+@pytest.mark.parametrize(
+    ("question", "fields", "filters"),
+    [
+        # counts asked side by side, however they are joined
+        (
+            "returned orders and total orders by category",
+            ["products.category", "orders.returned_count", "orders.count"],
+            {},
+        ),
+        (
+            "resolved tickets and csat by team",
+            ["agents.team", "tickets.solved_count", "tickets.csat"],
+            {},
+        ),
+        (
+            "accounts and subs by plan",
+            ["subscriptions.plan", "accounts.count", "subscriptions.count"],
+            {},
+        ),
+        (
+            "churn rate + # of churned subs by segment",
+            ["accounts.segment", "subscriptions.churn_rate", "subscriptions.churned_count"],
+            {},
+        ),
+        # two values, the second said with its things
+        (
+            "cancelled and returned orders by brand",
+            ["products.brand", "orders.count"],
+            {"orders.status": "cancelled,returned"},
+        ),
+        # the emails of things: a list of them
+        (
+            "need the emails of customers in the South",
+            ["customers.email"],
+            {"customers.region": "South"},
+        ),
+    ],
+)
+def test_counts_side_by_side_values_with_their_things_and_lists_of_emails(
+    question, fields, filters
+):
+    reads(question, fields, filters)
