@@ -303,6 +303,8 @@ def _add_glossary(index: ExploreIndex, own: Collection[str]) -> None:
             named = {stems(f.label_short), *(stems(t) for t in f.tags)}
             if (abbreviation,) in named:
                 index._add(long, f, _GLOSSARY_SCORE)
+                if long[:1] == ("annual",):  # "yearly recurring revenue": ARR too
+                    index._add(("yearly", *long[1:]), f, _GLOSSARY_SCORE)
     money = index.money_measure()
     if money is not None:
         for verb in MONEY_VERBS:

@@ -528,6 +528,7 @@ class _Parser:
         said = [t for t in said if t.norm not in _POPULAR or not self.popular]
         self.tokens = _plain([t for t in said if t.norm != "single" or (t.stem,) in values.phrases])
         self.stems = [t.stem for t in self.tokens]
+        self.norms = [t.norm for t in self.tokens]
         self.index = index
         self.values = values
         self.today = today
@@ -633,6 +634,15 @@ class _Parser:
                             for m in o.values
                             for word in stems(m.field.label_short or m.field.label)
                         ):
+                            best = o
+                            break
+                paid = self.norm_at(i - 1) in ("pay", "pays", "paid", "billed")
+                which = self.norm_at(0) in ("which", "list") or "list" in self.norms[:4]
+                said_of = self.norm_at(i - 2) in ("that", "who") or (which and i >= 2)
+                if best.kind == "grain" and paid and said_of:
+                    # "accounts that pay monthly": which accounts, by how they are billed
+                    for o in options:
+                        if o.kind == "value" and o.end == best.end:
                             best = o
                             break
                 if best.kind == "grain" and len(items) >= 2 and items[-1].marker == "versus":
@@ -1800,8 +1810,12 @@ class _Parser:
         measure the verb names already is: its label or description says so ("Monthly
         Recurring Revenue")."""
         item = items[i]
-        lead = item.text.lower().split()[0] if item.text else ""
-        if i == 0 or lead not in ("each", "per", "every", "a") or item.grain is None:
+        said = item.text.lower().split() if item.text else []
+        lead = said[0] if said else ""
+        adverb = said == [f"{item.grain}ly"]  # "pay monthly"
+        if i == 0 or (lead not in ("each", "per", "every", "a") and not adverb):
+            return False
+        if item.grain is None:
             return False
         verb = items[i - 1]
         if verb.kind != "field" or tuple(self.stems[verb.start : verb.end]) not in MONEY_VERBS:
@@ -1907,17 +1921,35 @@ class _Parser:
             return False
         if reading.having:
             return False  # "which topics had at least 100 tickets": the count is shown
-        if self.norm_at(0) not in ("what", "which") or len(self.tokens) < 2:
+        words = [t.norm for t in self.tokens]
+        listing = words[:1] in (["which"], ["who"], ["list"]) or "list" in words[:4]
+        listing = listing or "names" in words  # "names of agents...", "customer names in..."
+        if len(self.tokens) < 2:
             return False
-        plural = self.tokens[1]
-        if plural.stem == plural.norm or plural.kind != "word":
+        plurals = {
+            c.field
+            for t in self.tokens
+            if t.kind == "word" and t.stem != t.norm
+            for c in self.index.phrases.get((t.stem,), [])
+        }
+        shown = rows[0] == self.index.display_dimension(rows[0].view) or rows[0] in plurals
+        if listing and shown:
+            # "which Tier 2 agents had billing tickets...", "list the customers who bought
+            # Boots", "customer names in the South who...": those things, listed
+            pass
+        elif words[0] in ("what", "which"):
+            plural = self.tokens[1]
+            if plural.stem == plural.norm or plural.kind != "word":
+                return False
+            named = self.index.phrases.get((plural.stem,), [])
+            if not any(c.field == rows[0] for c in named):
+                return False
+        else:
             return False
-        named = self.index.phrases.get((plural.stem,), [])
-        if not any(c.field == rows[0] for c in named):
-            return False
-        asked = {"count", "number", "many", "total", "much"} & {t.norm for t in self.tokens}
+        asked = {"count", "counts", "number", "many", "total", "much", "volume", "each"}
         counts = all(m.type in ("count", "count_distinct") for m in measures)
-        return bool(measures) and counts and not asked
+        sold = {"sold", "sell", "sells"} & set(words) and measures == [self.index.money_measure()]
+        return bool(measures) and (counts or bool(sold)) and not asked & set(words)
 
     def names_only(self) -> bool:
         """Whether the question asks for names alone ("names only", "just the names")."""
@@ -1929,6 +1961,12 @@ class _Parser:
             if {"only", "just", "please", "pls", "plz"} & set(near):
                 return True
         return False
+
+    def grain_after(self, items: Sequence[_Item], i: int) -> int:
+        """1 when a grain follows ``items[i]`` right after it ("tickets per week + FRT":
+        what joins the tickets to FRT comes after the grain), else 0."""
+        nxt = items[i + 1] if i + 1 < len(items) else None
+        return int(nxt is not None and nxt.kind == "grain" and nxt.start == items[i].end)
 
     def counted_too(self, items: Sequence[_Item], i: int) -> bool:
         """Whether ``items[i]`` is joined by "and" to a count, before or after it ("number
@@ -2438,7 +2476,7 @@ class _Parser:
                 and self.adjacent(items[min(i, k)], items[max(i, k)])
                 and items[k + step].kind == "field"
                 and any(c.field.is_measure for c in _tops(items[k + step].candidates, "any"))
-                for k, step in ((i - 1, -1), (i + 1, 1))
+                for k, step in ((i - 1, -1), (i + 1 + self.grain_after(items, i), 1))
             )
             asked_again = (  # "revenue and how many orders": asked for too
                 i >= 2 and items[i - 1].marker == "howmany" and items[i - 2].marker == "and"
@@ -2744,6 +2782,9 @@ class _Parser:
             verb = said in MONEY_VERBS
             if k < i and not verb and self.is_subject(items[k], measure):
                 continue  # "orders over 200": each order compared
+            own_noun = k < i and self.tokens[items[k].start].stem in stems(measure.view_label)
+            if own_noun and measure.type in ("count", "count_distinct"):
+                continue  # "a pending order over 500": that order's amount, not a count
             money = any(sign in (measure.value_format or "") for sign in ("$", "€", "£"))
             if item.money and not money:
                 continue
@@ -3265,9 +3306,11 @@ class _Parser:
         ):
             # "which shoppers had a cancelled order? just need the names": the list alone;
             # a count of things in a state ("a churned subscription") keeps the state
+            said_words = {t.stem for t in self.tokens}
             for m in measures:
                 label = stems(m.label_short or m.label)
-                states = self.values.phrases.get(label[:1], []) if m.type == "count" else []
+                in_words = m.type == "count" and bool(label) and label[0] in said_words
+                states = self.values.phrases.get(label[:1], []) if in_words else []
                 for state in states:
                     if state.field.view == m.view and state.field.name not in filters:
                         filters[state.field.name] = escape_value(state.value)

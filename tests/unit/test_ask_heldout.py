@@ -73,6 +73,10 @@ from tests.ask_support import (
     TUNING51,
     TUNING52,
     TUNING53,
+    TUNING54,
+    TUNING55,
+    TUNING56,
+    TUNING57,
     explore_question,
 )
 
@@ -166,6 +170,12 @@ TUNING_FLOORS = {
     TUNING51: {"exact": 0.76, "wrong": 0.03},
     TUNING52: {"exact": 0.60, "wrong": 0.03},
     TUNING53: {"exact": 0.78, "wrong": 0.03},
+    # And four more, first contact with 22b8b1c: 87.5% / 0.0% (every answerable question
+    # exact), 78.8% / 0.0%, 48.8% / 6.2% (described, not named), 57.5% / 13.8% (lists)
+    TUNING54: {"exact": 0.82, "wrong": 0.03},
+    TUNING55: {"exact": 0.76, "wrong": 0.03},
+    TUNING56: {"exact": 0.45, "wrong": 0.07},
+    TUNING57: {"exact": 0.60, "wrong": 0.06},
 }
 
 

@@ -1295,8 +1295,8 @@ def test_refunds_durations_and_rates_the_explores_lack_decline(question):
             {"customers.region": "East", "orders.status": "cancelled"},
         ),
         (
-            "which Tier 2 agents handled urgent tickets",
-            ["agents.name", "tickets.count"],
+            "which Tier 2 agents handled urgent tickets",  # those agents, listed
+            ["agents.name"],
             {"agents.team": "Tier 2", "tickets.priority": "Urgent"},
         ),
         (
@@ -1580,3 +1580,63 @@ def test_counts_side_by_side_values_with_their_things_and_lists_of_emails(
     question, fields, filters
 ):
     reads(question, fields, filters)
+
+
+@pytest.mark.parametrize(
+    ("question", "fields", "filters"),
+    [
+        # lists of things that did something: the things, without a count
+        (
+            "list the customers who bought Boots in the West region",
+            ["customers.name"],
+            {"products.name": "Boots", "customers.region": "West"},
+        ),
+        (
+            "which tier 2 agents had billing tickets via phone or chat",
+            ["agents.name"],
+            {"agents.team": "Tier 2", "tickets.topic": "Billing", "tickets.channel": "Phone,Chat"},
+        ),
+        (
+            "what brands sold sneakers or boots to South region customers in august",
+            ["products.brand"],
+            {
+                "products.name": "Sneakers,Boots",
+                "customers.region": "South",
+                "orders.created_date": "2026/08",
+            },
+        ),
+        # "pay monthly" of the things listed is how they are billed; "how much ... pay
+        # monthly" the monthly amount
+        (
+            "list the accounts in the UK that pay monthly",
+            ["accounts.name"],
+            {"accounts.country": "United Kingdom", "subscriptions.billing_period": "monthly"},
+        ),
+        (
+            "how much do SMB accounts pay monthly",
+            ["subscriptions.total_mrr"],
+            {"accounts.segment": "SMB"},
+        ),
+        # a count before a grain, joined to a measure after it
+        (
+            "tickets per week + avg first response time, past 10 weeks",
+            ["tickets.created_week", "tickets.count", "tickets.average_first_response_minutes"],
+            {"tickets.created_date": "10 weeks"},
+        ),
+        ("whats our yearly recurring revenue right now", ["subscriptions.total_arr"], {}),
+        (
+            "ARR by plan for customers based in Germany",
+            ["subscriptions.plan", "subscriptions.total_arr"],
+            {"accounts.country": "Germany"},
+        ),
+    ],
+)
+def test_lists_of_things_that_did_something_and_more_ways_to_say_it(question, fields, filters):
+    reads(question, fields, filters)
+
+
+def test_a_number_after_a_singular_order_is_not_a_count_of_orders():
+    # "a pending order over 500": that order's amount (no currency said: declined), never
+    # customers with more than 500 orders
+    result = three("pls list the emails of customers who have a pending order over 500")
+    assert not (isinstance(result, QuerySpec) and "orders.count" in result.filters)
