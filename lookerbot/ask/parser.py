@@ -2751,6 +2751,7 @@ class _Parser:
                 and _named(c)  # not "subscriptions", a word of Total Seats' description
             }
             reading.measures = [m for m in reading.measures if m.name not in gone]
+        self.verb_of_duration(items, i, target, reading)
         scaled = item.number * factor
         number = int(scaled) if scaled.is_integer() else scaled
         reading.compares[target.name] = f"{item.op}{number}"
@@ -2792,6 +2793,26 @@ class _Parser:
                 continue
             return measure
         return None
+
+    def verb_of_duration(
+        self, items: Sequence[_Item], i: int, target: ExploreField, reading: _Reading
+    ) -> None:
+        """ "resolved in 12 hours or less": the verb before the duration says which one
+        (Resolution Hours); it is no count of its own (Solved Tickets)."""
+        verb = items[i - 1] if i > 0 else None
+        if verb is None or verb.kind != "field" or verb.end - verb.start != 1:
+            return
+        if not _DURATION & set(stems(target.label)):
+            return  # "orders over $250": the orders are counted
+        if self.norm_at(verb.end) not in ("in", "within") and verb.end != items[i].start:
+            return
+        word = self.tokens[verb.start].norm
+        label = target.label.lower().split()
+        if len(word) < 5 or not any(w[:5] == word[:5] for w in label):
+            return
+        said = {c.field.name for c in verb.candidates if c.field.type == "count"}
+        reading.measures = [m for m in reading.measures if m.name not in said]
+        reading.named -= said
 
     def duration_verb(self, items: list[_Item], unit: int, target: ExploreField) -> None:
         """ "48 hours to resolve": the verb says which duration (Resolution Hours), and is

@@ -1640,3 +1640,15 @@ def test_a_number_after_a_singular_order_is_not_a_count_of_orders():
     # customers with more than 500 orders
     result = three("pls list the emails of customers who have a pending order over 500")
     assert not (isinstance(result, QuerySpec) and "orders.count" in result.filters)
+
+
+def test_the_verb_of_a_duration_is_no_count_of_its_own():
+    # "resolved in 12 hours or less": which duration is compared, not Solved Tickets
+    reads(
+        "ticket count by channel for bug reports resolved in 12 hours or less",
+        ["tickets.channel", "tickets.count"],
+        {"tickets.topic": "Bug Report", "tickets.resolution_hours": "<=12"},
+    )
+    reads(
+        "orders over $250 by status", ["orders.status", "orders.count"], {"orders.amount": ">250"}
+    )
