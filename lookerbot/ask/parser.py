@@ -1694,7 +1694,7 @@ class _Parser:
         """The names asked for when the question asks for a list of things ("list all
         enterprise accounts", "show all agents in Tier 2", "give me a list of accounts in
         Germany") and nothing else: the display dimension of the things' view."""
-        words = [t.norm for t in self.tokens]
+        words = self.norms
         asks = (
             "list" in words[:4]  # "list the accounts", "can u list the shop customers"
             or words[:2] == ["show", "all"]
@@ -1871,7 +1871,7 @@ class _Parser:
         last month by segment"), unless it asks for a list; ``None`` otherwise."""
         if measures or not reading.by_groups or reading.rank is not None:
             return None
-        words = [t.norm for t in self.tokens]
+        words = self.norms
         if "list" in words[:4] or words[:1] in (["which"], ["who"], ["what"]):
             return None
         if self.names_only() or "by" not in words:
@@ -1891,7 +1891,7 @@ class _Parser:
         """Whether the question is "new <things>" (their names shown so far): a count."""
         if shown != self.index.display_dimension(shown.view) or reading.rank is not None:
             return False
-        words = [t.norm for t in self.tokens]
+        words = self.norms
         if "list" in words[:4] or words[:1] in (["which"], ["who"]) or self.names_only():
             return False
         return any(
@@ -1921,7 +1921,7 @@ class _Parser:
             return False
         if reading.having:
             return False  # "which topics had at least 100 tickets": the count is shown
-        words = [t.norm for t in self.tokens]
+        words = self.norms
         listing = words[:1] in (["which"], ["who"], ["list"]) or "list" in words[:4]
         listing = listing or "names" in words  # "names of agents...", "customer names in..."
         if len(self.tokens) < 2:
@@ -1953,7 +1953,7 @@ class _Parser:
 
     def names_only(self) -> bool:
         """Whether the question asks for names alone ("names only", "just the names")."""
-        words = [t.norm for t in self.tokens]
+        words = self.norms
         for k, word in enumerate(words):
             if word != "names":
                 continue
@@ -2760,7 +2760,7 @@ class _Parser:
         """Whether the question asks for things that meet a condition ("which agents...",
         "customers who...", "accounts with..."), which a condition on a measure keeps;
         "revenue over $1000 by region" may as well mean orders over $1000."""
-        words = [t.norm for t in self.tokens]
+        words = self.norms
         asks = words[:1] in (["which"], ["who"], ["list"]) or "list" in words[:4]
         return asks or bool({"with", "who", "that", "having", "where"} & set(words))
 
@@ -2864,7 +2864,7 @@ class _Parser:
     def result(self, reading: _Reading) -> ParseResult:
         index = self.index
         key = index.explore.key
-        words = [t.norm for t in self.tokens]
+        words = self.norms
         # "Maria Garcia and Priya Patel ticket counts": counts, one per person.
         plural = any(w in ("counts", "totals", *_APART) for w in words)
         # "how many came in through Chat and how many through Email": one row each
@@ -3644,10 +3644,12 @@ def _read_question(
     best: tuple[tuple[int, int, int, float], ParseResult, ExploreQuestion] | None = None
     tied: list[tuple[QuerySpec, ExploreQuestion]] = []
     results: dict[str, ParseResult] = {}
+    tokens: dict[str, list[Token]] = {}
     for explore in explores:
         parser = _Parser(question, explore.index, explore.values, today, prefer, explore.dated_from)
         result = parser.result(parser.read(parser.match()))
         results[explore.index.explore.key] = result
+        tokens[explore.index.explore.key] = parser.tokens
         if isinstance(result, QuerySpec):
             rank = 2
         elif isinstance(result, Ambiguity):
@@ -3679,8 +3681,9 @@ def _read_question(
             tied[0][1],
         )
     chosen = best[2]
-    owner = _owner_of_things(question, chosen, explores)
-    if isinstance(best[1], QuerySpec) and owner is not None:
+    said = tokens[chosen.index.explore.key]
+    owner = _owner_of_things(said, chosen, explores) if isinstance(best[1], QuerySpec) else None
+    if owner is not None:
         # "how much did shoppers in Germany spend": shoppers are the shop's own things
         # (another Explore's word for them is only a synonym); the shop cannot say
         # Germany, and answering from the other Explore would answer about other people
@@ -3689,12 +3692,12 @@ def _read_question(
 
 
 def _owner_of_things(
-    question: str, chosen: ExploreQuestion, explores: Sequence[ExploreQuestion]
+    tokens: Sequence[Token], chosen: ExploreQuestion, explores: Sequence[ExploreQuestion]
 ) -> ExploreQuestion | None:
     """Another Explore whose own word (a label or tag of its things) the question uses for
     the things it asks about, where ``chosen`` knows that word only as a synonym; ``None``
     when there is none."""
-    for token in tokenize(clip(question)):
+    for token in tokens:
         if token.kind != "word" or token.stem == token.norm:
             continue  # things are named in the plural: "shoppers", "buyers"
         here = max((c.score for c in chosen.index.phrases.get((token.stem,), [])), default=0.0)

@@ -148,8 +148,11 @@ def compile_filter(
 
 
 def having(filters: dict[str, str], explore: ExploreDef) -> Callable[[list[dict[str, Any]]], bool]:
-    """Whether a group of rows passes the filters on measures (Looker's HAVING clause):
-    each measure, computed over the group, meets its number expression."""
+    """Whether a group of rows passes the filters on measures: each measure, computed over
+    the group, meets its number expression. Looker applies a filter on a measure in the SQL
+    HAVING clause, after grouping (Looker's field reference on measures and filters; its
+    knowledge base: "When you filter on them, they go in the HAVING clause instead of the
+    WHERE clause")."""
     checks: list[Callable[[list[dict[str, Any]]], bool]] = []
     for name, expr in filters.items():
         field = explore.fields_by_name[name]
