@@ -443,6 +443,8 @@ class ValueIndex:
     first_names: dict[str, ValueMatch] = field(default_factory=dict)
     """People (the Explore's one kind of person) by their first or last name ("Priya",
     "Knuth") when no one else has it, matched only when typed with a capital."""
+    by_field: dict[str, set[str]] = field(default_factory=dict)
+    """Each field's values, as Looker suggested them."""
 
     @classmethod
     def build(cls, index: ExploreIndex, values: Mapping[str, Iterable[str]]) -> ValueIndex:
@@ -485,6 +487,7 @@ class ValueIndex:
 
     def add(self, f: ExploreField, value: str) -> None:
         """Make ``value`` of ``f`` known."""
+        self.by_field.setdefault(f.name, set()).add(value)
         phrase = stems(value)
         if not phrase or len(phrase) > _MAX_VALUE_WORDS:
             return

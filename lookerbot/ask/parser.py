@@ -1988,6 +1988,13 @@ class _Parser:
         a kind of it ("cancelled orders")."""
         return self.tokens[item.end - 1].text.lower().endswith(("'s", "’s", "s'", "s’"))
 
+    def names_things(self, item: _Item) -> bool:
+        """Whether the value ``item`` names things by their names ("Sophie Wilson"), the
+        dimension that names its view's things, not a kind of thing ("Tier 1")."""
+        return bool(item.values) and all(
+            self.index.display_dimension(m.field.view) == m.field for m in item.values
+        )
+
     def strong_measure_items(self, items: Sequence[_Item]) -> set[int]:
         """Items that name a measure and do not merely follow a value ("cancelled orders")."""
         strong = set()
@@ -2507,12 +2514,16 @@ class _Parser:
             # order" also asks for the one with the largest (see ``result``).
             reading.superlative = (chosen.field, _RANKS[said_first][0])
         if chosen.field.is_measure:
+            counts = chosen.field.type in ("count", "count_distinct")
             weak = i > 0 and items[i - 1].kind == "value" and not self.possessive(items[i - 1])
+            if weak and not counts and self.names_things(items[i - 1]):
+                # "Sophie Wilson and Guido van Rossum - avg order value and # of orders":
+                # a name is whose the money is, not a kind of it ("cancelled orders")
+                weak = False
             if i > 1 and items[i - 1].kind == "field" and items[i - 2].kind == "value":
                 # "High priority tickets": the values, named with their field
                 fields = {m.field.name for m in items[i - 2].values}
                 weak = any(c.field.name in fields for c in items[i - 1].candidates)
-            counts = chosen.field.type in ("count", "count_distinct")
             if weak and counts and self.is_subject(item, chosen.field):
                 reading.hinted.add(chosen.field.view)  # "Tier 1 agents"
             reading.add_measure(chosen.field, weak=weak)
@@ -3149,9 +3160,12 @@ class _Parser:
             return self.declined((said,))
         if reading.versus and len(reading.times) < 2:
             # "SMB vs Enterprise": the values compared side by side, one row each.
-            for name, values in reading.includes.items():
+            for name, values in list(reading.includes.items()):
                 if len(values) > 1 and all(d.name != name for d in dimensions):
                     dimensions.append(index.fields[name])
+                if len(values) > 1 and set(values) == self.values.by_field.get(name):
+                    # "monthly vs annual billing": every value there is, so no filter
+                    del reading.includes[name]
         pivots = [p.name for p in reading.pivots]
         if grain is not None:
             time_dim = index.time_field(grain)
@@ -3173,6 +3187,18 @@ class _Parser:
         names = [index.display_dimension(view) for view in reading.hinted]
         if not measures and not dimensions and reading.which and len(names) == 1 and names[0]:
             dimensions = [names[0]]  # "which Enterprise accounts are billed in Germany": names
+        for name, values in reading.includes.items():
+            named = index.fields[name]
+            if (
+                not measures
+                and len(values) > 1
+                and named == index.display_dimension(named.view)
+                and named not in dimensions
+                and any(d.view == named.view for d in dimensions)
+            ):
+                # "industry and country for Quartz Software and Pine & Co": each one's,
+                # in a row that says whose
+                dimensions.insert(0, named)
         if not measures and not dimensions:
             understood = reading.time or reading.includes or reading.excludes or reading.compares
             reason = "no_fields" if understood else "nothing"

@@ -580,9 +580,10 @@ def test_traps_that_would_run_another_query_decline(question):
             {"subscriptions.plan": "Pro"},
         ),
         (
+            # both billing periods there are: a breakdown, no filter
             "annual vs monthly mrr",
             ["subscriptions.billing_period", "subscriptions.total_mrr"],
-            {"subscriptions.billing_period": "annual,monthly"},
+            {},
         ),
         (
             "tickets that took at least 3 days to resolve",
@@ -597,7 +598,7 @@ def test_traps_that_would_run_another_query_decline(question):
         (
             "monthly vs annual subs",
             ["subscriptions.billing_period", "subscriptions.count"],
-            {"subscriptions.billing_period": "monthly,annual"},
+            {},
         ),
         ("what's the revenue and how many orders", ["orders.total_revenue", "orders.count"], {}),
         ("each plan's mrr", ["subscriptions.plan", "subscriptions.total_mrr"], {}),
@@ -1652,3 +1653,42 @@ def test_the_verb_of_a_duration_is_no_count_of_its_own():
     reads(
         "orders over $250 by status", ["orders.status", "orders.count"], {"orders.amount": ">250"}
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "fields", "filters"),
+    [
+        # a name before a measure is whose it is, not a kind of it ("cancelled orders")
+        (
+            "Sophie Wilson and Guido van Rossum - avg order value and # of orders for each",
+            ["customers.name", "orders.average_order_value", "orders.count"],
+            {"customers.name": "Sophie Wilson,Guido van Rossum"},
+        ),
+        # the things named side by side get a row that says whose
+        (
+            "industry and country for quartz software and pine & co",
+            ["accounts.name", "accounts.industry", "accounts.country"],
+            {"accounts.name": "Quartz Software,Pine & Co"},
+        ),
+        (
+            "industry and country for quartz software",
+            ["accounts.industry", "accounts.country"],
+            {"accounts.name": "Quartz Software"},
+        ),
+        # every value there is, compared: a breakdown with no filter
+        (
+            "mid-market: how many subs on annual vs monthly billing",
+            ["subscriptions.billing_period", "subscriptions.count"],
+            {"accounts.segment": "Mid-Market"},
+        ),
+        (
+            "SMB vs Enterprise MRR",
+            ["accounts.segment", "subscriptions.total_mrr"],
+            {"accounts.segment": "SMB,Enterprise"},
+        ),
+    ],
+)
+def test_names_before_measures_rows_of_named_things_and_every_value_compared(
+    question, fields, filters
+):
+    reads(question, fields, filters)
