@@ -3188,17 +3188,17 @@ class _Parser:
         if not measures and not dimensions and reading.which and len(names) == 1 and names[0]:
             dimensions = [names[0]]  # "which Enterprise accounts are billed in Germany": names
         for name, values in reading.includes.items():
-            named = index.fields[name]
+            whose = index.fields[name]
             if (
                 not measures
                 and len(values) > 1
-                and named == index.display_dimension(named.view)
-                and named not in dimensions
-                and any(d.view == named.view for d in dimensions)
+                and whose == index.display_dimension(whose.view)
+                and whose not in dimensions
+                and any(d.view == whose.view for d in dimensions)
             ):
                 # "industry and country for Quartz Software and Pine & Co": each one's,
                 # in a row that says whose
-                dimensions.insert(0, named)
+                dimensions.insert(0, whose)
         if not measures and not dimensions:
             understood = reading.time or reading.includes or reading.excludes or reading.compares
             reason = "no_fields" if understood else "nothing"
