@@ -492,6 +492,9 @@ class _Reading:
     """A measure named with a superlative ("Largest Order") and its direction."""
     hinted: set[str] = field(default_factory=set)
     """Views named next to one of their values ("Tier 1 agents")."""
+    rows_of: bool = False
+    """The Explore's own things were said one by one ("for every subscription"): a row
+    each, with the fields named."""
 
     def add_dimension(self, f: ExploreField) -> None:
         if all(d.name != f.name for d in self.dimensions):
@@ -1551,6 +1554,10 @@ class _Parser:
                     reading.times.append(item.time)
                 if reading.time is None:
                     reading.time = item.time
+            elif kind == "grain" and self.unlisted_period_value(item):
+                # "how many subs are on quarterly billing": a billing period the Explore
+                # does not have, never subscriptions by signup quarter
+                reading.unknown.append(self.text(item.start, item.end + 1))
             elif kind == "grain" and self.rate_of_measure(items, i):
                 pass  # "paying us each month": what MRR is, not a breakdown by month
             elif kind == "grain":
@@ -1988,6 +1995,38 @@ class _Parser:
         a kind of it ("cancelled orders")."""
         return self.tokens[item.end - 1].text.lower().endswith(("'s", "’s", "s'", "s’"))
 
+    def each_thing(self, items: Sequence[_Item], i: int) -> bool:
+        """Whether "every" or "each" at ``i`` is said of the Explore's own things, in the
+        singular ("for every subscription"): each one of them, not a breakdown."""
+        if items[i].text.lower() not in ("every", "each", "for every", "for each"):
+            return False
+        nxt = items[i + 1] if i + 1 < len(items) else None
+        base = self.index.count_measure()
+        if nxt is None or nxt.kind != "field" or base is None or nxt.start != items[i].end:
+            return False
+        token = self.tokens[nxt.start]
+        tops = _tops(nxt.candidates, "any")
+        return (
+            nxt.end - nxt.start == 1
+            and token.stem == token.norm
+            and bool(tops)
+            and all(c.field == base or (c.view_noun and c.field.view == base.view) for c in tops)
+        )
+
+    def unlisted_period_value(self, item: _Item) -> bool:
+        """Whether the grain word ``item`` ("quarterly") names a value of a field whose
+        values are such words (Billing Period: "monthly", "annual"), said right before a
+        word of that field's label ("billing"), but is not one of them."""
+        if item.end - item.start != 1 or item.end >= len(self.tokens):
+            return False
+        after = self.tokens[item.end].stem
+        for name, values in self.values.by_field.items():
+            periods = {v.lower() for v in values if (v.lower(),) in _GRAINS}
+            label = stems(self.index.fields[name].label_short or self.index.fields[name].label)
+            if periods and after in label and self.norms[item.start] not in periods:
+                return True
+        return False
+
     def names_things(self, item: _Item) -> bool:
         """Whether the value ``item`` names things by their names ("Sophie Wilson"), the
         dimension that names its view's things, not a kind of thing ("Tier 1")."""
@@ -2085,6 +2124,11 @@ class _Parser:
             # "how much have Grace Hopper and Alan Turing each spent": a row each
             reading.each = True
             return i + 1
+        if marker == "by" and self.each_thing(items, i):
+            # "plan and seats for every subscription with more than 100 seats": a row per
+            # subscription with the fields named, not a count of them by plan
+            reading.rows_of = True
+            return i + 2
         if marker in ("by", "pivot"):
             # A second breakdown ("by A by B", "by A split by B", "across B") is pivoted.
             pivot = reading.by_groups > 0 and bool(reading.dimensions or reading.grain)
@@ -3119,8 +3163,13 @@ class _Parser:
             grain, compared = reading.change_grain, True
 
         dimensions = list(reading.dimensions)
+        if reading.rows_of and not dimensions:
+            # "MRR for each subscription": each one's own, which no field named here keeps
+            k = next(k for k, t in enumerate(self.tokens) if t.norm in ("each", "every"))
+            return self.declined((self.text(k, k + 2),))
         keys = [d for d in dimensions if d.primary_key]
-        listing_rows = bool(keys) and reading.rank is None and not reading.share
+        listed_rows = bool(keys) or (reading.rows_of and bool(dimensions))
+        listing_rows = listed_rows and reading.rank is None and not reading.share
         if listing_rows and not reading.change:
             # "Ada Lovelace's orders this year: order id, date, status, amount": her
             # orders, one row each with the fields named; a thing named by a count of
@@ -3128,7 +3177,8 @@ class _Parser:
             for m in measures:
                 shown = index.display_dimension(m.view)
                 of_things = m.type in ("count", "count_distinct")
-                other = of_things and m.view != keys[0].view
+                own = keys[0].view if keys else index.explore.base_view
+                other = of_things and m.view != own
                 if other and shown is not None and shown not in dimensions:
                     dimensions.append(shown)
             for name in reading.loose_numbers:  # "seats": each row's own, not their total

@@ -1692,3 +1692,36 @@ def test_names_before_measures_rows_of_named_things_and_every_value_compared(
     question, fields, filters
 ):
     reads(question, fields, filters)
+
+
+@pytest.mark.parametrize(
+    ("question", "fields", "filters"),
+    [
+        # the Explore's own things one by one: a row each with the fields named
+        (
+            "account, plan and seat count for every subscription with more than 100 seats",
+            ["accounts.name", "subscriptions.plan", "subscriptions.seats"],
+            {"subscriptions.seats": ">100"},
+        ),
+        (
+            "customer name and amount for every order over $400 last week",
+            ["customers.name", "orders.amount"],
+            {"orders.created_date": "last week", "orders.amount": ">400"},
+        ),
+        # each of another view's things is still a breakdown
+        ("how many orders for each customer", ["customers.name", "orders.count"], {}),
+    ],
+)
+def test_the_explores_own_things_one_by_one_are_rows(question, fields, filters):
+    reads(question, fields, filters)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "revenue for each order",  # each order's own revenue: no field named keeps it
+        "how many subs are on quarterly billing?",  # no such billing period
+    ],
+)
+def test_each_thing_with_no_field_and_unlisted_periods_are_declined(question):
+    assert isinstance(three(question), NotUnderstood)
