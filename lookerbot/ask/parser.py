@@ -3177,8 +3177,8 @@ class _Parser:
             for m in measures:
                 shown = index.display_dimension(m.view)
                 of_things = m.type in ("count", "count_distinct")
-                own = keys[0].view if keys else index.explore.base_view
-                other = of_things and m.view != own
+                listed_view = keys[0].view if keys else index.explore.base_view
+                other = of_things and m.view != listed_view
                 if other and shown is not None and shown not in dimensions:
                     dimensions.append(shown)
             for name in reading.loose_numbers:  # "seats": each row's own, not their total
