@@ -573,6 +573,13 @@ def ask_nothing_understood(known: list[str], explore: str) -> str:
     )
 
 
+def ask_why_not_kept(explore: str, known: list[str]) -> str:
+    return (
+        f"I can show what happened, not why: {escape(explore)} keeps no reasons or causes. "
+        f"Ask for the numbers behind it instead, such as {_listed(known)}."
+    )
+
+
 def ask_two_questions(count: int) -> str:
     return (
         f"That's {count} questions in one message. Ask them one at a time, or ask the next one "

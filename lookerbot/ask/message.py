@@ -22,16 +22,42 @@ from lookerbot.ask.followup import refine
 from lookerbot.ask.parser import ExploreQuestion, _Parser, read_question
 from lookerbot.ask.spec import Ambiguity, NotUnderstood, ParseResult, QuerySpec
 
-_SENTENCE_END = re.compile(r"(?<=[.?!])\s+(?=[\"'(\[A-Z0-9])")
+_SENTENCE_END = re.compile(
+    r"(?<=[.?!])\s+(?=[\"'(\[A-Z0-9])"
+    r"|(?<=[?!])\s+(?=[a-z])"
+    r"|(?<=[a-z0-9]{3}[.])\s+(?=[a-z])"
+    r"|\s+[\u2014\u2013]\s+|\s+--?\s+"
+)
+_ASKS_AFTER = re.compile(
+    r"\s*:\s+(?=(?:how|what|whats|what's|which|who|can|could)\b)"
+    r"|,?\s+(?:and\s+|so\s+)?(?:(?:i|we)\s+)?(?=need\s)"
+    r"|,?\s+(?:i|we)(?:'d|\s+would)\s+(?:love|like)\s+to\s+(?=(?:see|get|have)\s)"
+    r"|,\s+(?=(?:i'm|i\s+am|we're|we\s+are|it's|it\s+is|they're)\s)",
+    re.IGNORECASE,
+)
+"""Where the asker's own words give way to the question, in one sentence: a colon before a
+word that asks ("... so I want to settle it with data: how many ..."), and before what
+they need or would like to see ("For the exec summary I need ...", "... for the QBR and
+need total revenue ..."); or where the question gives way to them ("..., we're chasing
+fulfilment")."""
+_SPEAKER = frozenset({"i", "im", "id", "ive", "we", "were", "weve", "my", "our", "me", "us"})
+"""Words by which the asker speaks of themselves: what they say before the question is
+about them (context), where "login problems: how many tickets ..." names what is asked."""
+"""Where a sentence ends: ".", "?" or "!" before a capital, a digit, a quote or a
+parenthesis; "?" or "!" before any word, and "." after a word of three characters or more
+("... last week. need it for the sync"), as Slack messages are often typed in lower case;
+a dash between spaces ("quick one — how many orders ...")."""
 _ASKING = frozenset(
     """
     what whats which how who whom where when show give list can could would pull get tell
-    compare is are was were did do does please need break split rank sum count
+    compare is are was were did do does please need break split rank sum count see
     """.split()  # noqa: SIM905
 )
 """First words of a sentence that asks."""
 _PRONOUNS = frozenset({"she", "he", "her", "his", "him", "they", "them", "their", "its", "it"})
 """Words by which a question refers to something a sentence before it named."""
+_TREND = frozenset({"trend", "trending", "trended", "moved", "evolved"})
+"""Words of a series over time."""
 _LIMITING = frozenset({"only", "just", "excluding", "except", "without", "not", "but"})
 """Words that narrow what is asked: in a sentence of context, the question may mean them."""
 
@@ -44,15 +70,25 @@ def sentences(text: str) -> list[str]:
         part = part.strip()
         if part.startswith("(") and part.rstrip(".").endswith(")"):
             part = part.rstrip(".")[1:-1].strip(" .")
+        split = _ASKS_AFTER.search(part)
+        if split is not None:
+            head = part[: split.start()]
+            about = _SPEAKER & set(_words(head)) or head.lower().startswith("for ")
+            if about or ":" not in split.group():
+                found.append(head.strip())
+                part = part[split.end() :].strip()
         if part:
             found.append(part)
     return found
 
 
 def asks(sentence: str) -> bool:
-    """Whether ``sentence`` asks (ends with "?" or starts with a word that asks)."""
+    """Whether ``sentence`` asks (ends with "?" or starts with a word that asks; "we're"
+    is no "were")."""
     words = _words(sentence)
-    return sentence.rstrip().endswith("?") or bool(words and words[0] in _ASKING)
+    first = sentence.split()[0].lower() if sentence.split() else ""
+    contracted = ("'" in first or "\u2019" in first) and not first.startswith(("what", "how"))
+    return sentence.rstrip().endswith("?") or bool(words and words[0] in _ASKING and not contracted)
 
 
 def read_message(
@@ -87,6 +123,11 @@ def read_message(
         return result, chosen
     readings = [(k, *read(part)) for k, part in enumerate(parts) if asks(part)]
     answered = [(k, r, e) for k, r, e in readings if isinstance(r, QuerySpec | Ambiguity)]
+    if not readings:
+        # "hello! weekly subscription signups over the past 6 weeks pls — marketing ...":
+        # no sentence asks in words, but one reads as a question
+        readings = [(k, *read(part)) for k, part in enumerate(parts)]
+        answered = [(k, r, e) for k, r, e in readings if isinstance(r, QuerySpec)]
     if len(answered) != 1:
         return result, chosen  # no sentence asks, or two do: which one, it cannot tell
     k, question, explore = answered[0]
@@ -94,9 +135,10 @@ def read_message(
         return (question, explore) if k == len(parts) - 1 else (result, chosen)
     for part in parts[k + 1 :]:
         refined = refine(question, part, explore, today=today)
-        if not isinstance(refined, QuerySpec):
+        if isinstance(refined, QuerySpec):
+            question = refined
+        elif not _aside(part, question, explore, today):
             return result, chosen  # a sentence after the question it cannot apply
-        question = refined
     pronoun = bool(_PRONOUNS & set(_words(parts[k])))
     for part in parts[:k]:
         named = _context(part, question, explore, today)
@@ -116,6 +158,33 @@ def read_message(
 def _words(text: str) -> list[str]:
     """The words of ``text``, in lower case, apostrophes dropped ("What's": "whats")."""
     return [w.lower() for w in re.findall(r"[A-Za-z]+", text.replace("'", ""))]
+
+
+def _aside(sentence: str, question: QuerySpec, explore: ExploreQuestion, today: date) -> bool:
+    """Whether ``sentence``, after the question, only says why or thanks ("need it for the
+    monday sync, thx"): it limits nothing, and every field, value or time it names is one
+    the question already uses."""
+    words = _words(sentence)
+    if set(words) & _LIMITING or (asks(sentence) and words[:1] != ["need"]):
+        return False  # "pull the cancellation reason" asks for more
+    used = {*question.fields, *question.filters}
+    parser = _Parser(sentence, explore.index, explore.values, today, ())
+    for item in parser.match():
+        if item.kind in ("unknown", "comma") or item.marker in ("and", "which", "who"):
+            continue
+        if item.kind == "number" and item.text.isalpha():
+            continue  # "felt like a busy one"
+        series = any(explore.index.fields[name].is_timeframe for name in question.fields)
+        if item.kind == "grain" and series and _TREND & set(_words(item.text)):
+            continue  # "trying to show the trend" of a series already asked for
+        if item.kind == "value" and all(
+            m.value in question.filters.get(m.field.name, "").split(",") for m in item.values
+        ):
+            continue
+        if item.kind == "field" and all(c.field.name in used for c in item.candidates):
+            continue
+        return False
+    return True
 
 
 def _context(

@@ -72,10 +72,12 @@ MAX_QUESTION = 500
 _WHO_ASKS = re.compile(
     r"^(?:(?:hi|hey|hello)\W+)?(?:(?!(?:by|per|of|in|for|from|on|with|and|vs)\b)[\w&/'-]+\s+){0,3}?"
     r"(?:here|asking)\s*[:,\u2014\u2013-]\s+"
-    r"|^(?:quick\s+)?(?:q|question)\s*:\s*",
+    r"|^(?:quick\s+)?(?:q|question)\s*:\s*"
+    r"|^quick\s+(?:one|favou?r)\s*[:,\u2014\u2013-]+\s*",
     re.IGNORECASE,
 )
-"""Who is asking, before the question: "finance here:", "CS team asking:", "quick q:"."""
+"""Who is asking, before the question: "finance here:", "CS team asking:", "quick q:",
+"quick one:"."""
 
 _CONTEXT = re.compile(
     r"^(?:i'?m|i am|we'?re|we are)\s+(?:preparing|prepping|working on|putting together|"
@@ -97,10 +99,15 @@ finance dashboard:", "finance wants ...". ("Sales" and "support" name fields: on
 or dashboard after them is passed over.)"""
 
 _GREETING = re.compile(
-    r"^(?:hi|hey|hello|morning|yo)\s+(?:team|all|folks|everyone|everybody|guys|y'all)\b[\s,!.:]*",
+    r"^(?:hi|hey|hello|morning|yo)\s+(?:team|all|folks|everyone|everybody|guys|y'all)\b[\s,!.:]*"
+    r"|^(?:hi+|hey+|hello+|hiya|howdy|yo|(?:good\s+)?(?:morning|afternoon|evening)|hi\s+hi)"
+    r"(?:\s+(?:there|all|team|folks|everyone|everybody|guys|y'all|\w+\s+(?:folks|team)))?"
+    r"(?:\s*(?:[,!.\u2014\u2013-]+|[:;]-?[()DPp]|:)|\s*[^\w\s,.!?:;'\"()$%&/#@*+=<>-]+)+\s*",
     re.IGNORECASE,
 )
-"""A greeting to the channel: "hey team, ..." (the team is not Agents Team)."""
+"""A greeting before the question: "hey team, ...", "hiya, ...", "Morning 👋 could you ..."
+(the team is not Agents Team); a word that may start a question ("morning orders") only
+with a mark after it."""
 
 _EMOJI = re.compile(r"(?<!\w):[a-z0-9_+-]+:(?!\w)")
 """Slack's emoji codes (":pray:")."""
@@ -2951,6 +2958,10 @@ class _Parser:
             # "tickets per agent per day": a rate (tickets an agent handles in a day), not
             # tickets by agent by day
             reading.unknown.append(self.text(pers[0], pers[-1] + 2))
+        if len(words) > 1 and words[0] == "why":
+            # "why did Lumen Labs churn?": a cause, which no query shows (a lone "why?" in
+            # a thread explains the answer's query instead)
+            return self.declined(("why",), reason="why")
         if reading.unknown:
             return self.declined(tuple(reading.unknown))
         for item, tops in reading.ambiguous:

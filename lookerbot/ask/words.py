@@ -108,7 +108,7 @@ FILLERS = frozenset(
     break breaks breakdown broken down combined together altogether
     current different score weve taken fall falls ones these
     through add added adding gain gained acquire acquired volume getting gets howre sign
-    based sits sit sitting
+    based sits sit sitting oh
     """.split()  # noqa: SIM905
 )
 """Words that may stay unmatched without making the question misunderstood (matched words

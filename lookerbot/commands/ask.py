@@ -450,6 +450,8 @@ class AskCommand:
         elif result.reason == "before_data" and len(result.unknown) == 2:
             period, first_day = result.unknown
             text = messages.ask_before_data(period, first_day, label, date_name)
+        elif result.reason == "why":
+            text = messages.ask_why_not_kept(label, known)
         elif result.reason == "two_questions":
             text = messages.ask_two_questions(len(result.unknown))
         elif result.reason in ("no_timeframe", "no_time"):

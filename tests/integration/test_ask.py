@@ -113,6 +113,20 @@ async def test_words_nothing_fits_are_named_and_no_query_runs(sandbox: Sandbox):
     assert created_queries(sandbox.looker) == []
 
 
+async def test_why_is_declined_with_its_reason_and_a_chatty_question_is_answered(
+    sandbox: Sandbox,
+):
+    # A cause is no query: said so, and nothing runs.
+    why = text_of(await dm(sandbox, "why did orders drop in the West last month?"))
+    assert why.startswith(":warning: I can show what happened, not why:")
+    assert created_queries(sandbox.looker) == []
+    # A greeting and a reason around the question are passed over.
+    await dm(sandbox, "hiya, what's our revenue by region this year? finance asked, no rush")
+    (body,) = created_queries(sandbox.looker)
+    assert body["fields"] == ["customers.region", "orders.total_revenue"]
+    assert body["filters"] == {"orders.created_date": "this year"}
+
+
 async def test_a_time_series_is_a_line_chart(sandbox: Sandbox):
     await sandbox.driver.mention("ask monthly revenue this year")
     await sandbox.settle()

@@ -187,13 +187,14 @@ TUNING_FLOORS = {
     TUNING57: {"exact": 0.60, "wrong": 0.06},
     # And six more, first contact with 3836d0e: 83.8% / 1.2% (everyday), 65.0% / 1.2%
     # (a third near-misses), 78.8% / 0.0% (terse), 60.0% / 3.8% (named things),
-    # 87.5% / 0.0% (time), 5.0% / 0.0% (chatty messages: 66 of 70 answerable declined)
+    # 87.5% / 0.0% (time), 5.0% / 0.0% (chatty messages: 66 of 70 answerable declined; 57.5%
+    # now)
     TUNING58: {"exact": 0.80, "wrong": 0.03},
     TUNING59: {"exact": 0.60, "wrong": 0.03},
     TUNING60: {"exact": 0.74, "wrong": 0.03},
     TUNING61: {"exact": 0.56, "wrong": 0.05},
     TUNING62: {"exact": 0.82, "wrong": 0.03},
-    TUNING63: {"exact": 0.04, "wrong": 0.03},
+    TUNING63: {"exact": 0.54, "wrong": 0.03},
     # And three more, first contact with the next commit (three readings from 61 and
     # 29 fixed): 86.2% / 0.0%, 81.2% / 0.0%, 86.2% / 0.0%
     TUNING64: {"exact": 0.82, "wrong": 0.03},

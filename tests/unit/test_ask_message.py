@@ -78,3 +78,92 @@ def test_the_question_its_refinements_and_what_its_pronouns_refer_to(text, field
 )
 def test_what_a_question_may_lean_on_declines(text):
     assert not isinstance(read(text), QuerySpec)
+
+
+def test_sentences_of_messages_typed_in_lower_case_and_around_the_question():
+    assert sentences("hey! quick one — how many orders last week? need it for the sync, thx") == [
+        "hey!",
+        "quick one",
+        "how many orders last week?",
+        "need it for the sync, thx",
+    ]
+    # the asker's words before what they need, and after the question
+    assert sentences("For the exec summary I need our yearly revenue please.") == [
+        "For the exec summary",
+        "need our yearly revenue please.",
+    ]
+    assert sentences("weekly orders in the South? and only pending, we're chasing them") == [
+        "weekly orders in the South?",
+        "and only pending",
+        "we're chasing them",
+    ]
+    # a colon after a thing named ("login problems") is part of the question
+    assert sentences("login problems: how many tickets by priority?") == [
+        "login problems: how many tickets by priority?"
+    ]
+    assert sentences("so I want to settle it: how many subs?") == [
+        "so I want to settle it",
+        "how many subs?",
+    ]
+    assert not asks("we're thinking about dropping a few SKUs")
+
+
+@pytest.mark.parametrize(
+    ("text", "fields", "filters"),
+    [
+        (
+            "hey! quick one — how many orders did we get last week? need it for a deck, thx 🙏",
+            ["orders.count"],
+            {"orders.created_date": "last week"},
+        ),
+        (
+            "hiya, what's our AOV by region so far this year? finance asked, no rush",
+            ["customers.region", "orders.average_order_value"],
+            {"orders.created_date": "this year"},
+        ),
+        (
+            "Hi all, hope everyone's well. I'm putting together a deck for the QBR and need"
+            " total revenue by product category for Q2 2026. thanks a ton!",
+            ["products.category", "orders.total_revenue"],
+            {"orders.created_date": "2026/04/01 to 2026/07/01"},
+        ),
+        (
+            "hiya — weekly orders from the South region over the last 10 weeks? and only the"
+            " pending ones pls, we're chasing fulfilment",
+            ["orders.created_week", "orders.count"],
+            {
+                "orders.created_date": "10 weeks",
+                "customers.region": "South",
+                "orders.status": "pending",
+            },
+        ),
+        (
+            "hello! weekly subscription signups over the past 6 weeks pls — marketing launched"
+            " a campaign and wants to see if it moved the needle",
+            ["subscriptions.signup_week", "subscriptions.count"],
+            {"subscriptions.signup_date": "6 weeks"},
+        ),
+    ],
+)
+def test_greetings_reasons_and_thanks_around_the_question_are_passed_over(text, fields, filters):
+    result = read(text)
+    assert isinstance(result, QuerySpec), result
+    assert sorted(result.fields) == sorted(fields)
+    assert result.filters == filters
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # after the question: a value it does not use, a field it does not show, a limit
+        "hey, what's the churn rate by segment? CS wants to know if SMB is as bad as we think",
+        "how many subs signed up in March? checking something for the Pro plan",
+        "what's MRR by plan? thinking about excluding trials",
+        # a question that asks why, and its details after it
+        "why did lumen labs churn? pull the cancellation reason",
+        # a name before a colon is what is asked about
+        "login problems: how many tickets by priority and channel?",
+    ],
+)
+def test_what_may_change_the_question_around_it_declines(text):
+    assert not isinstance(read(text), QuerySpec)
