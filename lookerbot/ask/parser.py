@@ -62,7 +62,15 @@ from lookerbot.ask.spec import (
     escape_value,
 )
 from lookerbot.ask.spelling import Vocabulary, corrected, read_as, typo_fixes
-from lookerbot.ask.words import FILLERS, Token, contains, number_value, stems, tokenize
+from lookerbot.ask.words import (
+    FILLERS,
+    Token,
+    contains,
+    content_words,
+    number_value,
+    stems,
+    tokenize,
+)
 from lookerbot.looker.models import ExploreField
 
 MAX_QUESTION = 500
@@ -255,6 +263,9 @@ _WEAK_GRAINS = frozenset({"over time", "trend", "trending", "trended", "moved", 
 _VALUE_LEADS = frozenset({"on", "the", "vs", "versus", "and", "or", "for", "only", "just"})
 """Words after which a word that is also a value ("Growth") is that value."""
 """Grains that only say "over time": an explicit one ("by quarter") wins over them."""
+_APART_LEADS = frozenset({"for", "from", "in"})
+"""Words that, said again after "and" ("for Contoso and for Fabrikam"), set two values
+apart."""
 _SUPERLATIVES = frozenset(
     {
         "largest",
@@ -2627,6 +2638,8 @@ class _Parser:
                         if c.view_noun and c.field.view == match.field.view:
                             return True
                         kind = j == i - 1 and c.field.view == match.field.view and not amount
+                        # not "Education with its segment": that one's own segment
+                        kind = kind and items[j].end == item.start
                         if kind and c.score >= TAG:
                             return True  # "Software companies": the kind of thing
         if i + 1 < len(items) and items[i + 1].kind == "compare":
@@ -2944,6 +2957,13 @@ class _Parser:
         plural = plural or (
             bool(named_several) and not reading.dimensions and not reading.grain and apart
         )
+        # "the AOV for Contoso and for Fabrikam": each said on its own, a row each
+        repeated = any(
+            a == "and" and b in _APART_LEADS and b in words[:k]
+            for k, (a, b) in enumerate(itertools.pairwise(words))
+        )
+        several_of_one = sum(len(v) >= 2 for v in reading.includes.values()) == 1
+        plural = plural or (repeated and several_of_one and not reading.dimensions and apart)
         if reading.each or plural:
             several = [n for n, v in reading.includes.items() if len(v) >= 2]
             if len(several) == 1 and all(d.name != several[0] for d in reading.dimensions):
@@ -3030,6 +3050,18 @@ class _Parser:
         for weak in weak_first:
             if len(measures) > 1 and any(m.name not in weak for m in measures):
                 measures = [m for m in measures if m.name not in weak]
+        averages = [m for m in measures if m.type == "average"]
+        on_average = ("on", "average") in itertools.pairwise(words) or (
+            "on",
+            "avg",
+        ) in itertools.pairwise(words)
+        if on_average and len(averages) == 1 and len(measures) > 1:
+            said = set(content_words(averages[0].label_short or averages[0].label))
+            totals = [m for m in measures if m.type == "sum"]
+            if all(said & set(content_words(m.label_short or m.label)) for m in totals):
+                # "on average how many seats does a sub have": the average of the seats,
+                # which "how many seats" names the total of
+                measures = [m for m in measures if m not in totals]
         listed = self.listing(measures, reading)
         if listed is not None:
             # "list all enterprise accounts": their names, not how many there are.
@@ -3091,7 +3123,15 @@ class _Parser:
         ):
             # "login issues this week?": a kind of the Explore's own things, counted.
             measures = [base]
-        if not measures and reading.by_groups and (reading.includes or reading.excludes):
+        names_listed = "list" in self.norms[:4] and any(
+            d == index.display_dimension(d.view) for d in reading.dimensions
+        )  # "list every account in Healthcare with its segment": the accounts, no count
+        if (
+            not measures
+            and reading.by_groups
+            and (reading.includes or reading.excludes)
+            and not names_listed
+        ):
             # "urgent bug reports by channel": values of things, counted by a breakdown;
             # "Pro accounts by country": the accounts, when their view has a count
             views = {index.fields[name].view for name in reading.subjects}
@@ -3219,6 +3259,13 @@ class _Parser:
             # two values or two measures; "monthly" was not a grain
             said = next((t.text for t in self.tokens if t.norm in _VERSUS_WORDS), "vs")
             return self.declined((said,))
+        pairs = list(itertools.pairwise(self.norms))
+        examples = "etc" in self.norms or ("so", "on") in pairs or ("for", "example") in pairs
+        for name in list(reading.includes):
+            if examples and any(d.name == name for d in dimensions):
+                # "orders in each status (complete, cancelled and so on)": examples of
+                # what the breakdown shows, not a filter
+                del reading.includes[name]
         if reading.versus and len(reading.times) < 2:
             # "SMB vs Enterprise": the values compared side by side, one row each.
             for name, values in list(reading.includes.items()):

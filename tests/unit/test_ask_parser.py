@@ -1725,3 +1725,35 @@ def test_the_explores_own_things_one_by_one_are_rows(question, fields, filters):
 )
 def test_each_thing_with_no_field_and_unlisted_periods_are_declined(question):
     assert isinstance(three(question), NotUnderstood)
+
+
+@pytest.mark.parametrize(
+    ("question", "fields", "filters"),
+    [
+        # a list of things with the fields named, each its own row, no count
+        (
+            "list every account in Healthcare or Education with its segment and country",
+            ["accounts.name", "accounts.segment", "accounts.country"],
+            {"accounts.industry": "Healthcare,Education"},
+        ),
+        # values given as examples of a breakdown are no filter
+        (
+            "how many orders do we have in each status (complete, cancelled and so on)?",
+            ["orders.status", "orders.count"],
+            {},
+        ),
+        # "for X and for Y": each on its own row
+        (
+            "what's the avg order value for Contoso and for Fabrikam?",
+            ["products.brand", "orders.average_order_value"],
+            {"products.brand": "Contoso,Fabrikam"},
+        ),
+    ],
+)
+def test_lists_with_fields_examples_of_values_and_values_said_apart(question, fields, filters):
+    reads(question, fields, filters)
+
+
+def test_on_average_how_many_is_never_the_total_beside_the_average():
+    result = three("on average how many seats does a sub on the Growth plan have")
+    assert not (isinstance(result, QuerySpec) and "subscriptions.total_seats" in result.fields)
