@@ -3056,9 +3056,9 @@ class _Parser:
             "avg",
         ) in itertools.pairwise(words)
         if on_average and len(averages) == 1 and len(measures) > 1:
-            said = set(content_words(averages[0].label_short or averages[0].label))
+            averaged = set(content_words(averages[0].label_short or averages[0].label))
             totals = [m for m in measures if m.type == "sum"]
-            if all(said & set(content_words(m.label_short or m.label)) for m in totals):
+            if all(averaged & set(content_words(m.label_short or m.label)) for m in totals):
                 # "on average how many seats does a sub have": the average of the seats,
                 # which "how many seats" names the total of
                 measures = [m for m in measures if m not in totals]
