@@ -1747,6 +1747,10 @@ class _Parser:
             return listed if only and not reading.pivots else None
         counts = [m for m in measures if m.type in ("count", "count_distinct")]
         views = {m.view for m in counts} or set(reading.hinted)
+        if counts and all(m.name in reading.noun_counts for m in counts):
+            # "list outerwear products that had orders under $40": the products; the
+            # orders are what they had
+            views |= set(reading.hinted)
         if len(views) > 1:
             # "list the accounts that have a Pro subscription": the things named first
             first = next(
@@ -2013,6 +2017,15 @@ class _Parser:
         a kind of it ("cancelled orders")."""
         return self.tokens[item.end - 1].text.lower().endswith(("'s", "’s", "s'", "s’"))
 
+    def names_things_of_view(self, candidate: Candidate) -> bool:
+        """Whether ``candidate`` is the dimension that names its view's things ("companies":
+        the accounts' names) or the count of them, where that view has a count."""
+        f = candidate.field
+        shown = self.index.display_dimension(f.view)
+        if shown is None or not self.index.counts_of({f.view}):
+            return False
+        return f == shown or (f.is_measure and f.type in ("count", "count_distinct"))
+
     def each_thing(self, items: Sequence[_Item], i: int) -> bool:
         """Whether "every" or "each" at ``i`` is said of the Explore's own things, in the
         singular ("for every subscription"): each one of them, not a breakdown."""
@@ -2277,9 +2290,26 @@ class _Parser:
                 reading.how_many_of = next(
                     (c.field for c in tops if c.field.type in ("count", "count_distinct")), None
                 )
-                if tops and all(c.view_noun for c in tops):
+                again = items[k + 1] if k + 1 < len(items) else None
+                one_noun = (  # "how many client companies": one noun, the accounts
+                    again is not None
+                    and again.kind == "field"
+                    and again.start == nxt.end
+                    and bool(tops)
+                    and all(
+                        (c.view_noun or self.names_things_of_view(c))
+                        and c.field.view == tops[0].field.view
+                        for c in [*tops, *_tops(again.candidates, "any")]
+                    )
+                )
+                names = bool(tops) and all(
+                    self.names_things_of_view(c) and not c.field.is_measure for c in tops
+                )  # "how many companies" (the accounts' names): the accounts
+                if tops and (all(c.view_noun for c in tops) or names or one_noun):
                     # "how many products": a count of that view, if it has one.
                     counts = self.index.counts_of({tops[0].field.view})
+                    if one_noun and again is not None:
+                        items[k + 1] = _Item("marker", again.start, again.end, again.text)
                     if counts:
                         reading.how_many_of = counts[0]
                         reading.add_measure(counts[0])

@@ -1757,3 +1757,25 @@ def test_lists_with_fields_examples_of_values_and_values_said_apart(question, fi
 def test_on_average_how_many_is_never_the_total_beside_the_average():
     result = three("on average how many seats does a sub on the Growth plan have")
     assert not (isinstance(result, QuerySpec) and "subscriptions.total_seats" in result.fields)
+
+
+@pytest.mark.parametrize(
+    ("question", "fields", "filters"),
+    [
+        # the things listed, by what they had
+        (
+            "list outerwear products that had orders under $40 last month",
+            ["products.name"],
+            {
+                "products.category": "Outerwear",
+                "orders.amount": "<40",
+                "orders.created_date": "last month",
+            },
+        ),
+        # things named by their names' word are counted as those things
+        ("how many companies do we have altogether?", ["accounts.count"], {}),
+        ("how many client companies do we have?", ["accounts.count"], {}),
+    ],
+)
+def test_things_listed_by_what_they_had_and_counted_by_their_names_word(question, fields, filters):
+    reads(question, fields, filters)
