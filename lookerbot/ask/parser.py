@@ -510,6 +510,9 @@ class _Reading:
     """A measure named with a superlative ("Largest Order") and its direction."""
     hinted: set[str] = field(default_factory=set)
     """Views named next to one of their values ("Tier 1 agents")."""
+    asked_counts: set[str] = field(default_factory=set)
+    """Counts asked for by name ("order count"): never only the noun of what another
+    measure is of, though the noun is said again ("... for complete orders")."""
     rows_of: bool = False
     """The Explore's own things were said one by one ("for every subscription"): a row
     each, with the fields named."""
@@ -2593,6 +2596,11 @@ class _Parser:
                     for c in tops
                 )
             )
+            said_count = counted_after or self.norms[item.end - 1] in ("count", "counts")
+            if said_count and not counted_before:
+                # "order count ... for complete orders": asked for; not "resolved ticket
+                # count", the tickets the resolved count counts
+                reading.asked_counts.add(chosen.field.name)
             beside = bool(reading.joined_counts - {chosen.field.view}) and self.norm_at(
                 item.start - 1
             ) in ("and", ",")
@@ -3027,6 +3035,7 @@ class _Parser:
         if reading.uncountable:
             return self.declined((reading.uncountable,), reason="no_count")
 
+        reading.noun_counts -= reading.asked_counts
         measures = list(reading.measures) or list(reading.weak_measures)
         base = index.count_measure()
         if reading.share and reading.happened_after_noun:

@@ -1779,3 +1779,17 @@ def test_on_average_how_many_is_never_the_total_beside_the_average():
 )
 def test_things_listed_by_what_they_had_and_counted_by_their_names_word(question, fields, filters):
     reads(question, fields, filters)
+
+
+def test_a_count_asked_by_name_stays_when_its_noun_is_said_again():
+    reads(
+        "order count and total sales by category for complete orders",
+        ["orders.count", "orders.total_revenue", "products.category"],
+        {"orders.status": "complete"},
+    )
+    # "resolved ticket count": the tickets the resolved count counts, not a count of its own
+    reads(
+        "tier 2 agents: resolved ticket count per agent",
+        ["agents.name", "tickets.solved_count"],
+        {"agents.team": "Tier 2"},
+    )
