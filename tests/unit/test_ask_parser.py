@@ -1789,7 +1789,7 @@ def test_a_count_asked_by_name_stays_when_its_noun_is_said_again():
     )
     # "resolved ticket count": the tickets the resolved count counts, not a count of its own
     reads(
-        "tier 2 agents: resolved ticket count per agent",
+        "tier 2 agents: resolved ticket count per agent for tickets opened in may",
         ["agents.name", "tickets.solved_count"],
-        {"agents.team": "Tier 2"},
+        {"agents.team": "Tier 2", "tickets.created_date": "2026/05"},
     )
