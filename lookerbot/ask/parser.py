@@ -2598,9 +2598,11 @@ class _Parser:
             )
             said_count = counted_after or self.norms[item.end - 1] in ("count", "counts")
             if said_count and not counted_before:
-                # "order count ... for complete orders": asked for; not "resolved ticket
-                # count", the tickets the resolved count counts
+                # "order count ... for complete orders": asked for
                 reading.asked_counts.add(chosen.field.name)
+            elif said_count:
+                # "resolved ticket count": the tickets the resolved count counts
+                reading.noun_counts.add(chosen.field.name)
             beside = bool(reading.joined_counts - {chosen.field.view}) and self.norm_at(
                 item.start - 1
             ) in ("and", ",")

@@ -1793,3 +1793,8 @@ def test_a_count_asked_by_name_stays_when_its_noun_is_said_again():
         ["agents.name", "tickets.solved_count"],
         {"agents.team": "Tier 2", "tickets.created_date": "2026/05"},
     )
+    reads(
+        "tier 2 agents: resolved ticket count per agent",
+        ["agents.name", "tickets.solved_count"],
+        {"agents.team": "Tier 2"},
+    )
