@@ -3018,9 +3018,10 @@ class _Parser:
             # "tickets per agent per day": a rate (tickets an agent handles in a day), not
             # tickets by agent by day
             reading.unknown.append(self.text(pers[0], pers[-1] + 2))
-        if len(words) > 1 and words[0] == "why":
-            # "why did Lumen Labs churn?": a cause, which no query shows (a lone "why?" in
-            # a thread explains the answer's query instead)
+        if len(words) > 1 and "why" in words:
+            # "why did Lumen Labs churn?", "escalations by priority and why they got
+            # escalated": a cause, which no query shows (a lone "why?" in a thread explains
+            # the answer's query instead)
             return self.declined(("why",), reason="why")
         if reading.unknown:
             return self.declined(tuple(reading.unknown))
@@ -3046,8 +3047,14 @@ class _Parser:
             share = next((t.text for t in self.tokens if t.norm in _SHARE_WORDS), "percent")
             return self.declined((share,))
         asked = reading.how_many_of
-        if sum(pair == ("how", "many") for pair in itertools.pairwise(words)) > 1:
-            # "how many orders ... and from how many customers": each is asked for
+        counts_asked = (("how", "many"), ("number", "of"), ("count", "of"))
+        then_how_many = any(
+            a in ("and", "plus", "with") and (b, c) == ("how", "many") and k > 0
+            for k, (a, b, c) in enumerate(zip(words, words[1:], words[2:], strict=False))
+        )  # "monthly new subs ..., with how many of those have churned": both asked
+        if then_how_many or sum(pair in counts_asked for pair in itertools.pairwise(words)) > 1:
+            # "how many orders ... and from how many customers", "... plus the number of
+            # returns": each is asked for
             asked = None
             reading.noun_counts -= {m.name for m in measures}
         said_of = asked is not None and asked in (*measures, *reading.weak_measures)
@@ -3077,9 +3084,10 @@ class _Parser:
             ]
         after_many = words[words.index("many") :] if "many" in words else []
         asked_too = any(  # "how many orders has she placed, and how much has she spent"
-            word == "and" and {"what", "whats", "how"} & set(after_many[k + 1 : k + 3])
+            word in ("and", "plus", "with")
+            and {"what", "whats", "how", "number", "count"} & set(after_many[k + 1 : k + 4])
             for k, word in enumerate(after_many)
-        )  # "... yesterday and from how many customers"
+        )  # "... yesterday and from how many customers", "plus the number of returns"
         weak_first = (reading.noun_counts, reading.verb_measures)
         if reading.how_many and not asked_too:
             # "how many (Enterprise) subs are billed annually": "how many" asks for a

@@ -14,6 +14,7 @@ from lookerbot.ask.words import stem, tokenize
 
 MIN_LENGTH = 5
 _ENDINGS = ("ed", "ing", "ly")
+_INFLECTIONS = ("ies", "ied", "ing", "es", "ed", "s", "d")
 
 
 def one_edit(typed: str, word: str) -> bool:
@@ -88,10 +89,21 @@ def corrections(question: str, known: Sequence[Vocabulary]) -> dict[str, str]:
         near = {w for w in near if w.endswith(_ENDINGS) or not typed.endswith(_ENDINGS)}
         # nor is "invoice" a typo of "invoiced": the word itself, in another tense
         near = {w for w in near if w != typed + "d"}
+        # nor "replies" one of "replied": the same word in another form
+        near = {w for w in near if _root(w) != _root(typed)}
         if len({stem(word) for word in near}) == 1:
             # "tikcets": "tickets" (one swap), not "ticket" (two edits); the nearest form
             found[token.text] = min(near, key=lambda w: abs(len(w) - len(typed)))
     return found
+
+
+def _root(word: str) -> str:
+    """``word`` without its English inflections ("replies", "replied", "replieds":
+    "repl")."""
+    for _ in range(2):
+        ending = next((e for e in _INFLECTIONS if word.endswith(e) and len(word) - len(e) >= 3), "")
+        word = word[: len(word) - len(ending)]
+    return word
 
 
 def typo_fixes(text: str, unknown: Iterable[str], known: Sequence[Vocabulary]) -> dict[str, str]:

@@ -1798,3 +1798,34 @@ def test_a_count_asked_by_name_stays_when_its_noun_is_said_again():
         ["agents.name", "tickets.solved_count"],
         {"agents.team": "Tier 2"},
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "fields", "filters"),
+    [
+        (
+            "how many orders did we get each month over the past 6 months, plus the number of"
+            " returns",
+            ["orders.created_month", "orders.count", "orders.returned_count"],
+            {"orders.created_date": "6 months"},
+        ),
+        (
+            "monthly new subs over the last 6 months, with how many of those have churned",
+            ["subscriptions.signup_month", "subscriptions.count", "subscriptions.churned_count"],
+            {"subscriptions.signup_date": "6 months"},
+        ),
+    ],
+)
+def test_a_second_count_asked_after_the_first_keeps_both(question, fields, filters):
+    reads(question, fields, filters)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "escalations by priority and why they got escalated",  # a cause
+        "first response time by channel and the number of replies per ticket",  # no replies
+    ],
+)
+def test_a_cause_or_another_form_of_a_known_word_is_declined(question):
+    assert isinstance(three(question), NotUnderstood)

@@ -33,6 +33,8 @@ def test_corrections_need_one_known_word_and_five_letters():
     }
     assert corrections("cots by month", known) == {}  # four letters: too close to guess
     assert corrections("subs started in May", known) == {}  # a verb, not "Starter"
+    # another form of a known word is that word, not a typo ("replies" is no "replied")
+    assert corrections("number of replies", [Vocabulary(["replied"])]) == {}
     assert corrected("Regoin and regoin", {"Regoin": "region"}) == "region and regoin"
 
 
