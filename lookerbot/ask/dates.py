@@ -168,6 +168,10 @@ def looker_day(day: date) -> str:
     return f"{day.year:04d}/{day.month:02d}/{day.day:02d}"
 
 
+_ONWARDS = frozenset({"on", "onward", "onwards", "forward"})
+"""Words after "from <day>" that make it a start ("from July 1 on")."""
+
+
 def _add_months(day: date, months: int) -> date:
     index = day.year * 12 + day.month - 1 + months
     return date(index // 12, index % 12 + 1, 1)
@@ -572,7 +576,17 @@ class _Reader:
         if word == "from" and not changed and self.norm(i + 1) in _LAST | _THIS | {"yesterday"}:
             return self._read_core(i + 1)  # "tickets from last week": last week's
         if word == "from" and not self._is_range(i + 1):
-            return self.since(i + 1)
+            # "tickets from september", "orders from 2025": of that period, as "in"
+            # would say; "from september on(wards)": since then
+            found = self.point(i + 1)
+            if found is not None and self.norm(found[0]) not in _ONWARDS:
+                end, point = found
+                prefix = "on" if point.grain == "day" else "in"
+                return end, TimeFilter(point.expression(), f"{prefix} {point.words()}")
+            started = self.since(i + 1)
+            if started is not None and self.norm(started[0]) in _ONWARDS:
+                return started[0] + 1, started[1]
+            return started
         if word == "before":
             found = self.point(i + 1)
             if found is not None:

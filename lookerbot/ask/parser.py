@@ -263,6 +263,8 @@ _WEAK_GRAINS = frozenset({"over time", "trend", "trending", "trended", "moved", 
 _VALUE_LEADS = frozenset({"on", "the", "vs", "versus", "and", "or", "for", "only", "just"})
 """Words after which a word that is also a value ("Growth") is that value."""
 """Grains that only say "over time": an explicit one ("by quarter") wins over them."""
+_ALWAYS = frozenset({(">=", 1.0), (">", 0.0), (">=", 0.0)})
+"""Conditions every group of rows meets on a count of them ("at least one order")."""
 _APART_LEADS = frozenset({"for", "from", "in"})
 """Words that, said again after "and" ("for Contoso and for Fabrikam"), set two values
 apart."""
@@ -1430,7 +1432,12 @@ class _Parser:
             token = self.tokens[j]
             value = number_value(token)
             unit = self.stems[j + 1] if j + 1 < len(self.stems) else ""
-            if value is None or (token.kind == "word" and unit not in _UNITS_OF_TIME):
+            counted = any(
+                c.field.type in ("count", "count_distinct")
+                for c in self.index.phrases.get((unit,), [])
+            )  # "at least one order": a number of orders
+            worded = token.kind == "word" and unit not in _UNITS_OF_TIME and not counted
+            if value is None or worded:
                 continue  # "over one hour" is a number; "over one" alone is not
             end = j + 1
             money = token.kind == "money"
@@ -2815,6 +2822,14 @@ class _Parser:
         condition = self.condition_on_measure(items, i) if target is None else None
         # "revenue over $1000 by region" may mean orders over $1000; "AOV above $80" not
         plain = condition is not None and condition != self.index.money_measure()
+        counted = condition is not None and condition.type in ("count", "count_distinct")
+        if counted and item.number is not None and (item.op, item.number) in _ALWAYS:
+            # "shoppers who had at least one order above $1,000": every group has one row;
+            # the things that had such an order, with no condition on a count
+            if i + 1 < len(items) and items[i + 1].kind == "field":
+                unit = items[i + 1]
+                items[i + 1] = _Item("marker", unit.start, unit.end, unit.text)
+            return
         if condition is not None and item.number is not None and (plain or self.things_that()):
             # "agents with a CSAT below 4", "customers who placed more than 5 orders",
             # "brands that did more than $20k in sales": each row's measure meets it (a
@@ -3172,9 +3187,11 @@ class _Parser:
         ):
             # "login issues this week?": a kind of the Explore's own things, counted.
             measures = [base]
-        names_listed = "list" in self.norms[:4] and any(
+        listed_words = "list" in self.norms[:4] or self.norms[:1] in (["every"], ["all"])
+        names_listed = listed_words and any(
             d == index.display_dimension(d.view) for d in reading.dimensions
-        )  # "list every account in Healthcare with its segment": the accounts, no count
+        )  # "list every account in Healthcare with its segment", "every account outside
+        # the US, with their country": the accounts, no count
         if (
             not measures
             and reading.by_groups

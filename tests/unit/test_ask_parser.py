@@ -1829,3 +1829,32 @@ def test_a_second_count_asked_after_the_first_keeps_both(question, fields, filte
 )
 def test_a_cause_or_another_form_of_a_known_word_is_declined(question):
     assert isinstance(three(question), NotUnderstood)
+
+
+@pytest.mark.parametrize(
+    ("question", "fields", "filters"),
+    [
+        # "from" a period alone is that period; "from ... on(wards)" starts there
+        ("orders from september", ["orders.count"], {"orders.created_date": "2026/09"}),
+        ("orders from 2025", ["orders.count"], {"orders.created_date": "2025"}),
+        (
+            "signups from march onwards",
+            ["subscriptions.count"],
+            {"subscriptions.signup_date": "after 2026/03/01"},
+        ),
+        # "at least one order" is every customer who had one: no condition on a count
+        (
+            "how many shoppers had at least one order above $1,000 in the last 30 days?",
+            ["customers.count"],
+            {"orders.amount": ">1000", "orders.created_date": "30 days"},
+        ),
+        # "every account ..., with their country": the accounts listed, no count
+        (
+            "every account outside the US and UK, with their country pls",
+            ["accounts.name", "accounts.country"],
+            {"accounts.country": "-United States,-United Kingdom"},
+        ),
+    ],
+)
+def test_from_a_period_at_least_one_and_every_thing_listed(question, fields, filters):
+    reads(question, fields, filters)
