@@ -319,6 +319,14 @@ def refine(
                 sorts = [time_dims[0]]
         old_dims = dims
         changed = True
+        names = [index.fields[d] for d in new_dims]
+        listed = "list" in parser.norms or parser.names_only()
+        if listed and not new_measures and all(f == index.display_dimension(f.view) for f in names):
+            # "how many UK accounts are past due?", then "list their names instead": the
+            # accounts themselves, not a count beside each
+            measures, calculations = [], []
+            sorts = [s for s in sorts if s.split(" ")[0] in dims]
+            limit = None if not sorts else limit
     negate = lead in _NEGATE
     for name, values in reading.includes.items():
         if negate:

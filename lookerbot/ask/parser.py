@@ -1523,7 +1523,9 @@ class _Parser:
                     and then.kind == "field"
                     and any(c.field.is_measure for c in _tops(then.candidates, "any"))
                 )
-                converted = None if both else self.as_value(item, strong_measures, nxt)
+                converted = self.value_in_series(items, i)
+                if converted is None and not both:
+                    converted = self.as_value(item, strong_measures, nxt)
                 if converted is not None:
                     items[i] = converted
                     continue
@@ -2092,6 +2094,20 @@ class _Parser:
                 strong.add(id(item))
         return strong
 
+    def value_in_series(self, items: Sequence[_Item], i: int) -> _Item | None:
+        """The field phrase at ``i`` as a value, when it is one of the same field as the
+        value it is set beside ("tier 1 vs tier 2 vs escalations": the Escalations team,
+        not the escalated tickets)."""
+        item = items[i]
+        if i < 2 or items[i - 1].marker not in ("versus", "and") or items[i - 2].kind != "value":
+            return None
+        fields = {m.field.name for m in items[i - 2].values}
+        said = tuple(self.stems[item.start : item.end])
+        matches = [m for m in self.values.phrases.get(said, []) if m.field.name in fields]
+        if not matches:
+            return None
+        return _Item("value", item.start, item.end, item.text, values=matches)
+
     def as_value(self, item: _Item, strong_measures: set[int], nxt: _Item | None) -> _Item | None:
         """A measure phrase that is really a value and its noun ("returned orders" in "AOV
         of returned orders"), or a value before an amount ("returned revenue"), when another
@@ -2554,6 +2570,7 @@ class _Parser:
             elif not totals and self.norm_at(item.start - 1) in ("total", "sum"):
                 reading.unknown.append(self.text(item.start - 1, item.end))  # no sum of it
                 return
+        joined = False
         if chosen.field.is_measure and chosen.field.type in ("count", "count_distinct"):
             if self.norm_at(item.start) in ("count", "counts"):
                 reading.noun_counts.discard(chosen.field.name)  # "orders: count, revenue"
@@ -2625,9 +2642,10 @@ class _Parser:
         if chosen.field.is_measure:
             counts = chosen.field.type in ("count", "count_distinct")
             weak = i > 0 and items[i - 1].kind == "value" and not self.possessive(items[i - 1])
-            if weak and not counts and self.names_things(items[i - 1]):
-                # "Sophie Wilson and Guido van Rossum - avg order value and # of orders":
-                # a name is whose the money is, not a kind of it ("cancelled orders")
+            if weak and (not counts or joined) and self.names_things(items[i - 1]):
+                # "Sophie Wilson and Guido van Rossum - avg order value and # of orders",
+                # "Margaret Hamilton - orders, revenue and largest order": a name is whose
+                # they are, not a kind of them ("cancelled orders")
                 weak = False
             if i > 1 and items[i - 1].kind == "field" and items[i - 2].kind == "value":
                 # "High priority tickets": the values, named with their field

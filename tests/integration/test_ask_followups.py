@@ -538,3 +538,14 @@ def test_also_split_by_is_a_pivot():
     result = refine(first, "also split by channel", tickets, today=today)
     assert isinstance(result, QuerySpec), result
     assert "agents.team" in result.fields and result.pivots == ("tickets.channel",)
+
+
+def test_a_count_then_list_their_names_instead_lists_the_things():
+    today = date(2026, 9, 30)
+    explore = explore_question("saas/subscriptions", today)
+    first = parse("how many UK accounts are past due?", [explore], today=today)
+    assert isinstance(first, QuerySpec) and first.fields == ("accounts.count",)
+    names = refine(first, "list their names instead", explore, today=today)
+    assert isinstance(names, QuerySpec), names
+    assert names.fields == ("accounts.name",)
+    assert names.filters == first.filters

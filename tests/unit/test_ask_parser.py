@@ -1858,3 +1858,28 @@ def test_a_cause_or_another_form_of_a_known_word_is_declined(question):
 )
 def test_from_a_period_at_least_one_and_every_thing_listed(question, fields, filters):
     reads(question, fields, filters)
+
+
+@pytest.mark.parametrize(
+    ("question", "fields", "filters"),
+    [
+        # a count in a list after names is asked for, as the other measures are
+        (
+            "Margaret Hamilton and Dennis Ritchie - orders, revenue and largest order each, ytd",
+            ["customers.name", "orders.count", "orders.total_revenue", "orders.largest_order"],
+            {
+                "customers.name": "Margaret Hamilton,Dennis Ritchie",
+                "orders.created_date": "this year",
+            },
+        ),
+        # a value set beside values of its field is one of them, not a measure
+        (
+            "tier 1 vs tier 2 vs escalations: ticket volume and avg ttr in Q3",
+            ["agents.team", "tickets.count", "tickets.average_resolution_hours"],
+            {"tickets.created_date": "2026/07/01 to 2026/10/01"},
+        ),
+        ("escalations by team", ["agents.team", "tickets.escalated_count"], {}),
+    ],
+)
+def test_counts_listed_after_names_and_values_beside_values(question, fields, filters):
+    reads(question, fields, filters)
