@@ -110,6 +110,8 @@ _AS_SHARE = re.compile(
     re.IGNORECASE,
 )
 """A reply asking for the answer as shares of its total: "as a percentage"."""
+_SHARES = frozenset({"%", "percent", "percentage", "share", "pct", "proportion"})
+"""Words that ask for shares of a total."""
 _AS_CHANGE = re.compile(
     r"^\s*(?:and|plus|with|add|also|\+)?\s*(?:the\s+)?(?:yoy|mom|qoq|wow)?\s*"
     r"(?:%|percent(?:age)?|pct)?\s*"
@@ -125,7 +127,7 @@ _VERSUS = re.compile(
 _PLUS = re.compile(r"^\s*(?:and|plus|with)\s+(?!by\b|per\b)", re.IGNORECASE)
 _TOO = re.compile(r"\s+(?:too|as well)\s*[?.!]*\s*$", re.IGNORECASE)
 _AND_BY = re.compile(r"^\s*(?:and|plus)\s+(?:by|per)\b", re.IGNORECASE)
-_INSTEAD = re.compile(r"\b(instead|rather)\b[?.!]*\s*$", re.IGNORECASE)
+_INSTEAD = re.compile(r"\b(instead|rather)\b[?.!,]*(?=\s|$)", re.IGNORECASE)
 _ADD = (
     "also",
     "split by",
@@ -385,6 +387,13 @@ def refine(
             index.explore.key, (rest,), tuple(index.some_fields()), reason="", matched=0
         )
     fields = [*old_dims, *(m for m in measures if m not in old_dims)]
+    shares = any(c.type == "percent_of_total" for c in calculations)
+    if reading.share and not shares:
+        if not measures or not old_dims:
+            said = next((w for w in rest.split() if w.lower().strip("?") in _SHARES), rest)
+            return NotUnderstood(index.explore.key, (said,), tuple(index.some_fields()), matched=0)
+        # "what % of them is each topic": the shares asked for, not only the breakdown
+        calculations = [*calculations, Calculation("percent_of_total", measures[0])]
     try:
         return build_spec(
             index,

@@ -128,11 +128,19 @@ _WHAT_FOR = re.compile(
 """What the answer is for, after the question: "... for the board deck"."""
 
 
+_CLARIFIED = re.compile(
+    r"\(\s*(?:i\.?e\.?,?\s*|meaning\s+)?the\s+[^(),]{1,30},\s*not\s+[^()]{1,40}\)",
+    re.IGNORECASE,
+)
+"""Which of two things a word meant, in brackets: "except North (the region, not the
+Northwind brand)" (the word is read as what it names; the other is no filter)."""
+
+
 def clip(question: str) -> str:
     """``question`` with its spaces squeezed, without who asks and what for ("finance
     here: ...", "... for the board deck"), cut after a word within :data:`MAX_QUESTION`."""
     text = " ".join(question.split())
-    said = _EMOJI.sub(" ", _GREETING.sub("", text, count=1))
+    said = _EMOJI.sub(" ", _GREETING.sub("", _CLARIFIED.sub(" ", text), count=1))
     said = _CONTEXT.sub("", _WHO_ASKS.sub("", said.strip(), count=1), count=1)
     said = _FOR_WHOM.sub("", said, count=1)
     said = " ".join(_WHAT_FOR.sub("", said, count=1).split())
@@ -1528,6 +1536,17 @@ class _Parser:
                     converted = self.as_value(item, strong_measures, nxt)
                 if converted is not None:
                     items[i] = converted
+                    named = {m.field.name for m in converted.values}
+                    before = items[i - 1] if i > 0 else None
+                    if before is not None and before.kind == "field":
+                        # "whose status is returned": the status named for its value, not
+                        # a breakdown by it
+                        said = {c.field.name for c in before.candidates}
+                        reading.dimensions = [
+                            d
+                            for d in reading.dimensions
+                            if not (d.name in said and d.name in named)
+                        ]
                     continue
                 if self.qualifies_next(items, i):
                     i += 1
@@ -2038,6 +2057,17 @@ class _Parser:
             return False
         return f == shown or (f.is_measure and f.type in ("count", "count_distinct"))
 
+    def every_but(self, items: Sequence[_Item], i: int) -> bool:
+        """Whether "every" at ``i`` is said of a field's values but one ("every region
+        except North")."""
+        if not items[i].text.lower().endswith("every") or i + 3 >= len(items):
+            return False
+        field, but, value = items[i + 1], items[i + 2], items[i + 3]
+        if field.kind != "field" or but.marker != "not" or value.kind != "value":
+            return False
+        named = {c.field.name for c in _tops(field.candidates, "dim")}
+        return any(m.field.name in named for m in value.values)
+
     def each_thing(self, items: Sequence[_Item], i: int) -> bool:
         """Whether "every" or "each" at ``i`` is said of the Explore's own things, in the
         singular ("for every subscription"): each one of them, not a breakdown."""
@@ -2150,7 +2180,10 @@ class _Parser:
             if c.field.view in views
             and (c.view_noun or c.field.type in ("count", "count_distinct"))
         ]
-        before = self.stems[item.start - 1] if item.start > 0 else ""
+        k = item.start - 1
+        while k > 0 and self.norms[k] in ("is", "was", "are", "were", "equals", "of"):
+            k -= 1  # "whose status is returned"
+        before = self.stems[k] if k >= 0 else ""
         field_named = any(before in stems(m.field.label_short or "") for m in matches or [])
         if matches and field_named:
             # "for status returned": the value, its field named before it
@@ -2181,6 +2214,11 @@ class _Parser:
             # "how much have Grace Hopper and Alan Turing each spent": a row each
             reading.each = True
             return i + 1
+        if marker == "by" and self.every_but(items, i) and (reading.dimensions or reading.grain):
+            # "orders per brand, every region except North", "signups per month for every
+            # industry except Education": all of them but one, a filter beside the
+            # breakdown asked for ("AOV for every brand except Tailspin" is by brand)
+            return i + 2
         if marker == "by" and self.each_thing(items, i):
             # "plan and seats for every subscription with more than 100 seats": a row per
             # subscription with the fields named, not a count of them by plan
@@ -2565,11 +2603,27 @@ class _Parser:
         if not chosen.field.is_measure and numeric:
             # "seats" names a number per row and its total: asked for, it is the total.
             totals = _totals(item)
+            summed = self.norm_at(item.start - 1) in ("total", "sum") or (
+                self.norm_at(item.start - 1) == "of" and self.norm_at(item.start - 2) == "sum"
+            )
             if len(totals) == 1:
                 chosen = totals[0]
-            elif not totals and self.norm_at(item.start - 1) in ("total", "sum"):
-                reading.unknown.append(self.text(item.start - 1, item.end))  # no sum of it
-                return
+            elif not totals and summed:
+                # "sum of order amounts": the sums of that number the Explore keeps, the
+                # one there is, or asked which
+                sums = [m for m in self.measures_of_number(chosen.field) if m.type == "sum"]
+                first = item.start - (2 if self.norm_at(item.start - 1) == "of" else 1)
+                said = self.stems[first : item.end]
+                described = [m for m in sums if contains(stems(m.description), said)]
+                sums = described if len(described) == 1 else sums  # "Sum of order amounts"
+                if len(sums) == 1:
+                    chosen = Candidate(sums[0], chosen.score)
+                else:
+                    if sums:
+                        reading.ambiguous.append((item, [Candidate(m, TAG) for m in sums]))
+                    else:  # no sum of it
+                        reading.unknown.append(self.text(item.start - 1, item.end))
+                    return
         joined = False
         if chosen.field.is_measure and chosen.field.type in ("count", "count_distinct"):
             if self.norm_at(item.start) in ("count", "counts"):
@@ -3412,8 +3466,12 @@ class _Parser:
             # "net revenue (completed orders only)": what Net Revenue already keeps
             del reading.includes[name]
         for name in dict.fromkeys([*reading.includes, *reading.excludes]):
-            parts = [escape_value(v) for v in reading.includes.get(name, [])]
-            parts += ["-" + escape_value(v) for v in reading.excludes.get(name, [])]
+            included = reading.includes.get(name, [])
+            parts = [escape_value(v) for v in included]
+            # "in status solved (not the closed ones)": the values kept already leave the
+            # others out
+            left_out = [] if included else reading.excludes.get(name, [])
+            parts += ["-" + escape_value(v) for v in left_out]
             filters[name] = ",".join(parts)
         filters.update(reading.compares)
         filters.update(reading.having)

@@ -549,3 +549,19 @@ def test_a_count_then_list_their_names_instead_lists_the_things():
     assert isinstance(names, QuerySpec), names
     assert names.fields == ("accounts.name",)
     assert names.filters == first.filters
+
+
+def test_a_share_asked_in_a_thread_is_applied_and_instead_in_the_middle_is_read():
+    today = date(2026, 9, 30)
+    explore = explore_question("support/tickets", today)
+    first = parse("tickets by topic in the last 7 days", [explore], today=today)
+    assert isinstance(first, QuerySpec)
+    shares = refine(first, "what % of them is each topic", explore, today=today)
+    assert isinstance(shares, QuerySpec), shares
+    assert [c.type for c in shares.calculations] == ["percent_of_total"]
+    weekly = parse("ticket count by week for the last 8 weeks", [explore], today=today)
+    assert isinstance(weekly, QuerySpec)
+    monthly = refine(weekly, "monthly instead, last 6 months", explore, today=today)
+    assert isinstance(monthly, QuerySpec), monthly
+    assert "tickets.created_month" in monthly.fields
+    assert monthly.filters["tickets.created_date"] == "6 months"

@@ -1883,3 +1883,54 @@ def test_from_a_period_at_least_one_and_every_thing_listed(question, fields, fil
 )
 def test_counts_listed_after_names_and_values_beside_values(question, fields, filters):
     reads(question, fields, filters)
+
+
+@pytest.mark.parametrize(
+    ("question", "fields", "filters"),
+    [
+        # the sum of a number: the sum measure whose description says so
+        (
+            "sum of order amounts for cancelled orders by brand - only Contoso and Fabrikam",
+            ["products.brand", "orders.total_revenue"],
+            {"orders.status": "cancelled", "products.brand": "Contoso,Fabrikam"},
+        ),
+        # values kept already leave the others out
+        (
+            "count of tickets in status solved (not the closed ones) by channel",
+            ["tickets.channel", "tickets.count"],
+            {"tickets.status": "solved"},
+        ),
+        # "whose status is returned": the status named for its value
+        (
+            "total revenue of orders whose status is returned, by category, past 6 months",
+            ["products.category", "orders.total_revenue"],
+            {"orders.status": "returned", "orders.created_date": "6 months"},
+        ),
+        # "every X except Y" beside another breakdown is a filter; alone, a breakdown
+        (
+            "# of orders per brand, every region except North (the region, not the Northwind"
+            " brand)",
+            ["products.brand", "orders.count"],
+            {"customers.region": "-North"},
+        ),
+        (
+            "aov for every brand except Tailspin",
+            ["products.brand", "orders.average_order_value"],
+            {"products.brand": "-Tailspin"},
+        ),
+        (
+            "subs count by plan for Enterprise segment accounts (the segment, not the"
+            " Enterprise Plus plan)",
+            ["subscriptions.plan", "subscriptions.count"],
+            {"accounts.segment": "Enterprise"},
+        ),
+    ],
+)
+def test_sums_of_numbers_redundant_exclusions_and_clarifications(question, fields, filters):
+    reads(question, fields, filters)
+
+
+def test_a_sum_of_a_number_two_measures_sum_asks_which():
+    result = three("total amount by region")
+    assert isinstance(result, Ambiguity)
+    assert {f.name for f in result.candidates} == {"orders.total_revenue", "orders.net_revenue"}
