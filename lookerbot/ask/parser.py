@@ -81,7 +81,7 @@ _WHO_ASKS = re.compile(
     r"^(?:(?:hi|hey|hello)\W+)?(?:(?!(?:by|per|of|in|for|from|on|with|and|vs)\b)[\w&/'-]+\s+){0,3}?"
     r"(?:here|asking)\s*[:,\u2014\u2013-]\s+"
     r"|^(?:quick\s+)?(?:q|question)\s*:\s*"
-    r"|^quick\s+(?:one|favou?r)\s*[:,\u2014\u2013-]+\s*",
+    r"|^quick\s+(?:one|favou?r)(?:\s+for\s+[^,:?]{1,40}?)?\s*[:,\u2014\u2013-]+\s*",
     re.IGNORECASE,
 )
 """Who is asking, before the question: "finance here:", "CS team asking:", "quick q:",
@@ -121,11 +121,16 @@ _EMOJI = re.compile(r"(?<!\w):[a-z0-9_+-]+:(?!\w)")
 """Slack's emoji codes (":pray:")."""
 
 _WHAT_FOR = re.compile(
-    r"[\s,]+for\s+(?:the|my|our|a|an|this|next|tomorrow's|today's)\s+(?:[\w'-]+\s+){0,2}?"
-    r"(?:deck|slides?|meeting|presentation|qbr|standup|stand-up|all-hands|sync)\W*$",
+    r"[\s,]+for\s+(?:the|my|our|a|an|this|next|tomorrow's|today's|her|his|their|[a-z]+'s)\s+"
+    r"(?:[\w'-]+\s+){0,2}?"
+    r"(?:deck|slides?|meeting|presentation|qbr|standup|stand-up|all-hands|sync|review|report|"
+    r"recap|doc|pack|update|summary|offsite|retro|awards?|1:1|one-on-one)"
+    r"(?:\s+(?:on|this|next)\s+\w+|\s+(?:today|tomorrow))?"
+    r"(?:[\s,!.]+(?:thanks?|thx|ty|cheers|pls|please|thank\s+you)(?:\s+\w+)?)?\W*$",
     re.IGNORECASE,
 )
-"""What the answer is for, after the question: "... for the board deck"."""
+"""What the answer is for, after the question: "... for the board deck", "for her review
+on friday", "for the growth sync, ty"."""
 
 
 _CLARIFIED = re.compile(

@@ -167,3 +167,18 @@ def test_greetings_reasons_and_thanks_around_the_question_are_passed_over(text, 
 )
 def test_what_may_change_the_question_around_it_declines(text):
     assert not isinstance(read(text), QuerySpec)
+
+
+@pytest.mark.parametrize(
+    ("text", "fields"),
+    [
+        ("hi! top 5 agents by csat over the past 45 days? for the team awards 🏆", None),
+        ("hey! Priya Patel's csat for last quarter? for her review on friday", ["tickets.csat"]),
+        ("hi! can i get signups by week for the last 3 months? for the growth sync, ty", None),
+        ("hey! quick one for the weekly sync, how many orders did we get last week?", None),
+    ],
+)
+def test_what_the_answer_is_for_after_the_question_is_passed_over(text, fields):
+    result = read(text)
+    assert isinstance(result, QuerySpec), result
+    assert fields is None or list(result.fields) == fields
