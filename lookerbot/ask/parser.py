@@ -575,6 +575,7 @@ class _Parser:
         self.matched = 0
         self.strength = 0.0
         self.read_already: set[int] = set()
+        self.items: list[_Item] = []
         """Tokens a phrase read with words in between has taken ("how long ... resolve")."""
         """How strongly the matched phrases name their fields (a label over a synonym)."""
 
@@ -1506,6 +1507,7 @@ class _Parser:
     # -- pass 2: reading ---------------------------------------------------------------
 
     def read(self, items: list[_Item]) -> _Reading:
+        self.items = items  # read in place: converted items stay converted
         reading = _Reading()
         reading.how_many_of = self.things_with(items)
         strong_measures = self.strong_measure_items(items)
@@ -2061,6 +2063,29 @@ class _Parser:
         if shown is None or not self.index.counts_of({f.view}):
             return False
         return f == shown or (f.is_measure and f.type in ("count", "count_distinct"))
+
+    def second_clause(self) -> int | None:
+        """Where a second part of the question starts, which asks for more beside the first
+        (", and", ", with", ", plus", "and their", "and what"): the joining word's index."""
+        words = self.norms
+        for k, word in enumerate(words):
+            if k == 0 or word not in ("and", "with", "plus"):
+                continue
+            after = words[k + 1] if k + 1 < len(words) else ""
+            if words[k - 1] == "," or (word != "with" and after in ("their", "what", "whats")):
+                return k
+        return None
+
+    def first_named(self, measure: ExploreField) -> int | None:
+        """Where a field phrase first names ``measure``."""
+        return min(
+            (
+                it.start
+                for it in self.items
+                if it.kind == "field" and any(c.field == measure for c in it.candidates)
+            ),
+            default=None,
+        )
 
     def every_but(self, items: Sequence[_Item], i: int) -> bool:
         """Whether "every" at ``i`` is said of a field's values but one ("every region
@@ -3130,6 +3155,37 @@ class _Parser:
         if reading.uncountable:
             return self.declined((reading.uncountable,), reason="no_count")
 
+        split_at = self.second_clause()
+        if split_at is not None:
+            # "urgent tickets by channel this quarter, with avg first response time", "which
+            # agent solved the most tickets last month, and what's their csat": what the
+            # first part counts is asked for as well as what the second adds
+            clause = [
+                it
+                for it in self.items
+                if it.start > split_at and it.kind != "comma" and it.marker != "and"
+            ]
+            asked_all = list(dict.fromkeys([*reading.measures, *reading.weak_measures]))
+            shown_already = any(m.type not in ("count", "count_distinct") for m in asked_all)
+            if not clause and not shown_already:
+                # "# of orders over $500 last week and their total value": what the second
+                # part asks for, nothing here names ("agents with csat below 4, with their
+                # score": the CSAT, shown already)
+                return self.declined((self.text(split_at + 1, len(self.tokens)),))
+            at: dict[str, int] = {}
+            for m in asked_all:
+                position = self.first_named(m)
+                if position is not None:
+                    at[m.name] = position
+            asked_first = [m for m in asked_all if at.get(m.name, split_at) < split_at]
+            asked_then = [m for m in asked_all if at.get(m.name, split_at) > split_at]
+            if asked_first and asked_then:
+                for m in asked_first:
+                    reading.add_measure(m)
+                both = {m.name for m in [*asked_first, *asked_then]}
+                reading.noun_counts -= both
+                reading.verb_measures -= both
+                reading.asked_counts |= both
         reading.noun_counts -= reading.asked_counts
         measures = list(reading.measures) or list(reading.weak_measures)
         base = index.count_measure()

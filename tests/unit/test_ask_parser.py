@@ -1934,3 +1934,40 @@ def test_a_sum_of_a_number_two_measures_sum_asks_which():
     result = three("total amount by region")
     assert isinstance(result, Ambiguity)
     assert {f.name for f in result.candidates} == {"orders.total_revenue", "orders.net_revenue"}
+
+
+@pytest.mark.parametrize(
+    ("question", "fields", "filters"),
+    [
+        # a second part adds a measure beside what the first part counts
+        (
+            "urgent tickets by channel this quarter, with avg first response time",
+            ["tickets.channel", "tickets.count", "tickets.average_first_response_minutes"],
+            {"tickets.priority": "Urgent", "tickets.created_date": "this quarter"},
+        ),
+        (
+            "monthly signups so far this year, with the mrr they bring in",
+            ["subscriptions.signup_month", "subscriptions.count", "subscriptions.total_mrr"],
+            {"subscriptions.signup_date": "this year"},
+        ),
+        (
+            "how many tickets did Priya Patel and Kenji Tanaka each get in august, and their"
+            " avg frt",
+            ["agents.name", "tickets.count", "tickets.average_first_response_minutes"],
+            {"agents.name": "Priya Patel,Kenji Tanaka", "tickets.created_date": "2026/08"},
+        ),
+        # the second part referring to a measure shown already
+        (
+            "agents with csat below 4 this quarter, with their score",
+            ["agents.name", "tickets.csat"],
+            {"tickets.csat": "<4", "tickets.created_date": "this quarter"},
+        ),
+    ],
+)
+def test_a_second_part_adds_a_measure_to_what_the_first_counts(question, fields, filters):
+    reads(question, fields, filters)
+
+
+def test_a_second_part_naming_nothing_known_is_declined():
+    # "their total value": asked for, and nothing here names it
+    assert isinstance(three("# of orders over $500 last week and their total value"), NotUnderstood)
