@@ -341,6 +341,8 @@ def refine(
             filters[name] = ",".join(escape_value(v) for v in values)
         changed = True
     for name, values in reading.excludes.items():
+        if name in reading.includes and not negate:
+            continue  # "past due only, not trialing": the value kept leaves the others out
         filters[name] = _left_out(filters.get(name), values)
         changed = True
     if reading.compares:

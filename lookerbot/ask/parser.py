@@ -1984,13 +1984,28 @@ class _Parser:
         """Whether the question asks which values a dimension has ("what countries do we
         have customers in", "which plans have past due subscriptions"): a list of them,
         without a count no word asks for."""
-        if len(rows) != 1 or rows[0].is_timeframe or sorts or reading.how_many:
+        if not rows or rows[0].is_timeframe or sorts or reading.how_many:
             return False
+        first = rows[0]
+        by_name = first == self.index.display_dimension(first.view)
+        if len(rows) > 1 and not (by_name and not any(r.is_timeframe for r in rows)):
+            return False  # "which accounts ...? name and country": their names and more
         if reading.having:
             return False  # "which topics had at least 100 tickets": the count is shown
         words = self.norms
         listing = words[:1] in (["which"], ["who"], ["list"]) or "list" in words[:4]
         listing = listing or "names" in words  # "names of agents...", "customer names in..."
+        listing = listing or any(  # "trialing subs that signed up this month - which
+            # companies?": the things named after "which", later in the question
+            word == "which"
+            and k + 1 < len(self.tokens)
+            and self.tokens[k + 1].kind == "word"
+            and self.tokens[k + 1].stem != self.tokens[k + 1].norm
+            and any(
+                c.field.view == first.view for c in self.index.phrases.get((self.stems[k + 1],), [])
+            )
+            for k, word in enumerate(words)
+        )
         if len(self.tokens) < 2:
             return False
         plurals = {
@@ -2716,7 +2731,9 @@ class _Parser:
             ) in ("and", ",")
             if bare and not beside and (counted_before or (not joined and not asked_again)):
                 reading.noun_counts.add(chosen.field.name)
-        if tuple(self.stems[item.start : item.end]) in MONEY_VERBS:
+        noun_use = self.norm_at(item.start - 1) in ("total", "their", "his", "her", "overall")
+        if tuple(self.stems[item.start : item.end]) in MONEY_VERBS and not noun_use:
+            # not "total spend": the money itself, named as a noun
             reading.verb_measures.add(chosen.field.name)
         said_first = self.tokens[item.start].norm
         if chosen.field.is_measure and said_first in _RANKS and item.end - item.start > 1:
@@ -3506,6 +3523,18 @@ class _Parser:
                 # "industry and country for Quartz Software and Pine & Co": each one's,
                 # in a row that says whose
                 dimensions.insert(0, whose)
+        views = {d.view for d in dimensions}
+        shown_things = index.display_dimension(next(iter(views))) if len(views) == 1 else None
+        if (
+            not measures
+            and shown_things is not None
+            and shown_things not in dimensions
+            and shown_things.view in reading.hinted
+            and {"their", "its"} & set(self.norms)
+        ):
+            # "healthcare and education accounts in the US, with their segment": each of
+            # those accounts, named, with its segment
+            dimensions.insert(0, shown_things)
         if not measures and not dimensions:
             understood = reading.time or reading.includes or reading.excludes or reading.compares
             reason = "no_fields" if understood else "nothing"

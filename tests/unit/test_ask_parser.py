@@ -1971,3 +1971,35 @@ def test_a_second_part_adds_a_measure_to_what_the_first_counts(question, fields,
 def test_a_second_part_naming_nothing_known_is_declined():
     # "their total value": asked for, and nothing here names it
     assert isinstance(three("# of orders over $500 last week and their total value"), NotUnderstood)
+
+
+@pytest.mark.parametrize(
+    ("question", "fields", "filters"),
+    [
+        # the things asked for by "which", with the fields named and no count
+        (
+            "which accounts have a churned subscription? name and country",
+            ["accounts.name", "accounts.country"],
+            {"subscriptions.status": "churned"},
+        ),
+        (
+            "trialing subs that signed up this month - which companies?",
+            ["accounts.name"],
+            {"subscriptions.status": "trialing", "subscriptions.signup_date": "this month"},
+        ),
+        # things named with values, "with their" field: each named, with it
+        (
+            "healthcare and education accounts in the US, with their segment",
+            ["accounts.name", "accounts.segment"],
+            {"accounts.industry": "Healthcare,Education", "accounts.country": "United States"},
+        ),
+        # "total spend" is the money, named as a noun
+        (
+            "ada lovelace vs grace hopper vs alan turing - total spend and # of orders for each",
+            ["customers.name", "orders.total_revenue", "orders.count"],
+            {"customers.name": "Ada Lovelace,Grace Hopper,Alan Turing"},
+        ),
+    ],
+)
+def test_which_things_with_their_fields_and_money_named_as_a_noun(question, fields, filters):
+    reads(question, fields, filters)
