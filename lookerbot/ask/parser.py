@@ -2388,8 +2388,15 @@ class _Parser:
                 # measure counts hours or days
                 reading.uncountable = unit.text
             k = i + 1
-            while (k < len(items) and items[k].kind in ("value", "comma")) or (
-                k < len(items) and items[k].kind == "marker" and items[k].marker == "and"
+            while k < len(items) and (
+                items[k].kind in ("value", "comma")
+                or (items[k].kind == "marker" and items[k].marker == "and")
+                or (
+                    items[k].kind == "field"
+                    and items[k - 1].kind == "value"
+                    and {c.field.name for c in items[k].candidates}
+                    <= {m.field.name for m in items[k - 1].values}
+                )  # "how many Enterprise-segment accounts": the segment of the value
             ):
                 k += 1  # "how many past due accounts": the noun after the values
             following = items[k] if k < len(items) else None
@@ -2938,6 +2945,25 @@ class _Parser:
                 target, factor = hours[0], per_unit
                 items[i + 1] = _Item("marker", unit.start, unit.end, unit.text)
                 self.duration_verb(items, i + 1, target)
+        unit_end = items[i + 1].end if i + 1 < len(items) and items[i + 1].start > i else 0
+        in_total = unit_end and [self.norm_at(unit_end), self.norm_at(unit_end + 1)] in (
+            ["in", "total"],
+            ["combined", ""],
+            ["altogether", ""],
+        )
+        totals = self.measures_of_number(target) if target is not None and in_total else []
+        summed = [m for m in totals if m.type == "sum"]
+        if len(summed) == 1 and self.things_that():
+            # "which clients have more than 100 seats in total": their total seats, a
+            # condition on the measure, not on each subscription's seats
+            target = None
+            items[i + 1] = _Item(
+                "field",
+                items[i + 1].start,
+                unit_end,
+                items[i + 1].text,
+                candidates=[Candidate(summed[0], LABEL)],
+            )
         condition = self.condition_on_measure(items, i) if target is None else None
         # "revenue over $1000 by region" may mean orders over $1000; "AOV above $80" not
         plain = condition is not None and condition != self.index.money_measure()

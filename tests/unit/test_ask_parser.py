@@ -2003,3 +2003,26 @@ def test_a_second_part_naming_nothing_known_is_declined():
 )
 def test_which_things_with_their_fields_and_money_named_as_a_noun(question, fields, filters):
     reads(question, fields, filters)
+
+
+@pytest.mark.parametrize(
+    ("question", "fields", "filters"),
+    [
+        (
+            "how many Enterprise-segment accounts are on the Pro plan?",
+            ["accounts.count"],
+            {"accounts.segment": "Enterprise", "subscriptions.plan": "Pro"},
+        ),
+        # "in total": a condition on the total, not on each row's number
+        (
+            "which clients have more than 100 seats in total? show the seat total",
+            ["accounts.name", "subscriptions.total_seats"],
+            {"subscriptions.total_seats": ">100"},
+        ),
+        ("subs with more than 100 seats", ["subscriptions.count"], {"subscriptions.seats": ">100"}),
+    ],
+)
+def test_a_value_with_its_field_before_the_things_and_conditions_in_total(
+    question, fields, filters
+):
+    reads(question, fields, filters)
