@@ -2092,15 +2092,21 @@ class _Parser:
         return None
 
     def first_named(self, measure: ExploreField) -> int | None:
-        """Where a field phrase first names ``measure``."""
-        return min(
-            (
+        """Where a field phrase first names ``measure``: as its best reading, else as any
+        ("accounts" after "how many": their count)."""
+        fields = [it for it in self.items if it.kind == "field"]
+        for best in (True, False):
+            found = [
                 it.start
-                for it in self.items
-                if it.kind == "field" and any(c.field == measure for c in it.candidates)
-            ),
-            default=None,
-        )
+                for it in fields
+                if any(
+                    c.field == measure
+                    for c in (_tops(it.candidates, "any") if best else it.candidates)
+                )
+            ]
+            if found:
+                return min(found)
+        return None
 
     def every_but(self, items: Sequence[_Item], i: int) -> bool:
         """Whether "every" at ``i`` is said of a field's values but one ("every region
@@ -2192,6 +2198,16 @@ class _Parser:
             return None
         if not strong_measures - {id(item)}:
             return None
+        said_first = all(
+            it.start >= item.start or it.kind in ("marker", "comma") for it in self.items
+        )
+        joined_later = any(
+            it.marker == "and" and id(nxt) in strong_measures
+            for it, nxt in itertools.pairwise(self.items)
+            if it.start >= item.end
+        )
+        if said_first and joined_later:
+            return None  # "returned orders by category and the biggest order": both asked
         lead = [t.norm for t in self.tokens[max(0, item.start - 3) : item.start]]
         joined = lead[-1:] in (["and"], [","]) or lead[-3:] in (
             ["and", "number", "of"],
@@ -3222,6 +3238,12 @@ class _Parser:
                     at[m.name] = position
             asked_first = [m for m in asked_all if at.get(m.name, split_at) < split_at]
             asked_then = [m for m in asked_all if at.get(m.name, split_at) > split_at]
+            strong_at = [at[m.name] for m in reading.measures if m.name in at]
+            asked_first = [  # not "... the lowest churn rate among SMB customers": a kind
+                m
+                for m in asked_first
+                if m in reading.measures or all(at[m.name] < p for p in strong_at)
+            ]
             if asked_first and asked_then:
                 for m in asked_first:
                     reading.add_measure(m)

@@ -2026,3 +2026,34 @@ def test_a_value_with_its_field_before_the_things_and_conditions_in_total(
     question, fields, filters
 ):
     reads(question, fields, filters)
+
+
+@pytest.mark.parametrize(
+    ("question", "fields", "filters"),
+    [
+        # the things counted first and a measure joined later: both asked
+        (
+            "returned orders by category in 2025 and the biggest single order amount in each"
+            " category",
+            ["products.category", "orders.returned_count", "orders.largest_order"],
+            {"orders.created_date": "2025"},
+        ),
+        (
+            "which region had the most cancelled orders last month, and what were those orders"
+            " worth in total?",
+            ["customers.region", "orders.count", "orders.total_revenue"],
+            {"orders.status": "cancelled", "orders.created_date": "last month"},
+        ),
+        # "among SMB customers" is the kind of accounts, not a count asked for
+        (
+            "which industry has the lowest churn rate among SMB customers, and how many subs is"
+            " that based on",
+            ["accounts.industry", "subscriptions.churn_rate", "subscriptions.count"],
+            {"accounts.segment": "SMB"},
+        ),
+    ],
+)
+def test_a_count_said_first_and_a_measure_joined_later(question, fields, filters):
+    result = reads(question, fields, filters)
+    if "most" in question:
+        assert result.sorts == ("orders.count desc",)
