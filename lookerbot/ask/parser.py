@@ -3414,6 +3414,19 @@ class _Parser:
             name, measure = happened
             del reading.includes[name]
             measures = [measure]
+        elif split_at is not None and base in measures and len(measures) > 1:
+            # "which agent solved the most tickets last month, and what's their csat": the
+            # solved tickets counted, the CSAT of all of them
+            others = [m for m in measures if m != base]
+            happened = self.count_of_value([base], reading)
+            if happened is not None and all(
+                m.type not in ("count", "count_distinct") for m in others
+            ):
+                name, measure = happened
+                del reading.includes[name]
+                measures = [measure if m == base else m for m in measures]
+                if reading.rank_noun == base:
+                    reading.rank_noun = measure
         ranking = reading.rank is not None and reading.rank.rank != "order"
         if not measures and ranking and self.popular and base is not None:
             measures = [base]

@@ -2057,3 +2057,12 @@ def test_a_count_said_first_and_a_measure_joined_later(question, fields, filters
     result = reads(question, fields, filters)
     if "most" in question:
         assert result.sorts == ("orders.count desc",)
+
+
+def test_the_count_of_what_happened_beside_a_measure_of_all_the_things():
+    result = reads(
+        "which agent solved the most tickets last month, and what's their csat",
+        ["agents.name", "tickets.solved_count", "tickets.csat"],
+        {"tickets.created_date": "last month"},
+    )
+    assert result.sorts == ("tickets.solved_count desc",) and result.limit == 1
