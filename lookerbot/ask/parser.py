@@ -1317,6 +1317,23 @@ class _Parser:
         said = set(stems(" ".join((dated.label, dated.group_label or "", dated.description))))
         return not any(view.rstrip("s") in said or view in said for view in views)
 
+    def dated_by_other_event(self) -> str | None:
+        """The verb of "by the date they cancelled", "the day it was resolved": a date the
+        Explore does not keep when its date is of something else."""
+        words = self.norms
+        for k, word in enumerate(words):
+            if word not in ("date", "day", "dates", "days"):
+                continue
+            rest = [w for w in words[k + 1 : k + 4] if w not in ("that", "when", "was", "were")]
+            if len(rest) < 2 or rest[0] not in ("they", "it", "we", "he", "she", "those"):
+                continue
+            at = words.index(rest[1], k + 1)
+            verb = _Item("unknown", at + 1, at + 1, "")  # the verb is just before it
+            said = self.undated_event(verb)
+            if said is not None:
+                return said
+        return None
+
     def undated_event(self, item: _Item) -> str | None:
         """The past-tense verb just before a time phrase ("resolved yesterday", "churned
         last month") when the Explore's date is of something else: the Explore cannot
@@ -3209,8 +3226,9 @@ class _Parser:
             return Ambiguity(key, value_item.text, tuple(value_fields[:MAX_CANDIDATES]))
         if reading.new_things is not None:
             return self.declined((reading.new_things,), reason="no_new")
-        if reading.undated is not None:
-            return self.declined((reading.undated,), reason="no_event_date")
+        undated = reading.undated or self.dated_by_other_event()
+        if undated is not None:
+            return self.declined((undated,), reason="no_event_date")
         if reading.uncountable:
             return self.declined((reading.uncountable,), reason="no_count")
 

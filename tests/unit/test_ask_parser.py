@@ -2066,3 +2066,15 @@ def test_the_count_of_what_happened_beside_a_measure_of_all_the_things():
         {"tickets.created_date": "last month"},
     )
     assert result.sorts == ("tickets.solved_count desc",) and result.limit == 1
+
+
+def test_by_the_date_of_an_event_the_explore_does_not_date_is_declined():
+    result = three(
+        "how many subs churned in each month of 2026 by the date they cancelled, and the churn rate"
+    )
+    assert isinstance(result, NotUnderstood) and result.reason == "no_event_date"
+    reads(
+        "orders by the day they were placed",
+        ["orders.created_date", "orders.count"],
+        {},
+    )
