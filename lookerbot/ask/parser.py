@@ -276,6 +276,8 @@ _WEAK_GRAINS = frozenset({"over time", "trend", "trending", "trended", "moved", 
 _VALUE_LEADS = frozenset({"on", "the", "vs", "versus", "and", "or", "for", "only", "just"})
 """Words after which a word that is also a value ("Growth") is that value."""
 """Grains that only say "over time": an explicit one ("by quarter") wins over them."""
+_SHOW_ME = frozenset({"show", "me", "give", "pull", "get", "find", "all", "the", "our"})
+"""Words before the things a question starts with ("show me all the accounts that ...")."""
 _ALWAYS = frozenset({(">=", 1.0), (">", 0.0), (">=", 0.0)})
 """Conditions every group of rows meets on a count of them ("at least one order")."""
 _APART_LEADS = frozenset({"for", "from", "in"})
@@ -1317,6 +1319,33 @@ class _Parser:
         said = set(stems(" ".join((dated.label, dated.group_label or "", dated.description))))
         return not any(view.rstrip("s") in said or view in said for view in views)
 
+    def things_first(self, reading: _Reading) -> bool:
+        """Whether the question starts with things, in the plural, and says which of them
+        ("shoppers with cancelled orders in the last 30 days", "accounts that signed up in
+        March"): those things, listed, when no count or condition on a measure is asked."""
+        if reading.having or reading.how_many or reading.rank:
+            return False
+        j = 0
+        while j < len(self.tokens) and self.norms[j] in _SHOW_ME:
+            j += 1  # "show me accounts that ..."
+        if j + 2 >= len(self.tokens):
+            return False
+        first = self.tokens[j]
+        if first.kind != "word" or first.stem == first.norm:
+            return False
+        if self.norms[j + 1] not in ("with", "who", "that", "whose", "which"):
+            return False
+        views = {c.field.view for c in self.index.phrases.get((first.stem,), []) if c.view_noun}
+        if len(views) != 1:
+            return False
+        view = next(iter(views))
+        asked = {"count", "counts", "number", "many", "total", "much", "volume", "each"}
+        return (
+            self.index.display_dimension(view) is not None
+            and bool(self.index.counts_of({view}))
+            and not asked & set(self.norms)
+        )
+
     def dated_by_other_event(self) -> str | None:
         """The verb of "by the date they cancelled", "the day it was resolved": a date the
         Explore does not keep when its date is of something else."""
@@ -1778,6 +1807,7 @@ class _Parser:
         asks = (
             "list" in words[:4]  # "list the accounts", "can u list the shop customers"
             or words[:2] == ["show", "all"]
+            or self.things_first(reading)
             or any(
                 words[k : k + 2] in (["list", "of"], ["names", "of"], ["emails", "of"])
                 for k in range(len(words))
@@ -1799,7 +1829,16 @@ class _Parser:
                 m.name in reading.noun_counts for m in measures
             )
             only = len(reading.dimensions) == 1 and things and reading.rank is None
-            return listed if only and not reading.pivots else None
+            if only and not reading.pivots:
+                return listed
+            counted = {m.view for m in measures}
+            view = next(iter(counted)) if len(counted) == 1 else ""
+            theirs = {"their", "its"} & set(words) and self.things_first(reading)
+            if theirs and all(d.view == view for d in reading.dimensions):
+                # "accounts that signed up in March, with their segment and country": the
+                # accounts, named, each with those
+                return self.index.display_dimension(view)
+            return None
         counts = [m for m in measures if m.type in ("count", "count_distinct")]
         views = {m.view for m in counts} or set(reading.hinted)
         if counts and all(m.name in reading.noun_counts for m in counts):

@@ -2078,3 +2078,33 @@ def test_by_the_date_of_an_event_the_explore_does_not_date_is_declined():
         ["orders.created_date", "orders.count"],
         {},
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "fields", "filters"),
+    [
+        # things first, and which of them: those things, listed
+        (
+            "shoppers with cancelled orders in the last 30 days, leave out the East",
+            ["customers.name"],
+            {
+                "orders.status": "cancelled",
+                "orders.created_date": "30 days",
+                "customers.region": "-East",
+            },
+        ),
+        (
+            "show me accounts that signed up in march 2025, with their segment and country",
+            ["accounts.name", "accounts.segment", "accounts.country"],
+            {"subscriptions.signup_date": "2025/03"},
+        ),
+        # a condition on a measure keeps the measure
+        (
+            "agents with csat under 4 this year",
+            ["agents.name", "tickets.csat"],
+            {"tickets.csat": "<4", "tickets.created_date": "this year"},
+        ),
+    ],
+)
+def test_things_said_first_and_which_of_them_are_listed(question, fields, filters):
+    reads(question, fields, filters)
