@@ -264,6 +264,7 @@ MONEY_VERBS: tuple[tuple[str, ...], ...] = (
     ("bill",),
     ("billed",),
     ("dollar", "value"),
+    ("total", "value"),
     ("value", "of"),
     ("worth",),
     ("paying",),

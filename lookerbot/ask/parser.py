@@ -2368,7 +2368,11 @@ class _Parser:
                 j += 1
                 # "by topic, channel" joins; "by topic: count and ..." starts what is shown
                 joined = j + 1 < len(items) and _joins(items[j]) and items[j].text != ":"
-                if joined and items[j + 1].kind in ("field", "grain"):
+                measured = joined and items[j].kind == "comma" and items[j + 1].kind == "field"
+                measured = measured and all(
+                    c.field.is_measure for c in _tops(items[j + 1].candidates, "any")
+                )  # "for each team, escalations and avg FRT": what is shown for each
+                if joined and items[j + 1].kind in ("field", "grain") and not measured:
                     j += 1
                     continue
                 break
@@ -2472,6 +2476,22 @@ class _Parser:
             ):
                 k += 1  # "how many past due accounts": the noun after the values
             following = items[k] if k < len(items) else None
+            right_after = items[i + 1] if i + 1 < len(items) else None
+            alone = (
+                right_after is None or right_after.kind == "comma" or right_after.marker == "and"
+            )
+            fields_before = [it for it in items[:i] if it.kind == "field"]
+            counted = (
+                [c.field for c in _tops(fields_before[-1].candidates, "any")]
+                if fields_before
+                else []
+            )
+            if alone and len(counted) == 1 and counted[0].type in ("count", "count_distinct"):
+                # "past due SMB subs: how many and how much MRR?": the subs, counted
+                reading.how_many_of = counted[0]
+                reading.add_measure(counted[0])
+                reading.asked_counts.add(counted[0].name)
+                return i + 1
             if following is not None and following.kind == "field":
                 nxt = following
                 tops = _tops(nxt.candidates, "any")
@@ -2799,8 +2819,9 @@ class _Parser:
                 )
             )
             said_count = counted_after or self.norms[item.end - 1] in ("count", "counts")
-            if said_count and not counted_before:
-                # "order count ... for complete orders": asked for
+            if (said_count or joined) and not counted_before:
+                # "order count ... for complete orders", "Billing tickets by channel:
+                # volume, csat and resolution time": asked for
                 reading.asked_counts.add(chosen.field.name)
             elif said_count:
                 # "resolved ticket count": the tickets the resolved count counts
@@ -2811,6 +2832,7 @@ class _Parser:
             if bare and not beside and (counted_before or (not joined and not asked_again)):
                 reading.noun_counts.add(chosen.field.name)
         noun_use = self.norm_at(item.start - 1) in ("total", "their", "his", "her", "overall")
+        noun_use = noun_use or self.norm_at(item.start) == "total"  # "total value"
         if tuple(self.stems[item.start : item.end]) in MONEY_VERBS and not noun_use:
             # not "total spend": the money itself, named as a noun
             reading.verb_measures.add(chosen.field.name)

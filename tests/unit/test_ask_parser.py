@@ -1977,7 +1977,7 @@ def test_a_second_part_adds_a_measure_to_what_the_first_counts(question, fields,
 
 def test_a_second_part_naming_nothing_known_is_declined():
     # "their total value": asked for, and nothing here names it
-    assert isinstance(three("# of orders over $500 last week and their total value"), NotUnderstood)
+    assert isinstance(three("# of orders over $500 last week and their figures"), NotUnderstood)
 
 
 @pytest.mark.parametrize(
@@ -2115,3 +2115,41 @@ def test_by_the_date_of_an_event_the_explore_does_not_date_is_declined():
 )
 def test_things_said_first_and_which_of_them_are_listed(question, fields, filters):
     reads(question, fields, filters)
+
+
+@pytest.mark.parametrize(
+    ("question", "fields", "filters"),
+    [
+        # "total value" is the money; "volume" and "how many" in a list of measures count
+        (
+            "# of orders over $500 last week and their total value",
+            ["orders.count", "orders.total_revenue"],
+            {"orders.amount": ">500", "orders.created_date": "last week"},
+        ),
+        (
+            "Billing and Login Issues tickets by channel: volume, csat and resolution time,"
+            " past 90 days",
+            [
+                "tickets.channel",
+                "tickets.count",
+                "tickets.csat",
+                "tickets.average_resolution_hours",
+            ],
+            {"tickets.topic": "Billing,Login Issues", "tickets.created_date": "90 days"},
+        ),
+        (
+            "past due SMB subs: how many and how much MRR?",
+            ["subscriptions.count", "subscriptions.total_mrr"],
+            {"subscriptions.status": "past due", "accounts.segment": "SMB"},
+        ),
+        # a measure after a comma ends the breakdown: what is shown for each
+        (
+            "for each team, escalations and avg first response time, past 30 days",
+            ["agents.team", "tickets.escalated_count", "tickets.average_first_response_minutes"],
+            {"tickets.created_date": "30 days"},
+        ),
+    ],
+)
+def test_measures_listed_with_counts_named_by_volume_or_how_many(question, fields, filters):
+    result = reads(question, fields, filters)
+    assert result.sorts == ()
