@@ -98,6 +98,10 @@ from tests.ask_support import (
     TUNING76,
     TUNING77,
     TUNING78,
+    TUNING79,
+    TUNING80,
+    TUNING81,
+    TUNING82,
     explore_question,
 )
 
@@ -233,6 +237,13 @@ TUNING_FLOORS = {
     TUNING76: {"exact": 0.78, "wrong": 0.03},
     TUNING77: {"exact": 0.44, "wrong": 0.08},
     TUNING78: {"exact": 0.76, "wrong": 0.03},
+    # And four more, first contact with 684ea2e (80: d2c22c3; 82: 4eacf3d): 65.0% / 6.2%
+    # (several things at once), 56.2% / 11.2% (lists and rows), 83.8% / 1.2% (everyday),
+    # 85.0% / 2.5% (threads: follow-ups 33 of 39 answerable, one wrong)
+    TUNING79: {"exact": 0.66, "wrong": 0.03},
+    TUNING80: {"exact": 0.54, "wrong": 0.10},
+    TUNING81: {"exact": 0.80, "wrong": 0.03},
+    TUNING82: {"exact": 0.80, "wrong": 0.05},
 }
 
 
