@@ -1319,6 +1319,28 @@ class _Parser:
         said = set(stems(" ".join((dated.label, dated.group_label or "", dated.description))))
         return not any(view.rstrip("s") in said or view in said for view in views)
 
+    def lists_own_things(
+        self,
+        reading: _Reading,
+        measures: Sequence[ExploreField],
+        dimensions: Sequence[ExploreField],
+    ) -> bool:
+        """Whether "list ..." asks for the Explore's own things, in the plural, with fields
+        of theirs ("list yesterday's closed account changes tickets with the agent name"):
+        rows of them, not a count by those fields."""
+        base = self.index.count_measure()
+        if base is None or "list" not in self.norms[:4] or not dimensions:
+            return False
+        if any(m != base for m in measures) or reading.rank is not None or reading.grain:
+            return False
+        plural_things = any(
+            t.kind == "word"
+            and t.stem != t.norm
+            and any(c.field == base for c in self.index.phrases.get((t.stem,), []))
+            for t in self.tokens
+        )
+        return plural_things and bool({"with", "their", "its"} & set(self.norms))
+
     def things_first(self, reading: _Reading) -> bool:
         """Whether the question starts with things, in the plural, and says which of them
         ("shoppers with cancelled orders in the last 30 days", "accounts that signed up in
@@ -3575,6 +3597,24 @@ class _Parser:
             k = next(k for k, t in enumerate(self.tokens) if t.norm in ("each", "every"))
             return self.declined((self.text(k, k + 2),))
         keys = [d for d in dimensions if d.primary_key]
+        own_key = next(
+            (
+                f
+                for f in index.fields.values()
+                if f.primary_key and f.view == index.explore.base_view and not f.is_measure
+            ),
+            None,
+        )
+        own_rows = self.lists_own_things(reading, measures, dimensions)
+        if (
+            own_key is not None
+            and not keys
+            and (own_rows or (reading.rows_of and "list" in words[:4]))
+        ):
+            # "list open bug reports ... with their priority", "list every order Ada placed
+            # ... with the date and amount": each one, by its id, with the fields named
+            dimensions.insert(0, own_key)
+            keys = [own_key]
         listed_rows = bool(keys) or (reading.rows_of and bool(dimensions))
         listing_rows = listed_rows and reading.rank is None and not reading.share
         if listing_rows and not reading.change:

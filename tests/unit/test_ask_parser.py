@@ -2153,3 +2153,11 @@ def test_things_said_first_and_which_of_them_are_listed(question, fields, filter
 def test_measures_listed_with_counts_named_by_volume_or_how_many(question, fields, filters):
     result = reads(question, fields, filters)
     assert result.sorts == ()
+
+
+def test_list_every_one_of_the_explores_things_by_its_id():
+    reads(
+        "list every order Ada Lovelace placed in the last 60 days with the date and amount",
+        ["orders.id", "orders.created_date", "orders.amount"],
+        {"customers.name": "Ada Lovelace", "orders.created_date": "60 days"},
+    )
