@@ -1319,28 +1319,6 @@ class _Parser:
         said = set(stems(" ".join((dated.label, dated.group_label or "", dated.description))))
         return not any(view.rstrip("s") in said or view in said for view in views)
 
-    def lists_own_things(
-        self,
-        reading: _Reading,
-        measures: Sequence[ExploreField],
-        dimensions: Sequence[ExploreField],
-    ) -> bool:
-        """Whether "list ..." asks for the Explore's own things, in the plural, with fields
-        of theirs ("list yesterday's closed account changes tickets with the agent name"):
-        rows of them, not a count by those fields."""
-        base = self.index.count_measure()
-        if base is None or "list" not in self.norms[:4] or not dimensions:
-            return False
-        if any(m != base for m in measures) or reading.rank is not None or reading.grain:
-            return False
-        plural_things = any(
-            t.kind == "word"
-            and t.stem != t.norm
-            and any(c.field == base for c in self.index.phrases.get((t.stem,), []))
-            for t in self.tokens
-        )
-        return plural_things and bool({"with", "their", "its"} & set(self.norms))
-
     def things_first(self, reading: _Reading) -> bool:
         """Whether the question starts with things, in the plural, and says which of them
         ("shoppers with cancelled orders in the last 30 days", "accounts that signed up in
@@ -3605,14 +3583,9 @@ class _Parser:
             ),
             None,
         )
-        own_rows = self.lists_own_things(reading, measures, dimensions)
-        if (
-            own_key is not None
-            and not keys
-            and (own_rows or (reading.rows_of and "list" in words[:4]))
-        ):
-            # "list open bug reports ... with their priority", "list every order Ada placed
-            # ... with the date and amount": each one, by its id, with the fields named
+        if own_key is not None and not keys and reading.rows_of and "list" in words[:4]:
+            # "list every order Ada Lovelace placed ... with the date and amount": each
+            # one, by its id, with the fields named
             dimensions.insert(0, own_key)
             keys = [own_key]
         listed_rows = bool(keys) or (reading.rows_of and bool(dimensions))
