@@ -1841,9 +1841,10 @@ class _Parser:
             return None
         counts = [m for m in measures if m.type in ("count", "count_distinct")]
         views = {m.view for m in counts} or set(reading.hinted)
-        if counts and all(m.name in reading.noun_counts for m in counts):
-            # "list outerwear products that had orders under $40": the products; the
-            # orders are what they had
+        if counts:
+            # "list outerwear products that had orders under $40", "list the UK accounts
+            # that have a past due subscription": the things named with their values; the
+            # orders, the subscriptions are what they had
             views |= set(reading.hinted)
         if len(views) > 1:
             # "list the accounts that have a Pro subscription": the things named first

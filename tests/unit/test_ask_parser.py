@@ -2161,3 +2161,11 @@ def test_list_every_one_of_the_explores_things_by_its_id():
         ["orders.id", "orders.created_date", "orders.amount"],
         {"customers.name": "Ada Lovelace", "orders.created_date": "60 days"},
     )
+
+
+def test_list_the_things_named_with_their_values_not_what_they_have():
+    reads(
+        "list the UK accounts that have a past due subscription",
+        ["accounts.name"],
+        {"accounts.country": "United Kingdom", "subscriptions.status": "past due"},
+    )
