@@ -209,7 +209,9 @@ def refine(
     lead = "also" if lead in ("add", "include", "throw in") else lead  # "add AOV"
     if not lead and _AND_BY.match(text):
         lead = "also"  # "and by category": one more breakdown
-    rest = text[lead_match.end() :] if lead_match and lead else text
+    if not lead and re.search(r"\bsplit(?: it| out)? by\b", text, re.IGNORECASE):
+        lead = "split by"  # "healthcare and retail together, split by industry": a pivot
+    rest = text[lead_match.end() :] if lead_match and lead_match.group("lead") and lead else text
     also_split = re.match(r"\s*(split(?: it| out)? by|across)\b", rest, re.IGNORECASE)
     if lead == "also" and also_split:  # "also split by channel": a pivot, as "split by"
         lead = also_split.group(1).lower()

@@ -565,3 +565,19 @@ def test_a_share_asked_in_a_thread_is_applied_and_instead_in_the_middle_is_read(
     assert isinstance(monthly, QuerySpec), monthly
     assert "tickets.created_month" in monthly.fields
     assert monthly.filters["tickets.created_date"] == "6 months"
+
+
+def test_split_by_said_after_values_is_a_pivot_beside_the_breakdown():
+    today = date(2026, 9, 30)
+    explore = explore_question("saas/subscriptions", today)
+    first = parse("mrr by country for healthcare", [explore], today=today)
+    assert isinstance(first, QuerySpec)
+    both = refine(first, "healthcare and retail together, split by industry", explore, today=today)
+    assert isinstance(both, QuerySpec), both
+    assert sorted(both.fields) == [
+        "accounts.country",
+        "accounts.industry",
+        "subscriptions.total_mrr",
+    ]
+    assert both.pivots == ("accounts.industry",)
+    assert both.filters == {"accounts.industry": "Healthcare,Retail"}
