@@ -118,7 +118,12 @@ class ExploreIndex:
 
     def display_dimension(self, view: str) -> ExploreField | None:
         """The dimension that names a view's things (its ``name`` or ``title``)."""
-        return _display_dimensions(list(self.fields.values())).get(view)
+        return self._displayed.get(view)
+
+    @functools.cached_property
+    def _displayed(self) -> dict[str, ExploreField]:
+        # read once: the parser asks for it for many words of a question
+        return _display_dimensions(list(self.fields.values()))
 
     def money_measure(self) -> ExploreField | None:
         """The Explore's main money measure: what "how much did we make", "spent" or

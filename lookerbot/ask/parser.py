@@ -2202,9 +2202,11 @@ class _Parser:
             return False
         after = self.tokens[item.end].stem
         for name, values in self.values.by_field.items():
-            periods = {v.lower() for v in values if (v.lower(),) in _GRAINS}
             label = stems(self.index.fields[name].label_short or self.index.fields[name].label)
-            if periods and after in label and self.norms[item.start] not in periods:
+            if after not in label:
+                continue
+            periods = {v.lower() for v in values if (v.lower(),) in _GRAINS}
+            if periods and self.norms[item.start] not in periods:
                 return True
         return False
 
