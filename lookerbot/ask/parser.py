@@ -2334,6 +2334,32 @@ class _Parser:
             # "how much have Grace Hopper and Alan Turing each spent": a row each
             reading.each = True
             return i + 1
+        ranked_by_count = (
+            marker == "by"
+            and reading.rank is not None
+            and i + 1 < len(items)
+            and items[i + 1].kind == "field"
+            and self.norm_at(items[i + 1].start) in ("number", "count")
+        )
+        counts = (
+            [
+                c.field
+                for c in _tops(items[i + 1].candidates, "any")
+                if c.field.type in ("count", "count_distinct")
+            ]
+            if ranked_by_count
+            else []
+        )
+        if len(counts) == 1:
+            # "5 lowest selling products by # of orders": ranked by the orders, not by the
+            # money "selling" would name
+            ranked_on = reading.sort_key[0] if reading.sort_key is not None else None
+            if ranked_on is not None and ranked_on != counts[0]:
+                reading.measures = [m for m in reading.measures if m != ranked_on]
+            reading.sort_key = (counts[0], "")
+            reading.rank_noun = counts[0]
+            reading.add_measure(counts[0])
+            return i + 2
         if marker == "by" and self.every_but(items, i) and (reading.dimensions or reading.grain):
             # "orders per brand, every region except North", "signups per month for every
             # industry except Education": all of them but one, a filter beside the

@@ -2169,3 +2169,12 @@ def test_list_the_things_named_with_their_values_not_what_they_have():
         ["accounts.name"],
         {"accounts.country": "United Kingdom", "subscriptions.status": "past due"},
     )
+
+
+def test_a_ranking_by_a_count_named_after_it_wins_over_a_verb_of_money():
+    result = reads(
+        "5 lowest selling products by # of orders, last 30 days",
+        ["products.name", "orders.count"],
+        {"orders.created_date": "30 days"},
+    )
+    assert result.sorts == ("orders.count",) and result.limit == 5
