@@ -2828,7 +2828,11 @@ class _Parser:
                 and (_joins(items[k]) or items[k].marker == "versus")  # "resolved vs total"
                 and self.adjacent(items[min(i, k)], items[max(i, k)])
                 and items[k + step].kind == "field"
-                and any(c.field.is_measure for c in _tops(items[k + step].candidates, "any"))
+                and (
+                    any(c.field.is_measure for c in _tops(items[k + step].candidates, "any"))
+                    # "new signups and seats", not "by seats, signups in the past 6 months"
+                    or (items[k].marker == "and" and bool(_totals(items[k + step])))
+                )
                 for k, step in ((i - 1, -1), (i + 1 + self.grain_after(items, i), 1))
             )
             asked_again = (  # "revenue and how many orders": asked for too
@@ -2873,6 +2877,9 @@ class _Parser:
         if chosen.field.is_measure:
             counts = chosen.field.type in ("count", "count_distinct")
             weak = i > 0 and items[i - 1].kind == "value" and not self.possessive(items[i - 1])
+            joined_values = i > 1 and items[i - 2].marker == "versus"
+            if weak and not counts and joined_values:
+                weak = False  # "chat vs phone - frt and csat": the values compared
             if weak and (not counts or joined) and self.names_things(items[i - 1]):
                 # "Sophie Wilson and Guido van Rossum - avg order value and # of orders",
                 # "Margaret Hamilton - orders, revenue and largest order": a name is whose

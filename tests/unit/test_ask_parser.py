@@ -2178,3 +2178,28 @@ def test_a_ranking_by_a_count_named_after_it_wins_over_a_verb_of_money():
         {"orders.created_date": "30 days"},
     )
     assert result.sorts == ("orders.count",) and result.limit == 5
+
+
+@pytest.mark.parametrize(
+    ("question", "fields", "filters"),
+    [
+        (
+            "chat vs phone - frt and csat this quarter",
+            ["tickets.channel", "tickets.average_first_response_minutes", "tickets.csat"],
+            {"tickets.channel": "Chat,Phone", "tickets.created_date": "this quarter"},
+        ),
+        (
+            "new signups and seats by quarter for the past 2 years",
+            ["subscriptions.signup_quarter", "subscriptions.count", "subscriptions.total_seats"],
+            {"subscriptions.signup_date": "2 years"},
+        ),
+        # a comma before things that say which is no list of measures
+        (
+            "top 3 industries by seats, signups in the past 6 months",
+            ["accounts.industry", "subscriptions.total_seats"],
+            {"subscriptions.signup_date": "6 months"},
+        ),
+    ],
+)
+def test_measures_after_values_compared_and_counts_joined_to_a_number(question, fields, filters):
+    reads(question, fields, filters)
