@@ -527,6 +527,9 @@ class _Reading:
     """A measure named with a superlative ("Largest Order") and its direction."""
     hinted: set[str] = field(default_factory=set)
     """Views named next to one of their values ("Tier 1 agents")."""
+    shown: set[str] = field(default_factory=set)
+    """Dimensions named by their own words ("name" in "show name, industry ... for
+    accounts ..."): shown, though a view's noun names them too."""
     asked_counts: set[str] = field(default_factory=set)
     """Counts asked for by name ("order count"): never only the noun of what another
     measure is of, though the noun is said again ("... for complete orders")."""
@@ -2087,7 +2090,13 @@ class _Parser:
             return False
         asked = {"count", "counts", "number", "many", "total", "much", "volume", "each"}
         counts = all(m.type in ("count", "count_distinct") for m in measures)
-        sold = {"sold", "sell", "sells"} & set(words) and measures == [self.index.money_measure()]
+        money = self.index.money_measure()
+        sold = {"sold", "sell", "sells"} & set(words) and measures == [money]
+        # not "... sold in the South? product name and revenue pls": the revenue named
+        said = set(stems(" ".join((money.label, *money.tags)))) if money is not None else set()
+        sold = sold and not any(
+            t.stem in said for t in self.tokens if t.norm not in ("sold", "sell", "sells")
+        )
         return bool(measures) and (counts or bool(sold)) and not asked & set(words)
 
     def names_only(self) -> bool:
@@ -2764,6 +2773,8 @@ class _Parser:
                 reading.plural_dims = True
             if chosen.view_noun:
                 reading.subjects.add(chosen.field.name)
+            else:
+                reading.shown.add(chosen.field.name)  # "show name, industry ..."
         if not chosen.field.is_measure and not _named(chosen):
             # A word of a dimension's description ("signed up", "assigned to"): it says
             # what happened, it does not ask to group by it.
@@ -3642,7 +3653,7 @@ class _Parser:
                     dimensions.append(index.fields[name])
             measures = []
         elif measures:
-            loose = reading.loose_numbers | reading.subjects
+            loose = reading.loose_numbers | (reading.subjects - reading.shown)
             dimensions = [d for d in dimensions if d.name not in loose]
         numbers = [d for d in dimensions if d.name in reading.loose_numbers]
         if not measures and numbers and not listing_rows:

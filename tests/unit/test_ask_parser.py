@@ -2203,3 +2203,35 @@ def test_a_ranking_by_a_count_named_after_it_wins_over_a_verb_of_money():
 )
 def test_measures_after_values_compared_and_counts_joined_to_a_number(question, fields, filters):
     reads(question, fields, filters)
+
+
+@pytest.mark.parametrize(
+    ("question", "fields", "filters"),
+    [
+        # a field named by its own word stays, though the view's noun names it too
+        (
+            "show name, industry, total seats and mrr for accounts with over 100 seats in total",
+            [
+                "accounts.name",
+                "accounts.industry",
+                "subscriptions.total_seats",
+                "subscriptions.total_mrr",
+            ],
+            {"subscriptions.total_seats": ">100"},
+        ),
+        # the revenue named beside "sold" is asked for
+        (
+            "which products in Outerwear sold in the South this quarter? product name and"
+            " revenue pls",
+            ["products.name", "orders.total_revenue"],
+            {
+                "products.category": "Outerwear",
+                "customers.region": "South",
+                "orders.created_date": "this quarter",
+            },
+        ),
+        ("what brands sold sneakers", ["products.brand"], {"products.name": "Sneakers"}),
+    ],
+)
+def test_fields_named_by_their_own_words_and_revenue_named_beside_sold(question, fields, filters):
+    reads(question, fields, filters)
