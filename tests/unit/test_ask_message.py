@@ -22,6 +22,14 @@ def read(text: str):
     return read_message(text, explores, today=TODAY)[0]
 
 
+def reads(text: str, fields: list[str], filters: dict[str, str]) -> None:
+    """Assert that the message ``text`` reads as a query of ``fields`` and ``filters``."""
+    result = read(text)
+    assert isinstance(result, QuerySpec), result
+    assert sorted(result.fields) == sorted(fields)
+    assert result.filters == filters
+
+
 def test_sentences_and_which_one_asks():
     assert sentences("We met. What was revenue vs. last month? (Net, not gross.)") == [
         "We met.",
@@ -56,10 +64,7 @@ def test_sentences_and_which_one_asks():
     ],
 )
 def test_the_question_its_refinements_and_what_its_pronouns_refer_to(text, fields, filters):
-    result = read(text)
-    assert isinstance(result, QuerySpec), result
-    assert sorted(result.fields) == sorted(fields)
-    assert result.filters == filters
+    reads(text, fields, filters)
 
 
 @pytest.mark.parametrize(
@@ -146,10 +151,7 @@ def test_sentences_of_messages_typed_in_lower_case_and_around_the_question():
     ],
 )
 def test_greetings_reasons_and_thanks_around_the_question_are_passed_over(text, fields, filters):
-    result = read(text)
-    assert isinstance(result, QuerySpec), result
-    assert sorted(result.fields) == sorted(fields)
-    assert result.filters == filters
+    reads(text, fields, filters)
 
 
 @pytest.mark.parametrize(
