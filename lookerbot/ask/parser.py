@@ -3735,6 +3735,29 @@ class _Parser:
             # "healthcare and education accounts in the US, with their segment": each of
             # those accounts, named, with its segment
             dimensions.insert(0, shown_things)
+        listed_things = [
+            shown
+            for view in sorted(reading.hinted)
+            if (shown := index.display_dimension(view)) is not None
+        ]
+        loose = [index.fields[name] for name in sorted(reading.loose_numbers)]
+        totals_of_loose = [
+            m for m in measures if any(m in self.measures_of_number(n) for n in loose)
+        ]
+        if (
+            len(totals_of_loose) == len(measures)
+            and dimensions
+            and "list" in self.norms[:2]
+            and len(listed_things) == 1
+            and listed_things[0] not in dimensions
+            and "with" in self.norms
+        ):
+            # "list UK and France accounts on Enterprise Plus with signup date and billing
+            # period", "list enterprise accounts in germany with their plan and seats": those
+            # accounts, named, with the fields of theirs asked for, each row's own number
+            dimensions.insert(0, listed_things[0])
+            dimensions += [n for n in loose if n not in dimensions] if measures else []
+            measures = []
         if not measures and not dimensions:
             understood = reading.time or reading.includes or reading.excludes or reading.compares
             reason = "no_fields" if understood else "nothing"

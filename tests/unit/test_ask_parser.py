@@ -2235,3 +2235,22 @@ def test_measures_after_values_compared_and_counts_joined_to_a_number(question, 
 )
 def test_fields_named_by_their_own_words_and_revenue_named_beside_sold(question, fields, filters):
     reads(question, fields, filters)
+
+
+@pytest.mark.parametrize(
+    ("question", "fields", "filters"),
+    [
+        (
+            "list UK and France accounts on Enterprise Plus with signup date and billing period",
+            ["accounts.name", "subscriptions.signup_date", "subscriptions.billing_period"],
+            {"accounts.country": "United Kingdom,France", "subscriptions.plan": "Enterprise Plus"},
+        ),
+        (
+            "list enterprise accounts in germany with their plan and seats",
+            ["accounts.name", "subscriptions.plan", "subscriptions.seats"],
+            {"accounts.segment": "Enterprise", "accounts.country": "Germany"},
+        ),
+    ],
+)
+def test_list_things_named_with_values_with_fields_of_theirs(question, fields, filters):
+    reads(question, fields, filters)
