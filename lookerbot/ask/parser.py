@@ -3740,9 +3740,9 @@ class _Parser:
             for view in sorted(reading.hinted)
             if (shown := index.display_dimension(view)) is not None
         ]
-        loose = [index.fields[name] for name in sorted(reading.loose_numbers)]
+        per_row = [index.fields[name] for name in sorted(reading.loose_numbers)]
         totals_of_loose = [
-            m for m in measures if any(m in self.measures_of_number(n) for n in loose)
+            m for m in measures if any(m in self.measures_of_number(n) for n in per_row)
         ]
         if (
             len(totals_of_loose) == len(measures)
@@ -3756,7 +3756,7 @@ class _Parser:
             # period", "list enterprise accounts in germany with their plan and seats": those
             # accounts, named, with the fields of theirs asked for, each row's own number
             dimensions.insert(0, listed_things[0])
-            dimensions += [n for n in loose if n not in dimensions] if measures else []
+            dimensions += [n for n in per_row if n not in dimensions] if measures else []
             measures = []
         if not measures and not dimensions:
             understood = reading.time or reading.includes or reading.excludes or reading.compares
