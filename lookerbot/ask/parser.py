@@ -2122,9 +2122,9 @@ class _Parser:
         list of them."""
         counts = ("count", "count_distinct")
         for other, join in ((i - 2, i - 1), (i + 2, i + 1)):  # "subs and accounts", either way
-            if not 0 <= other < len(items) or items[join].marker != "and":
-                continue
-            if items[other].kind != "field":
+            if not 0 <= other < len(items) or not _joins(items[join]):
+                continue  # "subs and accounts", "accounts, subs, churn rate"
+            if items[other].kind != "field" or items[join].text == ":":
                 continue
             tops = _tops(items[other].candidates, "any")
             if tops and all(c.field.is_measure and c.field.type in counts for c in tops):

@@ -2254,3 +2254,29 @@ def test_fields_named_by_their_own_words_and_revenue_named_beside_sold(question,
 )
 def test_list_things_named_with_values_with_fields_of_theirs(question, fields, filters):
     reads(question, fields, filters)
+
+
+@pytest.mark.parametrize(
+    ("question", "fields", "filters"),
+    [
+        # a dash between spaces separates, as a comma does
+        (
+            "list open urgent tickets — id, topic, agent, created date",
+            ["tickets.id", "tickets.topic", "agents.name", "tickets.created_date"],
+            {"tickets.status": "open", "tickets.priority": "Urgent"},
+        ),
+        # a thing's noun in a list of counts is its count
+        (
+            "healthcare vs financial services: accounts, subs, churn rate",
+            [
+                "accounts.industry",
+                "accounts.count",
+                "subscriptions.count",
+                "subscriptions.churn_rate",
+            ],
+            {"accounts.industry": "Healthcare,Financial Services"},
+        ),
+    ],
+)
+def test_dashes_separate_and_nouns_in_a_list_of_counts_are_counted(question, fields, filters):
+    reads(question, fields, filters)
