@@ -1322,6 +1322,32 @@ class _Parser:
         said = set(stems(" ".join((dated.label, dated.group_label or "", dated.description))))
         return not any(view.rstrip("s") in said or view in said for view in views)
 
+    def columns_named(self, reading: _Reading) -> bool:
+        """Whether the question names the Explore's own things, then ends with the columns
+        it wants of each ("the Enterprise Plus subs with under 50 seats - account, seats,
+        signup date", "trialing subs ...: account name, country, seats"): rows of them."""
+        base = self.index.count_measure()
+        if base is None or reading.rank is not None or reading.grain or reading.by_groups:
+            return False
+        tail: list[_Item] = []
+        k = len(self.items) - 1
+        while k >= 0 and (self.items[k].kind == "field" or _joins(self.items[k])):
+            tail.insert(0, self.items[k])
+            k -= 1
+        fields = [it for it in tail if it.kind == "field"]
+        if len(fields) < 2 or k < 0 or self.items[k + 1].kind != "comma":
+            return False  # the columns come after a comma, a colon or a dash
+        dims = [
+            f for f in fields if any(not c.field.is_measure for c in _tops(f.candidates, "dim"))
+        ]
+        plural_things = any(
+            t.kind == "word"
+            and t.stem != t.norm
+            and any(c.field == base for c in self.index.phrases.get((t.stem,), []))
+            for t in self.tokens[: fields[0].start]
+        )
+        return plural_things and len(dims) >= 1
+
     def things_first(self, reading: _Reading) -> bool:
         """Whether the question starts with things, in the plural, and says which of them
         ("shoppers with cancelled orders in the last 30 days", "accounts that signed up in
@@ -3617,6 +3643,8 @@ class _Parser:
             grain, compared = reading.change_grain, True
 
         dimensions = list(reading.dimensions)
+        if not reading.rows_of and dimensions and self.columns_named(reading):
+            reading.rows_of = True
         if reading.rows_of and not dimensions:
             # "MRR for each subscription": each one's own, which no field named here keeps
             k = next(k for k, t in enumerate(self.tokens) if t.norm in ("each", "every"))

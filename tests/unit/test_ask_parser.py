@@ -2280,3 +2280,34 @@ def test_list_things_named_with_values_with_fields_of_theirs(question, fields, f
 )
 def test_dashes_separate_and_nouns_in_a_list_of_counts_are_counted(question, fields, filters):
     reads(question, fields, filters)
+
+
+@pytest.mark.parametrize(
+    ("question", "fields", "filters"),
+    [
+        # the Explore's own things, then the columns wanted of each: rows of them
+        (
+            "show the Enterprise Plus subs with under 50 seats - account, seats, signup date",
+            ["accounts.name", "subscriptions.seats", "subscriptions.signup_date"],
+            {"subscriptions.plan": "Enterprise Plus", "subscriptions.seats": "<50"},
+        ),
+        (
+            "trialing subs on Growth that signed up in the last 30 days: account name, country,"
+            " seats",
+            ["accounts.name", "accounts.country", "subscriptions.seats"],
+            {
+                "subscriptions.status": "trialing",
+                "subscriptions.plan": "Growth",
+                "subscriptions.signup_date": "30 days",
+            },
+        ),
+        # a breakdown is no list of columns
+        (
+            "subs by plan and segment",
+            ["subscriptions.plan", "accounts.segment", "subscriptions.count"],
+            {},
+        ),
+    ],
+)
+def test_the_explores_things_then_the_columns_wanted_are_rows(question, fields, filters):
+    reads(question, fields, filters)
