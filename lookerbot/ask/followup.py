@@ -37,7 +37,14 @@ from typing import Any
 
 from lookerbot.ask.dates import TimeFilter, before_first_day, combine, read_time
 from lookerbot.ask.index import ExploreIndex, ValueMatch
-from lookerbot.ask.parser import _UNIT_TIMEFRAME, ExploreQuestion, _Parser, _Reading, known_words
+from lookerbot.ask.parser import (
+    _SHARE_WORDS,
+    _UNIT_TIMEFRAME,
+    ExploreQuestion,
+    _Parser,
+    _Reading,
+    known_words,
+)
 from lookerbot.ask.spec import (
     Calculation,
     InvalidQuery,
@@ -110,8 +117,6 @@ _AS_SHARE = re.compile(
     re.IGNORECASE,
 )
 """A reply asking for the answer as shares of its total: "as a percentage"."""
-_SHARES = frozenset({"%", "percent", "percentage", "share", "pct", "proportion"})
-"""Words that ask for shares of a total."""
 _AS_CHANGE = re.compile(
     r"^\s*(?:and|plus|with|add|also|\+)?\s*(?:the\s+)?(?:yoy|mom|qoq|wow)?\s*"
     r"(?:%|percent(?:age)?|pct)?\s*"
@@ -394,7 +399,7 @@ def refine(
     shares = any(c.type == "percent_of_total" for c in calculations)
     if reading.share and not shares:
         if not measures or not old_dims:
-            said = next((w for w in rest.split() if w.lower().strip("?") in _SHARES), rest)
+            said = next((w for w in rest.split() if w.lower().strip("?") in _SHARE_WORDS), rest)
             return NotUnderstood(index.explore.key, (said,), tuple(index.some_fields()), matched=0)
         # "what % of them is each topic": the shares asked for, not only the breakdown
         calculations = [*calculations, Calculation("percent_of_total", measures[0])]

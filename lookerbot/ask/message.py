@@ -28,6 +28,10 @@ _SENTENCE_END = re.compile(
     r"|(?<=[a-z0-9]{3}[.])\s+(?=[a-z])"
     r"|\s+[\u2014\u2013]\s+|\s+--?\s+"
 )
+"""Where a sentence ends: ".", "?" or "!" before a capital, a digit, a quote or a
+parenthesis; "?" or "!" before any word, and "." after a word of three characters or more
+("... last week. need it for the sync"), as Slack messages are often typed in lower case;
+a dash between spaces ("quick one — how many orders ...")."""
 _ASKS_AFTER = re.compile(
     r"\s*:\s+(?=(?:how|what|whats|what's|which|who|can|could)\b)"
     r"|,?\s+(?:and\s+|so\s+)?(?:(?:i|we)\s+)?(?=need\s)"
@@ -43,10 +47,6 @@ fulfilment")."""
 _SPEAKER = frozenset({"i", "im", "id", "ive", "we", "were", "weve", "my", "our", "me", "us"})
 """Words by which the asker speaks of themselves: what they say before the question is
 about them (context), where "login problems: how many tickets ..." names what is asked."""
-"""Where a sentence ends: ".", "?" or "!" before a capital, a digit, a quote or a
-parenthesis; "?" or "!" before any word, and "." after a word of three characters or more
-("... last week. need it for the sync"), as Slack messages are often typed in lower case;
-a dash between spaces ("quick one — how many orders ...")."""
 _ASKING = frozenset(
     """
     what whats which how who whom where when show give list can could would pull get tell
@@ -168,13 +168,13 @@ def _aside(sentence: str, question: QuerySpec, explore: ExploreQuestion, today: 
     if set(words) & _LIMITING or (asks(sentence) and words[:1] != ["need"]):
         return False  # "pull the cancellation reason" asks for more
     used = {*question.fields, *question.filters}
+    series = any(explore.index.fields[name].is_timeframe for name in question.fields)
     parser = _Parser(sentence, explore.index, explore.values, today, ())
     for item in parser.match():
         if item.kind in ("unknown", "comma") or item.marker in ("and", "which", "who"):
             continue
         if item.kind == "number" and item.text.isalpha():
             continue  # "felt like a busy one"
-        series = any(explore.index.fields[name].is_timeframe for name in question.fields)
         if item.kind == "grain" and series and _TREND & set(_words(item.text)):
             continue  # "trying to show the trend" of a series already asked for
         if item.kind == "value" and all(

@@ -276,6 +276,8 @@ _WEAK_GRAINS = frozenset({"over time", "trend", "trending", "trended", "moved", 
 _VALUE_LEADS = frozenset({"on", "the", "vs", "versus", "and", "or", "for", "only", "just"})
 """Words after which a word that is also a value ("Growth") is that value."""
 """Grains that only say "over time": an explicit one ("by quarter") wins over them."""
+_COUNT_WORDS = frozenset({"count", "counts", "number", "many", "total", "much", "volume", "each"})
+"""Words that ask for a count or a total: a list of things without them has none."""
 _SHOW_ME = frozenset({"show", "me", "give", "pull", "get", "find", "all", "the", "our"})
 """Words before the things a question starts with ("show me all the accounts that ...")."""
 _ALWAYS = frozenset({(">=", 1.0), (">", 0.0), (">=", 0.0)})
@@ -580,9 +582,10 @@ class _Parser:
         self.matched = 0
         self.strength = 0.0
         self.read_already: set[int] = set()
-        self.items: list[_Item] = []
         """Tokens a phrase read with words in between has taken ("how long ... resolve")."""
         """How strongly the matched phrases name their fields (a label over a synonym)."""
+        self.items: list[_Item] = []
+        """The items being read (see ``read``), as converted while reading them."""
 
     # -- pass 1: matching ------------------------------------------------------------------
 
@@ -1368,11 +1371,10 @@ class _Parser:
         if len(views) != 1:
             return False
         view = next(iter(views))
-        asked = {"count", "counts", "number", "many", "total", "much", "volume", "each"}
         return (
             self.index.display_dimension(view) is not None
             and bool(self.index.counts_of({view}))
-            and not asked & set(self.norms)
+            and not _COUNT_WORDS & set(self.norms)
         )
 
     def dated_by_other_event(self) -> str | None:
@@ -2114,7 +2116,6 @@ class _Parser:
                 return False
         else:
             return False
-        asked = {"count", "counts", "number", "many", "total", "much", "volume", "each"}
         counts = all(m.type in ("count", "count_distinct") for m in measures)
         money = self.index.money_measure()
         sold = {"sold", "sell", "sells"} & set(words) and measures == [money]
@@ -2123,7 +2124,7 @@ class _Parser:
         sold = sold and not any(
             t.stem in said for t in self.tokens if t.norm not in ("sold", "sell", "sells")
         )
-        return bool(measures) and (counts or bool(sold)) and not asked & set(words)
+        return bool(measures) and (counts or bool(sold)) and not _COUNT_WORDS & set(words)
 
     def names_only(self) -> bool:
         """Whether the question asks for names alone ("names only", "just the names")."""
@@ -2143,13 +2144,13 @@ class _Parser:
         return int(nxt is not None and nxt.kind == "grain" and nxt.start == items[i].end)
 
     def counted_too(self, items: Sequence[_Item], i: int) -> bool:
-        """Whether ``items[i]`` is joined by "and" to a count, before or after it ("number
-        of subs and accounts", "accounts and subs by week"): things counted too, not a
-        list of them."""
+        """Whether ``items[i]`` is joined by "and" or a comma to a count, before or after it
+        ("number of subs and accounts", "accounts and subs by week", "accounts, subs, churn
+        rate"): things counted too, not a list of them."""
         counts = ("count", "count_distinct")
-        for other, join in ((i - 2, i - 1), (i + 2, i + 1)):  # "subs and accounts", either way
+        for other, join in ((i - 2, i - 1), (i + 2, i + 1)):  # either way
             if not 0 <= other < len(items) or not _joins(items[join]):
-                continue  # "subs and accounts", "accounts, subs, churn rate"
+                continue
             if items[other].kind != "field" or items[join].text == ":":
                 continue
             tops = _tops(items[other].candidates, "any")
@@ -2639,10 +2640,8 @@ class _Parser:
                 ]
                 if not counts:  # "share of products": no count of them to share out
                     reading.unknown.append(self.text(item.start, of.end))
-                elif k > i + 1:
-                    reading.add_measure(counts[0])  # the accounts, counted
                 else:
-                    reading.add_measure(counts[0])
+                    reading.add_measure(counts[0])  # the accounts, counted
                 return i + 2
             return i + 1
         if marker.startswith("change"):
@@ -3112,8 +3111,8 @@ class _Parser:
                 target, factor = hours[0], per_unit
                 items[i + 1] = _Item("marker", unit.start, unit.end, unit.text)
                 self.duration_verb(items, i + 1, target)
-        unit_end = items[i + 1].end if i + 1 < len(items) and items[i + 1].start > i else 0
-        in_total = unit_end and [self.norm_at(unit_end), self.norm_at(unit_end + 1)] in (
+        unit_end = items[i + 1].end if i + 1 < len(items) else 0
+        in_total = unit_end > 0 and [self.norm_at(unit_end), self.norm_at(unit_end + 1)] in (
             ["in", "total"],
             ["combined", ""],
             ["altogether", ""],
@@ -3465,10 +3464,7 @@ class _Parser:
             if len(measures) > 1 and any(m.name not in weak for m in measures):
                 measures = [m for m in measures if m.name not in weak]
         averages = [m for m in measures if m.type == "average"]
-        on_average = ("on", "average") in itertools.pairwise(words) or (
-            "on",
-            "avg",
-        ) in itertools.pairwise(words)
+        on_average = bool({("on", "average"), ("on", "avg")} & set(itertools.pairwise(words)))
         if on_average and len(averages) == 1 and len(measures) > 1:
             averaged = set(content_words(averages[0].label_short or averages[0].label))
             totals = [m for m in measures if m.type == "sum"]
@@ -3650,15 +3646,19 @@ class _Parser:
             k = next(k for k, t in enumerate(self.tokens) if t.norm in ("each", "every"))
             return self.declined((self.text(k, k + 2),))
         keys = [d for d in dimensions if d.primary_key]
-        own_key = next(
-            (
-                f
-                for f in index.fields.values()
-                if f.primary_key and f.view == index.explore.base_view and not f.is_measure
-            ),
-            None,
+        own_key = (
+            next(
+                (
+                    f
+                    for f in index.fields.values()
+                    if f.primary_key and f.view == index.explore.base_view and not f.is_measure
+                ),
+                None,
+            )
+            if reading.rows_of and not keys and "list" in words[:4]
+            else None
         )
-        if own_key is not None and not keys and reading.rows_of and "list" in words[:4]:
+        if own_key is not None:
             # "list every order Ada Lovelace placed ... with the date and amount": each
             # one, by its id, with the fields named
             dimensions.insert(0, own_key)
@@ -3669,10 +3669,10 @@ class _Parser:
             # "Ada Lovelace's orders this year: order id, date, status, amount": her
             # orders, one row each with the fields named; a thing named by a count of
             # another view ("agent") is its name
+            listed_view = keys[0].view if keys else index.explore.base_view
             for m in measures:
                 shown = index.display_dimension(m.view)
                 of_things = m.type in ("count", "count_distinct")
-                listed_view = keys[0].view if keys else index.explore.base_view
                 other = of_things and m.view != listed_view
                 if other and shown is not None and shown not in dimensions:
                     dimensions.append(shown)
