@@ -23,6 +23,7 @@ from lookerbot import __version__
 from lookerbot.app import RUNTIME, Deps, Runtime, app_runner, create_app
 from lookerbot.sandbox import canary
 from lookerbot.sandbox.looker_emulator import LookerEmulator
+from lookerbot.sandbox.loopback import LoopbackServer
 from lookerbot.sandbox.render import message_to_text, mrkdwn_to_text
 from lookerbot.sandbox.sample_data import EXPLORES
 from lookerbot.sandbox.slack_driver import DriverResponse, SlackDriver
@@ -84,7 +85,7 @@ class Sandbox:
         self.slack = slack or SlackEmulator()
         self._overrides = settings_overrides
         self._deps = deps
-        self._runner: web.AppRunner | None = None
+        self._server: LoopbackServer | None = None
         self._session: aiohttp.ClientSession | None = None
         self.settings: Settings | None = None
         self.bot_url = ""
@@ -112,10 +113,8 @@ class Sandbox:
         try:
             self.settings = sandbox_settings(self.looker, self.slack, **overrides)
             self.app = create_app(self.settings, self._deps)
-            self._runner = app_runner(self.app, self.settings)
-            await self._runner.setup()
-            site = web.SockSite(self._runner, sock)
-            await site.start()
+            self._server = LoopbackServer(app_runner(self.app, self.settings))
+            await self._server.start(sock=sock)
         except BaseException:
             sock.close()
             raise
@@ -138,9 +137,9 @@ class Sandbox:
         """Stop the bot (draining its work), then the emulators."""
         if self._driver is not None and self.slack.event_sink == self._driver.send_event:
             self.slack.event_sink = None  # a shared emulator must not send to a stopped bot
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        if self._server is not None:
+            await self._server.stop()
+            self._server = None
         if self._session is not None:
             await self._session.close()
         if self._owns_slack:

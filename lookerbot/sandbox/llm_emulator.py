@@ -16,6 +16,8 @@ from typing import Any
 
 from aiohttp import web
 
+from lookerbot.sandbox.loopback import LoopbackServer
+
 PATH = "/v1/chat/completions"
 
 
@@ -58,27 +60,22 @@ class LlmEmulator:
         self.delay = 0.0
         """Seconds to stall before answering."""
         self.requests: list[LlmRequest] = []
-        self._runner: web.AppRunner | None = None
+        self._server: LoopbackServer | None = None
         self.url = ""
 
     async def start(self) -> LlmEmulator:
         """Listen on a free port of 127.0.0.1."""
         app = web.Application()
         app.router.add_post(PATH, self._completions)
-        # Stop within a second: a request arriving while aiohttp shuts down is ignored, and
-        # its default 60 s wait for in-flight requests would hold the stop that long.
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.url = f"http://127.0.0.1:{self._runner.addresses[0][1]}/v1"
+        self._server = LoopbackServer.of(app)
+        self.url = await self._server.start() + "/v1"
         return self
 
     async def stop(self) -> None:
         """Stop serving."""
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        if self._server is not None:
+            await self._server.stop()
+            self._server = None
 
     async def __aenter__(self) -> LlmEmulator:
         return await self.start()

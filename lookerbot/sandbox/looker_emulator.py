@@ -47,6 +47,7 @@ from lookerbot.sandbox.looker_contract import (
     select_fields,
 )
 from lookerbot.sandbox.looker_schedules import PlanRefusal, ScheduledPlans
+from lookerbot.sandbox.loopback import LoopbackServer
 from lookerbot.sandbox.png import bar_chart
 from lookerbot.sandbox.query_engine import QueryError, dimension_value, run_query
 from lookerbot.sandbox.sample_data import EXPLORES, Dataset, ExploreDef, explore_def, generate_all
@@ -541,7 +542,7 @@ class LookerEmulator:
         """Access token -> (Looker user id, monotonic time it expires)."""
         self._downloads: dict[str, Callable[[], Iterable[bytes]]] = {}
         self._faults: list[_Fault] = []
-        self._runner: web.AppRunner | None = None
+        self._server: LoopbackServer | None = None
         self.url = ""
         self.schedules = ScheduledPlans(self, clock=lambda: datetime.now(UTC))
         """Scheduled plans: their store, runs (``runs``), Action Hubs (``add_hub``), clock,
@@ -554,22 +555,17 @@ class LookerEmulator:
         app = web.Application(middlewares=[self._middleware])
         app.router.add_route("*", API + "/{path:.*}", self._dispatch)
         app.router.add_get("/downloads/{token}", self._download)
-        # Stop within a second: a request arriving while aiohttp shuts down is ignored, and
-        # its default 60 s wait for in-flight requests would hold the stop that long.
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", port)
-        await site.start()
-        self.url = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
+        self._server = LoopbackServer.of(app)
+        self.url = await self._server.start(port)
         await self.schedules.start()
         return self
 
     async def stop(self) -> None:
         """Stop serving (and running scheduled plans)."""
         await self.schedules.stop()
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        if self._server is not None:
+            await self._server.stop()
+            self._server = None
 
     async def __aenter__(self) -> LookerEmulator:
         return await self.start()

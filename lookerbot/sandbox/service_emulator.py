@@ -16,6 +16,8 @@ from typing import Any
 
 from aiohttp import web
 
+from lookerbot.sandbox.loopback import LoopbackServer
+
 
 @dataclass(frozen=True)
 class ReceivedBatch:
@@ -67,7 +69,7 @@ class ServiceEmulator:
         self._gate: asyncio.Event | None = None
         self.waiting = asyncio.Event()
         """Set while a request is held (see :meth:`hold`)."""
-        self._runner: web.AppRunner | None = None
+        self._server: LoopbackServer | None = None
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -75,21 +77,16 @@ class ServiceEmulator:
         """Listen on 127.0.0.1 (a free port unless ``port`` is given)."""
         app = web.Application(client_max_size=16 * 1024 * 1024)
         app.router.add_post(self.path, self._receive)
-        # Stop within a second: a request arriving while aiohttp shuts down is ignored, and
-        # its default 60 s wait for in-flight requests would hold the stop that long.
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", port)
-        await site.start()
-        self.url = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
+        self._server = LoopbackServer.of(app)
+        self.url = await self._server.start(port)
         return self
 
     async def stop(self) -> None:
         """Stop serving (held requests are released first)."""
         self.release()
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        if self._server is not None:
+            await self._server.stop()
+            self._server = None
 
     async def __aenter__(self) -> ServiceEmulator:
         return await self.start()

@@ -32,6 +32,7 @@ from aiohttp import WSMsgType, web
 
 from lookerbot.manifest import BOT_SCOPES, build_manifest
 from lookerbot.sandbox import blockkit, canary, slack_contract
+from lookerbot.sandbox.loopback import LoopbackServer
 
 TEAM_ID = "T0ACME"
 TEAM_NAME = "Acme"
@@ -329,7 +330,7 @@ class SlackEmulator:
         self._upload_failures: list[int] = []
         self._clock = itertools.count(1)
         self._response_ids = itertools.count(1)
-        self._runner: web.AppRunner | None = None
+        self._server: LoopbackServer | None = None
         self._sockets: list[web.WebSocketResponse] = []
         self._ack_waiters: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._socket_connected = asyncio.Event()
@@ -345,13 +346,8 @@ class SlackEmulator:
         app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_get("/socket", self._socket)
         app.router.add_get("/files/{file_id}", self._download)
-        # Stop within a second: a request arriving while aiohttp shuts down is ignored, and
-        # its default 60 s wait for in-flight requests would hold the stop that long.
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", port)
-        await site.start()
-        self.url = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
+        self._server = LoopbackServer.of(app)
+        self.url = await self._server.start(port)
         self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
         return self
 
@@ -362,9 +358,9 @@ class SlackEmulator:
         await asyncio.gather(*self._echoes, return_exceptions=True)
         for ws in list(self._sockets):
             await ws.close()
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        if self._server is not None:
+            await self._server.stop()
+            self._server = None
         if self._http is not None:
             await self._http.close()
             self._http = None

@@ -15,6 +15,8 @@ from typing import Literal
 
 from aiohttp import web
 
+from lookerbot.sandbox.loopback import LoopbackServer
+
 Mode = Literal[
     "acls-disabled",  # ACLs refused; objects readable only as the bucket policy says (no one)
     "public-acls-ignored",  # ACLs accepted, but public access is blocked anyway
@@ -59,24 +61,21 @@ class RefusingCloud:
     requests: list[Request] = field(default_factory=list)
     objects: dict[str, bytes] = field(default_factory=dict)
     url: str = ""
-    _runner: web.AppRunner | None = None
+    _server: LoopbackServer | None = None
     _stopping: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def start(self) -> RefusingCloud:
         app = web.Application(client_max_size=16 * 1024 * 1024)
         app.router.add_route("*", "/{path:.*}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.url = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
+        self._server = LoopbackServer.of(app)
+        self.url = await self._server.start()
         return self
 
     async def stop(self) -> None:
         self._stopping.set()  # ends hanging requests
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        if self._server is not None:
+            await self._server.stop()
+            self._server = None
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         self.requests.append(
