@@ -1664,6 +1664,9 @@ class _Parser:
                     reading.new_things = self.text(item.start - 1, item.end)
                 reading.lists_with = reading.lists_with or self.with_measure(items, i)
                 reading.happened_after_noun |= self.happened_after_noun(items, i)
+                if self.rate_of_measure(items, i):
+                    i += 1  # "paying us a month": what MRR is, not a breakdown by month
+                    continue
                 if self.paying_things(items, i):
                     # "paying accounts by country": accounts that pay (which statuses?),
                     # not the money they pay
@@ -1961,21 +1964,34 @@ class _Parser:
         return len(views) == 1 and any(c.field.view in views for c in item.candidates)
 
     def rate_of_measure(self, items: Sequence[_Item], i: int) -> bool:
-        """A rate after a verb of money ("paying us each month", "spend per month") that the
-        measure the verb names already is: its label or description says so ("Monthly
-        Recurring Revenue")."""
+        """A rate after a verb of money ("paying us each month", "spend per month", "pay us
+        the most per month") that the measure the verb names already is: its label or
+        description says so ("Monthly Recurring Revenue")."""
         item = items[i]
         said = item.text.lower().split() if item.text else []
         lead = said[0] if said else ""
         adverb = said == [f"{item.grain}ly"]  # "pay monthly"
+        grain = item.grain
+        if item.kind == "field":
+            # "paying us a month": the timeframe named after "a"
+            tops = _tops(item.candidates, "any")
+            timeframes = {c.field.name.rsplit("_", 1)[-1] for c in tops}
+            if self.norm_at(item.start - 1) != "a" or len(said) != 1:
+                return False
+            if not tops or not all(c.field.is_timeframe for c in tops) or len(timeframes) != 1:
+                return False
+            lead, grain = "a", timeframes.pop()
         if i == 0 or (lead not in ("each", "per", "every", "a") and not adverb):
             return False
-        if item.grain is None:
+        if grain is None:
             return False
-        verb = items[i - 1]
+        k = i - 1
+        while k > 0 and items[k].kind in ("rank", "value"):
+            k -= 1  # "pay us the most per month", "billing Pine & Co per month"
+        verb = items[k]
         if verb.kind != "field" or tuple(self.stems[verb.start : verb.end]) not in MONEY_VERBS:
             return False
-        rate = f"{item.grain}ly"
+        rate = f"{grain}ly"
         return any(
             rate in f"{c.field.label} {c.field.description}".lower()
             for c in _tops(verb.candidates, "any")
@@ -2320,7 +2336,7 @@ class _Parser:
             if rest in (("count",), ("number",)):
                 continue  # "churned count": the count of churned subscriptions
             nouns = self.index.phrases.get(rest, [])
-            if any(c.view_noun or c.field.is_measure for c in nouns):
+            if any(c.view_noun or c.field.type in ("count", "count_distinct") for c in nouns):
                 end = item.start + length
                 return _Item("value", item.start, end, self.text(item.start, end), values=matches)
         said = tuple(self.stems[item.start : item.end])

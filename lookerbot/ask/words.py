@@ -31,6 +31,7 @@ _TOKEN = re.compile(
 
 _NUMBER_SIGN = re.compile(r"#\s*(?=[^\W\d_])")
 _PLUS_AND = re.compile(r"(?<=[^\W\d_])\s*\+\s*(?=[^\W\d_])")
+_PLUS_AFTER_NUMBER = re.compile(r"(?:(?<=\d)|(?<=\d[kK]))\+(?![\d+])")
 
 IRREGULAR = {
     "sold": "sale",
@@ -163,8 +164,9 @@ def tokenize(text: str) -> list[Token]:
     """The tokens of ``text``; anything that is not a word, number, date or operator is
     dropped (punctuation other than commas)."""
     tokens: list[Token] = []
-    # "# of orders": the number of them; "tickets + FRT": and
+    # "# of orders": the number of them; "tickets + FRT": and; "100+ seats": 100 or more
     text = _PLUS_AND.sub(" and ", _NUMBER_SIGN.sub("number ", text))
+    text = _PLUS_AFTER_NUMBER.sub(" or more", text)
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup
         raw = match.group()

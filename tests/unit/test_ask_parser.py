@@ -580,6 +580,33 @@ def test_traps_that_would_run_another_query_decline(question):
             {"subscriptions.plan": "Pro"},
         ),
         (
+            # ARR spelled out, as its description does: not "annual" subs' recurring revenue
+            "how much annual recurring revenue do mid-market accounts pay us",
+            ["subscriptions.total_arr"],
+            {"accounts.segment": "Mid-Market"},
+        ),
+        (
+            # "a month" after the verb is what MRR is, not a breakdown by signup month
+            "what's Blue Harbor Bank paying us a month",
+            ["subscriptions.total_mrr"],
+            {"accounts.name": "Blue Harbor Bank"},
+        ),
+        (
+            "how much are we billing Pine & Co per month",
+            ["subscriptions.total_mrr"],
+            {"accounts.name": "Pine & Co"},
+        ),
+        (
+            "subs with 100+ seats, by plan",
+            ["subscriptions.count", "subscriptions.plan"],
+            {"subscriptions.seats": ">=100"},
+        ),
+        (
+            "orders of $500+ last month",
+            ["orders.count"],
+            {"orders.created_date": "last month", "orders.amount": ">=500"},
+        ),
+        (
             # both billing periods there are: a breakdown, no filter
             "annual vs monthly mrr",
             ["subscriptions.billing_period", "subscriptions.total_mrr"],
