@@ -497,10 +497,15 @@ ASK_WHICH_EXPLORE = "Your question fits more than one Explore equally. Which did
 
 
 def ask_no_event_date(verb: str, date_name: str) -> str:
+    """``verb`` is a participle ("resolved") or, from "by cancellation month", a noun."""
+    when = (
+        f"when something was *{escape(verb)}*"
+        if verb.lower().endswith("ed")
+        else f"the date of each *{escape(verb)}*"
+    )
     return (
-        f"I can't tell when something was *{escape(verb)}*: the only date I can filter on "
-        f"is *{escape(date_name)}*. Ask about that date instead, or ask your Looker admin "
-        "for the date you need."
+        f"I can't tell {when}: the only date I can filter on is *{escape(date_name)}*. Ask "
+        "about that date instead, or ask your Looker admin for the date you need."
     )
 
 

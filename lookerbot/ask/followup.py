@@ -288,6 +288,24 @@ def refine(
         # description ("before refunds"); not enough to run a query someone might believe
         words = tuple(reading.described[m.name] for m in named)
         return NotUnderstood(index.explore.key, words, tuple(index.some_fields()), matched=0)
+    dated = index.filter_time_field()
+    event = stems(dated.label_short or dated.label)[:1] if dated is not None else ()
+    if (
+        lead in ("what about", "how about", "and what about")
+        and reading.time is not None
+        and named
+        and all(m.type in ("count", "count_distinct") for m in named)
+        and event
+        and event[0] in parser.stems
+    ):
+        # "what about signups since april?": the signups are when the rows are dated
+        # (Signup Date), so the time changes; the measures stay
+        named = []
+    ranked_by = reading.sort_key[0].name if reading.rank and reading.sort_key else None
+    if ranked_by in previous.fields and {m.name for m in named} == {ranked_by}:
+        # "top 3 by csat (instead)": the rows ranked by a measure they show; the other
+        # measures stay
+        named = []
     happened = parser.count_of_value(named, reading)
     if happened is not None:  # "what about the number of churned subs?"
         del reading.includes[happened[0]]

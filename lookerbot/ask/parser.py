@@ -581,9 +581,9 @@ class _Parser:
         self.prefer = set(prefer)
         self.matched = 0
         self.strength = 0.0
+        """How strongly the matched phrases name their fields (a label over a synonym)."""
         self.read_already: set[int] = set()
         """Tokens a phrase read with words in between has taken ("how long ... resolve")."""
-        """How strongly the matched phrases name their fields (a label over a synonym)."""
         self.items: list[_Item] = []
         """The items being read (see ``read``), as converted while reading them."""
 
@@ -623,6 +623,14 @@ class _Parser:
                 # "how many were ever past due": a status once held, which a status now
                 # does not keep
                 items.append(_Item("unknown", i, i + 1, self.tokens[i].text))
+                i += 1
+                continue
+            sold = i > 0 and self.stems[i - 1] in ("sale", "sold", "buy", "bought")
+            if self.norm_at(i) == "many" and sold and self.norm_at(i - 2) != "how":
+                # "are we selling many Boots": how many were sold, not the sales
+                if items and items[-1].kind == "field" and items[-1].end == i:
+                    items.pop()
+                items.append(_Item("marker", i, i + 1, self.tokens[i].text, marker="howmany"))
                 i += 1
                 continue
             if self.norm_at(i) == "paying" and i > 0 and self.norm_at(i - 1) == "per":
@@ -976,7 +984,7 @@ class _Parser:
         return numbers is not None and self.stems[i + 1] not in numbers
 
     def all_of_them(self, i: int) -> int:
-        """Where "across all <the Explore's things>" or "(for) all <things> combined",
+        """Where "across all <things the Explore counts>" or "(for) all <things> combined",
         starting at ``i``, ends: every row, which is what a total is of anyway; 0 when
         neither starts there."""
         lead = self.norm_at(i) in ("across", "for", "over")
@@ -986,10 +994,10 @@ class _Parser:
         for end in (k + 2, k + 3):  # "all plans combined", "all billing periods together"
             if self.norm_at(end) in ("combined", "together", "altogether", "overall"):
                 return end + 1
-        base = self.index.count_measure()
         named = self.index.phrases.get((self.stems[k + 1],), [])
-        if self.norm_at(i) == "across" and base is not None and any(c.field == base for c in named):
-            return k + 2
+        things = any(c.field.type in ("count", "count_distinct") for c in _tops(named, "any"))
+        if self.norm_at(i) == "across" and things:
+            return k + 2  # "total MRR across all customers": the accounts, every one
         return 0
 
     def how_long(self, i: int) -> _Item | None:
@@ -1381,6 +1389,24 @@ class _Parser:
         """The verb of "by the date they cancelled", "the day it was resolved": a date the
         Explore does not keep when its date is of something else."""
         words = self.norms
+        base = self.index.count_measure()
+        for event, when in itertools.pairwise(self.items):
+            # "churn by cancellation month": the month of an event (a count of some of the
+            # rows) the Explore keeps no date of, not the month of its own date
+            tops = _tops(event.candidates, "any") if event.kind == "field" else []
+            timeframes = _tops(when.candidates, "any") if when.kind == "field" else []
+            if (
+                self.norm_at(event.start - 1) in ("by", "per", "each")
+                and when.start == event.end
+                and when.end == when.start + 1
+                and self.norms[when.start] in _DATE_WORDS
+                and tops
+                and all(c.field.type in ("count", "count_distinct") for c in tops)
+                and all(c.field != base and not c.view_noun for c in tops)
+                and timeframes
+                and all(c.field.is_timeframe for c in timeframes)
+            ):
+                return event.text
         for k, word in enumerate(words):
             if word not in ("date", "day", "dates", "days"):
                 continue
@@ -1666,6 +1692,9 @@ class _Parser:
                 reading.happened_after_noun |= self.happened_after_noun(items, i)
                 if self.rate_of_measure(items, i):
                     i += 1  # "paying us a month": what MRR is, not a breakdown by month
+                    continue
+                if self.said_of_things(items, i):
+                    i += 1  # "subs billed in Germany": which subs, not what they pay
                     continue
                 if self.paying_things(items, i):
                     # "paying accounts by country": accounts that pay (which statuses?),
@@ -1996,6 +2025,23 @@ class _Parser:
             rate in f"{c.field.label} {c.field.description}".lower()
             for c in _tops(verb.candidates, "any")
         )
+
+    def said_of_things(self, items: Sequence[_Item], i: int) -> bool:
+        """ "billed" or "charged" right after the plural noun of things the Explore counts
+        ("subs billed in Germany"), with no amount asked ("how much", "total"): it says
+        which things, and they are counted. ("Shoppers spent", "customers paid" are what
+        they did: the money.)"""
+        item = items[i]
+        if item.end != item.start + 1 or self.norms[item.start] not in ("billed", "charged"):
+            return False
+        if i == 0 or items[i - 1].end != item.start or items[i - 1].kind != "field":
+            return False
+        noun = self.tokens[items[i - 1].end - 1]
+        tops = _tops(items[i - 1].candidates, "any")
+        counted = tops and all(c.field.type in ("count", "count_distinct") for c in tops)
+        if not counted or noun.stem == noun.norm:  # things are named in the plural
+            return False
+        return not ({"much", "total", "sum", "amount"} & set(self.norms))
 
     def done_by_those(self, items: Sequence[_Item], i: int) -> bool:
         """Whether "by" at ``items[i]`` follows a past participle and names, in the plural,
@@ -3227,7 +3273,10 @@ class _Parser:
         are compared), or right after it ("more than 5 orders", "more than $20k in
         sales", "spent more than $2,000"); money only of a money measure."""
         item = items[i]
-        for k in (i - 1, i + 1):
+        unit = i + 1 < len(items) and items[i + 1].start == item.end
+        # "agents by CSAT with at least 30 tickets": the noun right after the number is
+        # what it counts, though a measure was named before
+        for k in (i + 1, i - 1) if unit else (i - 1, i + 1):
             if not 0 <= k < len(items) or items[k].kind != "field":
                 continue
             tops = _tops(items[k].candidates, "any")
@@ -4047,6 +4096,9 @@ def _root(word: str) -> str:
             return word[: -len(suffix)]
     return word
 
+
+_DATE_WORDS = frozenset({"date", "day", "week", "month", "quarter", "year"})
+"""A timeframe named by its grain alone ("cancellation month")."""
 
 _DURATION = frozenset({"time", "hour", "minute", "day", "second", "duration"})
 """Words of a measure of how long something takes."""

@@ -92,6 +92,9 @@ async def test_in_a_dm_any_text_that_is_not_a_command_is_a_question(sandbox: San
     # (its date is the day an order was placed): declined, not run on the wrong date.
     declined = text_of(await dm(sandbox, "how many orders were cancelled last month"))
     assert declined.startswith(":warning: I can't tell when something was *cancelled*")
+    # "by return month" likewise: the month of each return, which no date keeps
+    by_event = text_of(await dm(sandbox, "orders by return month"))
+    assert by_event.startswith(":warning: I can't tell the date of each *return*: the only")
     assert len(created_queries(sandbox.looker)) == 1
     # Commands still win: "help" is help, "revenue" the custom command.
     assert "Built-in commands" in text_of(await dm(sandbox, "help"))

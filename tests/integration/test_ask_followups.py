@@ -581,3 +581,28 @@ def test_split_by_said_after_values_is_a_pivot_beside_the_breakdown():
     ]
     assert both.pivots == ("accounts.industry",)
     assert both.filters == {"accounts.industry": "Healthcare,Retail"}
+
+
+def test_signups_with_a_time_change_the_time_and_a_ranking_keeps_the_measures():
+    today = date(2026, 9, 30)
+    saas = explore_question("saas/subscriptions", today)
+    churn = parse("churn rate by segment for monthly subs", [saas], today=today)
+    assert isinstance(churn, QuerySpec)
+    # "signups" are when subscriptions are dated (Signup Date): the time changes
+    since = refine(churn, "what about signups since jan 1?", saas, today=today)
+    assert isinstance(since, QuerySpec), since
+    assert sorted(since.fields) == ["accounts.segment", "subscriptions.churn_rate"]
+    assert since.filters["subscriptions.signup_date"] == "after 2026/01/01"
+    support = explore_question("support/tickets", today)
+    table = parse("avg resolution time and csat by agent this month", [support], today=today)
+    assert isinstance(table, QuerySpec)
+    # ranked by a measure the rows show: the other measure stays
+    top = refine(table, "top 3 by csat instead", support, today=today)
+    assert isinstance(top, QuerySpec), top
+    assert sorted(top.fields) == [
+        "agents.name",
+        "tickets.average_resolution_hours",
+        "tickets.csat",
+    ]
+    assert top.sorts == ("tickets.csat desc",)
+    assert top.limit == 3

@@ -377,7 +377,13 @@ def test_a_ranking_keeps_the_thing_it_ranks(question, fields, limit):
 
 
 @pytest.mark.parametrize(
-    ("question", "unknown"), [("MRR growth", "growth"), ("orders by hour", "")]
+    ("question", "unknown"),
+    [
+        ("MRR growth", "growth"),
+        ("orders by hour", ""),
+        # the month of each cancellation: no date keeps it (only the signup date)
+        ("churn by cancellation month for the last year", "cancellation"),
+    ],
 )
 def test_what_the_explore_cannot_show_is_declined_not_run_as_something_else(question, unknown):
     saas = explore_question("saas/subscriptions", TODAY)
@@ -590,6 +596,25 @@ def test_traps_that_would_run_another_query_decline(question):
             "what's Blue Harbor Bank paying us a month",
             ["subscriptions.total_mrr"],
             {"accounts.name": "Blue Harbor Bank"},
+        ),
+        (
+            # "many" after a verb of selling: how many were sold, not the sales
+            "are we selling many Boots this month",
+            ["orders.count"],
+            {"orders.created_date": "this month", "products.name": "Boots"},
+        ),
+        ("total MRR across all customers", ["subscriptions.total_mrr"], {}),
+        (
+            # the noun right after the number is what it counts, not the CSAT before it
+            "bottom 5 agents by csat among those with at least 30 tickets",
+            ["agents.name", "tickets.csat"],
+            {"tickets.count": ">=30"},
+        ),
+        (
+            # "billed" after the things: which subs, counted
+            "subs billed in germany and france, by plan",
+            ["subscriptions.count", "subscriptions.plan"],
+            {"accounts.country": "Germany,France"},
         ),
         (
             "how much are we billing Pine & Co per month",
