@@ -2987,6 +2987,17 @@ class _Parser:
                 # "High priority tickets": the values, named with their field
                 fields = {m.field.name for m in items[i - 2].values}
                 weak = any(c.field.name in fields for c in items[i - 1].candidates)
+            joined_after = (
+                i + 2 < len(items)
+                and items[i + 1].marker == "and"
+                and items[i + 2].kind == "field"
+                and items[i + 2].start == items[i + 1].end
+                and any(c.field.is_measure for c in _tops(items[i + 2].candidates, "any"))
+            )
+            if weak and counts and joined_after:
+                # "Northwind orders and revenue", "SMB new subs and seats": the things the
+                # value names are counted too, beside the measure joined to them
+                weak = False
             if weak and counts and self.is_subject(item, chosen.field):
                 reading.hinted.add(chosen.field.view)  # "Tier 1 agents"
             reading.add_measure(chosen.field, weak=weak)
@@ -3517,6 +3528,11 @@ class _Parser:
             and {"what", "whats", "how", "number", "count"} & set(after_many[k + 1 : k + 4])
             for k, word in enumerate(after_many)
         )  # "... yesterday and from how many customers", "plus the number of returns"
+        if then_how_many:
+            # "which customer spent the most in august and how many orders did they place":
+            # the money the verb names and the count, each asked for
+            asked_too = True
+            reading.verb_measures.clear()
         weak_first = (reading.noun_counts, reading.verb_measures)
         if reading.how_many and not asked_too:
             # "how many (Enterprise) subs are billed annually": "how many" asks for a
@@ -3775,8 +3791,13 @@ class _Parser:
                 # "orders in each status (complete, cancelled and so on)": examples of
                 # what the breakdown shows, not a filter
                 del reading.includes[name]
-        if reading.versus and len(reading.times) < 2:
-            # "SMB vs Enterprise": the values compared side by side, one row each.
+        values_versus = any(
+            a.kind == "value" and b.marker == "versus" and c.kind == "value"
+            for a, b, c in zip(self.items, self.items[1:], self.items[2:], strict=False)
+        )
+        if reading.versus and (len(reading.times) < 2 or values_versus):
+            # "SMB vs Enterprise": the values compared side by side, one row each (and
+            # "North vs South revenue, this month vs last month": the periods pivoted)
             for name, values in list(reading.includes.items()):
                 if len(values) > 1 and all(d.name != name for d in dimensions):
                     dimensions.append(index.fields[name])

@@ -598,6 +598,18 @@ def test_traps_that_would_run_another_query_decline(question):
             {"accounts.name": "Blue Harbor Bank"},
         ),
         (
+            # the things a value names, joined by "and" to a measure: counted too
+            "Northwind orders and revenue",
+            ["orders.count", "orders.total_revenue"],
+            {"products.brand": "Northwind"},
+        ),
+        (
+            # a ranking by the money, then "and how many ...": both asked
+            "which customer spent the most in august and how many orders did they place",
+            ["customers.name", "orders.count", "orders.total_revenue"],
+            {"orders.created_date": "2026/08"},
+        ),
+        (
             # "many" after a verb of selling: how many were sold, not the sales
             "are we selling many Boots this month",
             ["orders.count"],
@@ -2363,3 +2375,18 @@ def test_dashes_separate_and_nouns_in_a_list_of_counts_are_counted(question, fie
 )
 def test_the_explores_things_then_the_columns_wanted_are_rows(question, fields, filters):
     reads(question, fields, filters)
+
+
+def test_values_compared_beside_two_periods_are_rows_with_the_periods_pivoted():
+    result = three("North vs South revenue, this month vs last month")
+    assert isinstance(result, QuerySpec), result
+    assert sorted(result.fields) == [
+        "customers.region",
+        "orders.created_month",
+        "orders.total_revenue",
+    ]
+    assert result.pivots == ("orders.created_month",)
+    assert result.filters == {
+        "orders.created_date": "2026/08/01 to 2026/10/01",
+        "customers.region": "North,South",
+    }
