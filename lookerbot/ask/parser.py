@@ -1989,6 +1989,13 @@ class _Parser:
             return False  # "each plan's MRR": the plans, each with its MRR
         if tuple(self.stems[after.start : after.end]) in MONEY_VERBS:
             return False  # "does each plan bring in": what the plans do, not whose
+        named = max(c.score for c in tops) >= 2.0  # by its label or a tag, not a description
+        if (
+            named
+            and all(c.field.is_measure for c in next_tops)
+            and not any(c.view_noun for c in tops)
+        ):
+            return False  # "channel csat", "team csat": the measure by that dimension
         views = {c.field.view for c in next_tops}
         return len(views) == 1 and any(c.field.view in views for c in item.candidates)
 

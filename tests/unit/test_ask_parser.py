@@ -597,6 +597,9 @@ def test_traps_that_would_run_another_query_decline(question):
             ["subscriptions.total_mrr"],
             {"accounts.name": "Blue Harbor Bank"},
         ),
+        # a dimension named by its label right before a measure: the measure by it
+        ("channel csat", ["tickets.channel", "tickets.csat"], {}),
+        ("plan mrr", ["subscriptions.plan", "subscriptions.total_mrr"], {}),
         (
             # the things a value names, joined by "and" to a measure: counted too
             "Northwind orders and revenue",
