@@ -301,6 +301,11 @@ def refine(
         # "what about signups since april?": the signups are when the rows are dated
         # (Signup Date), so the time changes; the measures stay
         named = []
+    things = index.count_measure()
+    if lead in ("only", "just") and reading.time is not None and named == [things]:
+        # "only subs that signed up in the last 12 months": which of the things, by time;
+        # what is measured of them stays
+        named = []
     ranked_by = reading.sort_key[0].name if reading.rank and reading.sort_key else None
     if ranked_by in previous.fields and {m.name for m in named} == {ranked_by}:
         # "top 3 by csat (instead)": the rows ranked by a measure they show; the other

@@ -606,3 +606,10 @@ def test_signups_with_a_time_change_the_time_and_a_ranking_keeps_the_measures():
     ]
     assert top.sorts == ("tickets.csat desc",)
     assert top.limit == 3
+    # "only subs that signed up ...": which of them, by time; the churn counted stays
+    churned = parse("top 5 industries by churned subs", [saas], today=today)
+    assert isinstance(churned, QuerySpec)
+    recent = refine(churned, "only subs that signed up in the last 12 months", saas, today=today)
+    assert isinstance(recent, QuerySpec), recent
+    assert sorted(recent.fields) == ["accounts.industry", "subscriptions.churned_count"]
+    assert recent.filters["subscriptions.signup_date"] == "12 months"

@@ -118,6 +118,10 @@ from tests.ask_support import (
     TUNING96,
     TUNING97,
     TUNING98,
+    TUNING99,
+    TUNING100,
+    TUNING101,
+    TUNING102,
     explore_question,
 )
 
@@ -289,6 +293,13 @@ TUNING_FLOORS = {
     TUNING96: {"exact": 0.74, "wrong": 0.05},
     TUNING97: {"exact": 0.81, "wrong": 0.03},
     TUNING98: {"exact": 0.74, "wrong": 0.03},
+    # And four more, first contact with b960d93 and d50cae1 (100: b960d93): 46.2% / 7.5%
+    # (lists and rows), 83.8% / 1.2% (comparisons), 87.5% / 0.0%, follow-ups one wrong
+    # (threads), 80.0% / 2.5% (the language)
+    TUNING99: {"exact": 0.46, "wrong": 0.06},
+    TUNING100: {"exact": 0.82, "wrong": 0.03},
+    TUNING101: {"exact": 0.85, "wrong": 0.03},
+    TUNING102: {"exact": 0.80, "wrong": 0.03},
 }
 
 
