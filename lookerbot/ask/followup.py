@@ -301,6 +301,11 @@ def refine(
         # "what about signups since april?": the signups are when the rows are dated
         # (Signup Date), so the time changes; the measures stay
         named = []
+    billed = named and all(m.name in reading.verb_measures for m in named)
+    if lead in ("only", "just") and billed and (reading.includes or reading.excludes):
+        # "only the ones billed monthly": the verb says which, with its value; it asks
+        # for no money
+        named = []
     things = index.count_measure()
     if lead in ("only", "just") and reading.time is not None and named == [things]:
         # "only subs that signed up in the last 12 months": which of the things, by time;

@@ -1135,6 +1135,8 @@ class _Parser:
             return False
         if self.norm_at(i - 1) == "the":
             return True
+        if self.norm_at(i + 1) == "only" or self.norm_at(i - 1) in ("only", "just", "excluding"):
+            return True  # "bottom 3 industries by arr, us only": a place, as a filter
         for k in (i - 2, i + 2):  # "us and canada", "uk or us": beside another place
             joined = self.norm_at((i + k) // 2) in ("and", "or", ",")
             if joined and 0 <= k < len(self.tokens) and self.is_place(k):

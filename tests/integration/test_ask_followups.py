@@ -613,3 +613,10 @@ def test_signups_with_a_time_change_the_time_and_a_ranking_keeps_the_measures():
     assert isinstance(recent, QuerySpec), recent
     assert sorted(recent.fields) == ["accounts.industry", "subscriptions.churned_count"]
     assert recent.filters["subscriptions.signup_date"] == "12 months"
+    # "only the ones billed monthly": the billing period; the count stays
+    growth = parse("growth plan subs by month last year", [saas], today=today)
+    assert isinstance(growth, QuerySpec)
+    monthly = refine(growth, "only the ones billed monthly", saas, today=today)
+    assert isinstance(monthly, QuerySpec), monthly
+    assert sorted(monthly.fields) == ["subscriptions.count", "subscriptions.signup_month"]
+    assert monthly.filters["subscriptions.billing_period"] == "monthly"

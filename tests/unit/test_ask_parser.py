@@ -626,6 +626,12 @@ def test_traps_that_would_run_another_query_decline(question):
             ["accounts.count", "subscriptions.signup_year"],
             {},
         ),
+        (
+            # "us" before "only" is the place, not the pronoun
+            "bottom 3 industries by arr, us only",
+            ["accounts.industry", "subscriptions.total_arr"],
+            {"accounts.country": "United States"},
+        ),
         # a dimension named by its label right before a measure: the measure by it
         ("channel csat", ["tickets.channel", "tickets.csat"], {}),
         ("plan mrr", ["subscriptions.plan", "subscriptions.total_mrr"], {}),
