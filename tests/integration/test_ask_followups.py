@@ -613,6 +613,15 @@ def test_signups_with_a_time_change_the_time_and_a_ranking_keeps_the_measures():
     assert isinstance(recent, QuerySpec), recent
     assert sorted(recent.fields) == ["accounts.industry", "subscriptions.churned_count"]
     assert recent.filters["subscriptions.signup_date"] == "12 months"
+    # "and churn rate?" asked as a question replaces the measure; "... too" adds it
+    weekly = parse("weekly signups for monthly billed subs, last 12 weeks", [saas], today=today)
+    assert isinstance(weekly, QuerySpec)
+    asked = refine(weekly, "and churn rate?", saas, today=today)
+    assert isinstance(asked, QuerySpec), asked
+    assert sorted(asked.fields) == ["subscriptions.churn_rate", "subscriptions.signup_week"]
+    both = refine(weekly, "and churn rate too", saas, today=today)
+    assert isinstance(both, QuerySpec), both
+    assert "subscriptions.count" in both.fields and "subscriptions.churn_rate" in both.fields
     # "only the ones billed monthly": the billing period; the count stays
     growth = parse("growth plan subs by month last year", [saas], today=today)
     assert isinstance(growth, QuerySpec)

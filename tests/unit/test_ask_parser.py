@@ -632,6 +632,24 @@ def test_traps_that_would_run_another_query_decline(question):
             ["accounts.industry", "subscriptions.total_arr"],
             {"accounts.country": "United States"},
         ),
+        (
+            # "w/" is "with", "w/o" "without"
+            "tickets by channel w/o chat",
+            ["tickets.channel", "tickets.count"],
+            {"tickets.channel": "-Chat"},
+        ),
+        (
+            # "their order count" after a value: asked for, not a kind of customer
+            "list every customer in the West w/ their # of orders and total spend",
+            ["customers.name", "orders.count", "orders.total_revenue"],
+            {"customers.region": "West"},
+        ),
+        (
+            # rows of the returned orders: the count's value is their filter
+            "can i get the returned orders from august w/ order id, customer name and amount",
+            ["customers.name", "orders.amount", "orders.id"],
+            {"orders.created_date": "2026/08", "orders.status": "returned"},
+        ),
         # a dimension named by its label right before a measure: the measure by it
         ("channel csat", ["tickets.channel", "tickets.csat"], {}),
         ("plan mrr", ["subscriptions.plan", "subscriptions.total_mrr"], {}),
@@ -2428,3 +2446,10 @@ def test_values_compared_beside_two_periods_are_rows_with_the_periods_pivoted():
         "orders.created_date": "2026/08/01 to 2026/10/01",
         "customers.region": "North,South",
     }
+
+
+def test_shorthand_for_one_thing_is_one_answer():
+    result = three("which acct has the most seats")
+    assert isinstance(result, QuerySpec), result
+    assert result.limit == 1
+    assert three("which accts have the most seats").limit == 10  # type: ignore[union-attr]
