@@ -664,11 +664,15 @@ class _Parser:
             if options:
                 best = max(options, key=lambda o: (o.end - o.start, _priority(o)))
                 if best.kind == "field":
-                    # "the Escalations team": a value named with its field's noun.
+                    # "the Escalations team": a value named with its field's noun; "on
+                    # Escalations": a value after "on", as "on Pro", "on Tier 2"
+                    on = self.norm_at(i - 1) == "on"
                     named = [
                         o
                         for o in options
-                        if o.kind == "value" and o.end == best.end and self.names_field_at(o)
+                        if o.kind == "value"
+                        and o.end == best.end
+                        and (self.names_field_at(o) or on)
                     ]
                     best = named[0] if named else best
                 if best.kind == "grain":
@@ -761,10 +765,10 @@ class _Parser:
                 # "monthly vs annual subs": the grain word was a value compared too;
                 # "returned or cancelled": a value joined to a value of its field, not the
                 # count of returned orders
-                joined = {"versus": "grain", "and": "field"}.get(
+                joined = {"versus": ("grain", "field"), "and": ("field",)}.get(
                     items[-2].marker if len(items) >= 3 else ""
-                )
-                if best.kind == "value" and joined is not None and items[-3].kind == joined:
+                )  # "Escalations vs Tier 1": the team, though "escalations" names a count
+                if best.kind == "value" and joined is not None and items[-3].kind in joined:
                     first = items[-3]
                     peers = {m.field.name for m in best.values}
                     said = self.values.phrases.get(tuple(self.stems[first.start : first.end]))
@@ -2453,6 +2457,20 @@ class _Parser:
         if matches and field_named:
             # "for status returned": the value, its field named before it
             return _Item("value", item.start, item.end, item.text, values=matches)
+        k = item.start - 1
+        while k > 0 and self.norms[k] in _AUXILIARIES:
+            k -= 1
+        if matches and k < item.start - 1 and self.norm_at(k) in ("that", "which") and k > 0:
+            said_of = self.tokens[k - 1]
+            of_view = [
+                c
+                for c in self.index.phrases.get((said_of.stem,), [])
+                if c.field.view in views and (c.view_noun or c.field.type == "count")
+            ]
+            if of_view and said_of.stem != said_of.norm:
+                # "revenue from orders that got returned": which orders, beside the
+                # measure asked for
+                return _Item("value", item.start, item.end, item.text, values=matches)
         if matches and things and noun not in ("count", "number", "total"):
             # "avg seats on churned subs": the status of the subs, beside the measure asked
             # for ("escalation count" is the count of escalations, not of a team)
@@ -3651,8 +3669,10 @@ class _Parser:
             elif amounts:
                 measures = list({m.name: m for m in amounts}.values())
         if measures and all(
-            m.name in reading.described and m.name not in reading.named for m in measures
-        ):
+            m.name in reading.described
+            and (m.name not in reading.named or m.name in reading.verb_measures)
+            for m in measures
+        ):  # a money verb beside the word says money, not which ("pay out in refunds")
             # Only words of a measure's description fit ("refunds" in "before refunds"),
             # also once "how much" kept the amounts ("how much did we refund on returned
             # orders"): not enough to run a query someone might believe.
@@ -3859,10 +3879,20 @@ class _Parser:
             a.kind == "value" and b.marker == "versus" and c.kind == "value"
             for a, b, c in zip(self.items, self.items[1:], self.items[2:], strict=False)
         )
+        versus_fields = {
+            m.field.name
+            for a, b, c in zip(self.items, self.items[1:], self.items[2:], strict=False)
+            if a.kind == "value" and b.marker == "versus" and c.kind == "value"
+            for m in [*a.values, *c.values]
+        }
         if reading.versus and (len(reading.times) < 2 or values_versus):
             # "SMB vs Enterprise": the values compared side by side, one row each (and
-            # "North vs South revenue, this month vs last month": the periods pivoted)
+            # "North vs South revenue, this month vs last month": the periods pivoted);
+            # other values joined by "and" stay filters ("phone vs chat CSAT for Urgent
+            # and High priority")
             for name, values in list(reading.includes.items()):
+                if versus_fields and name not in versus_fields:
+                    continue
                 if len(values) > 1 and all(d.name != name for d in dimensions):
                     dimensions.append(index.fields[name])
                 if len(values) > 1 and set(values) == self.values.by_field.get(name):
@@ -4189,6 +4219,9 @@ def _root(word: str) -> str:
             return word[: -len(suffix)]
     return word
 
+
+_AUXILIARIES = frozenset({"were", "was", "got", "get", "are", "is", "been", "have", "has", "had"})
+"""Verbs before a participle ("that were returned", "that got escalated")."""
 
 _DATE_WORDS = frozenset({"date", "day", "week", "month", "quarter", "year"})
 """A timeframe named by its grain alone ("cancellation month")."""

@@ -30,6 +30,8 @@ _TOKEN = re.compile(
 )
 
 _NUMBER_SIGN = re.compile(r"#\s*(?=[^\W\d_])")
+_NUMBER_SIGN_OF = re.compile(r"#\s*(?!of\b)(?=[^\W\d_])", re.IGNORECASE)
+_AMPERSAND = re.compile(r"\s&\s")
 _PLUS_AND = re.compile(r"(?<=[^\W\d_])\s*\+\s*(?=[^\W\d_])")
 _PLUS_AFTER_NUMBER = re.compile(r"(?:(?<=\d)|(?<=\d[kK]))\+(?![\d+])")
 _WITH = re.compile(r"\bw/(o\b)?\s*", re.IGNORECASE)
@@ -166,7 +168,9 @@ def tokenize(text: str) -> list[Token]:
     dropped (punctuation other than commas)."""
     tokens: list[Token] = []
     # "# of orders": the number of them; "tickets + FRT": and; "100+ seats": 100 or more
-    text = _PLUS_AND.sub(" and ", _NUMBER_SIGN.sub("number ", text))
+    # "# churned subs": the number of them; "volume & escalations": and
+    text = _NUMBER_SIGN.sub("number ", _NUMBER_SIGN_OF.sub("number of ", text))
+    text = _PLUS_AND.sub(" and ", _AMPERSAND.sub(" and ", text))
     text = _PLUS_AFTER_NUMBER.sub(" or more", text)
     # "w/ % change", "w/o chat": with, without
     text = _WITH.sub(lambda m: "without " if m.group(1) else "with ", text)

@@ -381,6 +381,8 @@ def test_a_ranking_keeps_the_thing_it_ranks(question, fields, limit):
     [
         ("MRR growth", "growth"),
         ("orders by hour", ""),
+        # a money verb says money, not which: "refunds" is only in a description
+        ("how much did we pay out in refunds last quarter", "refunds"),
         # the month of each cancellation: no date keeps it (only the signup date)
         ("churn by cancellation month for the last year", "cancellation"),
     ],
@@ -649,6 +651,40 @@ def test_traps_that_would_run_another_query_decline(question):
             "can i get the returned orders from august w/ order id, customer name and amount",
             ["customers.name", "orders.amount", "orders.id"],
             {"orders.created_date": "2026/08", "orders.status": "returned"},
+        ),
+        (
+            # "orders that got returned": which orders, beside the revenue asked for
+            "total revenue from orders that got returned, last 6 months",
+            ["orders.total_revenue"],
+            {"orders.status": "returned", "orders.created_date": "6 months"},
+        ),
+        (
+            # "Escalations vs Tier 1": two teams, though "escalations" names a count
+            "csat for Escalations vs Tier 1 teams",
+            ["agents.team", "tickets.csat"],
+            {"agents.team": "Escalations,Tier 1"},
+        ),
+        ("how many agents are on Escalations", ["agents.count"], {"agents.team": "Escalations"}),
+        (
+            # only the values compared with "vs" are rows; values joined by "and" filter
+            "phone vs chat CSAT for Urgent and High priority, last 6 months",
+            ["tickets.channel", "tickets.csat"],
+            {
+                "tickets.channel": "Phone,Chat",
+                "tickets.priority": "Urgent,High",
+                "tickets.created_date": "6 months",
+            },
+        ),
+        (
+            # "#" before a noun is "number of"; "&" is "and"
+            "churn rate and # churned subs by plan",
+            ["subscriptions.churn_rate", "subscriptions.churned_count", "subscriptions.plan"],
+            {},
+        ),
+        (
+            "weekly ticket volume & escalations, past 12 weeks",
+            ["tickets.count", "tickets.created_week", "tickets.escalated_count"],
+            {"tickets.created_date": "12 weeks"},
         ),
         # a dimension named by its label right before a measure: the measure by it
         ("channel csat", ["tickets.channel", "tickets.csat"], {}),
