@@ -583,49 +583,67 @@ def test_split_by_said_after_values_is_a_pivot_beside_the_breakdown():
     assert both.filters == {"accounts.industry": "Healthcare,Retail"}
 
 
-def test_signups_with_a_time_change_the_time_and_a_ranking_keeps_the_measures():
+@pytest.mark.parametrize(
+    ("explore", "first", "follow_up", "fields", "filters"),
+    [
+        # "signups" are when subscriptions are dated (Signup Date): the time changes
+        (
+            "saas/subscriptions",
+            "churn rate by segment for monthly subs",
+            "what about signups since jan 1?",
+            ["accounts.segment", "subscriptions.churn_rate"],
+            {"subscriptions.signup_date": "after 2026/01/01"},
+        ),
+        # ranked by a measure the rows show: the other measure stays
+        (
+            "support/tickets",
+            "avg resolution time and csat by agent this month",
+            "top 3 by csat instead",
+            ["agents.name", "tickets.average_resolution_hours", "tickets.csat"],
+            {},
+        ),
+        # "only subs that signed up ...": which of them, by time; the churn counted stays
+        (
+            "saas/subscriptions",
+            "top 5 industries by churned subs",
+            "only subs that signed up in the last 12 months",
+            ["accounts.industry", "subscriptions.churned_count"],
+            {"subscriptions.signup_date": "12 months"},
+        ),
+        # "and churn rate?" asked as a question replaces the measure
+        (
+            "saas/subscriptions",
+            "weekly signups for monthly billed subs, last 12 weeks",
+            "and churn rate?",
+            ["subscriptions.churn_rate", "subscriptions.signup_week"],
+            {},
+        ),
+        # "... too" adds it
+        (
+            "saas/subscriptions",
+            "weekly signups for monthly billed subs, last 12 weeks",
+            "and churn rate too",
+            ["subscriptions.churn_rate", "subscriptions.count", "subscriptions.signup_week"],
+            {},
+        ),
+        # "only the ones billed monthly": the billing period; the count stays
+        (
+            "saas/subscriptions",
+            "growth plan subs by month last year",
+            "only the ones billed monthly",
+            ["subscriptions.count", "subscriptions.signup_month"],
+            {"subscriptions.billing_period": "monthly"},
+        ),
+    ],
+)
+def test_what_a_follow_up_changes_and_what_it_keeps(explore, first, follow_up, fields, filters):
     today = date(2026, 9, 30)
-    saas = explore_question("saas/subscriptions", today)
-    churn = parse("churn rate by segment for monthly subs", [saas], today=today)
-    assert isinstance(churn, QuerySpec)
-    # "signups" are when subscriptions are dated (Signup Date): the time changes
-    since = refine(churn, "what about signups since jan 1?", saas, today=today)
-    assert isinstance(since, QuerySpec), since
-    assert sorted(since.fields) == ["accounts.segment", "subscriptions.churn_rate"]
-    assert since.filters["subscriptions.signup_date"] == "after 2026/01/01"
-    support = explore_question("support/tickets", today)
-    table = parse("avg resolution time and csat by agent this month", [support], today=today)
-    assert isinstance(table, QuerySpec)
-    # ranked by a measure the rows show: the other measure stays
-    top = refine(table, "top 3 by csat instead", support, today=today)
-    assert isinstance(top, QuerySpec), top
-    assert sorted(top.fields) == [
-        "agents.name",
-        "tickets.average_resolution_hours",
-        "tickets.csat",
-    ]
-    assert top.sorts == ("tickets.csat desc",)
-    assert top.limit == 3
-    # "only subs that signed up ...": which of them, by time; the churn counted stays
-    churned = parse("top 5 industries by churned subs", [saas], today=today)
-    assert isinstance(churned, QuerySpec)
-    recent = refine(churned, "only subs that signed up in the last 12 months", saas, today=today)
-    assert isinstance(recent, QuerySpec), recent
-    assert sorted(recent.fields) == ["accounts.industry", "subscriptions.churned_count"]
-    assert recent.filters["subscriptions.signup_date"] == "12 months"
-    # "and churn rate?" asked as a question replaces the measure; "... too" adds it
-    weekly = parse("weekly signups for monthly billed subs, last 12 weeks", [saas], today=today)
-    assert isinstance(weekly, QuerySpec)
-    asked = refine(weekly, "and churn rate?", saas, today=today)
-    assert isinstance(asked, QuerySpec), asked
-    assert sorted(asked.fields) == ["subscriptions.churn_rate", "subscriptions.signup_week"]
-    both = refine(weekly, "and churn rate too", saas, today=today)
-    assert isinstance(both, QuerySpec), both
-    assert "subscriptions.count" in both.fields and "subscriptions.churn_rate" in both.fields
-    # "only the ones billed monthly": the billing period; the count stays
-    growth = parse("growth plan subs by month last year", [saas], today=today)
-    assert isinstance(growth, QuerySpec)
-    monthly = refine(growth, "only the ones billed monthly", saas, today=today)
-    assert isinstance(monthly, QuerySpec), monthly
-    assert sorted(monthly.fields) == ["subscriptions.count", "subscriptions.signup_month"]
-    assert monthly.filters["subscriptions.billing_period"] == "monthly"
+    question = explore_question(explore, today)
+    previous = parse(first, [question], today=today)
+    assert isinstance(previous, QuerySpec), previous
+    result = refine(previous, follow_up, question, today=today)
+    assert isinstance(result, QuerySpec), result
+    assert sorted(result.fields) == fields
+    assert filters.items() <= dict(result.filters).items()
+    if follow_up.startswith("top 3"):
+        assert (result.sorts, result.limit) == (("tickets.csat desc",), 3)
