@@ -584,10 +584,24 @@ class _Parser:
         """How strongly the matched phrases name their fields (a label over a synonym)."""
         self.read_already: set[int] = set()
         """Tokens a phrase read with words in between has taken ("how long ... resolve")."""
+        waived = self.waived()
+        self.read_already.update(range(waived))
         self.items: list[_Item] = []
         """The items being read (see ``read``), as converted while reading them."""
 
     # -- pass 1: matching ------------------------------------------------------------------
+
+    def waived(self) -> int:
+        """Where a first clause that says what is not wanted ends ("don't need the list,
+        just how many ...", "no need for names, ..."): its tokens and its comma are
+        passed over; 0 when there is none."""
+        lead = self.norms[:3]
+        if lead[:2] not in (["dont", "need"], ["no", "need"]) and lead != ["do", "not", "need"]:
+            return 0
+        for k, token in enumerate(self.tokens[:10]):
+            if token.kind == "comma":
+                return k + 1
+        return 0
 
     def text(self, start: int, end: int) -> str:
         return " ".join(t.text for t in self.tokens[start:end])
@@ -1332,9 +1346,12 @@ class _Parser:
         """Whether ``items[i]`` is followed by "with (their)" and a measure ("agents with
         their CSAT")."""
         k = items[i].end
-        if self.norm_at(k) != "with":
+        if self.norm_at(k) == "and" and self.norm_at(k + 1) in ("their", "its"):
+            k += 2  # "Tier 1 agents and their ticket volume": each with it
+        elif self.norm_at(k) == "with":
+            k += 1 + (self.norm_at(k + 1) in ("their", "its", "the"))
+        else:
             return False
-        k += 1 + (self.norm_at(k + 1) in ("their", "its", "the"))
         after = next((it for it in items[i + 1 :] if it.start == k), None)
         tops = _tops(after.candidates, "any") if after is not None else []
         return after is not None and after.kind == "field" and all(c.field.is_measure for c in tops)
@@ -1905,8 +1922,10 @@ class _Parser:
         enterprise accounts", "show all agents in Tier 2", "give me a list of accounts in
         Germany") and nothing else: the display dimension of the things' view."""
         words = self.norms
+        said_list = "list" in words[:4] and not _NEGATIONS & set(words[: words.index("list")])
         asks = (
-            "list" in words[:4]  # "list the accounts", "can u list the shop customers"
+            said_list  # "list the accounts", "can u list the shop customers"; not "don't
+            # need the list, just how many ..."
             or words[:2] == ["show", "all"]
             or self.things_first(reading)
             or any(
@@ -2246,6 +2265,8 @@ class _Parser:
             if word != "names":
                 continue
             near = words[max(0, k - 3) : k] + words[k + 1 : k + 4]  # "names + emails pls"
+            if _NEGATIONS & set(words[max(0, k - 3) : k]):
+                continue  # "no need for names, just how many ..."
             if {"only", "just", "please", "pls", "plz"} & set(near):
                 return True
         return False
@@ -4219,6 +4240,9 @@ def _root(word: str) -> str:
             return word[: -len(suffix)]
     return word
 
+
+_NEGATIONS = frozenset({"no", "not", "dont", "without", "never"})
+"""Words that take back what follows ("don't need the list", "no need for names")."""
 
 _AUXILIARIES = frozenset({"were", "was", "got", "get", "are", "is", "been", "have", "has", "had"})
 """Verbs before a participle ("that were returned", "that got escalated")."""

@@ -134,6 +134,10 @@ from tests.ask_support import (
     TUNING112,
     TUNING113,
     TUNING114,
+    TUNING115,
+    TUNING116,
+    TUNING117,
+    TUNING118,
     explore_question,
 )
 
@@ -335,6 +339,14 @@ TUNING_FLOORS = {
     TUNING112: {"exact": 0.83, "wrong": 0.03},
     TUNING113: {"exact": 0.82, "wrong": 0.03},
     TUNING114: {"exact": 0.68, "wrong": 0.11},
+    # And four more, first contact with 95e89bf (115 also with the next reading, a first
+    # clause of what is not wanted): 86.2% / 0.0% (the language, finance), 76.2% /
+    # 0.0% (the language, late at night), 53.8% / 5.0% (lists and rows), 85.0% /
+    # 0.0% (a support team lead)
+    TUNING115: {"exact": 0.84, "wrong": 0.03},
+    TUNING116: {"exact": 0.74, "wrong": 0.03},
+    TUNING117: {"exact": 0.54, "wrong": 0.04},
+    TUNING118: {"exact": 0.83, "wrong": 0.03},
 }
 
 

@@ -686,6 +686,17 @@ def test_traps_that_would_run_another_query_decline(question):
             ["tickets.count", "tickets.created_week", "tickets.escalated_count"],
             {"tickets.created_date": "12 weeks"},
         ),
+        (
+            # a first clause that says what is not wanted is passed over
+            "don't need the list, just how many distinct customers bought Jeans last month",
+            ["customers.count"],
+            {"orders.created_date": "last month", "products.category": "Jeans"},
+        ),
+        (
+            "no need for names, just how many SMB customers signed up since jan 1?",
+            ["accounts.count"],
+            {"subscriptions.signup_date": "after 2026/01/01", "accounts.segment": "SMB"},
+        ),
         # a dimension named by its label right before a measure: the measure by it
         ("channel csat", ["tickets.channel", "tickets.csat"], {}),
         ("plan mrr", ["subscriptions.plan", "subscriptions.total_mrr"], {}),
