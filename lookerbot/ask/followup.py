@@ -130,6 +130,8 @@ _VERSUS = re.compile(
 )
 """A reply comparing the answer's period with another: "vs last week?"."""
 _PLUS = re.compile(r"^\s*(?:and|plus|with)\s+(?!by\b|per\b)", re.IGNORECASE)
+_AND_ASKED = re.compile(r"^\s*and\s.*\?\s*$", re.IGNORECASE | re.DOTALL)
+"""A follow-up "and <measure>?" asked as a question: what about it, instead."""
 _TOO = re.compile(r"\s+(?:too|as well)\s*[?.!]*\s*$", re.IGNORECASE)
 _AND_BY = re.compile(r"^\s*(?:and|plus)\s+(?:by|per)\b", re.IGNORECASE)
 _INSTEAD = re.compile(r"\b(instead|rather)\b[?.!,]*(?=\s|$)", re.IGNORECASE)
@@ -226,10 +228,7 @@ def refine(
     # "and churn rate", "plus ARR", "the count too": one more measure beside the others;
     # "and churn rate?", "and her order count?", asked as a question, is what about it
     # instead (two blind sets, while every "and ... too" of the sets adds)
-    asked_instead = bool(re.match(r"^\s*and\s", text, re.IGNORECASE)) and text.rstrip().endswith(
-        "?"
-    )
-    plus = bool(_PLUS.match(text)) and not asked_instead
+    plus = bool(_PLUS.match(text)) and not _AND_ASKED.match(text)
     adding = not instead and (lead == "also" or plus or bool(_TOO.search(rest)))
     rest = _TOO.sub("", rest).strip(" ?.!")
     # "excluding returned": read as "not returned", where a value wins over a field.

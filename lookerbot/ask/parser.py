@@ -831,7 +831,7 @@ class _Parser:
     def state_of_count(self, count: ExploreField) -> tuple[str, str] | None:
         """The one value a count of some of the rows is named by ("Returned Orders":
         status returned), as (field, value); None for the Explore's own count."""
-        if count == self.index.count_measure():
+        if count.type != "count" or count == self.index.count_measure():
             return None
         said = stems(count.label_short or count.label)[:1]
         matches = [m for m in self.values.phrases.get(said, []) if m.field.view == count.view]
@@ -3896,17 +3896,13 @@ class _Parser:
                 # "orders in each status (complete, cancelled and so on)": examples of
                 # what the breakdown shows, not a filter
                 del reading.includes[name]
-        values_versus = any(
-            a.kind == "value" and b.marker == "versus" and c.kind == "value"
-            for a, b, c in zip(self.items, self.items[1:], self.items[2:], strict=False)
-        )
         versus_fields = {
             m.field.name
             for a, b, c in zip(self.items, self.items[1:], self.items[2:], strict=False)
             if a.kind == "value" and b.marker == "versus" and c.kind == "value"
             for m in [*a.values, *c.values]
         }
-        if reading.versus and (len(reading.times) < 2 or values_versus):
+        if reading.versus and (len(reading.times) < 2 or versus_fields):
             # "SMB vs Enterprise": the values compared side by side, one row each (and
             # "North vs South revenue, this month vs last month": the periods pivoted);
             # other values joined by "and" stay filters ("phone vs chat CSAT for Urgent
@@ -4148,11 +4144,9 @@ class _Parser:
             said_words = {t.stem for t in self.tokens}
             for m in measures:
                 label = stems(m.label_short or m.label)
-                in_words = m.type == "count" and bool(label) and label[0] in said_words
-                states = self.values.phrases.get(label[:1], []) if in_words else []
-                for match in states:
-                    if match.field.view == m.view and match.field.name not in filters:
-                        filters[match.field.name] = escape_value(match.value)
+                state = self.state_of_count(m) if label[:1] and label[0] in said_words else None
+                if state is not None and state[0] not in filters:
+                    filters[state[0]] = escape_value(state[1])
             measures = []
         if reading.having and reading.how_many:
             # "how many agents have an average resolution time over 24 hours": a count of

@@ -29,8 +29,7 @@ _TOKEN = re.compile(
     re.IGNORECASE,
 )
 
-_NUMBER_SIGN = re.compile(r"#\s*(?=[^\W\d_])")
-_NUMBER_SIGN_OF = re.compile(r"#\s*(?!of\b)(?=[^\W\d_])", re.IGNORECASE)
+_NUMBER_SIGN = re.compile(r"#\s*(?=(of\b)|[^\W\d_])", re.IGNORECASE)
 _AMPERSAND = re.compile(r"\s&\s")
 _PLUS_AND = re.compile(r"(?<=[^\W\d_])\s*\+\s*(?=[^\W\d_])")
 _PLUS_AFTER_NUMBER = re.compile(r"(?:(?<=\d)|(?<=\d[kK]))\+(?![\d+])")
@@ -169,7 +168,7 @@ def tokenize(text: str) -> list[Token]:
     tokens: list[Token] = []
     # "# of orders": the number of them; "tickets + FRT": and; "100+ seats": 100 or more
     # "# churned subs": the number of them; "volume & escalations": and
-    text = _NUMBER_SIGN.sub("number ", _NUMBER_SIGN_OF.sub("number of ", text))
+    text = _NUMBER_SIGN.sub(lambda m: "number " if m.group(1) else "number of ", text)
     text = _PLUS_AND.sub(" and ", _AMPERSAND.sub(" and ", text))
     text = _PLUS_AFTER_NUMBER.sub(" or more", text)
     # "w/ % change", "w/o chat": with, without
