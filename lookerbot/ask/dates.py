@@ -94,6 +94,7 @@ for _unit_name in ("year", "quarter", "month", "week"):
         _TO_DATE[("since", "the", _start, "of", "the", _unit_name)] = _unit_name
         _TO_DATE[("since", "the", _start, "of", "this", _unit_name)] = _unit_name
     _TO_DATE[("earlier", "this", _unit_name)] = _unit_name
+    _TO_DATE[(_unit_name, "so", "far")] = _unit_name  # "for the month so far"
 _TO_DATE_FIRST = frozenset(phrase[0] for phrase in _TO_DATE)
 
 
@@ -359,11 +360,14 @@ class _Reader:
             return None
         if i + 1 < len(self.tokens) and _unit(self.tokens[i + 1]) is not None:
             return None
-        if self.norm(i - 1) not in ("vs", "versus", "v", "to", "than"):
+        j = i - 1
+        if self.norm(j) in ("to", "with") and self.norm(j - 1) in ("compared", "compare"):
+            j -= 1  # "this month compared with last"
+        if self.norm(j) not in ("vs", "versus", "v", "to", "than", "against", "compared"):
             return None
-        if self.norm(i - 3) not in _LAST | _THIS:
+        if j < 2 or self.norm(j - 2) not in _LAST | _THIS:
             return None
-        return _unit(self.tokens[i - 2])
+        return _unit(self.tokens[j - 1])
 
     def year_words(self, i: int) -> tuple[int, int] | None:
         """A year said in words at ``i`` after a month, quarter or half ("Q4 last year",

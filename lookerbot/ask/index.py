@@ -125,17 +125,21 @@ class ExploreIndex:
         # read once: the parser asks for it for many words of a question
         return _display_dimensions(list(self.fields.values()))
 
-    def money_measure(self) -> ExploreField | None:
-        """The Explore's main money measure: what "how much did we make", "spent" or
-        "paid" ask for. A summed measure formatted as money, one that says revenue or
-        sales (label, tags, description) first; ``None`` when there is none."""
-        money = [
+    def money_measures(self) -> list[ExploreField]:
+        """The Explore's sums formatted as money."""
+        return [
             f
             for f in self.fields.values()
             if f.is_measure
             and f.type == "sum"
             and any(sign in (f.value_format or "") for sign in ("$", "€", "£", "usd"))
         ]
+
+    def money_measure(self) -> ExploreField | None:
+        """The Explore's main money measure: what "how much did we make", "spent" or
+        "paid" ask for. A summed measure formatted as money, one that says revenue or
+        sales (label, tags, description) first; ``None`` when there is none."""
+        money = self.money_measures()
         said = [
             f
             for f in money
@@ -278,6 +282,10 @@ MONEY_VERBS: tuple[tuple[str, ...], ...] = (
     ("generating",),
     ("billing",),
     ("charged",),
+    ("gross",),
+    ("grossed",),
+    ("make",),
+    ("made",),
 )
 """Verbs of money: they name the Explore's main money measure (see ``money_measure``)."""
 
@@ -315,6 +323,14 @@ def _add_glossary(index: ExploreIndex, own: Collection[str]) -> None:
     if money is not None:
         for verb in MONEY_VERBS:
             index._add(verb, money, _SYNONYM_SCORE)
+        names = [stems(money.label_short or money.label), *(stems(t) for t in money.tags)]
+        if not any("net" in words for words in names):
+            # "gross revenue", "gross sales": the main money measure, before anything is
+            # taken off
+            for words in names:
+                if len(words) == 1:
+                    index._add(("gross", *words), money, TAG)
+            index._add(("gross", *names[0][-1:]), money, TAG)
     # A count labelled by what happened to its things ("Escalated Tickets", "Returned
     # Orders"): the verb alone names it ("how many tickets were escalated").
     for f in index.fields.values():

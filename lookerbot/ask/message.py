@@ -44,6 +44,18 @@ word that asks ("... so I want to settle it with data: how many ..."), and befor
 they need or would like to see ("For the exec summary I need ...", "... for the QBR and
 need total revenue ..."); or where the question gives way to them ("..., we're chasing
 fulfilment")."""
+_LEAD = re.compile(
+    r"(?:for\s+(?:the|our|my|this|that|a|an|tomorrow'?s|today'?s|\w+day'?s|next)"
+    r"|sorry|context|fyi|heads\s+up|quick\s+(?:one|question|q)|random\s+(?:one|question|q)"
+    r"|putting\s+together|prepping|working\s+on|pulling\s+together)\b"
+    r"[^,:;.?!]*?(?:(?:\s*[,:;])?\s+but\s+|\s*[,:;]\s+)",
+    re.IGNORECASE,
+)
+"""A clause before the question, in the same sentence, that says what the asker is doing
+or why ("for the QBR deck, ...", "sorry if this is obvious but ...", "context for the CS
+kickoff: ...", "putting together the merch review, ..."): it ends at the first comma,
+colon, semicolon or "but". Like any sentence before the question, it is passed over only
+when it names no value or time the question does not use (:func:`_context`)."""
 _SPEAKER = frozenset({"i", "im", "id", "ive", "we", "were", "weve", "my", "our", "me", "us"})
 """Words by which the asker speaks of themselves: what they say before the question is
 about them (context), where "login problems: how many tickets ..." names what is asked."""
@@ -70,6 +82,10 @@ def sentences(text: str) -> list[str]:
         part = part.strip()
         if part.startswith("(") and part.rstrip(".").endswith(")"):
             part = part.rstrip(".")[1:-1].strip(" .")
+        lead = _LEAD.match(part)
+        if lead is not None and part[lead.end() :].strip():
+            found.append(part[: lead.end()].strip(" ,:;").removesuffix(" but").strip(" ,"))
+            part = part[lead.end() :].strip()
         split = _ASKS_AFTER.search(part)
         if split is not None:
             head = part[: split.start()]

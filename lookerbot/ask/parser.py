@@ -441,6 +441,24 @@ class _Item:
     marker: str = ""
 
 
+_SALE_VERBS = frozenset({"sold", "sell", "sells", "selling"})
+"""The verb of "sales" ("what sold best"): like a verb of money, it gives way to a measure
+named ("... top 3 products by # of orders")."""
+
+_RATE_WORDS = {
+    "year": ("yearly", "annual", "annually"),
+    "quarter": ("quarterly",),
+    "month": ("monthly",),
+    "week": ("weekly",),
+    "day": ("daily",),
+}
+"""How a label or description says a measure is per period ("Annual recurring revenue")."""
+
+
+def _words_of(text: str) -> list[str]:
+    return re.findall(r"[a-z]+", text.lower())
+
+
 @dataclass
 class _Reading:
     """What the second pass found."""
@@ -1486,6 +1504,11 @@ class _Parser:
             return None
         if verb.norm in CHANGE_WORDS:
             return None  # "how has CSAT changed this year": the measure changed, over time
+        money = self.index.money_measure()
+        if (verb.stem,) in MONEY_VERBS and money is not None and not self.says_rate(money):
+            # "revenue generated last month": money a row brings in, on the row's own date;
+            # not "MRR billed last month", a monthly rate no date of billing dates
+            return None
         dated = self.index.filter_time_field()
         if dated is None:
             return None
@@ -1745,7 +1768,7 @@ class _Parser:
                     reading.new_things = self.text(item.start - 1, item.end)
                 reading.lists_with = reading.lists_with or self.with_measure(items, i)
                 reading.happened_after_noun |= self.happened_after_noun(items, i)
-                if self.rate_of_measure(items, i):
+                if self.rate_of_measure(items, i, reading):
                     i += 1  # "paying us a month": what MRR is, not a breakdown by month
                     continue
                 if self.said_of_things(items, i):
@@ -1778,7 +1801,7 @@ class _Parser:
                 # "how many subs are on quarterly billing": a billing period the Explore
                 # does not have, never subscriptions by signup quarter
                 reading.unknown.append(self.text(item.start, item.end + 1))
-            elif kind == "grain" and self.rate_of_measure(items, i):
+            elif kind == "grain" and self.rate_of_measure(items, i, reading):
                 pass  # "paying us each month": what MRR is, not a breakdown by month
             elif kind == "grain":
                 if item.text.lower().startswith(("which ", "what ")):
@@ -1937,7 +1960,7 @@ class _Parser:
             return None
         # "list the Healthcare customers billed in the US", "list the brands that sold
         # Sneakers": what the things did, not a measure asked for
-        sold = any(t.norm in ("sell", "sold", "sells", "selling") for t in self.tokens)
+        sold = any(t.norm in _SALE_VERBS for t in self.tokens)
         money = self.index.money_measure()
         measures = [
             m for m in measures if m.name not in reading.verb_measures and not (sold and m == money)
@@ -2056,14 +2079,19 @@ class _Parser:
         views = {c.field.view for c in next_tops}
         return len(views) == 1 and any(c.field.view in views for c in item.candidates)
 
-    def rate_of_measure(self, items: Sequence[_Item], i: int) -> bool:
+    def rate_of_measure(self, items: Sequence[_Item], i: int, reading: _Reading) -> bool:
         """A rate after a verb of money ("paying us each month", "spend per month", "pay us
         the most per month") that the measure the verb names already is: its label or
-        description says so ("Monthly Recurring Revenue")."""
+        description says so ("Monthly Recurring Revenue"). When only another money measure
+        says the rate ("paying us annually": "Annual recurring revenue"), the verb names
+        that one, in ``reading``."""
         item = items[i]
         said = item.text.lower().split() if item.text else []
         lead = said[0] if said else ""
-        adverb = said == [f"{item.grain}ly"]  # "pay monthly"
+        adverb = len(said) == 1 and said[0] in {  # "pay monthly", "paying us annually"
+            f"{item.grain}ly",
+            *_RATE_WORDS.get(item.grain or "", ()),
+        }
         grain = item.grain
         if item.kind == "field":
             # "paying us a month": the timeframe named after "a"
@@ -2084,11 +2112,26 @@ class _Parser:
         verb = items[k]
         if verb.kind != "field" or tuple(self.stems[verb.start : verb.end]) not in MONEY_VERBS:
             return False
-        rate = f"{grain}ly"
-        return any(
-            rate in f"{c.field.label} {c.field.description}".lower()
-            for c in _tops(verb.candidates, "any")
+        named = [c.field for c in _tops(verb.candidates, "any")]
+        if any(self.says_rate(f, grain) for f in named):
+            return True
+        others = [f for f in self.index.money_measures() if self.says_rate(f, grain)]
+        if len(others) != 1 or not reading.measures or reading.measures[-1] not in named:
+            return False
+        reading.measures[-1] = others[0]
+        reading.named.add(others[0].name)
+        return True
+
+    @staticmethod
+    def says_rate(f: ExploreField, grain: str | None = None) -> bool:
+        """Whether ``f``'s label or description says it is per period ("Monthly recurring
+        revenue"), per ``grain`` when given."""
+        rates = (
+            _RATE_WORDS.get(grain, (f"{grain}ly",))
+            if grain is not None
+            else [w for words in _RATE_WORDS.values() for w in words]
         )
+        return bool(set(rates) & set(_words_of(f"{f.label} {f.description}")))
 
     def said_of_things(self, items: Sequence[_Item], i: int) -> bool:
         """ "billed" or "charged" right after the plural noun of things the Explore counts
@@ -2780,6 +2823,13 @@ class _Parser:
             reading.versus = True
             return i + 1
         if marker == "share":
+            nxt_norm = self.norm_at(item.end)
+            if (
+                self.norms[item.start : item.end] in (["%"], ["percent"], ["pct"])
+                and nxt_norm not in ("of", "share")
+                and any(o.marker.startswith("change") for o in items if o is not item)
+            ):
+                return i + 1  # "how much did it change from last month? % please": as a %
             reading.share = True
             k = i + 2 if self.qualifies_next(items, i + 1) else i + 1  # "of customer accounts"
             of = items[k] if k < len(items) else None
@@ -3057,7 +3107,8 @@ class _Parser:
                 reading.noun_counts.add(chosen.field.name)
         noun_use = self.norm_at(item.start - 1) in ("total", "their", "his", "her", "overall")
         noun_use = noun_use or self.norm_at(item.start) == "total"  # "total value"
-        if tuple(self.stems[item.start : item.end]) in MONEY_VERBS and not noun_use:
+        sold = item.end - item.start == 1 and self.norms[item.start] in _SALE_VERBS
+        if (tuple(self.stems[item.start : item.end]) in MONEY_VERBS or sold) and not noun_use:
             # not "total spend": the money itself, named as a noun
             reading.verb_measures.add(chosen.field.name)
         said_first = self.tokens[item.start].norm
@@ -3700,7 +3751,7 @@ class _Parser:
             return self.declined(tuple(reading.described.values()))
         if reading.how_many and asked_too and asked is not None and asked not in measures:
             measures = [asked, *measures]
-        sold = any(t.norm in ("sell", "sold", "sells", "selling") for t in self.tokens)
+        sold = any(t.norm in _SALE_VERBS for t in self.tokens)
         if reading.how_many and sold and measures == [index.money_measure()] and base:
             measures = [base]  # "how many parkas did we sell": orders, not revenue
         if not measures and reading.sort_key is not None and reading.sort_key[0].is_measure:
@@ -4116,6 +4167,19 @@ class _Parser:
             shown = index.display_dimension(index.fields[name].view)
             if shown is not None:
                 things.add(shown)
+        if rank is not None and rank.rank != "order" and not rows and not things:
+            # "top 5 enterprise accounts by MRR": the accounts the value is said of, not
+            # also counted ("the 3 biggest healthcare customers by seat count")
+            things = set(named_things)
+            views = {t.view for t in things}
+            measures = [
+                m
+                for m in measures
+                if not (m.view in views and m.type in ("count", "count_distinct"))
+            ] or measures
+            if sorts and sorts[0].split()[0] not in {m.name for m in measures}:
+                first = measures[0].name
+                sorts = [f"{first} desc" if rank.direction == "desc" else first]
         if rank is not None and rank.rank != "order" and not rows and len(things) == 1:
             # "accounts with the lowest ARPU", "agents with the best CSAT": those, ranked
             subject = next(iter(things))

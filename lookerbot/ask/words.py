@@ -34,6 +34,14 @@ _AMPERSAND = re.compile(r"\s&\s")
 _PLUS_AND = re.compile(r"(?<=[^\W\d_])\s*\+\s*(?=[^\W\d_])")
 _PLUS_AFTER_NUMBER = re.compile(r"(?:(?<=\d)|(?<=\d[kK]))\+(?![\d+])")
 _WITH = re.compile(r"\bw/(o\b)?\s*", re.IGNORECASE)
+_SHORT_SPAN = re.compile(r"\b(\d{1,3})(d|w|wk|wks|mo|mos|yr|yrs)\b", re.IGNORECASE)
+_SPAN_UNITS = {"d": "days", "w": "weeks", "wk": "weeks", "mo": "months", "yr": "years"}
+_CALENDAR = re.compile(r"\bcalendar\s+(?=(?:year|quarter|month|week)s?\b)", re.IGNORECASE)
+_GROSS_NET = re.compile(
+    r"\b(gross|net)\s+(vs\.?|versus|and|or|&|\+|compared\s+(?:to|with))\s+(gross|net)\s+"
+    r"(?=([^\W\d_]+))",
+    re.IGNORECASE,
+)
 
 IRREGULAR = {
     "sold": "sale",
@@ -111,7 +119,7 @@ FILLERS = frozenset(
     break breaks breakdown broken down combined together altogether
     current different score weve taken fall falls ones these
     through add added adding gain gained acquire acquired volume getting gets howre sign
-    based sits sit sitting oh
+    based sits sit sitting oh moment
     """.split()  # noqa: SIM905
 )
 """Words that may stay unmatched without making the question misunderstood (matched words
@@ -173,6 +181,11 @@ def tokenize(text: str) -> list[Token]:
     text = _PLUS_AFTER_NUMBER.sub(" or more", text)
     # "w/ % change", "w/o chat": with, without
     text = _WITH.sub(lambda m: "without " if m.group(1) else "with ", text)
+    # "this calendar year": this year; "last 90d", "past 12mo": days, months
+    text = _CALENDAR.sub("", text)
+    text = _SHORT_SPAN.sub(lambda m: f"{m[1]} {_SPAN_UNITS[m[2].lower().rstrip('s') or 'd']}", text)
+    # "gross vs net revenue": gross revenue vs net revenue
+    text = _GROSS_NET.sub(lambda m: f"{m[1]} {m[4]} {m[2]} {m[3]} ", text)
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup
         raw = match.group()

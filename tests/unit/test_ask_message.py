@@ -184,3 +184,49 @@ def test_what_the_answer_is_for_after_the_question_is_passed_over(text, fields):
     result = read(text)
     assert isinstance(result, QuerySpec), result
     assert fields is None or list(result.fields) == fields
+
+
+@pytest.mark.parametrize(
+    ("text", "fields", "filters"),
+    [
+        # a clause before the question that says what the asker is doing, or apologises
+        (
+            "for the QBR deck, ticket volume by channel last quarter",
+            ["tickets.channel", "tickets.count"],
+            {"tickets.created_date": "last quarter"},
+        ),
+        (
+            "sorry if this is obvious but which brand brought in the most revenue this year?",
+            ["products.brand", "orders.total_revenue"],
+            {"orders.created_date": "this year"},
+        ),
+        (
+            "putting together the merch review, can someone pull the top 3 product categories"
+            " by net sales last month",
+            ["products.category", "orders.net_revenue"],
+            {"orders.created_date": "last month"},
+        ),
+        (
+            "context for the CS kickoff: number of distinct customers on Enterprise Plus by"
+            " country",
+            ["accounts.country", "accounts.count"],
+            {"subscriptions.plan": "Enterprise Plus"},
+        ),
+    ],
+)
+def test_a_lead_clause_of_context_is_passed_over(text, fields, filters):
+    reads(text, fields, filters)
+
+
+def test_a_lead_clause_that_names_a_value_or_limits_is_not_passed_over():
+    assert sentences("for the QBR deck, ticket volume by channel") == [
+        "for the QBR deck",
+        "ticket volume by channel",
+    ]
+    # what it names may be what the question means
+    assert not isinstance(read("for the enterprise team review, MRR by plan"), QuerySpec)
+    reads(
+        "sorry, only the West: revenue by month",
+        ["orders.created_month", "orders.total_revenue"],
+        {"customers.region": "West"},
+    )

@@ -2500,3 +2500,115 @@ def test_shorthand_for_one_thing_is_one_answer():
     assert isinstance(result, QuerySpec), result
     assert result.limit == 1
     assert three("which accts have the most seats").limit == 10  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("question", "fields", "filters", "sorts", "limit"),
+    [
+        # a value said of the things ranked: those things, named and ranked
+        (
+            "top 5 enterprise accounts by mrr",
+            ["accounts.name", "subscriptions.total_mrr"],
+            {"accounts.segment": "Enterprise"},
+            ("subscriptions.total_mrr desc",),
+            5,
+        ),
+        (
+            "bottom 5 mid-market accounts by mrr",
+            ["accounts.name", "subscriptions.total_mrr"],
+            {"accounts.segment": "Mid-Market"},
+            ("subscriptions.total_mrr",),
+            5,
+        ),
+        # ... and not also counted
+        (
+            "the 3 biggest healthcare customers by seat count, plus their arr",
+            ["accounts.name", "subscriptions.total_seats", "subscriptions.total_arr"],
+            {"accounts.industry": "Healthcare"},
+            ("subscriptions.total_seats desc",),
+            3,
+        ),
+        # "sold" gives way to the measure the ranking names, as a verb of money does
+        (
+            "what sold best in the South last month? top 3 products by # of orders",
+            ["products.name", "orders.count"],
+            {"customers.region": "South", "orders.created_date": "last month"},
+            ("orders.count desc",),
+            3,
+        ),
+    ],
+)
+def test_rankings_of_things_a_value_is_said_of(question, fields, filters, sorts, limit):
+    result = reads(question, fields, filters)
+    assert result.sorts == sorts
+    assert result.limit == limit
+
+
+@pytest.mark.parametrize(
+    ("question", "fields", "filters"),
+    [
+        # money a row brings in is dated by the row's own date
+        (
+            "revenue generated last month",
+            ["orders.total_revenue"],
+            {"orders.created_date": "last month"},
+        ),
+        (
+            "how much was charged in Q2",
+            ["orders.total_revenue"],
+            {"orders.created_date": "2026/04/01 to 2026/07/01"},
+        ),
+        # "gross": the money measure before anything is taken off
+        ("how much did we gross by region", ["customers.region", "orders.total_revenue"], {}),
+        (
+            "gross vs net revenue per category",
+            ["products.category", "orders.total_revenue", "orders.net_revenue"],
+            {},
+        ),
+        # a rate after a verb of money that only another money measure says
+        (
+            "what are education customers paying us annually",
+            ["subscriptions.total_arr"],
+            {"accounts.industry": "Education"},
+        ),
+        # shorthand for time
+        (
+            "which topic had the most tickets in the last 90d",
+            ["tickets.topic", "tickets.count"],
+            {"tickets.created_date": "90 days"},
+        ),
+        (
+            "revenue this calendar year",
+            ["orders.total_revenue"],
+            {"orders.created_date": "this year"},
+        ),
+        (
+            "order count by status for the month so far",
+            ["orders.status", "orders.count"],
+            {"orders.created_date": "this month"},
+        ),
+        (
+            "how many subs are trialing at the moment",
+            ["subscriptions.count"],
+            {"subscriptions.status": "trialing"},
+        ),
+    ],
+)
+def test_money_verbs_rates_and_time_shorthand(question, fields, filters):
+    reads(question, fields, filters)
+
+
+def test_a_period_compared_with_the_last_one_whose_unit_is_left_out():
+    result = three("csat this month compared with last")
+    assert isinstance(result, QuerySpec), result
+    assert sorted(result.fields) == ["tickets.created_month", "tickets.csat"]
+    assert result.filters == {"tickets.created_date": "2026/08/01 to 2026/10/01"}
+
+
+def test_a_percent_beside_a_change_is_the_change_as_a_percent():
+    result = three("net revenue - how much did it change from last month? % please")
+    assert isinstance(result, QuerySpec), result
+    assert [c.type for c in result.calculations] == ["percent_change"]
+    shared = three("% of orders by status, last 30d")
+    assert isinstance(shared, QuerySpec), shared
+    assert [c.type for c in shared.calculations] == ["percent_of_total"]
