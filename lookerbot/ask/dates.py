@@ -105,10 +105,13 @@ class TimeFilter:
     Attributes:
         expression: the Looker filter expression.
         words: how to say it ("last 7 days", "since 2026-01-01").
+        unit: for a range from one whole period to another, their unit, when it was said
+            ("from 2024 to 2025": year; "from Q1 to Q3": quarter).
     """
 
     expression: str
     words: str
+    unit: Unit | None = None
 
 
 @dataclass(frozen=True)
@@ -449,7 +452,9 @@ class _Reader:
         if begin > last:
             return None
         words = f"between {_quarter_name(begin)} and {_quarter_name(last)}"
-        return end, TimeFilter(f"{looker_day(begin)} to {looker_day(_add_months(last, 3))}", words)
+        return end, TimeFilter(
+            f"{looker_day(begin)} to {looker_day(_add_months(last, 3))}", words, "quarter"
+        )
 
     def range(self, i: int, separators: frozenset[str]) -> tuple[int, TimeFilter] | None:
         quarters = self.quarter_range(i, separators)
@@ -474,6 +479,7 @@ class _Reader:
         return end, TimeFilter(
             f"{looker_day(begin)} to {looker_day(last.end)}",
             f"between {first_words} and {last.words()}",
+            last.grain if start.grain == last.grain else None,
         )
 
     def read(self, i: int) -> tuple[int, TimeFilter] | None:
@@ -754,6 +760,21 @@ def range_unit(expression: str) -> Unit | None:
         if months % 3 == 0 and months > 3:
             return "quarter"
     return "month"
+
+
+def periods_in(expression: str, unit: Unit) -> int | None:
+    """How many whole periods of ``unit`` the ``A to B`` range ``expression`` covers, when
+    it starts and ends on their boundaries ("2025/01/01 to 2027/01/01": 2 years)."""
+    m = _RANGE.match(expression.strip())
+    if not m:
+        return None
+    start, end = (date(*map(int, part.split("/"))) for part in m.groups())
+    count, at = 0, start
+    if _period_start(unit, start, previous=False) != start:
+        return None
+    while at < end and count <= 60:
+        at, count = _unit_end(unit, at), count + 1
+    return count if at == end else None
 
 
 def combine(first: TimeFilter, second: TimeFilter, today: date) -> tuple[TimeFilter, Unit] | None:

@@ -35,7 +35,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from lookerbot.ask.dates import TimeFilter, before_first_day, combine, read_time
+from lookerbot.ask.dates import (
+    TimeFilter,
+    Unit,
+    before_first_day,
+    combine,
+    periods_in,
+    read_time,
+)
 from lookerbot.ask.index import ExploreIndex, ValueMatch
 from lookerbot.ask.parser import (
     _SHARE_WORDS,
@@ -181,6 +188,32 @@ class Previous:
         return cls(spec)
 
 
+def _compared_periods(previous: QuerySpec, index: ExploreIndex) -> str | None:
+    """The time breakdown of a query of two periods side by side and nothing else ("this
+    year vs last year": Created Year), if it is one."""
+    dims = [f for f in previous.fields if not index.fields[f].is_measure]
+    time_field = index.filter_time_field()
+    said = previous.filters.get(time_field.name, "") if time_field is not None else ""
+    if len(dims) != 1 or not index.fields[dims[0]].is_timeframe or previous.pivots:
+        return None
+    units: tuple[Unit, ...] = ("day", "week", "month", "quarter", "year")
+    unit = next((u for u in units if dims[0].endswith(f"_{_UNIT_TIMEFRAME[u]}")), None)
+    return dims[0] if unit is not None and periods_in(said, unit) == 2 else None
+
+
+def _replaced_dimension(
+    swapped: re.Match[str] | None, dims: list[str], explore: ExploreQuestion, today: date
+) -> str | None:
+    """The one breakdown of ``dims`` that "instead of ..." names ("channel instead of
+    topic": Topic), if it names one."""
+    if swapped is None:
+        return None
+    said = re.sub(r"^\S+\s+\S+\s+", "", swapped.group())  # after "instead of"
+    parser = _Parser(f"by {said}", explore.index, explore.values, today, ())
+    named = [d.name for d in parser.read(parser.match()).dimensions if d.name in dims]
+    return named[0] if len(named) == 1 else None
+
+
 def refine(
     previous: QuerySpec, text: str, explore: ExploreQuestion, *, today: date
 ) -> ParseResult | None:
@@ -193,6 +226,7 @@ def refine(
         text = _SWAP.sub("", text, count=1).rstrip(" ?.!") + " instead"
     text = _RESLICE.sub("now by ", text, count=1)
     text = _SAME_BUT.sub("what about ", text, count=1)
+    swapped = _INSTEAD_OF.search(text)  # "channel instead of topic": what is replaced
     text = _INSTEAD_OF.sub(r"\1", _THAT.sub(r"\1", text))
     dropped = _DROP.match(text)
     unchanged = _without(previous, explore.index, dropped.group("what")) if dropped else None
@@ -347,10 +381,22 @@ def refine(
     if new_dims:
         if (lead in _ADD and not instead) or adding:  # "break that down by X instead"
             dims = old_dims + [d for d in new_dims if d not in old_dims]
+            compared = _compared_periods(previous, index)
             if lead.startswith(("split", "across")):
                 pivots = [*pivots, *(d for d in new_dims if d not in pivots)]
+            elif compared is not None and not pivots:
+                # "escalations this year vs last year", then "also by topic": the two
+                # periods side by side, as a question saying both would be
+                pivots = [compared]
         else:
-            dims = new_dims
+            out = _replaced_dimension(swapped, old_dims, explore, today)
+            if out is not None and len(new_dims) == 1:
+                # "channel instead of topic": the one named swapped, in its place; the
+                # other breakdowns kept
+                dims = [new_dims[0] if d == out else d for d in old_dims]
+                pivots = [new_dims[0] if p == out else p for p in pivots]
+            else:
+                dims = new_dims
             pivots = [p for p in pivots if p in dims]
         old_time_sort = [s for s in sorts if _is_time(index, s)]
         sorts = [s for s in sorts if s.split(" ")[0] in dims + measures and s not in old_time_sort]

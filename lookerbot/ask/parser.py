@@ -2122,6 +2122,26 @@ class _Parser:
         reading.named.add(others[0].name)
         return True
 
+    def did_the_most(self, reading: _Reading) -> bool:
+        """Whether a value said as a verb comes right before the ranking of the things
+        it happened to ("solved the most tickets")."""
+        items = self.items
+        for k, item in enumerate(items[:-2]):
+            if item.kind != "value" or items[k + 1] is not reading.rank:
+                continue
+            between = self.norms[item.end : items[k + 1].start]
+            if items[k + 2].kind == "field" and between in ([], ["the"]):
+                return True
+        return False
+
+    def money_verb_said(self) -> bool:
+        """Whether a verb of money is said ("spend", "paid", "brought in")."""
+        return any(
+            tuple(self.stems[k : k + len(verb)]) == verb
+            for verb in MONEY_VERBS
+            for k in range(len(self.stems))
+        )
+
     @staticmethod
     def says_rate(f: ExploreField, grain: str | None = None) -> bool:
         """Whether ``f``'s label or description says it is per period ("Monthly recurring
@@ -2224,9 +2244,11 @@ class _Parser:
         words = self.norms
         if "list" in words[:4] or words[:1] in (["which"], ["who"]) or self.names_only():
             return False
+        tokens = self.tokens
         return any(
             a.norm == "new" and b.stem != b.norm and shown.view in self.views_named(b)
-            for a, b in itertools.pairwise(self.tokens)
+            for k, a in enumerate(tokens)
+            for b in tokens[k + 1 : k + 3]  # "new accounts", "new customer accounts"
         )
 
     def views_named(self, token: Token) -> set[str]:
@@ -2685,6 +2707,11 @@ class _Parser:
                 reading.add_dimension(people)
             return i + 1
         if marker == "which":
+            aux = self.norm_at(item.end) in ("did", "do", "does", "have", "has", "had")
+            if aux and self.norms[item.start] == "what" and self.money_verb_said():
+                # "what did shoppers spend on shoes", "what have we earned": how much
+                reading.how_much = True
+                return i + 1
             reading.which = True
             j = i + 1
             if j < len(items) and items[j].kind == "number":
@@ -3807,6 +3834,15 @@ class _Parser:
                 measures = [measure if m == base else m for m in measures]
                 if reading.rank_noun == base:
                     reading.rank_noun = measure
+        if base is not None and reading.rank_noun == base and self.did_the_most(reading):
+            # "which tier 1 agent solved the most tickets": the solved ones counted, though
+            # the agents named by a value are counted too (they give way, below)
+            happened = self.count_of_value([base], reading)
+            if happened is not None:
+                name, measure = happened
+                del reading.includes[name]
+                measures = [measure if m == base else m for m in measures]
+                reading.rank_noun = measure
         ranking = reading.rank is not None and reading.rank.rank != "order"
         if not measures and ranking and self.popular and base is not None:
             measures = [base]
@@ -3859,7 +3895,7 @@ class _Parser:
                 time, unit = since
                 grain, compared = _UNIT_TIMEFRAME[unit], True
         elif reading.change and time is not None and (grain is None or reading.weak_grain):
-            spanned = range_unit(time.expression)
+            spanned = time.unit or range_unit(time.expression)
             if spanned is not None:
                 grain, compared = _UNIT_TIMEFRAME[spanned], True
         if (
@@ -4107,12 +4143,6 @@ class _Parser:
                 )
                 limit = DEFAULT_TOP if reading.list_rank or plural_list or plural_things else 1
         rows = [d for d in dimensions if d.name not in pivots]
-        if reading.which and rows and rank is None and reading.superlative is not None:
-            biggest, direction = reading.superlative
-            if biggest in measures and not sorts:
-                # "which customer placed the largest order": the one with the largest
-                sorts = [f"{biggest.name} desc" if direction == "desc" else biggest.name]
-                limit = reading.limit or 1
         people = index.people()
         hinted = people is not None and people.view in reading.hinted
         counted_people = people is not None and all(
@@ -4139,6 +4169,13 @@ class _Parser:
             # the measure; one total of it does not say which
             dimensions.append(named_things[0])
             rows = [named_things[0]]
+        if reading.which and rows and rank is None and reading.superlative is not None:
+            biggest, direction = reading.superlative
+            if biggest in measures and not sorts:
+                # "which customer placed the largest order": the one with the largest
+                # ("which jeans product had the biggest single order": of those named)
+                sorts = [f"{biggest.name} desc" if direction == "desc" else biggest.name]
+                limit = reading.limit or 1
         if rank is not None and not rows and reading.which and people is not None and hinted:
             dimensions.append(people)  # "which of our Tier 1 agents ... the most"
             rows = [people]
@@ -4194,11 +4231,13 @@ class _Parser:
             measures = [by_count]
             dimensions = [d for d in dimensions if d != shown]
             rows = [d for d in rows if d != shown]
-        if not measures and len(rows) == 1 and self.new_things_counted(rows[0], reading):
-            # "new accounts on Sept 14?": how many there were, not their names
-            measures = index.counts_of({rows[0].view})[:1]
-            dimensions = [d for d in dimensions if d != rows[0]]
-            rows = []
+        untimed = [d for d in rows if not d.is_timeframe]
+        if not measures and len(untimed) == 1 and self.new_things_counted(untimed[0], reading):
+            # "new accounts on Sept 14?", "weekly new accounts": how many there were, not
+            # their names
+            measures = index.counts_of({untimed[0].view})[:1]
+            dimensions = [d for d in dimensions if d != untimed[0]]
+            rows = [d for d in rows if d != untimed[0]]
         named_rows = all(index.display_dimension(d.view) in rows for d in rows)
         if (self.names_only() and rows and named_rows and not sorts) or self.values_asked(
             rows, measures, reading, sorts

@@ -647,3 +647,29 @@ def test_what_a_follow_up_changes_and_what_it_keeps(explore, first, follow_up, f
     assert filters.items() <= dict(result.filters).items()
     if follow_up.startswith("top 3"):
         assert (result.sorts, result.limit) == (("tickets.csat desc",), 3)
+
+
+def test_one_breakdown_swapped_for_another_keeps_the_rest_and_periods_stay_side_by_side():
+    today = date(2026, 9, 30)
+    question = explore_question("support/tickets", today)
+    previous = parse("ticket volume by topic by priority this month", [question], today=today)
+    assert isinstance(previous, QuerySpec), previous
+    # "channel instead of topic": the topic swapped, the priorities still pivoted
+    swapped = refine(previous, "channel instead of topic", question, today=today)
+    assert isinstance(swapped, QuerySpec), swapped
+    assert sorted(swapped.fields) == ["tickets.channel", "tickets.count", "tickets.priority"]
+    assert swapped.pivots == ("tickets.priority",)
+    # "by agent instead": every breakdown replaced
+    replaced = refine(swapped, "by agent instead", question, today=today)
+    assert isinstance(replaced, QuerySpec), replaced
+    assert sorted(replaced.fields) == ["agents.name", "tickets.count"]
+    # two periods side by side, then another breakdown: the periods are pivoted, as a
+    # question saying both would be ("escalations by topic this year vs last year")
+    years = parse("escalations this year vs last year", [question], today=today)
+    assert isinstance(years, QuerySpec), years
+    by_topic = refine(years, "also by topic", question, today=today)
+    assert isinstance(by_topic, QuerySpec), by_topic
+    assert by_topic.pivots == ("tickets.created_year",)
+    said = parse("escalations by topic this year vs last year", [question], today=today)
+    assert isinstance(said, QuerySpec), said
+    assert (by_topic.fields, by_topic.pivots) == (said.fields, said.pivots)

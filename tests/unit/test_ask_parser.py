@@ -2612,3 +2612,55 @@ def test_a_percent_beside_a_change_is_the_change_as_a_percent():
     shared = three("% of orders by status, last 30d")
     assert isinstance(shared, QuerySpec), shared
     assert [c.type for c in shared.calculations] == ["percent_of_total"]
+
+
+@pytest.mark.parametrize(
+    ("question", "fields", "filters", "sorts", "limit"),
+    [
+        # "what did ... spend": how much, not which of them
+        (
+            "what have customers spent on shoes so far this year",
+            ["orders.total_revenue"],
+            {"products.category": "Shoes", "orders.created_date": "this year"},
+            (),
+            None,
+        ),
+        # the biggest one of the things a value names
+        (
+            "which jeans product had the biggest single order",
+            ["products.name", "orders.largest_order"],
+            {"products.category": "Jeans"},
+            ("orders.largest_order desc",),
+            1,
+        ),
+        # a value said as a verb right before the ranking: the count the Explore keeps
+        (
+            "which tier 1 agent solved the most tickets in september?",
+            ["agents.name", "tickets.solved_count"],
+            {"agents.team": "Tier 1", "tickets.created_date": "2026/09"},
+            ("tickets.solved_count desc",),
+            1,
+        ),
+        # new things by a timeframe: how many, not their names
+        (
+            "weekly new customer accounts since aug 15",
+            ["subscriptions.signup_week", "accounts.count"],
+            {"subscriptions.signup_date": "after 2026/08/15"},
+            ("subscriptions.signup_week",),
+            None,
+        ),
+        # a change from one year to another: by year
+        (
+            "how much did billing tickets grow from 2024 to 2025",
+            ["tickets.created_year", "tickets.count"],
+            {"tickets.topic": "Billing", "tickets.created_date": "2024/01/01 to 2026/01/01"},
+            ("tickets.created_year",),
+            None,
+        ),
+    ],
+)
+def test_amounts_the_biggest_of_things_named_and_years_compared(
+    question, fields, filters, sorts, limit
+):
+    result = reads(question, fields, filters)
+    assert (result.sorts, result.limit) == (sorts, limit)
