@@ -218,6 +218,12 @@ def refine(
     previous: QuerySpec, text: str, explore: ExploreQuestion, *, today: date
 ) -> ParseResult | None:
     """``text`` as a change to ``previous``; ``None`` when it is a question of its own."""
+    if re.search(r"\bwhy\b", text, re.IGNORECASE) and not WHY.match(text):
+        # "and why did they churn?": a cause, which no change to the query says ("why?"
+        # alone asks how the answer was found: see ``WHY``)
+        return NotUnderstood(
+            explore.index.explore.key, ("why",), tuple(explore.index.some_fields()), matched=0
+        )
     text = _INTERJECTION.sub("", text, count=1) or text
     text = _POLITE.sub("", text, count=1) or text
     text = _LOOK_AT.sub(r"\1 ", text, count=1)

@@ -441,6 +441,13 @@ class _Item:
     marker: str = ""
 
 
+def _not_counting(measures: list[ExploreField], views: set[str]) -> list[ExploreField]:
+    """``measures`` without the counts of ``views``, whose things are listed one per row
+    (each would count 1), unless nothing else is asked."""
+    kept = [m for m in measures if not (m.view in views and m.type in ("count", "count_distinct"))]
+    return kept or measures
+
+
 _SALE_VERBS = frozenset({"sold", "sell", "sells", "selling"})
 """The verb of "sales" ("what sold best"): like a verb of money, it gives way to a measure
 named ("... top 3 products by # of orders")."""
@@ -823,6 +830,8 @@ class _Parser:
             elif self.up_or_down(items, i):
                 # "is revenue up this month": up on what, it does not say
                 items.append(_Item("unknown", i, i + 1, token.text))
+            elif self.says_nothing(i):
+                pass
             elif token.norm not in FILLERS and token.stem not in FILLERS:
                 end = self.names_explore(i)
                 if end:
@@ -1160,16 +1169,33 @@ class _Parser:
         ):
             return j  # "shop revenue"
         k = i - 1 if self.norm_at(i - 1) != "the" else i - 2
-        # "revenue from the shop", "tickets raised last week"
-        named = self.norm_at(k) in ("from", "in", "at", "on") or (
-            j == i + 1
-            and self.tokens[i].norm.endswith("ed")
-            and any(
-                tuple(self.stems[i - length : i]) in self.index.phrases
-                for length in range(1, min(self.index.max_words, i) + 1)
+        # "revenue from the shop", "YoY growth for the shop", "how many buyers did the
+        # shop have", "tickets raised last week"
+        said_of = self.norm_at(k) in ("from", "in", "at", "on", "for", "across")
+        named = (
+            said_of
+            or (self.norm_at(k) in ("did", "does", "has") and k == i - 2)
+            or (
+                j == i + 1
+                and self.tokens[i].norm.endswith("ed")
+                and any(
+                    tuple(self.stems[i - length : i]) in self.index.phrases
+                    for length in range(1, min(self.index.max_words, i) + 1)
+                )
             )
         )
         return j if named else 0
+
+    def says_nothing(self, i: int) -> bool:
+        """Whether token ``i`` only leads to what follows ("including the % change") or is
+        a verb that names no measure here ("which topic generates the most tickets", in an
+        Explore without money)."""
+        word = self.norm_at(i)
+        k = i + 1 + (self.norm_at(i + 1) == "the")
+        if word in ("incl", "including") and self.norm_at(k) in (*_SHARE_WORDS, *CHANGE_WORDS):
+            return True
+        generic = self.tokens[i].stem in ("generate", "generated", "generating", "produce")
+        return generic and self.index.money_measure() is None
 
     def norm_at(self, i: int) -> str:
         return self.tokens[i].norm if 0 <= i < len(self.tokens) else ""
@@ -1972,6 +1998,9 @@ class _Parser:
                 m.name in reading.noun_counts for m in measures
             )
             only = len(reading.dimensions) == 1 and things and reading.rank is None
+            asked = [m for m in measures if m.name not in reading.noun_counts]
+            if reading.lists_with and asked:
+                return None  # "list the past due accounts with their MRR": each one's MRR
             if only and not reading.pivots:
                 return listed
             counted = {m.view for m in measures}
@@ -3558,6 +3587,10 @@ class _Parser:
         index = self.index
         key = index.explore.key
         words = self.norms
+        if "why" in words:
+            # "why did churn spike in Q1?", "... and why they got escalated": a cause, which
+            # no query of the Explore's fields says
+            return self.declined(("why",))
         # "Maria Garcia and Priya Patel ticket counts": counts, one per person.
         plural = any(w in ("counts", "totals", *_APART) for w in words)
         # "how many came in through Chat and how many through Email": one row each
@@ -4208,12 +4241,7 @@ class _Parser:
             # "top 5 enterprise accounts by MRR": the accounts the value is said of, not
             # also counted ("the 3 biggest healthcare customers by seat count")
             things = set(named_things)
-            views = {t.view for t in things}
-            measures = [
-                m
-                for m in measures
-                if not (m.view in views and m.type in ("count", "count_distinct"))
-            ] or measures
+            measures = _not_counting(measures, {t.view for t in things})
             if sorts and sorts[0].split()[0] not in {m.name for m in measures}:
                 first = measures[0].name
                 sorts = [f"{first} desc" if rank.direction == "desc" else first]
@@ -4265,6 +4293,11 @@ class _Parser:
         measures_of = [m.name for m in measures]
         by_measure = sort_key is not None and sort_key[0].is_measure and not sort_key[1]
         listed_by = by_measure or reading.lists_with or reading.ranked_by
+        if rank is None and reading.lists_with and not rows and not things:
+            # "list the enterprise accounts with their MRR", "Tier 1 agents and their
+            # ticket volume": those named, each with the measure, not also counted
+            things = set(named_things)
+            measures = _not_counting(measures, {t.view for t in things})
         if rank is None and listed_by and not rows and len(things) == 1:
             # "agents by CSAT", "products except Boots by revenue": those, with the measure
             subject = next(iter(things))

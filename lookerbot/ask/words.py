@@ -36,6 +36,10 @@ _PLUS_AFTER_NUMBER = re.compile(r"(?:(?<=\d)|(?<=\d[kK]))\+(?![\d+])")
 _WITH = re.compile(r"\bw/(o\b)?\s*", re.IGNORECASE)
 _SHORT_SPAN = re.compile(r"\b(\d{1,3})(d|w|wk|wks|mo|mos|yr|yrs)\b", re.IGNORECASE)
 _SPAN_UNITS = {"d": "days", "w": "weeks", "wk": "weeks", "mo": "months", "yr": "years"}
+_EXCLUDED_AFTER = re.compile(
+    r"(?:(?<=,)|(?<=^))\s*((?:[^\W\d_]+\s+){0,2}?[^\W\d_]+)\s+(?:excluded|left\s+out)\b",
+    re.IGNORECASE,
+)
 _CALENDAR = re.compile(r"\bcalendar\s+(?=(?:year|quarter|month|week)s?\b)", re.IGNORECASE)
 _GROSS_NET = re.compile(
     r"\b(gross|net)\s+(vs\.?|versus|and|or|&|\+|compared\s+(?:to|with))\s+(gross|net)\s+"
@@ -119,7 +123,7 @@ FILLERS = frozenset(
     break breaks breakdown broken down combined together altogether
     current different score weve taken fall falls ones these
     through add added adding gain gained acquire acquired volume getting gets howre sign
-    based sits sit sitting oh moment
+    based sits sit sitting oh moment rn seen saw
     """.split()  # noqa: SIM905
 )
 """Words that may stay unmatched without making the question misunderstood (matched words
@@ -181,6 +185,8 @@ def tokenize(text: str) -> list[Token]:
     text = _PLUS_AFTER_NUMBER.sub(" or more", text)
     # "w/ % change", "w/o chat": with, without
     text = _WITH.sub(lambda m: "without " if m.group(1) else "with ", text)
+    # ", phone excluded": excluding phone
+    text = _EXCLUDED_AFTER.sub(lambda m: f" excluding {m[1]}", text)
     # "this calendar year": this year; "last 90d", "past 12mo": days, months
     text = _CALENDAR.sub("", text)
     text = _SHORT_SPAN.sub(lambda m: f"{m[1]} {_SPAN_UNITS[m[2].lower().rstrip('s') or 'd']}", text)

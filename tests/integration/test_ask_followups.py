@@ -673,3 +673,13 @@ def test_one_breakdown_swapped_for_another_keeps_the_rest_and_periods_stay_side_
     said = parse("escalations by topic this year vs last year", [question], today=today)
     assert isinstance(said, QuerySpec), said
     assert (by_topic.fields, by_topic.pivots) == (said.fields, said.pivots)
+
+
+def test_a_follow_up_that_asks_why_something_happened_is_declined():
+    today = date(2026, 9, 30)
+    question = explore_question("saas/subscriptions", today)
+    previous = parse("top 5 countries by churned subs for SMB", [question], today=today)
+    assert isinstance(previous, QuerySpec), previous
+    assert not isinstance(
+        refine(previous, "and why did they churn?", question, today=today), QuerySpec
+    )

@@ -2664,3 +2664,58 @@ def test_amounts_the_biggest_of_things_named_and_years_compared(
 ):
     result = reads(question, fields, filters)
     assert (result.sorts, result.limit) == (sorts, limit)
+
+
+@pytest.mark.parametrize(
+    ("question", "fields", "filters"),
+    [
+        # the Explore named by its own description ("Orders placed in the online shop")
+        ("YoY revenue growth for the shop", ["orders.created_year", "orders.total_revenue"], {}),
+        (
+            "how many unique buyers did the shop have in each region this quarter?",
+            ["customers.region", "customers.count"],
+            {"orders.created_date": "this quarter"},
+        ),
+        # "rn", "we saw": nothing asked; ", phone excluded": excluding it
+        (
+            "how many subs are past due rn",
+            ["subscriptions.count"],
+            {"subscriptions.status": "past due"},
+        ),
+        (
+            "whats the max order value we saw in Q2",
+            ["orders.largest_order"],
+            {"orders.created_date": "2026/04/01 to 2026/07/01"},
+        ),
+        (
+            "first response time by channel, phone excluded",
+            ["tickets.channel", "tickets.average_first_response_minutes"],
+            {"tickets.channel": "-Phone"},
+        ),
+        # a verb that names no measure in an Explore without money
+        ("which topic generates the most tickets?", ["tickets.topic", "tickets.count"], {}),
+        # things listed with a measure of theirs
+        (
+            "list the past due accounts with their MRR",
+            ["accounts.name", "subscriptions.total_mrr"],
+            {"subscriptions.status": "past due"},
+        ),
+        (
+            "list the enterprise accounts with their MRR",
+            ["accounts.name", "subscriptions.total_mrr"],
+            {"accounts.segment": "Enterprise"},
+        ),
+    ],
+)
+def test_the_explore_named_words_that_ask_nothing_and_lists_with_a_measure(
+    question, fields, filters
+):
+    reads(question, fields, filters)
+
+
+def test_a_cause_is_declined():
+    for question in (
+        "why did churn spike in Q1?",
+        "escalations by priority and why they got escalated",
+    ):
+        assert not isinstance(three(question), QuerySpec), question
