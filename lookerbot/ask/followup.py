@@ -221,8 +221,9 @@ def refine(
     if re.search(r"\bwhy\b", text, re.IGNORECASE) and not WHY.match(text):
         # "and why did they churn?": a cause, which no change to the query says ("why?"
         # alone asks how the answer was found: see ``WHY``)
+        index = explore.index
         return NotUnderstood(
-            explore.index.explore.key, ("why",), tuple(explore.index.some_fields()), matched=0
+            index.explore.key, ("why",), tuple(index.some_fields()), reason="why", matched=0
         )
     text = _INTERJECTION.sub("", text, count=1) or text
     text = _POLITE.sub("", text, count=1) or text
@@ -408,7 +409,7 @@ def refine(
         sorts = [s for s in sorts if s.split(" ")[0] in dims + measures and s not in old_time_sort]
         if not sorts:
             time_dims = [d for d in dims if index.fields[d].is_timeframe and d not in pivots]
-            others = [d for d in dims if d not in time_dims and d not in pivots]
+            others = [d for d in dims if d not in time_dims and not index.fields[d].is_timeframe]
             if time_dims and not others:
                 sorts = [time_dims[0]]
         old_dims = dims

@@ -3587,10 +3587,6 @@ class _Parser:
         index = self.index
         key = index.explore.key
         words = self.norms
-        if "why" in words:
-            # "why did churn spike in Q1?", "... and why they got escalated": a cause, which
-            # no query of the Explore's fields says
-            return self.declined(("why",))
         # "Maria Garcia and Priya Patel ticket counts": counts, one per person.
         plural = any(w in ("counts", "totals", *_APART) for w in words)
         # "how many came in through Chat and how many through Email": one row each
@@ -4310,8 +4306,10 @@ class _Parser:
         if rank is not None and rank.rank != "order" and not rows:
             # "smallest orders": ranked among what? One total row has nothing to rank.
             return self.declined((rank.text,))
-        if not sorts and rows and all(d.is_timeframe for d in rows):
-            sorts = [rows[0].name]  # a time series, in time order
+        if not sorts and rows and all(d.is_timeframe for d in dimensions):
+            # a time series, in time order; not one with another breakdown beside it, even
+            # pivoted ("new subs by month by plan"), which Looker sorts as it does a table
+            sorts = [rows[0].name]
         fields = [f.name for f in dimensions] + [
             m.name for m in measures if m.name not in {d.name for d in dimensions}
         ]

@@ -2719,3 +2719,13 @@ def test_a_cause_is_declined():
         "escalations by priority and why they got escalated",
     ):
         assert not isinstance(three(question), QuerySpec), question
+
+
+def test_a_time_series_with_another_breakdown_beside_it_is_not_sorted_by_time():
+    # convention 5 of the sets: a time series is a time grain and no other dimension
+    pivoted = three("new subs by month by plan, ytd")
+    assert isinstance(pivoted, QuerySpec), pivoted
+    assert (pivoted.pivots, pivoted.sorts) == (("subscriptions.plan",), ())
+    alone = three("new subs by month, ytd")
+    assert isinstance(alone, QuerySpec), alone
+    assert alone.sorts == ("subscriptions.signup_month",)
