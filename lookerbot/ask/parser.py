@@ -554,6 +554,12 @@ class _Reading:
     """A measure named with a superlative ("Largest Order") and its direction."""
     hinted: set[str] = field(default_factory=set)
     """Views named next to one of their values ("Tier 1 agents")."""
+    whose: set[str] = field(default_factory=set)
+    """Counts of things said after "for" with a value of theirs ("returns ... for customers
+    in the East"): whose the others are, not counted when something else is."""
+    kinds: set[str] = field(default_factory=set)
+    """Of those, views whose things were named by their noun ("enterprise accounts"; not
+    "the Escalations team", which names the field)."""
     shown: set[str] = field(default_factory=set)
     """Dimensions named by their own words ("name" in "show name, industry ... for
     accounts ..."): shown, though a view's noun names them too."""
@@ -993,9 +999,13 @@ class _Parser:
             after.candidates if after and after.kind == "field" and after.start == item.end else []
         )
         if beside and max(c.score for c in item.candidates) <= DESCRIPTION:
-            # "each price plan": a word of the plan's description, naming it beside it
+            # "each price plan": a word of the plan's description, naming it beside it;
+            # not beside a verb of money ("refunds paid out": "refunds" is no name of
+            # the revenue the verb names)
             said = {c.field.name for c in item.candidates}
-            if any(c.field.name in said for c in _tops(beside, "any")):
+            assert after is not None
+            verb = tuple(self.stems[after.start : after.end]) in MONEY_VERBS
+            if not verb and any(c.field.name in said for c in _tops(beside, "any")):
                 return True
         if tuple(self.stems[item.start : item.end]) in MONEY_VERBS:
             which = not any(c.field.is_measure or c.view_noun for c in _tops(beside, "any"))
@@ -1556,7 +1566,11 @@ class _Parser:
         views = {m.field.view for m in value.values}
         for c in self.index.phrases.get((self.stems[value.end],), []):
             counts = c.field.type in ("count", "count_distinct")
-            if c.field.view in views and counts and c.score >= TAG:
+            # the things themselves ("Subscriptions Count"), not some of them a count
+            # keeps apart ("monthly cancellations": Churned Subscriptions, by month)
+            said = set(stems(c.field.label_short or "")) - {"count", "number"}
+            whole = not said - set(stems(c.field.view_label or c.field.view))
+            if c.field.view in views and counts and c.score >= TAG and whole:
                 return value.end
         root = _root(self.tokens[value.end].norm)
         verb = any(
@@ -2162,6 +2176,19 @@ class _Parser:
             if items[k + 2].kind == "field" and between in ([], ["the"]):
                 return True
         return False
+
+    def placed(self, items: Sequence[_Item], i: int, view: str) -> bool:
+        """Whether ``items[i]``, things of ``view``, is followed by a value of theirs
+        ("customers in the East", "accounts in Germany")."""
+        k = i + 1
+        if k < len(items) and items[k].kind == "marker" and items[k].marker in ("in", "from"):
+            k += 1
+        after = items[k] if k < len(items) else None
+        return (
+            after is not None
+            and after.kind == "value"
+            and any(m.field.view == view for m in after.values)
+        )
 
     def money_verb_said(self) -> bool:
         """Whether a verb of money is said ("spend", "paid", "brought in")."""
@@ -3031,7 +3058,9 @@ class _Parser:
         if self.is_hint(items, i):
             # "Tier 1 agents": a value of the agents; "which of our Tier 1 agents" asks for
             # them (see ``result``).
-            reading.hinted.update(c.field.view for c in _tops(item.candidates, "dim"))
+            tops = _tops(item.candidates, "dim")
+            reading.hinted.update(c.field.view for c in tops)
+            reading.kinds.update(c.field.view for c in tops if c.view_noun)
             return
         if self.counts_before(items, i):
             return  # "seat count": the seats, counted by the measure they name
@@ -3161,6 +3190,13 @@ class _Parser:
             ) in ("and", ",")
             if bare and not beside and (counted_before or (not joined and not asked_again)):
                 reading.noun_counts.add(chosen.field.name)
+                base_count = chosen.field == self.index.count_measure()  # "for orders that"
+                if (
+                    self.norm_at(item.start - 1) in ("for", "among", "from")
+                    and not base_count
+                    and self.placed(items, i, chosen.field.view)
+                ):
+                    reading.whose.add(chosen.field.name)
         noun_use = self.norm_at(item.start - 1) in ("total", "their", "his", "her", "overall")
         noun_use = noun_use or self.norm_at(item.start) == "total"  # "total value"
         sold = item.end - item.start == 1 and self.norms[item.start] in _SALE_VERBS
@@ -3202,6 +3238,7 @@ class _Parser:
                 weak = False
             if weak and counts and self.is_subject(item, chosen.field):
                 reading.hinted.add(chosen.field.view)  # "Tier 1 agents"
+                reading.kinds.add(chosen.field.view)
             reading.add_measure(chosen.field, weak=weak)
         else:
             reading.add_dimension(chosen.field)
@@ -3746,7 +3783,7 @@ class _Parser:
             counted = [m for m in reading.weak_measures if m.name in reading.noun_counts]
             if measures and counted and all(m.name in reading.verb_measures for m in measures):
                 measures = counted
-        for weak in weak_first:
+        for weak in (reading.whose - reading.asked_counts, *weak_first):
             if len(measures) > 1 and any(m.name not in weak for m in measures):
                 measures = [m for m in measures if m.name not in weak]
         averages = [m for m in measures if m.type == "average"]
@@ -3833,8 +3870,9 @@ class _Parser:
             and not names_listed
         ):
             # "urgent bug reports by channel": values of things, counted by a breakdown;
-            # "Pro accounts by country": the accounts, when their view has a count
-            views = {index.fields[name].view for name in reading.subjects}
+            # "Pro accounts by country": the accounts, when their view has a count; and
+            # "enterprise accounts by country", a value of the accounts' own
+            views = {index.fields[name].view for name in reading.subjects} or reading.kinds
             own = index.counts_of(views)
             count = own[0] if len(own) == 1 else index.count_measure()
             measures = [count] if count is not None else []

@@ -2729,3 +2729,48 @@ def test_a_time_series_with_another_breakdown_beside_it_is_not_sorted_by_time():
     alone = three("new subs by month, ytd")
     assert isinstance(alone, QuerySpec), alone
     assert alone.sorts == ("subscriptions.signup_month",)
+
+
+@pytest.mark.parametrize(
+    ("question", "fields", "filters"),
+    [
+        # a grain word before a count of some of the things: by that grain
+        (
+            "monthly cancellations over the past 6 months for healthcare accounts",
+            ["subscriptions.signup_month", "subscriptions.churned_count"],
+            {"accounts.industry": "Healthcare", "subscriptions.signup_date": "6 months"},
+        ),
+        # ... and before the things themselves: the value ("monthly subs")
+        (
+            "monthly subs by plan",
+            ["subscriptions.plan", "subscriptions.count"],
+            {"subscriptions.billing_period": "monthly"},
+        ),
+        # a value's things by a breakdown: those things counted
+        (
+            "healthcare and financial services accounts by country",
+            ["accounts.country", "accounts.count"],
+            {"accounts.industry": "Healthcare,Financial Services"},
+        ),
+        # ... not a field named beside its value ("the escalations team")
+        (
+            "solved tickets by agent by quarter for the escalations team",
+            ["agents.name", "tickets.created_quarter", "tickets.solved_count"],
+            {"agents.team": "Escalations"},
+        ),
+        # whose the things are ("for customers in the East"), not a count of them
+        (
+            "returns by category for customers in the east, past 30 days",
+            ["products.category", "orders.returned_count"],
+            {"customers.region": "East", "orders.created_date": "30 days"},
+        ),
+    ],
+)
+def test_grain_words_things_of_a_value_and_whose_things(question, fields, filters):
+    reads(question, fields, filters)
+
+
+def test_a_word_of_a_description_beside_a_verb_of_money_is_no_name_of_it():
+    # "before refunds" describes Total Revenue; refunds paid out are no revenue
+    result = three("total refunds paid out to customers in july")
+    assert not isinstance(result, QuerySpec), result
