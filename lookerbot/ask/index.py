@@ -286,6 +286,8 @@ MONEY_VERBS: tuple[tuple[str, ...], ...] = (
     ("grossed",),
     ("make",),
     ("made",),
+    ("bringing", "in"),
+    ("dollar",),  # "in dollars", "how many dollars' worth"
 )
 """Verbs of money: they name the Explore's main money measure (see ``money_measure``)."""
 

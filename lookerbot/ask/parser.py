@@ -195,6 +195,7 @@ _MARKERS: dict[tuple[str, ...], str] = {
     ("%",): "share",
     ("pct",): "share",
     ("proportion",): "share",
+    ("mix",): "share",  # "revenue mix by region"
     ("growth",): "change",
     # "the % change", "percent growth": a change, not a share
     ("%", "change"): "change",
@@ -826,7 +827,8 @@ class _Parser:
                 continue
             token = self.tokens[i]
             last = i + 2 == len(self.tokens)
-            timed_after = not last and read_time(self.tokens, i + 2, self.today) is not None
+            after = i + 2 + (self.tokens[i + 2].kind == "comma" if i + 2 < len(self.tokens) else 0)
+            timed_after = not last and read_time(self.tokens, after, self.today) is not None
             accounts_for = token.norm in ("account", "accounts") and self.norm_at(i + 1) == "for"
             if accounts_for and (last or timed_after):
                 i += 2  # "...does each channel account for (over the past 90 days)?"
@@ -2190,13 +2192,13 @@ class _Parser:
             and any(m.field.view == view for m in after.values)
         )
 
-    def money_verb_said(self) -> bool:
-        """Whether a verb of money is said ("spend", "paid", "brought in")."""
-        return any(
-            tuple(self.stems[k : k + len(verb)]) == verb
-            for verb in MONEY_VERBS
-            for k in range(len(self.stems))
-        )
+    def money_verb_said(self) -> str:
+        """The verb of money said ("spend", "paid", "brought in"), if any ("" if none)."""
+        for k in range(len(self.stems)):
+            for verb in MONEY_VERBS:
+                if tuple(self.stems[k : k + len(verb)]) == verb:
+                    return self.text(k, k + len(verb))
+        return ""
 
     @staticmethod
     def says_rate(f: ExploreField, grain: str | None = None) -> bool:
@@ -2515,8 +2517,13 @@ class _Parser:
             if item.kind != "field":
                 continue
             tops = _tops(item.candidates, "any")
+            # "cancelled orders": the things the value is of; not "jeans revenue", an amount
+            counted = bool(tops) and all(c.field.type in ("count", "count_distinct") for c in tops)
             after_value = (
-                i > 0 and items[i - 1].kind == "value" and not self.possessive(items[i - 1])
+                i > 0
+                and items[i - 1].kind == "value"
+                and not self.possessive(items[i - 1])
+                and counted
             )
             # "seats" names a per-row number whose total is a measure: asked for, it is one
             numbers = all(c.field.is_numeric and not c.field.is_timeframe for c in tops)
@@ -3842,6 +3849,17 @@ class _Parser:
             # also once "how much" kept the amounts ("how much did we refund on returned
             # orders"): not enough to run a query someone might believe.
             return self.declined(tuple(reading.described.values()))
+        timed = reading.time is not None or bool(reading.times)
+        if (
+            timed
+            and measures
+            and all(m.name in reading.verb_measures and self.says_rate(m) for m in measures)
+            and not {"mrr", "arr", "recurring"} & set(words)
+            and reading.rank_noun is None  # "which country brought in the most new logos"
+        ):
+            # "how much did we earn last month": money made in that month, which a rate
+            # (Monthly Recurring Revenue) of the rows dated then is not
+            return self.declined((self.money_verb_said() or "how much",))
         if reading.how_many and asked_too and asked is not None and asked not in measures:
             measures = [asked, *measures]
         sold = any(t.norm in _SALE_VERBS for t in self.tokens)
@@ -4483,7 +4501,7 @@ _APART = frozenset({"separately", "individually", "respectively"})
 
 _VERSUS_WORDS = frozenset({"vs", "versus", "compare", "compared", "against", "or"})
 
-_SHARE_WORDS = frozenset({"percent", "percentage", "share", "proportion", "%", "pct"})
+_SHARE_WORDS = frozenset({"percent", "percentage", "share", "proportion", "%", "pct", "mix"})
 
 _WORDS = frozenset({"am", "an", "as", "at", "be", "go", "he", "hi", "ok", "us", "we"})
 """Short words that are also some value's initials ("us"): a value only in capitals."""
@@ -4684,6 +4702,11 @@ def _read_question(
     chosen = best[2]
     said = tokens[chosen.index.explore.key]
     owner = _owner_of_things(said, chosen, explores) if isinstance(best[1], QuerySpec) else None
+    if isinstance(best[1], NotUnderstood) and best[1].reason == "" and best[1].unknown:
+        # declined, the Explore whose things the question names says what it lacks
+        owner = _owner_of_things(said, chosen, explores)
+        if owner is not None and not isinstance(results[owner.index.explore.key], NotUnderstood):
+            owner = None
     if owner is not None:
         # "how much did shoppers in Germany spend": shoppers are the shop's own things
         # (another Explore's word for them is only a synonym); the shop cannot say

@@ -40,6 +40,33 @@ _EXCLUDED_AFTER = re.compile(
     r"(?:(?<=,)|(?<=^))\s*((?:[^\W\d_]+\s+){0,2}?[^\W\d_]+)\s+(?:excluded|left\s+out)\b",
     re.IGNORECASE,
 )
+_PHRASES = (
+    # "how many $ of Fabrikam stuff", "how many dollars' worth of shoes": how much
+    (
+        re.compile(
+            r"\bhow\s+many\s+(?:\$|dollars?|bucks)(?:['\u2019]?\s*worth)?(?:\s+of)?(?!\w)",
+            re.IGNORECASE,
+        ),
+        "how much",
+    ),
+    # "how many times has she bought": how many (orders)
+    (re.compile(r"\bhow\s+many\s+times\b", re.IGNORECASE), "how many"),
+    # "orders sent back": returned
+    (re.compile(r"\b(?:got\s+|were\s+|was\s+)?sent\s+back\b", re.IGNORECASE), " returned"),
+    (re.compile(r"\bsend(?:ing)?\s+back\b", re.IGNORECASE), "return"),
+    # "not counting returned orders": excluding them
+    (re.compile(r"\bnot\s+counting\b", re.IGNORECASE), "excluding"),
+    # "this month vs the previous one": vs last (month)
+    (
+        re.compile(
+            r"\b(vs\.?|versus|compared\s+(?:to|with))\s+the\s+(?:previous|prior)\s+one\b",
+            re.IGNORECASE,
+        ),
+        r"\1 last",
+    ),
+    # "100 dollars": $100
+    (re.compile(r"\b(\d+(?:\.\d+)?k?)\s+(?:dollars|bucks|usd)\b", re.IGNORECASE), r"$\1"),
+)
 _CALENDAR = re.compile(r"\bcalendar\s+(?=(?:year|quarter|month|week)s?\b)", re.IGNORECASE)
 _GROSS_NET = re.compile(
     r"\b(gross|net)\s+(vs\.?|versus|and|or|&|\+|compared\s+(?:to|with))\s+(gross|net)\s+"
@@ -123,7 +150,7 @@ FILLERS = frozenset(
     break breaks breakdown broken down combined together altogether
     current different score weve taken fall falls ones these
     through add added adding gain gained acquire acquired volume getting gets howre sign
-    based sits sit sitting oh moment rn seen saw
+    based sits sit sitting oh moment rn seen saw stuff
     """.split()  # noqa: SIM905
 )
 """Words that may stay unmatched without making the question misunderstood (matched words
@@ -185,6 +212,8 @@ def tokenize(text: str) -> list[Token]:
     text = _PLUS_AFTER_NUMBER.sub(" or more", text)
     # "w/ % change", "w/o chat": with, without
     text = _WITH.sub(lambda m: "without " if m.group(1) else "with ", text)
+    for pattern, replacement in _PHRASES:
+        text = pattern.sub(replacement, text)
     # ", phone excluded": excluding phone
     text = _EXCLUDED_AFTER.sub(lambda m: f" excluding {m[1]}", text)
     # "this calendar year": this year; "last 90d", "past 12mo": days, months

@@ -2774,3 +2774,65 @@ def test_a_word_of_a_description_beside_a_verb_of_money_is_no_name_of_it():
     # "before refunds" describes Total Revenue; refunds paid out are no revenue
     result = three("total refunds paid out to customers in july")
     assert not isinstance(result, QuerySpec), result
+
+
+@pytest.mark.parametrize(
+    ("question", "fields", "filters"),
+    [
+        # a verb of money with a time: money made then, not a rate of the rows dated then
+        (
+            "how much did we earn last month?",
+            ["orders.total_revenue"],
+            {"orders.created_date": "last month"},
+        ),
+        (
+            "who spent the most with us in 2025?",
+            ["customers.name", "orders.total_revenue"],
+            {"orders.created_date": "2025"},
+        ),
+        # everyday words for amounts and counts
+        (
+            "how many dollars worth of Shoes did we sell in Q1",
+            ["orders.total_revenue"],
+            {"products.category": "Shoes", "orders.created_date": "2026/01/01 to 2026/04/01"},
+        ),
+        (
+            "how many times has Ada Lovelace bought from us this year",
+            ["orders.count"],
+            {"customers.name": "Ada Lovelace", "orders.created_date": "this year"},
+        ),
+        (
+            "how much MRR are mid-market accounts bringing in?",
+            ["subscriptions.total_mrr"],
+            {"accounts.segment": "Mid-Market"},
+        ),
+        (
+            "jeans revenue in 2025, not counting returned orders",
+            ["orders.total_revenue"],
+            {
+                "products.category": "Jeans",
+                "orders.created_date": "2025",
+                "orders.status": "-returned",
+            },
+        ),
+        (
+            "how many orders did West customers send back in august",
+            ["orders.returned_count"],
+            {"customers.region": "West", "orders.created_date": "2026/08"},
+        ),
+        (
+            "tickets by team, this month vs the previous one",
+            ["agents.team", "tickets.created_month", "tickets.count"],
+            {"tickets.created_date": "2026/08/01 to 2026/10/01"},
+        ),
+        ("orders over 100 dollars", ["orders.count"], {"orders.amount": ">100"}),
+    ],
+)
+def test_money_made_in_a_period_and_everyday_words_for_amounts(question, fields, filters):
+    reads(question, fields, filters)
+
+
+def test_a_mix_is_a_share():
+    result = three("mrr mix by segment")
+    assert isinstance(result, QuerySpec), result
+    assert [c.type for c in result.calculations] == ["percent_of_total"]
