@@ -868,6 +868,12 @@ class _Parser:
         status returned), as (field, value); None for the Explore's own count."""
         if count.type != "count" or count == self.index.count_measure():
             return None
+        asked = {t.stem for t in self.tokens}
+        for tag in count.tags:  # "closed tickets", a tag of Solved Tickets: status closed
+            word = stems(tag)[:1]
+            tagged = [m for m in self.values.phrases.get(word, []) if m.field.view == count.view]
+            if word and word[0] in asked and len({(m.field.name, m.value) for m in tagged}) == 1:
+                return tagged[0].field.name, tagged[0].value
         said = stems(count.label_short or count.label)[:1]
         matches = [m for m in self.values.phrases.get(said, []) if m.field.view == count.view]
         if len({(m.field.name, m.value) for m in matches}) != 1:
@@ -1469,6 +1475,35 @@ class _Parser:
             for t in self.tokens[: fields[0].start]
         )
         return plural_things and len(dims) >= 1
+
+    def columns_with(self, reading: _Reading) -> bool:
+        """Whether the question asks for a list of the Explore's own things ("list",
+        "pull", "show"), named in the plural, then "with" the columns it wants of each
+        ("list churned subs that signed up in the last 90 days w/ account name and plan",
+        "Kenji Tanaka's open tickets, list them w/ priority"): rows of them."""
+        base = self.index.count_measure()
+        if base is None or reading.rank is not None or reading.grain or reading.by_groups:
+            return False
+        own_counts = all(  # "list returned orders ...": the orders, not a count of them
+            m.view == base.view and m.type in ("count", "count_distinct") for m in reading.measures
+        )
+        if reading.how_many or not own_counts or not {"list", "pull", "show"} & set(self.norms):
+            return False
+        withs = [k for k, word in enumerate(self.norms) if word == "with"]
+        if not withs:
+            return False
+        tail = [it for it in self.items if it.start > withs[-1]]
+        fields = [it for it in tail if it.kind == "field"]
+        if not fields or not all(it.kind == "field" or _joins(it) for it in tail):
+            return False
+        if any(c.field.is_measure for f in fields for c in _tops(f.candidates, "any")):
+            return False  # "... with their MRR": a measure of each, not columns
+        return any(
+            t.kind == "word"
+            and t.stem != t.norm
+            and any(c.field == base for c in self.index.phrases.get((t.stem,), []))
+            for t in self.tokens[: withs[-1]]
+        )
 
     def things_first(self, reading: _Reading) -> bool:
         """Whether the question starts with things, in the plural, and says which of them
@@ -2493,10 +2528,10 @@ class _Parser:
         word of that field's label ("billing"), but is not one of them."""
         if item.end - item.start != 1 or item.end >= len(self.tokens):
             return False
-        after = self.tokens[item.end].stem
+        after = _root(self.tokens[item.end].stem)  # "quarterly billing", "quarterly-billed"
         for name, values in self.values.by_field.items():
             label = stems(self.index.fields[name].label_short or self.index.fields[name].label)
-            if after not in label:
+            if after not in {_root(word) for word in label}:
                 continue
             periods = {v.lower() for v in values if (v.lower(),) in _GRAINS}
             if periods and self.norms[item.start] not in periods:
@@ -2751,6 +2786,9 @@ class _Parser:
                     key_end += 1
                 if picked is not None:
                     f = picked.field
+                    if f.is_measure and not _named(picked):
+                        # "top 10 customers by refund $": a word of its description only
+                        reading.described.setdefault(f.name, items[i + 1].text)
                     reading.ranked_by = f.is_measure
                     direction = "desc" if f.is_measure else "asc"
                     if reading.rank is not None:
@@ -3027,6 +3065,9 @@ class _Parser:
             return
         chosen = self.resolve(item, "dim", reading)
         if chosen is None:
+            if all(c.score <= DESCRIPTION for c in item.candidates):
+                # "MRR by plan price": words of descriptions only, none the breakdown
+                reading.unknown.append(item.text)
             return
         f = chosen.field
         if per and not f.is_measure and f.is_numeric and not f.is_timeframe:
@@ -3053,6 +3094,11 @@ class _Parser:
             reading.noun_counts.add(chosen.field.name)
         if chosen.field.is_measure:
             reading.add_measure(chosen.field)
+            if not _named(chosen):
+                # "top 10 customers by refund $", "MRR by plan price": only a word of its
+                # description ("before refunds", "monthly price") names it, where a
+                # breakdown or a ranking was asked: too little to run
+                reading.unknown.append(item.text)
             if reading.sort_key is None:
                 reading.sort_key = (chosen.field, "")
         else:
@@ -3992,7 +4038,8 @@ class _Parser:
             grain, compared = reading.change_grain, True
 
         dimensions = list(reading.dimensions)
-        if not reading.rows_of and dimensions and self.columns_named(reading):
+        listed_with = bool(dimensions) and self.columns_with(reading)
+        if not reading.rows_of and dimensions and (self.columns_named(reading) or listed_with):
             reading.rows_of = True
         if reading.rows_of and not dimensions:
             # "MRR for each subscription": each one's own, which no field named here keeps
@@ -4008,7 +4055,7 @@ class _Parser:
                 ),
                 None,
             )
-            if reading.rows_of and not keys and "list" in words[:4]
+            if reading.rows_of and not keys and ("list" in words[:4] or listed_with)
             else None
         )
         if own_key is not None:

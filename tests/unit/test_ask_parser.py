@@ -2836,3 +2836,50 @@ def test_a_mix_is_a_share():
     result = three("mrr mix by segment")
     assert isinstance(result, QuerySpec), result
     assert [c.type for c in result.calculations] == ["percent_of_total"]
+
+
+@pytest.mark.parametrize(
+    ("question", "fields", "filters"),
+    [
+        # the Explore's own things listed "with" the columns wanted: one row each, by id
+        (
+            "list churned subs that signed up in the last 90 days w/ account name and plan",
+            ["subscriptions.id", "accounts.name", "subscriptions.plan"],
+            {"subscriptions.status": "churned", "subscriptions.signup_date": "90 days"},
+        ),
+        (
+            "Kenji Tanaka's open tickets, list them w/ priority",
+            ["tickets.id", "tickets.priority"],
+            {"agents.name": "Kenji Tanaka", "tickets.status": "open"},
+        ),
+        (
+            "list returned orders from the past 30 days w/ the customer's email",
+            ["orders.id", "customers.email"],
+            {"orders.status": "returned", "orders.created_date": "30 days"},
+        ),
+        # the value said ("closed"), a tag of the count, not the count's own label
+        (
+            "list yesterday's closed account changes tickets with the agent name",
+            ["tickets.id", "agents.name"],
+            {
+                "tickets.status": "closed",
+                "tickets.topic": "Account Changes",
+                "tickets.created_date": "yesterday",
+            },
+        ),
+    ],
+)
+def test_rows_of_the_explores_things_with_the_columns_wanted(question, fields, filters):
+    reads(question, fields, filters)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "top 10 customers by refund $ this year",  # "before refunds" describes revenue
+        "mrr broken out by plan price",  # "monthly price" describes MRR
+        "how many quarterly-billed Pro subs have more than 20 seats?",  # no such period
+    ],
+)
+def test_breakdowns_and_values_the_explore_does_not_have_are_declined(question):
+    assert not isinstance(three(question), QuerySpec), question
