@@ -274,6 +274,8 @@ def refine(
     rest = _TOO.sub("", rest).strip(" ?.!")
     # "excluding returned": read as "not returned", where a value wins over a field.
     said = f"not {rest}" if lead in _NEGATE else rest
+    if lead.endswith(" by") or lead == "across":
+        said = f"by {rest}"  # "break it down by agent": a breakdown, not the agents counted
     parser = _Parser(said, explore.index, explore.values, today, ())
     reading = parser.read(parser.match())
     index = explore.index

@@ -654,6 +654,9 @@ class _Parser:
                 items.append(_Item("unknown", i, weekday, self.text(i, weekday)))
                 i = weekday
                 continue
+            if self.accounts_for(i) and set(self.norms) & _SHARE_WORDS:
+                i += 2  # "what % of ARR does each segment account for": a share, of each
+                continue
             if self.norm_at(i) == "as" and self.norm_at(i + 1) == "of":
                 # "MRR as of June": a snapshot on a day, which no measure keeps
                 items.append(_Item("unknown", i, i + 2, self.text(i, i + 2)))
@@ -826,11 +829,7 @@ class _Parser:
                 i = best.end
                 continue
             token = self.tokens[i]
-            last = i + 2 == len(self.tokens)
-            after = i + 2 + (self.tokens[i + 2].kind == "comma" if i + 2 < len(self.tokens) else 0)
-            timed_after = not last and read_time(self.tokens, after, self.today) is not None
-            accounts_for = token.norm in ("account", "accounts") and self.norm_at(i + 1) == "for"
-            if accounts_for and (last or timed_after):
+            if self.accounts_for(i):
                 i += 2  # "...does each channel account for (over the past 90 days)?"
                 continue
             if self.the_us(i):
@@ -1014,6 +1013,17 @@ class _Parser:
             assert after is not None
             verb = tuple(self.stems[after.start : after.end]) in MONEY_VERBS
             if not verb and any(c.field.name in said for c in _tops(beside, "any")):
+                return True
+        if beside and item.end - item.start == 1:
+            # "which sales region": the words of the region's description ("Sales region
+            # of the customer's address") naming it, not the sales
+            assert after is not None
+            named_as = tuple(self.stems[item.start : after.end])
+            things = any(c.view_noun for c in item.candidates)  # not "accounts signed up"
+            if not things and any(
+                c.score >= LABEL_END and contains(stems(c.field.description), named_as)
+                for c in _tops(beside, "dim")
+            ):
                 return True
         if tuple(self.stems[item.start : item.end]) in MONEY_VERBS:
             which = not any(c.field.is_measure or c.view_noun for c in _tops(beside, "any"))
@@ -1203,6 +1213,16 @@ class _Parser:
             )
         )
         return j if named else 0
+
+    def accounts_for(self, i: int) -> bool:
+        """Whether tokens ``i`` and after are "account for" ending the question, or before
+        its time ("... does each channel account for (over the past 90 days)?")."""
+        if self.norm_at(i) not in ("account", "accounts") or self.norm_at(i + 1) != "for":
+            return False
+        if i + 2 == len(self.tokens):
+            return True
+        after = i + 2 + (self.tokens[i + 2].kind == "comma")
+        return read_time(self.tokens, after, self.today) is not None
 
     def says_nothing(self, i: int) -> bool:
         """Whether token ``i`` only leads to what follows ("including the % change") or is

@@ -178,6 +178,14 @@ from tests.ask_support import (
     TUNING156,
     TUNING157,
     TUNING158,
+    TUNING159,
+    TUNING160,
+    TUNING161,
+    TUNING162,
+    TUNING163,
+    TUNING164,
+    TUNING165,
+    TUNING166,
     explore_question,
 )
 
@@ -449,6 +457,17 @@ TUNING_FLOORS = {
     TUNING156: {"exact": 0.65, "wrong": 0.03},
     TUNING157: {"exact": 0.64, "wrong": 0.06},
     TUNING158: {"exact": 0.84, "wrong": 0.03},
+    # And eight more, first contact with d4699e1: 82.5% / 0.0%, 85.0% / 0.0%, 86.2% / 1.2%
+    # and one follow-up wrong, 83.8% / 0.0%, 87.5% / 0.0%, 85.0% / 0.0%, 66.2% / 0.0% (26
+    # look-alikes), 82.5% / 1.2%
+    TUNING159: {"exact": 0.82, "wrong": 0.03},
+    TUNING160: {"exact": 0.84, "wrong": 0.03},
+    TUNING161: {"exact": 0.86, "wrong": 0.03},
+    TUNING162: {"exact": 0.83, "wrong": 0.03},
+    TUNING163: {"exact": 0.86, "wrong": 0.03},
+    TUNING164: {"exact": 0.84, "wrong": 0.03},
+    TUNING165: {"exact": 0.65, "wrong": 0.03},
+    TUNING166: {"exact": 0.83, "wrong": 0.03},
 }
 
 

@@ -2883,3 +2883,26 @@ def test_rows_of_the_explores_things_with_the_columns_wanted(question, fields, f
 )
 def test_breakdowns_and_values_the_explore_does_not_have_are_declined(question):
     assert not isinstance(three(question), QuerySpec), question
+
+
+@pytest.mark.parametrize(
+    ("question", "fields", "filters"),
+    [
+        # a word of a dimension's description naming it with its label ("Sales region of
+        # the customer's address"), not the sales
+        ("which sales region has the fewest shoppers", ["customers.region", "customers.count"], {}),
+        (
+            "how many accounts signed up in 2025",
+            ["accounts.count"],
+            {"subscriptions.signup_date": "2025"},
+        ),
+        # "... does each segment account for": a share of each segment
+        (
+            "what % of ARR does each segment account for",
+            ["accounts.segment", "subscriptions.total_arr"],
+            {},
+        ),
+    ],
+)
+def test_a_dimension_named_by_its_description_and_account_for(question, fields, filters):
+    reads(question, fields, filters)
