@@ -331,7 +331,11 @@ def refine(
     changed = False
 
     named = list(reading.measures or reading.weak_measures)
-    if named and all(m.name in reading.described and m.name not in reading.named for m in named):
+    if named and all(
+        m.name in reading.described
+        and (m.name not in reading.named or m.name in reading.verb_measures)
+        for m in named
+    ):  # a verb of money beside it ("refund on those in $") says money, not which
         # "how much did we refund on those?": "refunds" is only a word of Total Revenue's
         # description ("before refunds"); not enough to run a query someone might believe
         words = tuple(reading.described[m.name] for m in named)

@@ -1014,6 +1014,13 @@ class _Parser:
             verb = tuple(self.stems[after.start : after.end]) in MONEY_VERBS
             if not verb and any(c.field.name in said for c in _tops(beside, "any")):
                 return True
+        verb_after = after is not None and after.start == item.end and after.kind == "field"
+        averaged = self.norm_at(item.start - 1) in ("avg", "average", "mean", "max", "min")
+        if verb_after and token.norm in ("amount", "amounts", "money") and not averaged:
+            # "by amount spent", "the amount paid": the money the verb names
+            assert after is not None
+            if tuple(self.stems[after.start : after.end]) in MONEY_VERBS:
+                return True
         if beside and item.end - item.start == 1:
             # "which sales region": the words of the region's description ("Sales region
             # of the customer's address") naming it, not the sales
@@ -2891,7 +2898,12 @@ class _Parser:
             alone = (
                 right_after is None or right_after.kind == "comma" or right_after.marker == "and"
             )
-            fields_before = [it for it in items[:i] if it.kind == "field"]
+            fields_before = [  # "past due subs by country: how many ...": the subs
+                it
+                for it in items[:i]
+                if it.kind == "field"
+                and any(c.field.type in ("count", "count_distinct") for c in it.candidates)
+            ]
             counted = (
                 [c.field for c in _tops(fields_before[-1].candidates, "any")]
                 if fields_before
@@ -3114,6 +3126,8 @@ class _Parser:
             reading.noun_counts.add(chosen.field.name)
         if chosen.field.is_measure:
             reading.add_measure(chosen.field)
+            if tuple(self.stems[item.start : item.end]) in MONEY_VERBS:
+                reading.verb_measures.add(chosen.field.name)  # "top 5 customers by spend"
             if not _named(chosen):
                 # "top 10 customers by refund $", "MRR by plan price": only a word of its
                 # description ("before refunds", "monthly price") names it, where a
@@ -3894,7 +3908,14 @@ class _Parser:
                 if average is None:
                     return self.declined((f"per {per.text}",))
                 measures = [average]
-        if reading.how_much:
+        if reading.how_much and then_how_many and reading.how_many_of is not None:
+            # "how much has she spent ..., and how many orders did she place": both
+            money = index.money_measure()
+            measures = [m for m in measures if m.type not in ("count", "count_distinct")]
+            if money is not None and not measures:
+                measures = [money]
+            measures = [*measures, reading.how_many_of]
+        elif reading.how_much:
             # "How much" asks for an amount: the money measure when none is named, and
             # never a count beside an amount ("how much have shoppers spent").
             named = [*measures, *reading.weak_measures]
@@ -4345,6 +4366,8 @@ class _Parser:
                 sort_key = (ranked, "")
                 sorts = [ranked.name if rank.direction == "asc" else f"{ranked.name} desc"]
         verbs = bool(measures) and all(m.name in reading.verb_measures for m in measures)
+        # not "the 3 biggest shoppers by total spend": ranked by what "by" names
+        verbs = verbs and not (reading.sort_key is not None and reading.sort_key[0] in measures)
         if rank is not None and rank.rank == "most" and ranked is not None and verbs:
             # "which month brought in the most new subscriptions": the subscriptions, not
             # the money the verb would name

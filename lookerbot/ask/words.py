@@ -49,6 +49,9 @@ _PHRASES = (
         ),
         "how much",
     ),
+    # "I'd like ...": not an ID; "what's the $ value": dollar value
+    (re.compile(r"\b(i|we|you)['\u2019]d\b", re.IGNORECASE), r"\1 would"),
+    (re.compile(r"\$(?!\s*\d)"), " dollar "),
     # "how many times has she bought": how many (orders)
     (re.compile(r"\bhow\s+many\s+times\b", re.IGNORECASE), "how many"),
     # "orders sent back": returned

@@ -2906,3 +2906,45 @@ def test_breakdowns_and_values_the_explore_does_not_have_are_declined(question):
 )
 def test_a_dimension_named_by_its_description_and_account_for(question, fields, filters):
     reads(question, fields, filters)
+
+
+@pytest.mark.parametrize(
+    ("question", "fields", "filters"),
+    [
+        # how much, and how many: both
+        (
+            "how much has Grace Hopper spent with us this year and how many orders did she place",
+            ["orders.total_revenue", "orders.count"],
+            {"customers.name": "Grace Hopper", "orders.created_date": "this year"},
+        ),
+        (
+            "past due subs by country: how many, and how much MRR",
+            ["accounts.country", "subscriptions.count", "subscriptions.total_mrr"],
+            {"subscriptions.status": "past due"},
+        ),
+        (
+            "cancelled orders last week - how many and what's the $ value",
+            ["orders.count", "orders.total_revenue"],
+            {"orders.status": "cancelled", "orders.created_date": "last week"},
+        ),
+        # "I'd" is no ID
+        (
+            "I'd like total revenue by region for Q2 2026.",
+            ["customers.region", "orders.total_revenue"],
+            {"orders.created_date": "2026/04/01 to 2026/07/01"},
+        ),
+        # "amount spent", "spend" after "by": the money the verb names, made in the period
+        (
+            "top 5 customers by amount spent since june 1",
+            ["customers.name", "orders.total_revenue"],
+            {"orders.created_date": "after 2026/06/01"},
+        ),
+        (
+            "avg amount paid per order in the east region",
+            ["orders.average_order_value"],
+            {"customers.region": "East"},
+        ),
+    ],
+)
+def test_how_much_and_how_many_and_money_said_other_ways(question, fields, filters):
+    reads(question, fields, filters)
