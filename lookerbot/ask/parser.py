@@ -2218,7 +2218,11 @@ class _Parser:
             k -= 1  # "pay us the most per month", "billing Pine & Co per month"
         verb = items[k]
         if verb.kind != "field" or tuple(self.stems[verb.start : verb.end]) not in MONEY_VERBS:
-            return False
+            # "how much recurring revenue does Blue Harbor Bank bring us each month": the
+            # question ends on the rate its one measure already is
+            last = i == len(items) - 1 and lead in ("each", "per", "a")
+            asked = reading.measures
+            return last and len(asked) == 1 and self.says_rate(asked[0], grain)
         named = [c.field for c in _tops(verb.candidates, "any")]
         if any(self.says_rate(f, grain) for f in named):
             return True
@@ -2870,8 +2874,10 @@ class _Parser:
                     else:
                         reading.add_dimension(chosen.field)
                         last = self.tokens[items[j].end - 1]
-                        if chosen.view_noun and _plural(last):
-                            reading.which_many = True  # "which agents have the lowest CSAT"
+                        if _plural(last):
+                            # "which agents have the lowest CSAT", "which countries have
+                            # the smallest ARR": a list
+                            reading.which_many = True
                 return j + 1
             return j
         if marker == "howmany":

@@ -2948,3 +2948,13 @@ def test_a_dimension_named_by_its_description_and_account_for(question, fields, 
 )
 def test_how_much_and_how_many_and_money_said_other_ways(question, fields, filters):
     reads(question, fields, filters)
+
+
+def test_a_rate_its_one_measure_is_and_a_list_of_the_smallest():
+    rate = three("how much recurring revenue does Blue Harbor Bank bring us each month?")
+    assert isinstance(rate, QuerySpec), rate
+    assert rate.fields == ("subscriptions.total_mrr",)
+    several = three("which countries have the smallest ARR")
+    one = three("which country has the smallest ARR")
+    assert isinstance(several, QuerySpec) and isinstance(one, QuerySpec)
+    assert (several.limit, one.limit) == (10, 1)
