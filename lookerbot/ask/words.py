@@ -6,6 +6,7 @@ only has to make "orders" meet "Orders" and "categories" meet "Category", in Eng
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -238,8 +239,10 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
+@functools.lru_cache(maxsize=65536)
 def stems(text: str) -> tuple[str, ...]:
-    """The stems of the words (and numbers) of ``text``, for matching phrases."""
+    """The stems of the words (and numbers) of ``text``, for matching phrases (kept: the
+    parser asks again and again for the stems of the same labels and descriptions)."""
     return tuple(t.stem for t in tokenize(text) if t.kind != "comma")
 
 
