@@ -634,6 +634,14 @@ def test_split_by_said_after_values_is_a_pivot_beside_the_breakdown():
             ["subscriptions.count", "subscriptions.signup_month"],
             {"subscriptions.billing_period": "monthly"},
         ),
+        # "break it down by agent": a breakdown, not the agents counted
+        (
+            "support/tickets",
+            "avg resolution time by team last quarter",
+            "break it down by agent instead",
+            ["agents.name", "tickets.average_resolution_hours"],
+            {"tickets.created_date": "last quarter"},
+        ),
     ],
 )
 def test_what_a_follow_up_changes_and_what_it_keeps(explore, first, follow_up, fields, filters):
@@ -683,13 +691,3 @@ def test_a_follow_up_that_asks_why_something_happened_is_declined():
     assert not isinstance(
         refine(previous, "and why did they churn?", question, today=today), QuerySpec
     )
-
-
-def test_break_it_down_by_a_noun_of_things_is_a_breakdown_not_a_count():
-    today = date(2026, 9, 30)
-    question = explore_question("support/tickets", today)
-    previous = parse("avg resolution time by team last quarter", [question], today=today)
-    assert isinstance(previous, QuerySpec), previous
-    result = refine(previous, "break it down by agent instead", question, today=today)
-    assert isinstance(result, QuerySpec), result
-    assert sorted(result.fields) == ["agents.name", "tickets.average_resolution_hours"]

@@ -148,6 +148,29 @@ def test_sentences_of_messages_typed_in_lower_case_and_around_the_question():
             ["subscriptions.signup_week", "subscriptions.count"],
             {"subscriptions.signup_date": "6 weeks"},
         ),
+        # a clause before the question that says what the asker is doing, or apologises
+        (
+            "for the QBR deck, ticket volume by channel last quarter",
+            ["tickets.channel", "tickets.count"],
+            {"tickets.created_date": "last quarter"},
+        ),
+        (
+            "sorry if this is obvious but which brand brought in the most revenue this year?",
+            ["products.brand", "orders.total_revenue"],
+            {"orders.created_date": "this year"},
+        ),
+        (
+            "putting together the merch review, can someone pull the top 3 product categories"
+            " by net sales last month",
+            ["products.category", "orders.net_revenue"],
+            {"orders.created_date": "last month"},
+        ),
+        (
+            "context for the CS kickoff: number of distinct customers on Enterprise Plus by"
+            " country",
+            ["accounts.country", "accounts.count"],
+            {"subscriptions.plan": "Enterprise Plus"},
+        ),
     ],
 )
 def test_greetings_reasons_and_thanks_around_the_question_are_passed_over(text, fields, filters):
@@ -184,38 +207,6 @@ def test_what_the_answer_is_for_after_the_question_is_passed_over(text, fields):
     result = read(text)
     assert isinstance(result, QuerySpec), result
     assert fields is None or list(result.fields) == fields
-
-
-@pytest.mark.parametrize(
-    ("text", "fields", "filters"),
-    [
-        # a clause before the question that says what the asker is doing, or apologises
-        (
-            "for the QBR deck, ticket volume by channel last quarter",
-            ["tickets.channel", "tickets.count"],
-            {"tickets.created_date": "last quarter"},
-        ),
-        (
-            "sorry if this is obvious but which brand brought in the most revenue this year?",
-            ["products.brand", "orders.total_revenue"],
-            {"orders.created_date": "this year"},
-        ),
-        (
-            "putting together the merch review, can someone pull the top 3 product categories"
-            " by net sales last month",
-            ["products.category", "orders.net_revenue"],
-            {"orders.created_date": "last month"},
-        ),
-        (
-            "context for the CS kickoff: number of distinct customers on Enterprise Plus by"
-            " country",
-            ["accounts.country", "accounts.count"],
-            {"subscriptions.plan": "Enterprise Plus"},
-        ),
-    ],
-)
-def test_a_lead_clause_of_context_is_passed_over(text, fields, filters):
-    reads(text, fields, filters)
 
 
 def test_a_lead_clause_that_names_a_value_or_limits_is_not_passed_over():
