@@ -101,7 +101,7 @@ _RESLICE = re.compile(r"^\s*(?:re-?slice|slice|cut|group)(?:\s+(?:it|that))?\s+b
 """Another breakdown: "re-slice by industry" (as "now by industry")."""
 _SAME_BUT = re.compile(r"^\s*(?:the\s+)?same(?:\s+thing)?\s+but(?:\s+(?:for|with))?\s+", re.I)
 """The same query with one thing changed: "same but net sales" (as "what about ...")."""
-_INSTEAD_OF = re.compile(r"\b(instead|rather)\s+(?:of|than)\s+[^?.!]*", re.IGNORECASE)
+_INSTEAD_OF = re.compile(r"\b(instead|rather)\s+(?:of|than)\s+(?P<what>[^?.!]*)", re.IGNORECASE)
 """What a replacement replaces, which the previous query says: "ARR instead of MRR"."""
 _COMPARING = frozenset({"vs", "versus", "compare", "compared", "against", "change", "growth"})
 _ALL_TIME = re.compile(r"\ball[- ]time\b", re.IGNORECASE)
@@ -197,7 +197,8 @@ def _compared_periods(previous: QuerySpec, index: ExploreIndex) -> str | None:
     if len(dims) != 1 or not index.fields[dims[0]].is_timeframe or previous.pivots:
         return None
     units: tuple[Unit, ...] = ("day", "week", "month", "quarter", "year")
-    unit = next((u for u in units if dims[0].endswith(f"_{_UNIT_TIMEFRAME[u]}")), None)
+    timeframe = index.fields[dims[0]].timeframe
+    unit = next((u for u in units if _UNIT_TIMEFRAME[u] == timeframe), None)
     return dims[0] if unit is not None and periods_in(said, unit) == 2 else None
 
 
@@ -208,8 +209,7 @@ def _replaced_dimension(
     topic": Topic), if it names one."""
     if swapped is None:
         return None
-    said = re.sub(r"^\S+\s+\S+\s+", "", swapped.group())  # after "instead of"
-    parser = _Parser(f"by {said}", explore.index, explore.values, today, ())
+    parser = _Parser(f"by {swapped['what']}", explore.index, explore.values, today, ())
     named = [d.name for d in parser.read(parser.match()).dimensions if d.name in dims]
     return named[0] if len(named) == 1 else None
 
@@ -394,10 +394,9 @@ def refine(
     if new_dims:
         if (lead in _ADD and not instead) or adding:  # "break that down by X instead"
             dims = old_dims + [d for d in new_dims if d not in old_dims]
-            compared = _compared_periods(previous, index)
             if lead.startswith(("split", "across")):
                 pivots = [*pivots, *(d for d in new_dims if d not in pivots)]
-            elif compared is not None and not pivots:
+            elif not pivots and (compared := _compared_periods(previous, index)) is not None:
                 # "escalations this year vs last year", then "also by topic": the two
                 # periods side by side, as a question saying both would be
                 pivots = [compared]
@@ -415,7 +414,7 @@ def refine(
         sorts = [s for s in sorts if s.split(" ")[0] in dims + measures and s not in old_time_sort]
         if not sorts:
             time_dims = [d for d in dims if index.fields[d].is_timeframe and d not in pivots]
-            others = [d for d in dims if d not in time_dims and not index.fields[d].is_timeframe]
+            others = [d for d in dims if not index.fields[d].is_timeframe]
             if time_dims and not others:
                 sorts = [time_dims[0]]
         old_dims = dims

@@ -449,6 +449,21 @@ def _not_counting(measures: list[ExploreField], views: set[str]) -> list[Explore
     return kept or measures
 
 
+def _counting_instead(
+    reading: _Reading,
+    measures: list[ExploreField],
+    base: ExploreField,
+    happened: tuple[str, ExploreField],
+) -> list[ExploreField]:
+    """``measures`` with the Explore's own count replaced by the count of what happened
+    (``happened``: the value's field and that count), the value no longer a filter."""
+    name, measure = happened
+    del reading.includes[name]
+    if reading.rank_noun == base:
+        reading.rank_noun = measure
+    return [measure if m == base else m for m in measures]
+
+
 _SALE_VERBS = frozenset({"sold", "sell", "sells", "selling"})
 """The verb of "sales" ("what sold best"): like a verb of money, it gives way to a measure
 named ("... top 3 products by # of orders")."""
@@ -2258,6 +2273,12 @@ class _Parser:
             and any(m.field.view == view for m in after.values)
         )
 
+    def said_by_name(self, f: ExploreField) -> bool:
+        """Whether the question says ``f``'s label or one of its tags ("MRR", "recurring
+        revenue"), not only a verb that names it."""
+        names = (f.label_short or f.label, *f.tags)
+        return any(contains(self.stems, stems(name)) for name in names if name)
+
     def money_verb_said(self) -> str:
         """The verb of money said ("spend", "paid", "brought in"), if any ("" if none)."""
         for k in range(len(self.stems)):
@@ -3947,7 +3968,7 @@ class _Parser:
             timed
             and measures
             and all(m.name in reading.verb_measures and self.says_rate(m) for m in measures)
-            and not {"mrr", "arr", "recurring"} & set(words)
+            and not any(self.said_by_name(m) for m in measures)  # "how much MRR did we ..."
             and reading.rank_noun is None  # "which country brought in the most new logos"
         ):
             # "how much did we earn last month": money made in that month, which a rate
@@ -4007,20 +4028,13 @@ class _Parser:
             if happened is not None and all(
                 m.type not in ("count", "count_distinct") for m in others
             ):
-                name, measure = happened
-                del reading.includes[name]
-                measures = [measure if m == base else m for m in measures]
-                if reading.rank_noun == base:
-                    reading.rank_noun = measure
+                measures = _counting_instead(reading, measures, base, happened)
         if base is not None and reading.rank_noun == base and self.did_the_most(reading):
             # "which tier 1 agent solved the most tickets": the solved ones counted, though
             # the agents named by a value are counted too (they give way, below)
             happened = self.count_of_value([base], reading)
             if happened is not None:
-                name, measure = happened
-                del reading.includes[name]
-                measures = [measure if m == base else m for m in measures]
-                reading.rank_noun = measure
+                measures = _counting_instead(reading, measures, base, happened)
         ranking = reading.rank is not None and reading.rank.rank != "order"
         if not measures and ranking and self.popular and base is not None:
             measures = [base]

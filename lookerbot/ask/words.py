@@ -35,12 +35,7 @@ _AMPERSAND = re.compile(r"\s&\s")
 _PLUS_AND = re.compile(r"(?<=[^\W\d_])\s*\+\s*(?=[^\W\d_])")
 _PLUS_AFTER_NUMBER = re.compile(r"(?:(?<=\d)|(?<=\d[kK]))\+(?![\d+])")
 _WITH = re.compile(r"\bw/(o\b)?\s*", re.IGNORECASE)
-_SHORT_SPAN = re.compile(r"\b(\d{1,3})(d|w|wk|wks|mo|mos|yr|yrs)\b", re.IGNORECASE)
 _SPAN_UNITS = {"d": "days", "w": "weeks", "wk": "weeks", "mo": "months", "yr": "years"}
-_EXCLUDED_AFTER = re.compile(
-    r"(?:(?<=,)|(?<=^))\s*((?:[^\W\d_]+\s+){0,2}?[^\W\d_]+)\s+(?:excluded|left\s+out)\b",
-    re.IGNORECASE,
-)
 _PHRASES = (
     # "how many $ of Fabrikam stuff", "how many dollars' worth of shoes": how much
     (
@@ -70,14 +65,32 @@ _PHRASES = (
     ),
     # "100 dollars": $100
     (re.compile(r"\b(\d+(?:\.\d+)?k?)\s+(?:dollars|bucks|usd)\b", re.IGNORECASE), r"$\1"),
+    # ", phone excluded": excluding phone
+    (
+        re.compile(
+            r"(?:(?<=,)|(?<=^))\s*((?:[^\W\d_]+\s+){0,2}?[^\W\d_]+)\s+(?:excluded|left\s+out)\b",
+            re.IGNORECASE,
+        ),
+        r" excluding \1",
+    ),
+    # "this calendar year": this year
+    (re.compile(r"\bcalendar\s+(?=(?:year|quarter|month|week)s?\b)", re.IGNORECASE), ""),
+    # "last 90d", "past 12mo": days, months
+    (
+        re.compile(r"\b(\d{1,3})(d|w|wk|wks|mo|mos|yr|yrs)\b", re.IGNORECASE),
+        lambda m: f"{m[1]} {_SPAN_UNITS[m[2].lower().rstrip('s')]}",
+    ),
+    # "gross vs net revenue": gross revenue vs net revenue
+    (
+        re.compile(
+            r"\b(gross|net)\s+(vs\.?|versus|and|or|&|\+|compared\s+(?:to|with))\s+"
+            r"(gross|net)\s+(?=([^\W\d_]+))",
+            re.IGNORECASE,
+        ),
+        r"\1 \4 \2 \3 ",
+    ),
 )
-_CALENDAR = re.compile(r"\bcalendar\s+(?=(?:year|quarter|month|week)s?\b)", re.IGNORECASE)
-_GROSS_NET = re.compile(
-    r"\b(gross|net)\s+(vs\.?|versus|and|or|&|\+|compared\s+(?:to|with))\s+(gross|net)\s+"
-    r"(?=([^\W\d_]+))",
-    re.IGNORECASE,
-)
-
+"""Everyday ways of saying what the parser reads, rewritten to it, in this order."""
 IRREGULAR = {
     "sold": "sale",
     "sell": "sale",
@@ -218,13 +231,6 @@ def tokenize(text: str) -> list[Token]:
     text = _WITH.sub(lambda m: "without " if m.group(1) else "with ", text)
     for pattern, replacement in _PHRASES:
         text = pattern.sub(replacement, text)
-    # ", phone excluded": excluding phone
-    text = _EXCLUDED_AFTER.sub(lambda m: f" excluding {m[1]}", text)
-    # "this calendar year": this year; "last 90d", "past 12mo": days, months
-    text = _CALENDAR.sub("", text)
-    text = _SHORT_SPAN.sub(lambda m: f"{m[1]} {_SPAN_UNITS[m[2].lower().rstrip('s') or 'd']}", text)
-    # "gross vs net revenue": gross revenue vs net revenue
-    text = _GROSS_NET.sub(lambda m: f"{m[1]} {m[4]} {m[2]} {m[3]} ", text)
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup
         raw = match.group()

@@ -2790,6 +2790,12 @@ def test_a_word_of_a_description_beside_a_verb_of_money_is_no_name_of_it():
             ["customers.name", "orders.total_revenue"],
             {"orders.created_date": "2025"},
         ),
+        # ... unless the rate is named: MRR of the subscriptions that signed up then
+        (
+            "how much MRR did we bring in last month",
+            ["subscriptions.total_mrr"],
+            {"subscriptions.signup_date": "last month"},
+        ),
         # everyday words for amounts and counts
         (
             "how many dollars worth of Shoes did we sell in Q1",
@@ -2877,6 +2883,7 @@ def test_rows_of_the_explores_things_with_the_columns_wanted(question, fields, f
     "question",
     [
         "top 10 customers by refund $ this year",  # "before refunds" describes revenue
+        "customers sorted by refunds",
         "mrr broken out by plan price",  # "monthly price" describes MRR
         "how many quarterly-billed Pro subs have more than 20 seats?",  # no such period
     ],
